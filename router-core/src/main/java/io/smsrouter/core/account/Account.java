@@ -1,0 +1,29 @@
+package io.smsrouter.core.account;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A client of the router: SMPP credentials, HTTP key and the limits that apply to its traffic.
+ *
+ * @param tps     submit rate limit in messages per second; 0 means unlimited
+ * @param senders allowed sender names (compared ignoring case); empty means any
+ */
+public record Account(String id, String password, String apiKey, Moderation moderation, int tps, int maxBinds,
+                      Set<String> senders) {
+
+    public Account {
+        senders = senders == null ? Set.of() : Set.copyOf(senders.stream()
+                .map(s -> s.toLowerCase(java.util.Locale.ROOT)).toList());
+    }
+
+    public static Account of(String id, String password, String apiKey, Moderation moderation, int tps,
+                             int maxBinds, List<String> senders) {
+        return new Account(id, password, apiKey, moderation, tps, maxBinds,
+                senders == null ? Set.of() : Set.copyOf(senders));
+    }
+
+    public boolean senderAllowed(String sender) {
+        return senders.isEmpty() || senders.contains(sender.toLowerCase(java.util.Locale.ROOT));
+    }
+}

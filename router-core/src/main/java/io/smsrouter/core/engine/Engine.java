@@ -1,0 +1,345 @@
+package io.smsrouter.core.engine;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.smsrouter.core.account.Account;
+import io.smsrouter.core.account.AccountRegistry;
+import io.smsrouter.core.correlation.Correlation;
+import io.smsrouter.core.correlation.ReceiptCorrelator;
+import io.smsrouter.core.journal.Journal;
+import io.smsrouter.core.message.DeliveryState;
+import io.smsrouter.core.message.Message;
+import io.smsrouter.core.message.MessageIdGenerator;
+import io.smsrouter.core.message.Receipt;
+import io.smsrouter.core.route.RouteTable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The router's decisions, independent of any protocol: accept a message (account checks, route,
+ * journal), hand it to its operator's queue, record what the operator said, match the operator's
+ * receipt to our id and pass it to the client.
+ *
+ * <p>Thread-safe: adapters call it from their own event-loop threads. Each call appends its
+ * journal event before anything of it becomes visible outside, so recovery ({@link #recover})
+ * can rebuild the rest.
+ */
+public final class Engine {
+    private static final Logger log = LoggerFactory.getLogger(Engine.class);
+    /** Error code of a receipt for a message that no longer has any route after a restart. */
+    public static final int NO_ROUTE_ERROR = 0x0B;
+
+    private final AccountRegistry accounts;
+    private final RouteTable routes;
+    private final Journal journal;
+    private final ReceiptCorrelator correlator;
+    private final ClientRegistry clients;
+    private final Map<String, OperatorQueue> operatorQueues;
+    private final Map<String, TokenBucket> accountRates = new HashMap<>();
+    private final Cache<Long, MessageStatus> statuses;
+    /** Receipts that arrived before the operator's submit_sm_resp was processed. */
+    private final Cache<String, PendingReceipt> orphanReceipts;
+    private final AtomicInteger undelivered = new AtomicInteger();
+    private final int maxUndelivered;
+    private volatile MessageIdGenerator ids = new MessageIdGenerator(0);
+
+    private final LongAdder accepted = new LongAdder();
+    private final LongAdder submitted = new LongAdder();
+    private final LongAdder receiptsIn = new LongAdder();
+    private final LongAdder receiptsOut = new LongAdder();
+
+    private record PendingReceipt(DeliveryState state, int errorCode, long doneTimeMs) {
+    }
+
+    public Engine(AccountRegistry accounts, RouteTable routes, Iterable<String> operatorIds, Journal journal,
+                  ReceiptCorrelator correlator, ClientRegistry clients, int maxUndelivered) {
+        this.accounts = accounts;
+        this.routes = routes;
+        this.journal = journal;
+        this.correlator = correlator;
+        this.clients = clients;
+        this.maxUndelivered = maxUndelivered;
+        Map<String, OperatorQueue> qs = new LinkedHashMap<>();
+        for (String id : operatorIds) {
+            qs.put(id, new OperatorQueue(id));
+        }
+        this.operatorQueues = Map.copyOf(qs);
+        for (Account a : accounts.all()) {
+            if (a.tps() > 0) {
+                accountRates.put(a.id(), TokenBucket.perSecond(a.tps()));
+            }
+        }
+        this.statuses = Caffeine.newBuilder().maximumSize(1_000_000).expireAfterWrite(Duration.ofHours(72)).build();
+        this.orphanReceipts = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(5)).build();
+    }
+
+    /** What {@link #recover} found in the journal. */
+    public record RecoveryReport(long events, int requeued, int awaitingReceipt, int receiptsToForward,
+                                 long highestId, long millis) {
+    }
+
+    private record Awaiting(String operatorId, String upstreamId) {
+    }
+
+    /**
+     * Rebuilds the in-memory state from the journal before traffic starts: messages accepted but
+     * not confirmed by an operator go back to their operator's queue (the operator may see such a
+     * message twice if it had taken it just before a crash), correlations of messages still
+     * waiting for a receipt are restored, receipts not yet acknowledged by a client wait for its
+     * bind, and new ids continue above the highest one issued.
+     *
+     * <p>This reads the journal from its start: its cost grows with the history kept, not only with
+     * what is in flight (checkpoints are future work).
+     */
+    public RecoveryReport recover(Duration receiptValidity) {
+        long t0 = System.nanoTime();
+        long cutoff = System.currentTimeMillis() - receiptValidity.toMillis();
+        Map<Long, Message> unsent = new LinkedHashMap<>();
+        Map<Long, String> unsentOperator = new HashMap<>();
+        Map<Long, Correlation> open = new HashMap<>();
+        Map<Long, Awaiting> awaiting = new HashMap<>();
+        Map<Long, Receipt> toForward = new LinkedHashMap<>();
+        long[] counters = new long[2]; // events, highest id
+        journal.replay(new Journal.JournalListener() {
+            @Override
+            public void accepted(Message m, String operatorId) {
+                counters[0]++;
+                counters[1] = Math.max(counters[1], m.id());
+                unsent.put(m.id(), m);
+                unsentOperator.put(m.id(), operatorId);
+                open.put(m.id(), Correlation.of(m));
+            }
+
+            @Override
+            public void submitted(long id, String operatorId, String upstreamId) {
+                counters[0]++;
+                unsent.remove(id);
+                unsentOperator.remove(id);
+                if (open.containsKey(id)) {
+                    awaiting.put(id, new Awaiting(operatorId, upstreamId));
+                }
+            }
+
+            @Override
+            public void failed(long id, int errorCode) {
+                counters[0]++;
+                unsent.remove(id);
+                unsentOperator.remove(id);
+            }
+
+            @Override
+            public void receipt(long id, DeliveryState state, int errorCode, long doneTimeMs) {
+                counters[0]++;
+                if (!state.isFinal()) {
+                    return;
+                }
+                Correlation c = open.remove(id);
+                awaiting.remove(id);
+                if (c != null && Message.wantsReceipt(c.registeredDelivery(), state)) {
+                    toForward.put(id, toReceipt(c, state, errorCode, doneTimeMs));
+                }
+            }
+
+            @Override
+            public void receiptForwarded(long id) {
+                counters[0]++;
+                toForward.remove(id);
+            }
+        });
+        int awaitingCount = 0;
+        for (Map.Entry<Long, Awaiting> e : awaiting.entrySet()) {
+            Correlation c = open.get(e.getKey());
+            if (c != null && c.submitTimeMs() >= cutoff) {
+                correlator.put(e.getValue().operatorId(), e.getValue().upstreamId(), c);
+                statuses.put(c.messageId(), new MessageStatus(c.messageId(), c.accountId(), DeliveryState.ENROUTE,
+                        0, e.getValue().operatorId(), c.submitTimeMs(), 0));
+                awaitingCount++;
+            }
+        }
+        int requeued = 0;
+        for (Message m : unsent.values()) {
+            String operatorId = unsentOperator.get(m.id());
+            OperatorQueue q = operatorQueues.get(operatorId);
+            if (q == null) {
+                // the operator is gone from the config: route the message again
+                String other = routes.select(m);
+                q = other == null ? null : operatorQueues.get(other);
+            }
+            if (q == null) {
+                onSubmitFailed(m, operatorId, NO_ROUTE_ERROR);
+                continue;
+            }
+            undelivered.incrementAndGet();
+            statuses.put(m.id(), new MessageStatus(m.id(), m.accountId(), DeliveryState.ENROUTE, 0, q.operatorId(),
+                    m.acceptedAtMs(), 0));
+            q.offer(m);
+            requeued++;
+        }
+        for (Receipt r : toForward.values()) {
+            clients.dispatch(r);
+        }
+        ids = new MessageIdGenerator(counters[1]);
+        RecoveryReport report = new RecoveryReport(counters[0], requeued, awaitingCount, toForward.size(),
+                counters[1], (System.nanoTime() - t0) / 1_000_000);
+        log.info("recovery: {} journal events read in {} ms; {} messages queued again, {} awaiting a receipt, "
+                        + "{} receipts to forward", report.events(), report.millis(), report.requeued(),
+                report.awaitingReceipt(), report.receiptsToForward());
+        return report;
+    }
+
+    public AccountRegistry accounts() {
+        return accounts;
+    }
+
+    public ClientRegistry clients() {
+        return clients;
+    }
+
+    public OperatorQueue operatorQueue(String operatorId) {
+        return operatorQueues.get(operatorId);
+    }
+
+    public long nextId() {
+        return ids.next();
+    }
+
+    /**
+     * Checks, routes and journals a message. ACCEPTED means it is in the journal and queued for its
+     * operator; anything else means nothing was kept.
+     */
+    public SubmitOutcome submit(Account account, Message m) {
+        TokenBucket rate = accountRates.get(account.id());
+        if (rate != null && !rate.tryAcquire()) {
+            return SubmitOutcome.THROTTLED;
+        }
+        if (!account.senderAllowed(m.source())) {
+            return SubmitOutcome.SENDER_NOT_ALLOWED;
+        }
+        if (m.destination().isEmpty()) {
+            return SubmitOutcome.INVALID_DESTINATION;
+        }
+        if (undelivered.get() >= maxUndelivered) {
+            return SubmitOutcome.OVERLOADED;
+        }
+        String operatorId = routes.select(m);
+        OperatorQueue q = operatorId == null ? null : operatorQueues.get(operatorId);
+        if (q == null) {
+            return SubmitOutcome.NO_ROUTE;
+        }
+        try {
+            journal.accepted(m, operatorId);
+        } catch (RuntimeException e) {
+            log.error("journal append failed for message {}", m.id(), e);
+            return SubmitOutcome.SYSTEM_ERROR;
+        }
+        accepted.increment();
+        undelivered.incrementAndGet();
+        statuses.put(m.id(), new MessageStatus(m.id(), m.accountId(), DeliveryState.ENROUTE, 0, operatorId,
+                m.acceptedAtMs(), 0));
+        q.offer(m);
+        return SubmitOutcome.ACCEPTED;
+    }
+
+    /** The operator accepted the message and gave it its own id. */
+    public void onSubmitted(Message m, String operatorId, String upstreamId) {
+        journal.submitted(m.id(), operatorId, upstreamId);
+        submitted.increment();
+        undelivered.decrementAndGet();
+        correlator.put(operatorId, upstreamId, Correlation.of(m));
+        PendingReceipt early = orphanReceipts.asMap().remove(orphanKey(operatorId, upstreamId));
+        if (early != null) {
+            onOperatorReceipt(operatorId, upstreamId, early.state, early.errorCode, early.doneTimeMs);
+        }
+    }
+
+    /** The operator refused the message for good: it ends UNDELIVERABLE and the client is told. */
+    public void onSubmitFailed(Message m, String operatorId, int errorCode) {
+        journal.failed(m.id(), errorCode);
+        undelivered.decrementAndGet();
+        long now = System.currentTimeMillis();
+        statuses.put(m.id(), new MessageStatus(m.id(), m.accountId(), DeliveryState.UNDELIVERABLE, errorCode,
+                operatorId, m.acceptedAtMs(), now));
+        finalReceipt(Correlation.of(m), DeliveryState.UNDELIVERABLE, errorCode, now);
+    }
+
+    /** A receipt from an operator, for its message id {@code upstreamId}. */
+    public void onOperatorReceipt(String operatorId, String upstreamId, DeliveryState state, int errorCode,
+                                  long doneTimeMs) {
+        receiptsIn.increment();
+        Correlation c = correlator.get(operatorId, upstreamId);
+        if (c == null) {
+            // the submit_sm_resp may still be in flight on another bind; keep it for a while
+            orphanReceipts.put(orphanKey(operatorId, upstreamId), new PendingReceipt(state, errorCode, doneTimeMs));
+            log.debug("receipt for unknown {} id {} kept for late correlation", operatorId, upstreamId);
+            return;
+        }
+        if (state.isFinal()) {
+            correlator.remove(operatorId, upstreamId);
+        }
+        MessageStatus prev = statuses.getIfPresent(c.messageId());
+        statuses.put(c.messageId(), new MessageStatus(c.messageId(), c.accountId(), state, errorCode, operatorId,
+                c.submitTimeMs(), state.isFinal() ? doneTimeMs : 0));
+        if (prev != null && prev.state().isFinal()) {
+            return; // a duplicate final receipt: the client already has one
+        }
+        finalReceipt(c, state, errorCode, doneTimeMs);
+    }
+
+    private void finalReceipt(Correlation c, DeliveryState state, int errorCode, long doneTimeMs) {
+        journal.receipt(c.messageId(), state, errorCode, doneTimeMs);
+        if (state.isFinal() && Message.wantsReceipt(c.registeredDelivery(), state)) {
+            clients.dispatch(toReceipt(c, state, errorCode, doneTimeMs));
+        }
+    }
+
+    private static Receipt toReceipt(Correlation c, DeliveryState state, int errorCode, long doneTimeMs) {
+        return new Receipt(c.messageId(), c.accountId(), c.sourceTon(), c.sourceNpi(), c.source(), c.destTon(),
+                c.destNpi(), c.destination(), state, errorCode, c.submitTimeMs(), doneTimeMs, c.textStart());
+    }
+
+    /** The client acknowledged the receipt (deliver_sm_resp). */
+    public void receiptForwarded(Receipt r) {
+        journal.receiptForwarded(r.messageId());
+        receiptsOut.increment();
+    }
+
+    /** A session closed with this receipt unacknowledged: send it again elsewhere or later. */
+    public void redeliver(Receipt r) {
+        clients.dispatch(r);
+    }
+
+    public MessageStatus status(long messageId) {
+        return statuses.getIfPresent(messageId);
+    }
+
+    public int undeliveredCount() {
+        return undelivered.get();
+    }
+
+    public long acceptedCount() {
+        return accepted.sum();
+    }
+
+    public long submittedCount() {
+        return submitted.sum();
+    }
+
+    public long receiptsInCount() {
+        return receiptsIn.sum();
+    }
+
+    public long receiptsOutCount() {
+        return receiptsOut.sum();
+    }
+
+    private static String orphanKey(String operatorId, String upstreamId) {
+        return operatorId + '\u0000' + upstreamId;
+    }
+}

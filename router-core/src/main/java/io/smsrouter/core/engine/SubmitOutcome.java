@@ -1,0 +1,18 @@
+package io.smsrouter.core.engine;
+
+/**
+ * What the engine decided about a submitted message. Adapters map each to their own protocol's
+ * answer (an SMPP command_status, an HTTP status); only ACCEPTED is a promise to deliver.
+ */
+public enum SubmitOutcome {
+    ACCEPTED,
+    /** over the account's tps */
+    THROTTLED,
+    /** the router holds as many undelivered messages as it may: back off */
+    OVERLOADED,
+    SENDER_NOT_ALLOWED,
+    INVALID_DESTINATION,
+    NO_ROUTE,
+    /** the journal could not take the message */
+    SYSTEM_ERROR
+}
