@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -47,6 +48,7 @@ public final class Engine {
     /** Receipts that arrived before the operator's submit_sm_resp was processed. */
     private final Cache<String, PendingReceipt> orphanReceipts;
     private final AtomicInteger undelivered = new AtomicInteger();
+    private final Map<Long, Integer> retries = new ConcurrentHashMap<>();
     private final int maxUndelivered;
     private volatile MessageIdGenerator ids = new MessageIdGenerator(0);
 
@@ -247,8 +249,19 @@ public final class Engine {
         return SubmitOutcome.ACCEPTED;
     }
 
+    /**
+     * Counts one more transient failure of a message upstream (an operator's system error) and
+     * returns how many it has had, so the operator side can give up after a few.
+     */
+    public int countRetry(long messageId) {
+        return retries.merge(messageId, 1, Integer::sum);
+    }
+
     /** The operator accepted the message and gave it its own id. */
     public void onSubmitted(Message m, String operatorId, String upstreamId) {
+        if (!retries.isEmpty()) {
+            retries.remove(m.id());
+        }
         journal.submitted(m.id(), operatorId, upstreamId);
         submitted.increment();
         undelivered.decrementAndGet();
@@ -261,6 +274,7 @@ public final class Engine {
 
     /** The operator refused the message for good: it ends UNDELIVERABLE and the client is told. */
     public void onSubmitFailed(Message m, String operatorId, int errorCode) {
+        retries.remove(m.id());
         journal.failed(m.id(), errorCode);
         undelivered.decrementAndGet();
         long now = System.currentTimeMillis();

@@ -1,0 +1,157 @@
+package io.smsrouter.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.smsrouter.core.engine.Engine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The HTTP listener. For now: {@code GET /health} (200 while the router accepts traffic) and
+ * {@code GET /metrics} (Prometheus text from Micrometer). Every other path gets a JSON error
+ * {@code {"error":{"code","message"}}}; the message API and moderator page come later.
+ */
+public final class HttpServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String host;
+    private final int port;
+    private final EventLoopGroup group;
+    private final Class<? extends ServerChannel> channelType;
+    private final PrometheusMeterRegistry registry;
+    private final BooleanSupplier healthy;
+    private Channel listener;
+
+    public HttpServer(String host, int port, EventLoopGroup group, Class<? extends ServerChannel> channelType,
+                      Engine engine, BooleanSupplier healthy) {
+        this.host = host;
+        this.port = port;
+        this.group = group;
+        this.channelType = channelType;
+        this.healthy = healthy;
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        RouterMetrics.bind(registry, engine);
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public InetSocketAddress start() throws InterruptedException {
+        listener = new ServerBootstrap().group(group).channel(channelType)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast(new HttpServerCodec(4096, 8192, 8192))
+                                .addLast(new HttpServerKeepAliveHandler())
+                                .addLast(new HttpObjectAggregator(1024 * 1024))
+                                .addLast(new Handler());
+                    }
+                })
+                .bind(host, port).sync().channel();
+        InetSocketAddress a = (InetSocketAddress) listener.localAddress();
+        log.info("HTTP listening on {}:{}", a.getHostString(), a.getPort());
+        return a;
+    }
+
+    @Override
+    public void close() {
+        if (listener != null) {
+            listener.close().awaitUninterruptibly(2000);
+        }
+    }
+
+    private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            String path = req.uri();
+            int q = path.indexOf('?');
+            if (q >= 0) {
+                path = path.substring(0, q);
+            }
+            FullHttpResponse resp;
+            if (!req.decoderResult().isSuccess()) {
+                resp = error(HttpResponseStatus.BAD_REQUEST, "bad_request", "the request could not be parsed");
+            } else if (path.equals("/health")) {
+                resp = req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD
+                        ? (healthy.getAsBoolean()
+                        ? json(HttpResponseStatus.OK, "{\"status\":\"UP\"}")
+                        : json(HttpResponseStatus.SERVICE_UNAVAILABLE, "{\"status\":\"DOWN\"}"))
+                        : error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "use GET");
+            } else if (path.equals("/metrics")) {
+                resp = req.method() == HttpMethod.GET
+                        ? text(registry.scrape(), "text/plain; version=0.0.4; charset=utf-8")
+                        : error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "use GET");
+            } else {
+                resp = error(HttpResponseStatus.NOT_FOUND, "not_found", "no such endpoint: " + path);
+            }
+            boolean keepAlive = HttpUtil.isKeepAlive(req);
+            HttpUtil.setKeepAlive(resp, keepAlive);
+            if (keepAlive) {
+                ctx.writeAndFlush(resp);
+            } else {
+                ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    static FullHttpResponse error(HttpResponseStatus status, String code, String message) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode err = root.putObject("error");
+        err.put("code", code);
+        err.put("message", message);
+        return json(status, root.toString());
+    }
+
+    private static FullHttpResponse json(HttpResponseStatus status, String body) {
+        return text(status, body, HttpHeaderValues.APPLICATION_JSON.toString());
+    }
+
+    private static FullHttpResponse text(String body, String contentType) {
+        return text(HttpResponseStatus.OK, body, contentType);
+    }
+
+    private static FullHttpResponse text(HttpResponseStatus status, String body, String contentType) {
+        ByteBuf buf = Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, buf);
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, buf.readableBytes());
+        return r;
+    }
+}

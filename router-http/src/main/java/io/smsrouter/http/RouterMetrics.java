@@ -1,0 +1,25 @@
+package io.smsrouter.http;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smsrouter.core.engine.Engine;
+
+/** The engine's counters as Prometheus metrics (names prefixed {@code router_}). */
+final class RouterMetrics {
+    private RouterMetrics() {
+    }
+
+    static void bind(MeterRegistry r, Engine e) {
+        FunctionCounter.builder("router.messages.accepted", e, Engine::acceptedCount)
+                .description("messages accepted from clients (submit_sm_resp 0)").register(r);
+        FunctionCounter.builder("router.messages.submitted", e, Engine::submittedCount)
+                .description("messages accepted by an operator").register(r);
+        FunctionCounter.builder("router.receipts.received", e, Engine::receiptsInCount)
+                .description("delivery receipts received from operators").register(r);
+        FunctionCounter.builder("router.receipts.forwarded", e, Engine::receiptsOutCount)
+                .description("delivery receipts acknowledged by clients").register(r);
+        Gauge.builder("router.messages.undelivered", e, Engine::undeliveredCount)
+                .description("messages accepted but not yet accepted by an operator").register(r);
+    }
+}

@@ -1,0 +1,164 @@
+package io.smsrouter.server;
+
+import io.netty.channel.EventLoopGroup;
+import io.smsrouter.core.account.Account;
+import io.smsrouter.core.account.AccountRegistry;
+import io.smsrouter.core.account.Moderation;
+import io.smsrouter.core.correlation.LocalReceiptCorrelator;
+import io.smsrouter.core.engine.ClientRegistry;
+import io.smsrouter.core.engine.Engine;
+import io.smsrouter.core.journal.ChronicleJournal;
+import io.smsrouter.core.route.Route;
+import io.smsrouter.core.route.RouteTable;
+import io.smsrouter.http.HttpServer;
+import io.smsrouter.server.config.AccountConfig;
+import io.smsrouter.server.config.OperatorConfig;
+import io.smsrouter.server.config.RouteConfig;
+import io.smsrouter.server.config.RouterConfig;
+import io.smsrouter.server.config.SimulatorConfig;
+import io.smsrouter.server.config.SmppConfig;
+import io.smsrouter.smpp.server.SmppServer;
+import io.smsrouter.smpp.server.SmppServerSettings;
+import io.smsrouter.smpp.simulator.SimulatorSettings;
+import io.smsrouter.smpp.simulator.SmscSimulator;
+import io.smsrouter.smpp.transport.SmppTransport;
+import io.smsrouter.smpp.upstream.OperatorConnector;
+import io.smsrouter.smpp.upstream.OperatorSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The running router: builds every part from a validated {@link RouterConfig}, starts them in
+ * order (journal and recovery, simulator, operator binds, SMPP and HTTP listeners) and stops them
+ * in reverse.
+ */
+public final class Router implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Router.class);
+    /** How long a receipt may come after its message and still be matched. */
+    public static final Duration RECEIPT_VALIDITY = Duration.ofHours(72);
+    /** Messages accepted but not yet taken by an operator before clients get ESME_RMSGQFUL. */
+    public static final int MAX_UNDELIVERED = 2_000_000;
+
+    private final RouterConfig config;
+    private final EventLoopGroup group;
+    private final ChronicleJournal journal;
+    private final Engine engine;
+    private final SmscSimulator simulator;
+    private final List<OperatorConnector> operators = new ArrayList<>();
+    private final SmppServer smppServer;
+    private final HttpServer httpServer;
+    private volatile boolean accepting;
+    private InetSocketAddress smppAddress;
+    private InetSocketAddress httpAddress;
+    private InetSocketAddress simulatorAddress;
+
+    public Router(RouterConfig config) {
+        this.config = config;
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        this.group = SmppTransport.newGroup(threads);
+        this.journal = new ChronicleJournal(config.journal().dir(), config.journal().rollCycle(),
+                config.journal().syncEachBatch());
+        List<Account> accounts = new ArrayList<>();
+        for (AccountConfig a : config.accounts()) {
+            accounts.add(Account.of(a.id(), a.password(), a.apiKey(), Moderation.parse(a.moderation()), a.tps(),
+                    a.maxBinds(), a.senders()));
+        }
+        List<Route> routes = new ArrayList<>();
+        for (RouteConfig r : config.routes()) {
+            routes.add(new Route(r.sender(), r.prefix(), r.account(), r.operators()));
+        }
+        this.engine = new Engine(new AccountRegistry(accounts), new RouteTable(routes),
+                config.operators().stream().map(OperatorConfig::id).toList(), journal,
+                new LocalReceiptCorrelator(RECEIPT_VALIDITY, 10_000_000), new ClientRegistry(), MAX_UNDELIVERED);
+        SimulatorConfig sim = config.simulator();
+        this.simulator = sim.enabled()
+                ? new SmscSimulator(new SimulatorSettings(sim.host(), sim.port(), sim.systemId(), sim.password(),
+                sim.submitLatencyMs(), sim.dlrDelayMs(), sim.deliveredPercent(), sim.undeliverablePercent(),
+                sim.expiredPercent(), sim.tps(), config.smpp().maxPduLength()), group)
+                : null;
+        SmppConfig s = config.smpp();
+        this.smppServer = new SmppServer(new SmppServerSettings(s.host(), s.port(), s.maxPduLength(), s.windowSize(),
+                s.enquireLinkIntervalMs(), s.idleTimeoutMs(), s.responseTimeoutMs(), s.bindTimeoutMs(), "smsrouter"),
+                engine, group);
+        this.httpServer = new HttpServer(config.http().host(), config.http().port(), group,
+                SmppTransport.serverChannel(), engine, () -> accepting);
+    }
+
+    public Router start() throws InterruptedException {
+        engine.recover(RECEIPT_VALIDITY);
+        if (simulator != null) {
+            simulatorAddress = simulator.start();
+        }
+        for (OperatorConfig o : config.operators()) {
+            int port = o.port();
+            // an operator pointed at the in-process simulator's port 0 follows it to the port it got
+            if (simulator != null && port == 0) {
+                port = simulatorAddress.getPort();
+            }
+            OperatorConnector c = new OperatorConnector(new OperatorSettings(o.id(), o.host(), port, o.systemId(),
+                    o.password(), o.systemType(), o.binds(), o.window(), o.tps(), o.enquireLinkIntervalMs(),
+                    o.responseTimeoutMs(), o.reconnectDelayMs(), o.maxReconnectDelayMs(),
+                    config.smpp().maxPduLength()), engine, group);
+            operators.add(c);
+            c.start();
+        }
+        smppAddress = smppServer.start();
+        httpAddress = httpServer.start();
+        accepting = true;
+        return this;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public InetSocketAddress smppAddress() {
+        return smppAddress;
+    }
+
+    public InetSocketAddress httpAddress() {
+        return httpAddress;
+    }
+
+    public InetSocketAddress simulatorAddress() {
+        return simulatorAddress;
+    }
+
+    public SmscSimulator simulator() {
+        return simulator;
+    }
+
+    public List<OperatorConnector> operators() {
+        return operators;
+    }
+
+    /**
+     * Graceful stop: no new connections, clients asked to unbind, requests already sent upstream
+     * given time to be answered, then the journal is closed. What is still queued stays in the
+     * journal and is sent after the next start.
+     */
+    @Override
+    public void close() {
+        accepting = false;
+        log.info("stopping: no new SMPP connections; unbinding clients");
+        smppServer.stopAccepting();
+        smppServer.unbindAll(3000);
+        httpServer.close();
+        for (OperatorConnector c : operators) {
+            c.close(3000);
+        }
+        if (simulator != null) {
+            simulator.close();
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5000);
+        journal.close();
+        log.info("stopped: accepted={} submitted={} receipts in={} out={}", engine.acceptedCount(),
+                engine.submittedCount(), engine.receiptsInCount(), engine.receiptsOutCount());
+    }
+}

@@ -1,0 +1,515 @@
+package io.smsrouter.smpp.server;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.smsrouter.core.account.Account;
+import io.smsrouter.core.account.AccountRegistry;
+import io.smsrouter.core.engine.ClientSession;
+import io.smsrouter.core.engine.Engine;
+import io.smsrouter.core.engine.MessageStatus;
+import io.smsrouter.core.engine.SubmitOutcome;
+import io.smsrouter.core.message.Message;
+import io.smsrouter.core.message.Receipt;
+import io.smsrouter.smpp.codec.InvalidPdu;
+import io.smsrouter.smpp.message.SmppMessages;
+import io.smsrouter.smpp.pdu.BindPdu;
+import io.smsrouter.smpp.pdu.BindRespPdu;
+import io.smsrouter.smpp.pdu.CommandId;
+import io.smsrouter.smpp.pdu.CommandStatus;
+import io.smsrouter.smpp.pdu.DataSmPdu;
+import io.smsrouter.smpp.pdu.HeaderOnlyPdu;
+import io.smsrouter.smpp.pdu.MessageIdRespPdu;
+import io.smsrouter.smpp.pdu.MultiDestination;
+import io.smsrouter.smpp.pdu.Pdu;
+import io.smsrouter.smpp.pdu.QuerySmPdu;
+import io.smsrouter.smpp.pdu.QuerySmRespPdu;
+import io.smsrouter.smpp.pdu.SmPdu;
+import io.smsrouter.smpp.pdu.SubmitMultiPdu;
+import io.smsrouter.smpp.pdu.SubmitMultiRespPdu;
+import io.smsrouter.smpp.pdu.Tlv;
+import io.smsrouter.smpp.pdu.TlvTag;
+import io.smsrouter.smpp.pdu.UnsuccessSme;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One client connection (SMPP 3.4 §2.2, the SMSC side of a session): bind, then requests answered
+ * as each is done, responses written during a read batch and flushed once at its end; receipts
+ * pushed as deliver_sm with a window of unacknowledged ones.
+ *
+ * <p>Everything here runs on the channel's event loop, except {@link #deliver}, which the engine
+ * calls from any thread: it only queues the receipt and wakes the loop.
+ */
+final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements ClientSession {
+    private static final Logger log = LoggerFactory.getLogger(ClientSessionHandler.class);
+    private static final DateTimeFormatter FINAL_DATE = DateTimeFormatter.ofPattern("yyMMddHHmmss'000+'")
+            .withZone(ZoneOffset.UTC);
+
+    private enum State { OPEN, BOUND, UNBINDING, CLOSED }
+
+    private final SmppServerSettings settings;
+    private final Engine engine;
+    private final AccountRegistry accounts;
+
+    private ChannelHandlerContext ctx;
+    private volatile State state = State.OPEN;
+    private Account account;
+    private int bindCommand;
+    private boolean registered;
+    private ScheduledFuture<?> bindTimer;
+    private ScheduledFuture<?> responseTimer;
+
+    private final Queue<Receipt> toSend = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger receiptsHeld = new AtomicInteger(); // queued + outstanding
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    private final IntObjectHashMap<Outstanding> outstanding = new IntObjectHashMap<>();
+    private int nextSequence = 1;
+    private boolean receiptAcked;
+
+    private record Outstanding(Receipt receipt, long sentAtNanos) {
+    }
+
+    ClientSessionHandler(SmppServerSettings settings, Engine engine) {
+        this.settings = settings;
+        this.engine = engine;
+        this.accounts = engine.accounts();
+    }
+
+    // ---- ClientSession, called by the engine from any thread ----
+
+    @Override
+    public String accountId() {
+        return account == null ? "" : account.id();
+    }
+
+    @Override
+    public boolean receivesReceipts() {
+        return state == State.BOUND
+                && (bindCommand == CommandId.BIND_RECEIVER || bindCommand == CommandId.BIND_TRANSCEIVER);
+    }
+
+    @Override
+    public boolean deliver(Receipt r) {
+        if (state != State.BOUND || !ctx.channel().isActive()) {
+            return false;
+        }
+        if (receiptsHeld.incrementAndGet() > settings.windowSize()) {
+            receiptsHeld.decrementAndGet();
+            return false;
+        }
+        toSend.add(r);
+        if (flushScheduled.compareAndSet(false, true)) {
+            ctx.channel().eventLoop().execute(this::sendQueuedReceipts);
+        }
+        return true;
+    }
+
+    private void sendQueuedReceipts() {
+        flushScheduled.set(false);
+        Receipt r;
+        boolean wrote = false;
+        while ((r = toSend.poll()) != null) {
+            if (state != State.BOUND) {
+                receiptsHeld.decrementAndGet();
+                engine.redeliver(r);
+                continue;
+            }
+            int seq = nextSequence();
+            SmPdu p = SmppMessages.receiptDeliverSm(r);
+            p.sequenceNumber(seq);
+            outstanding.put(seq, new Outstanding(r, System.nanoTime()));
+            ctx.write(p, ctx.voidPromise());
+            wrote = true;
+        }
+        if (wrote) {
+            ctx.flush();
+        }
+    }
+
+    private int nextSequence() {
+        int s = nextSequence;
+        nextSequence = s == 0x7FFFFFFF ? 1 : s + 1;
+        return s;
+    }
+
+    // ---- channel events ----
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        bindTimer = ctx.executor().schedule(() -> {
+            if (state == State.OPEN) {
+                log.info("{}: no bind within {} ms, closing", remote(), settings.bindTimeoutMs());
+                ctx.close();
+            }
+        }, settings.bindTimeoutMs(), TimeUnit.MILLISECONDS);
+        long checkMs = Math.max(100, Math.min(1000, settings.responseTimeoutMs() / 2));
+        responseTimer = ctx.executor().scheduleAtFixedRate(this::expireOutstanding, checkMs, checkMs,
+                TimeUnit.MILLISECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        state = State.CLOSED;
+        if (bindTimer != null) {
+            bindTimer.cancel(false);
+        }
+        if (responseTimer != null) {
+            responseTimer.cancel(false);
+        }
+        if (registered) {
+            engine.clients().unregister(this);
+            registered = false;
+        }
+        // receipts this session had taken but the client never acknowledged go to another bind or wait
+        List<Receipt> back = new ArrayList<>(outstanding.size() + toSend.size());
+        for (Outstanding o : outstanding.values()) {
+            back.add(o.receipt);
+        }
+        outstanding.clear();
+        Receipt r;
+        while ((r = toSend.poll()) != null) {
+            back.add(r);
+        }
+        receiptsHeld.set(0);
+        for (Receipt b : back) {
+            engine.redeliver(b);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Pdu pdu) {
+            try {
+                handle(pdu);
+            } catch (RuntimeException e) {
+                log.error("{}: failed to handle {}", remote(), pdu, e);
+                if (!pdu.isResponse()) {
+                    ctx.write(HeaderOnlyPdu.genericNack(CommandStatus.ESME_RSYSERR, pdu.sequenceNumber()),
+                            ctx.voidPromise());
+                }
+            }
+        } else if (msg instanceof InvalidPdu bad) {
+            log.info("{}: invalid PDU ({}), answering generic_nack 0x{}", remote(), bad.reason(),
+                    Integer.toHexString(bad.status()));
+            // a request we could not parse gets generic_nack; the session goes on unless framing is lost
+            ctx.write(HeaderOnlyPdu.genericNack(bad.status(), bad.sequenceNumber()), ctx.voidPromise());
+            if (bad.fatal()) {
+                ctx.writeAndFlush(new HeaderOnlyPdu(CommandId.UNBIND)).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+        if (receiptAcked) {
+            receiptAcked = false;
+            if (account != null) {
+                engine.clients().drain(account.id());
+            }
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent e) {
+            if (e.state() == IdleState.READER_IDLE) {
+                log.info("{}: nothing received for {} ms, closing", remote(), settings.idleTimeoutMs());
+                ctx.close();
+            } else if (e.state() == IdleState.WRITER_IDLE && state == State.BOUND) {
+                HeaderOnlyPdu el = new HeaderOnlyPdu(CommandId.ENQUIRE_LINK);
+                el.sequenceNumber(nextSequence());
+                ctx.writeAndFlush(el, ctx.voidPromise());
+            }
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.info("{}: connection error: {}", remote(), cause.toString());
+        ctx.close();
+    }
+
+    // ---- requests ----
+
+    private void handle(Pdu pdu) {
+        int cmd = pdu.commandId();
+        if (pdu.isResponse()) {
+            handleResponse(pdu);
+            return;
+        }
+        switch (cmd) {
+            case CommandId.BIND_TRANSMITTER, CommandId.BIND_RECEIVER, CommandId.BIND_TRANSCEIVER ->
+                    bind((BindPdu) pdu);
+            case CommandId.ENQUIRE_LINK -> reply(pdu.createResponse());
+            case CommandId.UNBIND -> {
+                state = State.UNBINDING;
+                ctx.writeAndFlush(pdu.createResponse()).addListener(ChannelFutureListener.CLOSE);
+            }
+            case CommandId.SUBMIT_SM, CommandId.DATA_SM, CommandId.SUBMIT_MULTI, CommandId.QUERY_SM,
+                 CommandId.CANCEL_SM, CommandId.REPLACE_SM -> {
+                if (state != State.BOUND || bindCommand == CommandId.BIND_RECEIVER) {
+                    Pdu resp = pdu.createResponse();
+                    resp.commandStatus(CommandStatus.ESME_RINVBNDSTS);
+                    reply(resp);
+                    return;
+                }
+                switch (cmd) {
+                    case CommandId.SUBMIT_SM -> submit((SmPdu) pdu);
+                    case CommandId.DATA_SM -> dataSm((DataSmPdu) pdu);
+                    case CommandId.SUBMIT_MULTI -> submitMulti((SubmitMultiPdu) pdu);
+                    case CommandId.QUERY_SM -> query((QuerySmPdu) pdu);
+                    case CommandId.CANCEL_SM -> refuse(pdu, CommandStatus.ESME_RCANCELFAIL);
+                    default -> refuse(pdu, CommandStatus.ESME_RREPLACEFAIL);
+                }
+            }
+            // deliver_sm, outbind and alert_notification go from an SMSC to an ESME, never to us
+            default -> reply(HeaderOnlyPdu.genericNack(CommandStatus.ESME_RINVCMDID, pdu.sequenceNumber()));
+        }
+    }
+
+    private void reply(Pdu resp) {
+        ctx.write(resp, ctx.voidPromise());
+    }
+
+    private void refuse(Pdu req, int status) {
+        Pdu resp = req.createResponse();
+        resp.commandStatus(status);
+        reply(resp);
+    }
+
+    private void bind(BindPdu b) {
+        BindRespPdu resp = (BindRespPdu) b.createResponse();
+        resp.systemId(settings.systemId());
+        if (b.interfaceVersion() >= 0x34) {
+            resp.addTlv(Tlv.ofByte(TlvTag.SC_INTERFACE_VERSION, 0x34));
+        }
+        if (state != State.OPEN) {
+            resp.commandStatus(CommandStatus.ESME_RALYBND);
+            reply(resp);
+            return;
+        }
+        AccountRegistry.AuthResult auth = accounts.authenticate(b.systemId(), b.password());
+        if (auth != AccountRegistry.AuthResult.OK) {
+            int status = auth == AccountRegistry.AuthResult.UNKNOWN_SYSTEM_ID
+                    ? CommandStatus.ESME_RINVSYSID : CommandStatus.ESME_RINVPASWD;
+            log.warn("{}: bind refused for system_id '{}': {}", remote(), b.systemId(), auth);
+            resp.commandStatus(status);
+            reply(resp);
+            return;
+        }
+        Account a = accounts.get(b.systemId());
+        this.account = a;
+        this.bindCommand = b.commandId();
+        this.state = State.BOUND;
+        if (!engine.clients().register(this, a.maxBinds())) {
+            this.state = State.OPEN;
+            this.account = null;
+            log.warn("{}: bind refused for '{}': maxBinds {} reached", remote(), a.id(), a.maxBinds());
+            resp.commandStatus(CommandStatus.ESME_RBINDFAIL);
+            reply(resp);
+            return;
+        }
+        registered = true;
+        if (bindTimer != null) {
+            bindTimer.cancel(false);
+        }
+        log.info("{}: bound {} as {}", remote(), a.id(), CommandId.name(b.commandId()));
+        ctx.writeAndFlush(resp, ctx.voidPromise());
+        if (receivesReceipts()) {
+            engine.clients().drain(a.id());
+        }
+    }
+
+    private void submit(SmPdu p) {
+        MessageIdRespPdu resp = (MessageIdRespPdu) p.createResponse();
+        Message m = SmppMessages.fromSubmitSm(engine.nextId(), account.id(), p, System.currentTimeMillis());
+        accept(m, resp);
+    }
+
+    private void dataSm(DataSmPdu p) {
+        MessageIdRespPdu resp = (MessageIdRespPdu) p.createResponse();
+        Message m = SmppMessages.fromDataSm(engine.nextId(), account.id(), p, System.currentTimeMillis());
+        accept(m, resp);
+    }
+
+    private void accept(Message m, MessageIdRespPdu resp) {
+        SubmitOutcome outcome = engine.submit(account, m);
+        int status = SubmitStatus.of(outcome);
+        resp.commandStatus(status);
+        resp.messageId(status == CommandStatus.ESME_ROK ? m.idString() : "");
+        reply(resp);
+    }
+
+    /** Each SME destination becomes its own message; distribution lists are not supported. */
+    private void submitMulti(SubmitMultiPdu p) {
+        SubmitMultiRespPdu resp = (SubmitMultiRespPdu) p.createResponse();
+        String firstId = null;
+        List<UnsuccessSme> failed = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (MultiDestination d : p.destinations()) {
+            if (d.destFlag() != 1) {
+                failed.add(new UnsuccessSme(0, 0, d.address(), CommandStatus.ESME_RINVDLNAME));
+                continue;
+            }
+            SmPdu single = new SmPdu(CommandId.SUBMIT_SM);
+            single.serviceType(p.serviceType());
+            single.sourceAddrTon(p.sourceAddrTon());
+            single.sourceAddrNpi(p.sourceAddrNpi());
+            single.sourceAddr(p.sourceAddr());
+            single.destAddrTon(d.ton());
+            single.destAddrNpi(d.npi());
+            single.destinationAddr(d.address());
+            single.esmClass(p.esmClass());
+            single.protocolId(p.protocolId());
+            single.priorityFlag(p.priorityFlag());
+            single.scheduleDeliveryTime(p.scheduleDeliveryTime());
+            single.validityPeriod(p.validityPeriod());
+            single.registeredDelivery(p.registeredDelivery());
+            single.dataCoding(p.dataCoding());
+            single.shortMessage(p.shortMessage());
+            single.tlvs().addAll(p.tlvs());
+            Message m = SmppMessages.fromSubmitSm(engine.nextId(), account.id(), single, now);
+            int status = SubmitStatus.of(engine.submit(account, m));
+            if (status == CommandStatus.ESME_ROK) {
+                if (firstId == null) {
+                    firstId = m.idString();
+                }
+            } else {
+                failed.add(new UnsuccessSme(d.ton(), d.npi(), d.address(), status));
+            }
+        }
+        if (firstId == null) {
+            resp.commandStatus(failed.isEmpty() ? CommandStatus.ESME_RINVNUMDESTS : CommandStatus.ESME_RSUBMITFAIL);
+            resp.messageId("");
+        } else {
+            resp.messageId(firstId);
+        }
+        resp.unsuccessSmes().addAll(failed);
+        reply(resp);
+    }
+
+    private void query(QuerySmPdu q) {
+        QuerySmRespPdu resp = (QuerySmRespPdu) q.createResponse();
+        resp.messageId(q.messageId());
+        MessageStatus s = null;
+        try {
+            s = engine.status(Long.parseLong(q.messageId()));
+        } catch (NumberFormatException ignored) {
+            // not one of our ids
+        }
+        if (s == null || !s.accountId().equals(account.id())) {
+            resp.commandStatus(CommandStatus.ESME_RQUERYFAIL);
+            resp.finalDate("");
+            reply(resp);
+            return;
+        }
+        resp.finalDate(s.finalAtMs() == 0 ? "" : FINAL_DATE.format(Instant.ofEpochMilli(s.finalAtMs())));
+        resp.messageState(s.state().code());
+        resp.errorCode(Math.min(255, s.errorCode()));
+        reply(resp);
+    }
+
+    // ---- responses from the client ----
+
+    private void handleResponse(Pdu pdu) {
+        switch (pdu.commandId()) {
+            case CommandId.DELIVER_SM_RESP, CommandId.GENERIC_NACK -> {
+                Outstanding o = outstanding.remove(pdu.sequenceNumber());
+                if (o == null) {
+                    return; // a response to nothing we sent, or to an enquire_link: ignore it
+                }
+                receiptsHeld.decrementAndGet();
+                receiptAcked = true;
+                if (pdu.commandStatus() == CommandStatus.ESME_ROK) {
+                    engine.receiptForwarded(o.receipt);
+                } else {
+                    // the client refused it for now: try again in a while, not in a tight loop
+                    log.info("{}: receipt {} refused with 0x{}, retrying later", remote(), o.receipt.messageId(),
+                            Integer.toHexString(pdu.commandStatus()));
+                    Receipt r = o.receipt;
+                    ctx.executor().schedule(() -> engine.redeliver(r), 1, TimeUnit.SECONDS);
+                }
+            }
+            case CommandId.UNBIND_RESP -> ctx.close();
+            default -> {
+                // enquire_link_resp and anything else: nothing to do
+            }
+        }
+    }
+
+    private void expireOutstanding() {
+        if (outstanding.isEmpty()) {
+            return;
+        }
+        long limit = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(settings.responseTimeoutMs());
+        List<Integer> expired = null;
+        for (IntObjectHashMap.PrimitiveEntry<Outstanding> e : outstanding.entries()) {
+            if (e.value().sentAtNanos - limit < 0) {
+                if (expired == null) {
+                    expired = new ArrayList<>();
+                }
+                expired.add(e.key());
+            }
+        }
+        if (expired != null) {
+            log.info("{}: {} receipts not acknowledged within {} ms, sending again", remote(), expired.size(),
+                    settings.responseTimeoutMs());
+            for (int seq : expired) {
+                Outstanding o = outstanding.remove(seq);
+                receiptsHeld.decrementAndGet();
+                engine.redeliver(o.receipt);
+            }
+        }
+    }
+
+    /** Router shutdown: ask the client to unbind; the connection closes on its unbind_resp. */
+    void unbindForShutdown() {
+        if (state == State.BOUND) {
+            state = State.UNBINDING;
+            HeaderOnlyPdu unbind = new HeaderOnlyPdu(CommandId.UNBIND);
+            unbind.sequenceNumber(nextSequence());
+            ctx.writeAndFlush(unbind, ctx.voidPromise());
+            ctx.executor().schedule(() -> {
+                ctx.close();
+            }, 1, TimeUnit.SECONDS);
+        } else {
+            ctx.close();
+        }
+    }
+
+    private String remote() {
+        Channel ch = ctx == null ? null : ctx.channel();
+        if (ch != null && ch.remoteAddress() instanceof InetSocketAddress a) {
+            return a.getHostString() + ":" + a.getPort();
+        }
+        return "?";
+    }
+}

@@ -1,0 +1,96 @@
+package io.smsrouter.smpp.server;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.smsrouter.core.engine.Engine;
+import io.smsrouter.smpp.codec.SmppEncoder;
+import io.smsrouter.smpp.codec.SmppFrameDecoder;
+import io.smsrouter.smpp.transport.SmppTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client-facing SMPP 3.4 listener: ESMEs (aggregators, shops, OTP services) bind here and
+ * submit. Each connection gets a {@link ClientSessionHandler} on its event loop.
+ */
+public final class SmppServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SmppServer.class);
+
+    private final SmppServerSettings settings;
+    private final Engine engine;
+    private final EventLoopGroup group;
+    private final ChannelGroup sessions = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private Channel listener;
+
+    public SmppServer(SmppServerSettings settings, Engine engine, EventLoopGroup group) {
+        this.settings = settings;
+        this.engine = engine;
+        this.group = group;
+    }
+
+    public InetSocketAddress start() throws InterruptedException {
+        listener = SmppTransport.server(group)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        sessions.add(ch);
+                        int idleSec = Math.max(1, settings.idleTimeoutMs() / 1000);
+                        int enquireSec = Math.max(1, settings.enquireLinkIntervalMs() / 1000);
+                        ch.pipeline()
+                                .addLast("idle", new IdleStateHandler(idleSec, enquireSec, 0, TimeUnit.SECONDS))
+                                .addLast("frame", new SmppFrameDecoder(settings.maxPduLength()))
+                                .addLast("encoder", SmppEncoder.INSTANCE)
+                                .addLast("session", new ClientSessionHandler(settings, engine));
+                    }
+                })
+                .bind(settings.host(), settings.port()).sync().channel();
+        InetSocketAddress addr = (InetSocketAddress) listener.localAddress();
+        log.info("SMPP listening on {}:{}", addr.getHostString(), addr.getPort());
+        return addr;
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    /** Stops accepting, then asks every bound client to unbind and waits briefly for them to go. */
+    public void stopAccepting() {
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+    }
+
+    public void unbindAll(long waitMs) {
+        for (Channel ch : sessions) {
+            ClientSessionHandler h = ch.pipeline().get(ClientSessionHandler.class);
+            if (h != null) {
+                ch.eventLoop().execute(h::unbindForShutdown);
+            }
+        }
+        long deadline = System.currentTimeMillis() + waitMs;
+        while (!sessions.isEmpty() && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        sessions.close().awaitUninterruptibly(1000);
+    }
+
+    @Override
+    public void close() {
+        stopAccepting();
+        unbindAll(2000);
+    }
+}

@@ -1,0 +1,80 @@
+package io.smsrouter.smpp.upstream;
+
+import io.netty.channel.EventLoopGroup;
+import io.smsrouter.core.engine.Engine;
+import io.smsrouter.core.engine.OperatorQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The router's connection to one operator: {@code binds} transceiver binds that share the
+ * operator's queue, each pulling messages while it has room in its window.
+ */
+public final class OperatorConnector implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(OperatorConnector.class);
+
+    private final OperatorSettings settings;
+    private final List<UpstreamBind> binds = new ArrayList<>();
+
+    public OperatorConnector(OperatorSettings settings, Engine engine, EventLoopGroup group) {
+        this.settings = settings;
+        OperatorQueue queue = engine.operatorQueue(settings.id());
+        if (queue == null) {
+            throw new IllegalArgumentException("no queue for operator " + settings.id());
+        }
+        for (int i = 0; i < settings.binds(); i++) {
+            binds.add(new UpstreamBind(settings, i, engine, queue, group));
+        }
+    }
+
+    public void start() {
+        log.info("operator {}: {} binds to {}:{}, window {}", settings.id(), settings.binds(), settings.host(),
+                settings.port(), settings.window());
+        binds.forEach(UpstreamBind::start);
+    }
+
+    public String id() {
+        return settings.id();
+    }
+
+    public int boundCount() {
+        int n = 0;
+        for (UpstreamBind b : binds) {
+            if (b.isBound()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    public int outstanding() {
+        int n = 0;
+        for (UpstreamBind b : binds) {
+            n += b.outstandingCount();
+        }
+        return n;
+    }
+
+    /** Waits up to {@code waitMs} for outstanding requests to be answered, then unbinds. */
+    @Override
+    public void close() {
+        close(2000);
+    }
+
+    public void close(long waitMs) {
+        binds.forEach(UpstreamBind::stopTaking);
+        long deadline = System.currentTimeMillis() + waitMs;
+        while (outstanding() > 0 && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        binds.forEach(UpstreamBind::close);
+    }
+}

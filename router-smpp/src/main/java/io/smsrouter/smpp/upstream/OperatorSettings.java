@@ -1,0 +1,12 @@
+package io.smsrouter.smpp.upstream;
+
+/**
+ * One operator SMSC and how the router binds to it (an entry under {@code operators:}).
+ *
+ * @param tps whole-operator submit rate the router keeps below, split evenly over its binds; 0 = none
+ */
+public record OperatorSettings(String id, String host, int port, String systemId, String password,
+                               String systemType, int binds, int window, int tps, int enquireLinkIntervalMs,
+                               int responseTimeoutMs, int reconnectDelayMs, int maxReconnectDelayMs,
+                               int maxPduLength) {
+}
