@@ -1,0 +1,46 @@
+package io.smsrouter.server.config;
+
+import java.util.List;
+
+/**
+ * A client of the router: an aggregator, a shop, an OTP service ({@code accounts[]} in
+ * {@code conf/router.yaml}). It binds over SMPP with {@code id}/{@code password} and calls the HTTP
+ * API with {@code apiKey}.
+ *
+ * @param id         SMPP {@code system_id}, 1..15 printable ASCII characters (SMPP 3.4 section 4.1.1); required
+ * @param password   SMPP bind password, 1..8 printable ASCII characters (SMPP 3.4 section 4.1.1); required
+ * @param apiKey     HTTP API bearer key; null when the account has no HTTP access
+ * @param moderation one of {@link #MODERATION_MODES}: {@code none} never holds, {@code auto} holds a
+ *                   message whose text or sender contains a stop word, {@code manual} holds every
+ *                   message; default {@value #DEFAULT_MODERATION}
+ * @param tps        submit rate limit, messages per second, 0 = unlimited; default {@value #DEFAULT_TPS}
+ * @param maxBinds   SMPP sessions the account may hold at once, 1..1000; default {@value #DEFAULT_MAX_BINDS}
+ * @param senders    allowed sender names ({@code source_addr}); empty = any sender allowed
+ */
+public record AccountConfig(String id, String password, String apiKey, String moderation, int tps, int maxBinds,
+                            List<String> senders) {
+
+    public static final String MODERATION_NONE = "none";
+    public static final String MODERATION_AUTO = "auto";
+    public static final String MODERATION_MANUAL = "manual";
+    public static final List<String> MODERATION_MODES = List.of(MODERATION_NONE, MODERATION_AUTO, MODERATION_MANUAL);
+    public static final String DEFAULT_MODERATION = MODERATION_NONE;
+    public static final int DEFAULT_TPS = 0;
+    public static final int DEFAULT_MAX_BINDS = 4;
+    public static final int MAX_MAX_BINDS = 1000;
+
+    public AccountConfig {
+        senders = senders == null ? List.of() : List.copyOf(senders);
+    }
+
+    /** True when {@code sender} may be used by this account. */
+    public boolean allowsSender(String sender) {
+        return senders.isEmpty() || senders.contains(sender);
+    }
+
+    @Override
+    public String toString() {
+        return "AccountConfig[id=" + id + ", password=***, apiKey=" + (apiKey == null ? "null" : "***")
+                + ", moderation=" + moderation + ", tps=" + tps + ", maxBinds=" + maxBinds + ", senders=" + senders + "]";
+    }
+}

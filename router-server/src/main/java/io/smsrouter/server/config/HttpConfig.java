@@ -1,0 +1,19 @@
+package io.smsrouter.server.config;
+
+/**
+ * The HTTP listener: the JSON API, the moderator page, {@code /metrics} and {@code /health}
+ * ({@code http:} in {@code conf/router.yaml}).
+ *
+ * @param host address to listen on; default {@value #DEFAULT_HOST} (every interface)
+ * @param port TCP port, 0..65535, 0 picks a free port; default {@value #DEFAULT_PORT}
+ */
+public record HttpConfig(String host, int port) {
+
+    public static final String DEFAULT_HOST = "0.0.0.0";
+    public static final int DEFAULT_PORT = 8080;
+
+    /** Every key at its default, as if {@code http:} were left out. */
+    public static HttpConfig defaults() {
+        return new HttpConfig(DEFAULT_HOST, DEFAULT_PORT);
+    }
+}

@@ -1,0 +1,30 @@
+package io.smsrouter.server.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The Chronicle Queue journal every accepted message is written to before it is acknowledged
+ * ({@code journal:} in {@code conf/router.yaml}).
+ *
+ * @param dir           queue directory, absolute (a relative one in the file is resolved against the
+ *                      working directory); default {@value #DEFAULT_DIR}
+ * @param rollCycle     how often a new queue file starts: one of {@link #ROLL_CYCLES};
+ *                      default {@value #DEFAULT_ROLL_CYCLE}
+ * @param syncEachBatch false: written to the OS page cache, survives {@code kill -9} of the process;
+ *                      true: {@code msync} after each batch, survives power loss, slower;
+ *                      default {@value #DEFAULT_SYNC_EACH_BATCH}
+ */
+public record JournalConfig(Path dir, String rollCycle, boolean syncEachBatch) {
+
+    public static final String DEFAULT_DIR = "data/journal";
+    public static final String DEFAULT_ROLL_CYCLE = "HOURLY";
+    public static final List<String> ROLL_CYCLES = List.of("MINUTELY", "HOURLY", "DAILY");
+    public static final boolean DEFAULT_SYNC_EACH_BATCH = false;
+
+    /** Every key at its default, as if {@code journal:} were left out, resolved against {@code workingDir}. */
+    public static JournalConfig defaults(Path workingDir) {
+        return new JournalConfig(workingDir.resolve(DEFAULT_DIR).toAbsolutePath().normalize(),
+                DEFAULT_ROLL_CYCLE, DEFAULT_SYNC_EACH_BATCH);
+    }
+}

@@ -1,0 +1,48 @@
+package io.smsrouter.server.config;
+
+/**
+ * An upstream operator SMSC the router submits to as an SMPP 3.4 ESME ({@code operators[]} in
+ * {@code conf/router.yaml}).
+ *
+ * @param id                    the name routes refer to, 1..32 letters, digits, '.', '_' or '-'; required
+ * @param host                  SMSC host name or address; required
+ * @param port                  SMSC TCP port, 0..65535; required
+ * @param systemId              {@code system_id} to bind with, 1..15 printable ASCII characters (SMPP 3.4 section 4.1.1); required
+ * @param password              bind password, 0..8 printable ASCII characters (SMPP 3.4 section 4.1.1); required
+ * @param systemType            {@code system_type}, 0..12 printable ASCII characters; default ""
+ * @param binds                 parallel transceiver binds, 1..64; default {@value #DEFAULT_BINDS}
+ * @param window                outstanding {@code submit_sm} per bind, 1..10000; default {@value #DEFAULT_WINDOW}
+ * @param tps                   rate limit for the whole operator (all binds), messages per second,
+ *                              0 = unlimited; default {@value #DEFAULT_TPS}
+ * @param enquireLinkIntervalMs {@code enquire_link} interval on a quiet bind, ms; default {@value #DEFAULT_ENQUIRE_LINK_INTERVAL_MS}
+ * @param responseTimeoutMs     how long a request may go unanswered before it counts as
+ *                              failed, ms; default {@value #DEFAULT_RESPONSE_TIMEOUT_MS}
+ * @param reconnectDelayMs      first delay before reconnecting a lost bind, ms; grows after each failed attempt;
+ *                              default {@value #DEFAULT_RECONNECT_DELAY_MS}
+ * @param maxReconnectDelayMs   ceiling of that delay, ms, at least {@code reconnectDelayMs};
+ *                              default {@value #DEFAULT_MAX_RECONNECT_DELAY_MS}
+ */
+public record OperatorConfig(String id, String host, int port, String systemId, String password, String systemType,
+                             int binds, int window, int tps, int enquireLinkIntervalMs, int responseTimeoutMs,
+                             int reconnectDelayMs, int maxReconnectDelayMs) {
+
+    public static final String DEFAULT_SYSTEM_TYPE = "";
+    public static final int DEFAULT_BINDS = 1;
+    public static final int MAX_BINDS = 64;
+    public static final int DEFAULT_WINDOW = 64;
+    public static final int MAX_WINDOW = 10_000;
+    public static final int DEFAULT_TPS = 0;
+    public static final int DEFAULT_ENQUIRE_LINK_INTERVAL_MS = 30_000;
+    public static final int DEFAULT_RESPONSE_TIMEOUT_MS = 10_000;
+    public static final int DEFAULT_RECONNECT_DELAY_MS = 1_000;
+    public static final int DEFAULT_MAX_RECONNECT_DELAY_MS = 30_000;
+
+    @Override
+    public String toString() {
+        return "OperatorConfig[id=" + id + ", host=" + host + ", port=" + port + ", systemId=" + systemId
+                + ", password=***, systemType=" + systemType + ", binds=" + binds + ", window=" + window
+                + ", tps=" + tps + ", enquireLinkIntervalMs=" + enquireLinkIntervalMs
+                + ", responseTimeoutMs=" + responseTimeoutMs + ", reconnectDelayMs=" + reconnectDelayMs
+                + ", maxReconnectDelayMs=" + maxReconnectDelayMs + "]";
+    }
+}

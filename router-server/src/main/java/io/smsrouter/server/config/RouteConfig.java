@@ -1,0 +1,24 @@
+package io.smsrouter.server.config;
+
+import java.util.List;
+
+/**
+ * One row of the ordered routing table ({@code routes[]} in {@code conf/router.yaml}); the first
+ * route whose every given condition matches wins. A route with no condition matches every message.
+ *
+ * @param sender    condition: the sender name ({@code source_addr}) equals this; null = any
+ * @param prefix    condition: the destination number starts with these digits; null = any
+ * @param account   condition: the message comes from this account id; null = any
+ * @param operators ids of the operators to send through, at least one; several are load-balanced
+ */
+public record RouteConfig(String sender, String prefix, String account, List<String> operators) {
+
+    public RouteConfig {
+        operators = operators == null ? List.of() : List.copyOf(operators);
+    }
+
+    /** True when the route has no condition and so matches every message. */
+    public boolean isDefault() {
+        return sender == null && prefix == null && account == null;
+    }
+}

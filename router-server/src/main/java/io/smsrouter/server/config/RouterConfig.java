@@ -1,0 +1,39 @@
+package io.smsrouter.server.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The whole router configuration, loaded and validated from one YAML file by {@link ConfigLoader}.
+ * Immutable: a reload builds a new instance.
+ *
+ * @param file       the file it was read from, as given
+ * @param smpp       the client-facing SMPP listener
+ * @param http       the HTTP listener
+ * @param admin      administration
+ * @param journal    the message journal
+ * @param accounts   clients, at least one, ids unique
+ * @param operators  upstream SMSCs, ids unique
+ * @param routes     the ordered routing table; every operator id in it is one of {@code operators}
+ * @param moderation moderation
+ * @param simulator  the in-process operator simulator
+ */
+public record RouterConfig(Path file, SmppConfig smpp, HttpConfig http, AdminConfig admin, JournalConfig journal,
+                           List<AccountConfig> accounts, List<OperatorConfig> operators, List<RouteConfig> routes,
+                           ModerationConfig moderation, SimulatorConfig simulator) {
+
+    public RouterConfig {
+        accounts = accounts == null ? List.of() : List.copyOf(accounts);
+        operators = operators == null ? List.of() : List.copyOf(operators);
+        routes = routes == null ? List.of() : List.copyOf(routes);
+    }
+
+    public Optional<AccountConfig> account(String id) {
+        return accounts.stream().filter(a -> a.id().equals(id)).findFirst();
+    }
+
+    public Optional<OperatorConfig> operator(String id) {
+        return operators.stream().filter(o -> o.id().equals(id)).findFirst();
+    }
+}

@@ -1,0 +1,41 @@
+package io.smsrouter.server.config;
+
+/**
+ * The client-facing SMPP 3.4 listener ({@code smpp:} in {@code conf/router.yaml}).
+ *
+ * @param host                  address to listen on; default {@value #DEFAULT_HOST} (every interface)
+ * @param port                  TCP port, 0..65535, 0 picks a free port; default {@value #DEFAULT_PORT}
+ * @param maxPduLength          largest {@code command_length} accepted, bytes, 64..1048576; a larger
+ *                              one is a framing error (SMPP 3.4 section 3.2); default {@value #DEFAULT_MAX_PDU_LENGTH}
+ * @param windowSize            requests outstanding per client session, 1..1000000; beyond it the router
+ *                              answers {@code ESME_RMSGQFUL}; default {@value #DEFAULT_WINDOW_SIZE}
+ * @param enquireLinkIntervalMs how often the router sends {@code enquire_link} on a quiet session, ms;
+ *                              default {@value #DEFAULT_ENQUIRE_LINK_INTERVAL_MS}
+ * @param idleTimeoutMs         a session that sent nothing (not even {@code enquire_link}) for this long is
+ *                              closed, ms; default {@value #DEFAULT_IDLE_TIMEOUT_MS}
+ * @param responseTimeoutMs     how long a {@code deliver_sm} to a client may go unanswered, ms;
+ *                              default {@value #DEFAULT_RESPONSE_TIMEOUT_MS}
+ * @param bindTimeoutMs         time allowed from connect to bind, ms; default {@value #DEFAULT_BIND_TIMEOUT_MS}
+ */
+public record SmppConfig(String host, int port, int maxPduLength, int windowSize,
+                         int enquireLinkIntervalMs, int idleTimeoutMs, int responseTimeoutMs, int bindTimeoutMs) {
+
+    public static final String DEFAULT_HOST = "0.0.0.0";
+    public static final int DEFAULT_PORT = 2775;
+    public static final int DEFAULT_MAX_PDU_LENGTH = 65536;
+    public static final int MIN_MAX_PDU_LENGTH = 64;
+    public static final int MAX_MAX_PDU_LENGTH = 1_048_576;
+    public static final int DEFAULT_WINDOW_SIZE = 1000;
+    public static final int MAX_WINDOW_SIZE = 1_000_000;
+    public static final int DEFAULT_ENQUIRE_LINK_INTERVAL_MS = 30_000;
+    public static final int DEFAULT_IDLE_TIMEOUT_MS = 120_000;
+    public static final int DEFAULT_RESPONSE_TIMEOUT_MS = 10_000;
+    public static final int DEFAULT_BIND_TIMEOUT_MS = 10_000;
+
+    /** Every key at its default, as if {@code smpp:} were left out. */
+    public static SmppConfig defaults() {
+        return new SmppConfig(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_PDU_LENGTH, DEFAULT_WINDOW_SIZE,
+                DEFAULT_ENQUIRE_LINK_INTERVAL_MS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_RESPONSE_TIMEOUT_MS,
+                DEFAULT_BIND_TIMEOUT_MS);
+    }
+}

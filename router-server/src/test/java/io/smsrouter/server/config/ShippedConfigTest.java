@@ -1,0 +1,119 @@
+package io.smsrouter.server.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The files shipped in {@code conf/}: they load, and every key is documented. */
+class ShippedConfigTest {
+
+    /** Tests run in the module directory; the scripts run from the project root. */
+    private static final Path PROJECT_ROOT = Path.of("..");
+    private static final Path ROUTER_YAML = PROJECT_ROOT.resolve("conf").resolve("router.yaml");
+    private static final Path STOP_WORDS = PROJECT_ROOT.resolve("conf").resolve("stopwords.txt");
+
+    private static final Pattern KEY_LINE = Pattern.compile("^\\s*(?:- )?([A-Za-z][A-Za-z0-9]*):(?:\\s|$)");
+
+    @Test
+    void shouldLoadTheShippedConfigAsTheEmbeddedDefault() {
+        RouterConfig c = ConfigLoader.load(ROUTER_YAML, PROJECT_ROOT);
+        Path root = PROJECT_ROOT.toAbsolutePath().normalize();
+
+        assertThat(c.smpp()).isEqualTo(SmppConfig.defaults());
+        assertThat(c.smpp().host()).isEqualTo("0.0.0.0");
+        assertThat(c.smpp().port()).isEqualTo(2775);
+        assertThat(c.http().port()).isEqualTo(8080);
+        assertThat(c.admin().token()).isEqualTo("change-me");
+        assertThat(c.journal().dir()).isEqualTo(root.resolve("data/journal"));
+        assertThat(c.journal().rollCycle()).isEqualTo("HOURLY");
+        assertThat(c.journal().syncEachBatch()).isFalse();
+
+        assertThat(c.accounts()).containsExactly(
+                new AccountConfig("shop", "secret1", "k-shop-1", "auto", 500, 4, List.of("Shop")),
+                new AccountConfig("otp", "otppass", "k-otp-1", "none", 2000, 4, List.of()),
+                new AccountConfig("bulk", "bulkpw", "k-bulk-1", "none", 0, 8, List.of()));
+
+        assertThat(c.operators()).containsExactly(new OperatorConfig("opA", "127.0.0.1", 2776, "router", "routerpw",
+                "", 2, 64, 0, 30_000, 10_000, 1_000, 30_000));
+        assertThat(c.routes()).containsExactly(new RouteConfig(null, null, null, List.of("opA")));
+
+        assertThat(c.moderation().stopWords()).isEqualTo(root.resolve("conf/stopwords.txt"));
+
+        SimulatorConfig sim = c.simulator();
+        assertThat(sim.enabled()).isTrue();
+        assertThat(sim.host()).isEqualTo("127.0.0.1");
+        assertThat(sim.port()).isEqualTo(2776).isEqualTo(c.operators().get(0).port());
+        assertThat(sim.dlrDelayMs()).isEqualTo(50);
+        assertThat(sim.deliveredPercent()).isEqualTo(100);
+        assertThat(sim.systemId()).isNull();
+        assertThat(sim.password()).isNull();
+    }
+
+    @Test
+    void shouldMentionEveryKeyTheLoaderKnowsInTheShippedConfig() throws IOException {
+        Map<String, List<String>> sections = Map.of(
+                "", ConfigLoader.ROOT_KEYS, "smpp", ConfigLoader.SMPP_KEYS, "http", ConfigLoader.HTTP_KEYS,
+                "admin", ConfigLoader.ADMIN_KEYS, "journal", ConfigLoader.JOURNAL_KEYS,
+                "accounts", ConfigLoader.ACCOUNT_KEYS, "operators", ConfigLoader.OPERATOR_KEYS,
+                "routes", ConfigLoader.ROUTE_KEYS, "moderation", ConfigLoader.MODERATION_KEYS,
+                "simulator", ConfigLoader.SIMULATOR_KEYS);
+        String text = Files.readString(ROUTER_YAML, StandardCharsets.UTF_8);
+        List<String> undocumented = new ArrayList<>();
+        sections.forEach((section, keys) -> {
+            String body = section.isEmpty() ? text : sectionText(text, section);
+            for (String key : keys) {
+                // Route conditions are documented in comments above the table, so there a commented mention counts.
+                String lead = section.equals("routes") ? "[\\s#]*" : "\\s*";
+                if (!Pattern.compile("(?m)^" + lead + "(?:- )?" + key + ":").matcher(body).find()) {
+                    undocumented.add(section.isEmpty() ? key : section + "." + key);
+                }
+            }
+        });
+        assertThat(undocumented).isEmpty();
+    }
+
+    @Test
+    void shouldCommentEveryKeyOfTheShippedConfig() throws IOException {
+        List<String> lines = Files.readAllLines(ROUTER_YAML, StandardCharsets.UTF_8);
+        List<String> uncommented = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            Matcher key = KEY_LINE.matcher(lines.get(i));
+            if (key.find() && !lines.get(i).contains("#") && (i == 0 || !lines.get(i - 1).trim().startsWith("#"))) {
+                uncommented.add((i + 1) + ": " + lines.get(i));
+            }
+        }
+        assertThat(uncommented).isEmpty();
+        assertThat(lines.stream().filter(l -> KEY_LINE.matcher(l).find()).count()).isGreaterThan(50);
+    }
+
+    @Test
+    void shouldShipStopWordsInRussianAndEnglishByCategory() throws IOException {
+        List<String> lines = Files.readAllLines(STOP_WORDS, StandardCharsets.UTF_8);
+        assertThat(lines).contains("# category: casino", "# category: credit", "# category: drugs");
+        assertThat(lines).contains("казино", "casino", "кредит", "loan", "кокаин", "cocaine");
+        assertThat(lines).anyMatch(l -> l.startsWith("="));
+        // Entries are single words: no stray spaces that would never match.
+        assertThat(lines).filteredOn(l -> !l.isBlank() && !l.startsWith("#")).allMatch(l -> l.equals(l.strip()) && !l.contains(" "));
+    }
+
+    /** The lines of a top-level section, from its key to the next top-level key. */
+    private static String sectionText(String text, String section) {
+        Matcher start = Pattern.compile("(?m)^" + section + ":").matcher(text);
+        assertThat(start.find()).as("section %s", section).isTrue();
+        Matcher end = Pattern.compile("(?m)^[A-Za-z]").matcher(text);
+        int stop = end.find(start.end()) ? end.start() : text.length();
+        // Comments just above the section key belong to it too (route conditions are documented there).
+        int from = text.lastIndexOf("\n\n", start.start());
+        return text.substring(Math.max(from, 0), stop);
+    }
+}
