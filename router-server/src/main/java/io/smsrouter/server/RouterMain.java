@@ -27,7 +27,8 @@ public final class RouterMain implements Callable<Integer> {
             return 2;
         }
         Router router = new Router(cfg).start();
-        System.out.println("router: smpp=" + hostPort(router.smppAddress()) + " http=" + hostPort(router.httpAddress())
+        System.out.println("router: smpp=" + cfg.smpp().host() + ":" + router.smppAddress().getPort()
+                + " http=" + cfg.http().host() + ":" + router.httpAddress().getPort()
                 + (router.simulatorAddress() != null ? " simulator=" + hostPort(router.simulatorAddress()) : "")
                 + " journal=" + cfg.journal().dir());
         CountDownLatch stopped = new CountDownLatch(1);
