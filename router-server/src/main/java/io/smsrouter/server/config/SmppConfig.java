@@ -7,8 +7,8 @@ package io.smsrouter.server.config;
  * @param port                  TCP port, 0..65535, 0 picks a free port; default {@value #DEFAULT_PORT}
  * @param maxPduLength          largest {@code command_length} accepted, bytes, 64..1048576; a larger
  *                              one is a framing error (SMPP 3.4 section 3.2); default {@value #DEFAULT_MAX_PDU_LENGTH}
- * @param windowSize            requests outstanding per client session, 1..1000000; beyond it the router
- *                              answers {@code ESME_RMSGQFUL}; default {@value #DEFAULT_WINDOW_SIZE}
+ * @param windowSize            receipts (deliver_sm) unanswered per client session, 1..1000000; more wait
+ *                              in the router until the client answers; default {@value #DEFAULT_WINDOW_SIZE}
  * @param enquireLinkIntervalMs how often the router sends {@code enquire_link} on a quiet session, ms;
  *                              default {@value #DEFAULT_ENQUIRE_LINK_INTERVAL_MS}
  * @param idleTimeoutMs         a session that sent nothing (not even {@code enquire_link}) for this long is

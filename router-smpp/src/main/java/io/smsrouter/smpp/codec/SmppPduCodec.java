@@ -45,8 +45,9 @@ import java.util.List;
  *   <li>a submit_multi dest_flag other than 1 or 2: ESME_RINVDESTFLAG;</li>
  *   <li>an optional parameter cut short by the end of the PDU: ESME_RINVOPTPARSTREAM.</li>
  * </ul>
- * A response with a non-zero command_status and no body at all decodes with empty fields, because
- * SMSCs leave the body out on error (section 4.4.2).
+ * A response with no body at all decodes with empty fields, because SMSCs leave the body out on
+ * error (section 4.4.2) and some peers leave out an empty deliver_sm_resp message_id; answering a
+ * response with generic_nack would help nobody.
  *
  * <p>Encoding computes the exact length first ({@link #encodedLength(Pdu)}), which also validates
  * what the wire cannot carry (a NUL inside a C-Octet string, more than 255 octets of short_message,
@@ -113,8 +114,9 @@ public final class SmppPduCodec {
             pdu.commandStatus(status);
             pdu.sequenceNumber(seq);
             frame.readerIndex(start + HEADER_LENGTH);
-            // SMSCs leave the body out of error responses (section 4.4.2); accept that for every response
-            boolean bodyOmitted = end == start + HEADER_LENGTH && status != 0 && CommandId.isResponse(commandId);
+            // SMSCs leave the body out of error responses (section 4.4.2), and some peers out of any
+            // response whose fields they consider empty: a response is never refused for that
+            boolean bodyOmitted = end == start + HEADER_LENGTH && CommandId.isResponse(commandId);
             if (!bodyOmitted) {
                 readBody(pdu, frame, end);
             }

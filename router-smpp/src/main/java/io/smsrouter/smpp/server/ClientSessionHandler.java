@@ -227,6 +227,10 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         ctx.flush();
+        if (!ctx.channel().isWritable()) {
+            // the client is not reading its responses: stop reading its requests until it does
+            ctx.channel().config().setAutoRead(false);
+        }
         if (receiptAcked) {
             receiptAcked = false;
             if (account != null) {
@@ -234,6 +238,14 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
             }
         }
         ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
