@@ -318,6 +318,52 @@ public final class Engine {
                 c.destNpi(), c.destination(), state, errorCode, c.submitTimeMs(), doneTimeMs, c.textStart());
     }
 
+    /**
+     * Cancels a message that has not gone upstream yet (SMPP cancel_sm). It ends DELETED; a
+     * receipt says so if the client asked for receipts. False when the message is unknown, not
+     * the account's, or already with the operator.
+     */
+    public boolean cancel(String accountId, long messageId) {
+        Message m = takeQueued(accountId, messageId);
+        if (m == null) {
+            return false;
+        }
+        journal.failed(m.id(), 0);
+        undelivered.decrementAndGet();
+        long now = System.currentTimeMillis();
+        MessageStatus s = statuses.getIfPresent(m.id());
+        statuses.put(m.id(), new MessageStatus(m.id(), m.accountId(), DeliveryState.DELETED, 0,
+                s == null ? null : s.operatorId(), m.acceptedAtMs(), now));
+        finalReceipt(Correlation.of(m), DeliveryState.DELETED, 0, now);
+        return true;
+    }
+
+    /**
+     * Replaces a message that has not gone upstream yet (SMPP replace_sm): the new version is
+     * journaled under the same id and queued first. False when it cannot be replaced any more.
+     */
+    public boolean replace(String accountId, long messageId, java.util.function.UnaryOperator<Message> change) {
+        MessageStatus s = statuses.getIfPresent(messageId);
+        Message old = takeQueued(accountId, messageId);
+        if (old == null) {
+            return false;
+        }
+        Message updated = change.apply(old);
+        OperatorQueue q = operatorQueues.get(s.operatorId());
+        journal.accepted(updated, q.operatorId());
+        q.retry(updated);
+        return true;
+    }
+
+    private Message takeQueued(String accountId, long messageId) {
+        MessageStatus s = statuses.getIfPresent(messageId);
+        if (s == null || !s.accountId().equals(accountId) || s.operatorId() == null) {
+            return null;
+        }
+        OperatorQueue q = operatorQueues.get(s.operatorId());
+        return q == null ? null : q.remove(messageId);
+    }
+
     /** The client acknowledged the receipt (deliver_sm_resp). */
     public void receiptForwarded(Receipt r) {
         journal.receiptForwarded(r.messageId());

@@ -48,6 +48,23 @@ public final class OperatorQueue {
         return m;
     }
 
+    /**
+     * Takes a still-queued message out (for cancel and replace). Null when it is not queued any
+     * more: a bind took it, or it was never here. O(queue length): fine for these rare requests.
+     */
+    public Message remove(long messageId) {
+        for (Message m : queue) {
+            if (m.id() == messageId) {
+                if (queue.removeFirstOccurrence(m)) {
+                    size.decrementAndGet();
+                    return m;
+                }
+                return null;
+            }
+        }
+        return null;
+    }
+
     public int size() {
         return size.get();
     }

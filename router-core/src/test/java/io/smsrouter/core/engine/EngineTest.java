@@ -183,4 +183,49 @@ class EngineTest {
         clients.drain("shop");
         assertThat(s.receipts).extracting(Receipt::messageId).containsExactlyInAnyOrder(sent.id(), receipted.id());
     }
+
+    @Test
+    void shouldCancelAQueuedMessageAndTellTheClient() {
+        ClientRegistry clients = new ClientRegistry();
+        RecordingSession session = new RecordingSession();
+        clients.register(session, 4);
+        Engine e = newEngine(clients);
+        Message m = msg(e, "shop", "Shop", "79031234567");
+        e.submit(shop, m);
+        assertThat(e.cancel("other", m.id())).isFalse();
+        assertThat(e.cancel("shop", m.id())).isTrue();
+        assertThat(e.operatorQueue("opA").size()).isZero();
+        assertThat(e.status(m.id()).state()).isEqualTo(DeliveryState.DELETED);
+        assertThat(session.receipts).singleElement().extracting(Receipt::state).isEqualTo(DeliveryState.DELETED);
+        assertThat(e.cancel("shop", m.id())).isFalse();
+    }
+
+    @Test
+    void shouldNotCancelOrReplaceAMessageAlreadyTakenByAnOperatorBind() {
+        Engine e = newEngine(new ClientRegistry());
+        Message m = msg(e, "shop", "Shop", "79031234567");
+        e.submit(shop, m);
+        e.operatorQueue("opA").poll();
+        assertThat(e.cancel("shop", m.id())).isFalse();
+        assertThat(e.replace("shop", m.id(), old -> old)).isFalse();
+    }
+
+    @Test
+    void shouldReplaceTheTextOfAQueuedMessageAndKeepItsIdThroughRecovery() {
+        Engine e = newEngine(new ClientRegistry());
+        Message m = msg(e, "shop", "Shop", "79031234567");
+        e.submit(shop, m);
+        byte[] text = "new text".getBytes(StandardCharsets.US_ASCII);
+        assertThat(e.replace("shop", m.id(), old -> new Message(old.id(), old.accountId(), old.serviceType(),
+                old.sourceTon(), old.sourceNpi(), old.source(), old.destTon(), old.destNpi(), old.destination(),
+                old.esmClass(), old.protocolId(), old.priority(), "", "", 1, 0, text, null,
+                old.acceptedAtMs()))).isTrue();
+        journals.remove(0).close();
+        Engine after = newEngine(new ClientRegistry());
+        after.recover(Duration.ofHours(1));
+        Message recovered = after.operatorQueue("opA").poll();
+        assertThat(recovered.id()).isEqualTo(m.id());
+        assertThat(recovered.shortMessage()).isEqualTo(text);
+        assertThat(after.operatorQueue("opA").poll()).isNull();
+    }
 }

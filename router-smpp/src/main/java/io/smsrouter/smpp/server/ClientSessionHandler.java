@@ -20,6 +20,7 @@ import io.smsrouter.smpp.codec.InvalidPdu;
 import io.smsrouter.smpp.message.SmppMessages;
 import io.smsrouter.smpp.pdu.BindPdu;
 import io.smsrouter.smpp.pdu.BindRespPdu;
+import io.smsrouter.smpp.pdu.CancelSmPdu;
 import io.smsrouter.smpp.pdu.CommandId;
 import io.smsrouter.smpp.pdu.CommandStatus;
 import io.smsrouter.smpp.pdu.DataSmPdu;
@@ -29,6 +30,7 @@ import io.smsrouter.smpp.pdu.MultiDestination;
 import io.smsrouter.smpp.pdu.Pdu;
 import io.smsrouter.smpp.pdu.QuerySmPdu;
 import io.smsrouter.smpp.pdu.QuerySmRespPdu;
+import io.smsrouter.smpp.pdu.ReplaceSmPdu;
 import io.smsrouter.smpp.pdu.SmPdu;
 import io.smsrouter.smpp.pdu.SubmitMultiPdu;
 import io.smsrouter.smpp.pdu.SubmitMultiRespPdu;
@@ -298,8 +300,8 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
                     case CommandId.DATA_SM -> dataSm((DataSmPdu) pdu);
                     case CommandId.SUBMIT_MULTI -> submitMulti((SubmitMultiPdu) pdu);
                     case CommandId.QUERY_SM -> query((QuerySmPdu) pdu);
-                    case CommandId.CANCEL_SM -> refuse(pdu, CommandStatus.ESME_RCANCELFAIL);
-                    default -> refuse(pdu, CommandStatus.ESME_RREPLACEFAIL);
+                    case CommandId.CANCEL_SM -> cancel((CancelSmPdu) pdu);
+                    default -> replace((ReplaceSmPdu) pdu);
                 }
             }
             // deliver_sm, outbind and alert_notification go from an SMSC to an ESME, never to us
@@ -309,12 +311,6 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
 
     private void reply(Pdu resp) {
         ctx.write(resp, ctx.voidPromise());
-    }
-
-    private void refuse(Pdu req, int status) {
-        Pdu resp = req.createResponse();
-        resp.commandStatus(status);
-        reply(resp);
     }
 
     private void bind(BindPdu b) {
@@ -428,15 +424,43 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
         reply(resp);
     }
 
+    /** cancel_sm of one message by id, while it is still queued in the router (not gone upstream). */
+    private void cancel(CancelSmPdu p) {
+        long id = parseId(p.messageId());
+        boolean ok = id >= 0 && engine.cancel(account.id(), id);
+        Pdu resp = p.createResponse();
+        resp.commandStatus(ok ? CommandStatus.ESME_ROK : CommandStatus.ESME_RCANCELFAIL);
+        reply(resp);
+    }
+
+    /** replace_sm of a message still queued in the router: new text, times and receipt request. */
+    private void replace(ReplaceSmPdu p) {
+        long id = parseId(p.messageId());
+        boolean ok = id >= 0 && engine.replace(account.id(), id, old -> new Message(old.id(), old.accountId(),
+                old.serviceType(), old.sourceTon(), old.sourceNpi(), old.source(), old.destTon(), old.destNpi(),
+                old.destination(), old.esmClass(), old.protocolId(), old.priority(),
+                p.scheduleDeliveryTime().isEmpty() ? old.scheduleDeliveryTime() : p.scheduleDeliveryTime(),
+                p.validityPeriod().isEmpty() ? old.validityPeriod() : p.validityPeriod(),
+                p.registeredDelivery(), old.dataCoding(), p.shortMessage(), old.optionalParameters(),
+                old.acceptedAtMs()));
+        Pdu resp = p.createResponse();
+        resp.commandStatus(ok ? CommandStatus.ESME_ROK : CommandStatus.ESME_RREPLACEFAIL);
+        reply(resp);
+    }
+
+    private static long parseId(String id) {
+        try {
+            return Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     private void query(QuerySmPdu q) {
         QuerySmRespPdu resp = (QuerySmRespPdu) q.createResponse();
         resp.messageId(q.messageId());
-        MessageStatus s = null;
-        try {
-            s = engine.status(Long.parseLong(q.messageId()));
-        } catch (NumberFormatException ignored) {
-            // not one of our ids
-        }
+        long id = parseId(q.messageId());
+        MessageStatus s = id < 0 ? null : engine.status(id);
         if (s == null || !s.accountId().equals(account.id())) {
             resp.commandStatus(CommandStatus.ESME_RQUERYFAIL);
             resp.finalDate("");
