@@ -1,0 +1,221 @@
+package io.smsrouter.bench;
+
+import io.smsrouter.bench.load.LoadClient;
+import io.smsrouter.bench.load.LoadResult;
+import io.smsrouter.bench.load.LoadSettings;
+import io.smsrouter.bench.report.HtmlReport;
+import io.smsrouter.bench.report.Summary;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code scripts/bench}: the end-to-end load test of shared/SPEC.md section 6. With no options it
+ * starts, in this process, the operator simulator and a router configured in code in front of it,
+ * drives the router with the load client ({@link LoadClient}), stops both and prints one summary
+ * line; {@code --direct} drives the simulator alone, {@code --target} an endpoint already running.
+ *
+ * <p>stdout carries the progress lines, the mode line and, last, the summary line; the report
+ * files go to {@code --report-dir}. Exit status 0 when the run acked messages and lost no receipt,
+ * 1 when it did not, 2 when it could not run.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "End-to-end SMPP load test: load client -> router -> operator simulator, receipts back.")
+public final class BenchMain implements Callable<Integer> {
+
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "measured period (default ${DEFAULT-VALUE})")
+    int durationSeconds = 20;
+
+    @Option(names = "--warmup", paramLabel = "SECONDS",
+            description = "load before the measured period, not counted (default ${DEFAULT-VALUE})")
+    int warmupSeconds = 5;
+
+    @Option(names = "--rate", paramLabel = "N|max", converter = RateConverter.class,
+            description = "max: closed loop, every window kept full; N: open loop at N msg/s over all binds, "
+                    + "latency from the intended send time (default max)")
+    long ratePerSecond = 0;
+
+    @Option(names = "--binds", paramLabel = "N", description = "transceiver binds (default ${DEFAULT-VALUE})")
+    int binds = 2;
+
+    @Option(names = "--window", paramLabel = "N",
+            description = "outstanding submit_sm per bind (default ${DEFAULT-VALUE})")
+    int window = 256;
+
+    @Option(names = "--direct", description = "drive the operator simulator directly, no router")
+    boolean direct;
+
+    @Option(names = "--target", paramLabel = "HOST:PORT",
+            description = "drive an SMPP endpoint that is already running (needs --system-id and --password)")
+    String target;
+
+    @Option(names = "--system-id", paramLabel = "ID", description = "bind system_id for --target")
+    String systemId;
+
+    @Option(names = "--password", paramLabel = "PW", description = "bind password for --target")
+    String password;
+
+    @Option(names = "--length", paramLabel = "N", description = "text length in characters (default ${DEFAULT-VALUE})")
+    int textLength = 40;
+
+    @Option(names = "--ucs2-percent", paramLabel = "P",
+            description = "share of UCS-2 messages, 0..100 (default ${DEFAULT-VALUE})")
+    int ucs2Percent = 0;
+
+    @Option(names = "--no-receipts", description = "registered_delivery 0: no receipts asked for or awaited")
+    boolean noReceipts;
+
+    @Option(names = "--report-dir", paramLabel = "DIR",
+            description = "where submit.hgrm, dlr.hgrm and index.html go (default ${DEFAULT-VALUE})")
+    Path reportDir = Path.of("bench-report");
+
+    @Option(names = "--drain-seconds", paramLabel = "N",
+            description = "longest wait for outstanding responses and receipts after the run (default ${DEFAULT-VALUE})")
+    int drainSeconds = 10;
+
+    @Option(names = "--dlr-delay-ms", paramLabel = "MS",
+            description = "simulator: delay from submit_sm_resp to the receipt (default ${DEFAULT-VALUE})")
+    int dlrDelayMs = 0;
+
+    static final int MAX_PDU_LENGTH = 65536;
+
+    private final PrintStream out;
+
+    public BenchMain() {
+        this(System.out);
+    }
+
+    BenchMain(PrintStream out) {
+        this.out = out;
+    }
+
+    /** picocli: "max" or a positive number of messages per second; 0 stands for max. */
+    static final class RateConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            if ("max".equalsIgnoreCase(value)) {
+                return 0L;
+            }
+            long n;
+            try {
+                n = Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not max or a number of msg/s");
+            }
+            if (n < 1) {
+                throw new CommandLine.TypeConversionException("rate must be max or at least 1, was " + value);
+            }
+            return n;
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        String problem = validate();
+        if (problem != null) {
+            System.err.println("bench: " + problem);
+            return 2;
+        }
+        Environment env;
+        try {
+            env = target != null ? new Environment.Target(target, systemId, password)
+                    : direct ? new Environment.Direct(dlrDelayMs, MAX_PDU_LENGTH)
+                    : new Environment.Routed(dlrDelayMs, MAX_PDU_LENGTH, window);
+        } catch (Exception e) {
+            System.err.println("bench: could not start: " + e);
+            return 2;
+        }
+        LoadSettings settings = new LoadSettings(env.host(), env.port(), env.systemId(), env.password(), binds, window,
+                ratePerSecond, warmupSeconds, durationSeconds, drainSeconds, textLength, ucs2Percent, !noReceipts,
+                MAX_PDU_LENGTH);
+        String modeLine = modeLine(env.mode(), settings);
+        out.println("bench: " + modeLine + " endpoint=" + env.host() + ":" + env.port() + " warmup="
+                + warmupSeconds + "s duration=" + durationSeconds + "s");
+        LoadResult result;
+        List<String> details = new ArrayList<>();
+        try (env) {
+            try (LoadClient client = new LoadClient(settings, out::println)) {
+                try {
+                    client.connect(10_000);
+                } catch (Exception e) {
+                    System.err.println("bench: " + e.getMessage());
+                    return 2;
+                }
+                result = client.run();
+            }
+            details.addAll(env.details());
+        }
+        Summary summary = Summary.of(result);
+        details.add(0, detailLine(result));
+        HtmlReport report = new HtmlReport(modeLine, summary, result, details, warmupSeconds, durationSeconds,
+                !noReceipts);
+        try {
+            report.writeTo(reportDir);
+        } catch (Exception e) {
+            System.err.println("bench: could not write the report under " + reportDir + ": " + e);
+        }
+        for (String d : details) {
+            out.println(d);
+        }
+        out.println("report: " + reportDir.toAbsolutePath().normalize().resolve("index.html"));
+        out.println(modeLine);
+        out.println(summary.line());
+        out.flush();
+        return summary.exitCode();
+    }
+
+    private String validate() {
+        if (target != null && direct) {
+            return "--target and --direct exclude each other";
+        }
+        if (target != null && (systemId == null || password == null)) {
+            return "--target needs --system-id and --password";
+        }
+        if (target == null && (systemId != null || password != null)) {
+            return "--system-id and --password go with --target";
+        }
+        if (durationSeconds < 1 || warmupSeconds < 0 || drainSeconds < 0) {
+            return "--duration must be at least 1, --warmup and --drain-seconds at least 0";
+        }
+        if (binds < 1 || binds > 64 || window < 1 || window > 100_000) {
+            return "--binds must be 1..64 and --window 1..100000";
+        }
+        if (textLength < 1 || textLength > 10_000 || ucs2Percent < 0 || ucs2Percent > 100) {
+            return "--length must be 1..10000 and --ucs2-percent 0..100";
+        }
+        if (dlrDelayMs < 0) {
+            return "--dlr-delay-ms must be at least 0";
+        }
+        return null;
+    }
+
+    static String modeLine(String mode, LoadSettings s) {
+        return "mode=" + mode + " binds=" + s.binds() + " window=" + s.window() + " rate=" + s.rateLabel()
+                + " length=" + s.textLength() + " ucs2=" + s.ucs2Percent() + "% receipts=" + (s.receipts() ? "on" : "off");
+    }
+
+    static String detailLine(LoadResult r) {
+        StringBuilder sb = new StringBuilder("client: rejected=").append(r.rejected());
+        r.rejectedByStatus().forEach((status, n) ->
+                sb.append(String.format(" status_0x%08X=%d", status, n)));
+        sb.append(" unanswered=").append(r.unanswered())
+                .append(" behind=").append(r.behind())
+                .append(" receipts_total=").append(r.receiptsTotal())
+                .append(" unmatched_receipts=").append(r.unmatchedReceipts())
+                .append(" stray_responses=").append(r.strayResponses())
+                .append(" binds_lost=").append(r.connectionsLost())
+                .append(" drain_ms=").append(r.drainMillis());
+        return sb.toString();
+    }
+
+    public static void main(String[] args) {
+        int rc = new CommandLine(new BenchMain()).execute(args);
+        System.exit(rc);
+    }
+}
