@@ -140,7 +140,7 @@ public final class BenchMain implements Callable<Integer> {
         LoadResult result;
         List<String> details = new ArrayList<>();
         try (env) {
-            try (LoadClient client = new LoadClient(settings, out::println)) {
+            try (LoadClient client = new LoadClient(settings, out::println, env::progressStatus)) {
                 try {
                     client.connect(10_000);
                 } catch (Exception e) {

@@ -47,6 +47,11 @@ abstract class Environment implements AutoCloseable {
 
     abstract String password();
 
+    /** Appended to each progress line; called on the load client's thread while the load runs. */
+    String progressStatus() {
+        return "";
+    }
+
     /** Counts of the parts this process ran, for the report; taken after the load, before close. */
     List<String> details() {
         return List.of();
@@ -211,6 +216,13 @@ abstract class Environment implements AutoCloseable {
         @Override
         String password() {
             return ACCOUNT_PASSWORD;
+        }
+
+        /** Messages acked to the client but not yet taken by an operator bind, and receipts waiting for a client bind. */
+        @Override
+        String progressStatus() {
+            Engine e = router.engine();
+            return "router_queue=" + e.undeliveredCount() + " receipts_waiting=" + e.clients().pendingCount(ACCOUNT_ID);
         }
 
         @Override

@@ -33,6 +33,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The load generator: {@code binds} SMPP 3.4 transceiver sessions (section 2.2, the ESME side) on
@@ -62,6 +63,7 @@ public final class LoadClient implements AutoCloseable {
 
     private final LoadSettings settings;
     private final Consumer<String> out;
+    private final Supplier<String> extraStatus;
     private final EventLoopGroup group;
     private final EventLoop loop;
     private final List<Session> sessions = new ArrayList<>();
@@ -108,9 +110,15 @@ public final class LoadClient implements AutoCloseable {
     private long intervalReceipts;
     private final List<Sample> samples = new ArrayList<>();
 
-    public LoadClient(LoadSettings settings, Consumer<String> out) {
+    /**
+     * @param out         where progress lines go
+     * @param extraStatus appended to each progress line (the router's queue, say); "" for nothing.
+     *                    Called on the client's event loop, so it must be thread-safe and quick
+     */
+    public LoadClient(LoadSettings settings, Consumer<String> out, Supplier<String> extraStatus) {
         this.settings = settings;
         this.out = out;
+        this.extraStatus = extraStatus;
         this.group = SmppTransport.newGroup(1);
         this.loop = group.next();
         this.payloads = new Payloads(settings.textLength(), settings.receipts());
@@ -291,8 +299,10 @@ public final class LoadClient implements AutoCloseable {
         Sample sample = new Sample(samples.size() + 1, name, intervalSent, intervalAcked, intervalReceipts, inFlight,
                 p99);
         samples.add(sample);
-        out.accept(String.format("%5ds %-6s msg/s=%-7d inflight=%-6d receipts/s=%-7d submit_p99=%dus",
-                sample.second(), name, intervalAcked, inFlight, intervalReceipts, p99SoFar));
+        String extra = extraStatus.get();
+        out.accept(String.format("%5ds %-6s msg/s=%-7d inflight=%-6d receipts/s=%-7d submit_p99=%dus%s",
+                sample.second(), name, intervalAcked, inFlight, intervalReceipts, p99SoFar,
+                extra.isEmpty() ? "" : " " + extra));
         intervalSent = 0;
         intervalAcked = 0;
         intervalReceipts = 0;
