@@ -14,10 +14,10 @@ JVM_FLAGS=(
   -Dchronicle.announcer.disable=true
 )
 
-# Builds the jars (tests skipped) when one is missing or older than any source or pom.
+# Builds the jars (tests skipped) when one is missing or older than any main source, resource or pom.
 build_if_needed() {
   local jar="$1"
-  if [ -f "$jar" ] && [ -z "$(find "$ROOT" -path "$ROOT/.git" -prune -o \( -name '*.java' -o -name 'pom.xml' -o -name '*.xml' -path '*/src/main/*' \) -newer "$jar" -print -quit)" ]; then
+  if [ -f "$jar" ] && [ -z "$(find "$ROOT" \( -path "$ROOT/.git" -o -name node_modules -o -name target \) -prune -o \( -path '*/src/main/*' -o -name pom.xml \) -type f -newer "$jar" -print -quit)" ]; then
     return 0
   fi
   echo "building (mvn package, tests skipped)..." >&2
