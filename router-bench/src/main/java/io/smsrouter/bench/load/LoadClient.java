@@ -78,6 +78,7 @@ public final class LoadClient implements AutoCloseable {
     private long warmupEndNanos;
     private long endNanos;
     private long drainStartNanos;
+    private long lastSampleNanos;
     private OpenLoopSchedule schedule;
     private long nextIndex;
     private long behind;
@@ -197,6 +198,7 @@ public final class LoadClient implements AutoCloseable {
     private void start() {
         long now = System.nanoTime();
         startNanos = now;
+        lastSampleNanos = now;
         warmupEndNanos = now + TimeUnit.SECONDS.toNanos(settings.warmupSeconds());
         endNanos = warmupEndNanos + TimeUnit.SECONDS.toNanos(settings.durationSeconds());
         phase = Phase.SENDING;
@@ -220,6 +222,9 @@ public final class LoadClient implements AutoCloseable {
     /** Leaves the sending phase once the measured period is over. */
     private void checkEnd(long now) {
         if (phase == Phase.SENDING && now - endNanos >= 0) {
+            if (now - lastSampleNanos >= SECOND / 2) {
+                sample(now); // the run's last second, before the drain's first
+            }
             phase = Phase.DRAINING;
             drainStartNanos = now;
             if (schedule != null) {
@@ -289,32 +294,53 @@ public final class LoadClient implements AutoCloseable {
         if (phase == Phase.DONE) {
             return;
         }
-        // the second just ended is named after its middle: the tick of second 3 of a 3 s warmup is warmup
-        long middle = now - SECOND / 2;
-        String name = phase == Phase.DRAINING && middle - endNanos >= 0 ? "drain"
-                : middle - warmupEndNanos < 0 ? "warmup" : "run";
-        long p99 = submitInterval.getTotalCount() == 0 ? 0 : submitInterval.getValueAtPercentile(99);
-        Histogram soFar = submitMeasured.getTotalCount() > 0 ? submitMeasured : submitWarmup;
-        long p99SoFar = soFar.getTotalCount() == 0 ? 0 : soFar.getValueAtPercentile(99);
-        Sample sample = new Sample(samples.size() + 1, name, intervalSent, intervalAcked, intervalReceipts, inFlight,
-                p99);
-        samples.add(sample);
-        String extra = extraStatus.get();
-        out.accept(String.format("%5ds %-6s msg/s=%-7d inflight=%-6d receipts/s=%-7d submit_p99=%dus%s",
-                sample.second(), name, intervalAcked, inFlight, intervalReceipts, p99SoFar,
-                extra.isEmpty() ? "" : " " + extra));
-        intervalSent = 0;
-        intervalAcked = 0;
-        intervalReceipts = 0;
-        submitInterval.reset();
+        // the end-of-run check may just have taken this second's sample
+        if (now - lastSampleNanos >= SECOND / 10) {
+            sample(now);
+        }
         if (phase == Phase.SENDING && schedule != null) {
             pump(now);
         }
     }
 
+    /**
+     * Closes the current interval: one {@link Sample} and one progress line, rates per second of
+     * the interval's actual length (a second, or less for the last one).
+     */
+    private void sample(long now) {
+        long length = Math.max(1, now - lastSampleNanos);
+        lastSampleNanos = now;
+        // an interval is named after its middle: the tick of second 3 of a 3 s warmup is warmup
+        long middle = now - length / 2;
+        String name = middle - endNanos >= 0 ? "drain" : middle - warmupEndNanos < 0 ? "warmup" : "run";
+        long p99 = submitInterval.getTotalCount() == 0 ? 0 : submitInterval.getValueAtPercentile(99);
+        Histogram soFar = submitMeasured.getTotalCount() > 0 ? submitMeasured : submitWarmup;
+        long p99SoFar = soFar.getTotalCount() == 0 ? 0 : soFar.getValueAtPercentile(99);
+        int second = (int) Math.max(1, Math.round(Math.ceil((now - startNanos) / 1e9 - 0.05)));
+        Sample sample = new Sample(second, name, perSecond(intervalSent, length), perSecond(intervalAcked, length),
+                perSecond(intervalReceipts, length), inFlight, p99);
+        samples.add(sample);
+        String extra = extraStatus.get();
+        out.accept(String.format("%5ds %-6s msg/s=%-7d inflight=%-6d receipts/s=%-7d submit_p99=%dus%s",
+                sample.second(), name, sample.ackedPerSecond(), inFlight, sample.receiptsPerSecond(), p99SoFar,
+                extra.isEmpty() ? "" : " " + extra));
+        intervalSent = 0;
+        intervalAcked = 0;
+        intervalReceipts = 0;
+        submitInterval.reset();
+    }
+
+    private static long perSecond(long count, long nanos) {
+        return Math.round(count * 1e9 / nanos);
+    }
+
     private void finish() {
         if (phase == Phase.DONE) {
             return;
+        }
+        long now = System.nanoTime();
+        if (now - lastSampleNanos >= SECOND / 10 && intervalAcked + intervalReceipts + intervalSent > 0) {
+            sample(now); // the drain's last part second
         }
         phase = Phase.DONE;
         for (ScheduledFuture<?> t : timers) {
@@ -323,7 +349,6 @@ public final class LoadClient implements AutoCloseable {
         if (pumpTimer != null) {
             pumpTimer.cancel(false);
         }
-        long now = System.nanoTime();
         long lost = settings.receipts() ? awaitingMeasured : 0;
         result.complete(new LoadResult(sent, acked, rejected, Map.copyOf(rejectedByStatus), delivered, lost,
                 sent - acked - rejected, behind, receiptsTotal, earlyReceipts.size(), strayResponses, connectionsLost,
@@ -433,7 +458,10 @@ public final class LoadClient implements AutoCloseable {
         }
         if (!anyAlive && phase != Phase.IDLE) {
             out.accept("bench: every bind is closed; ending the run");
-            checkEnd(endNanos);
+            if (phase == Phase.SENDING) {
+                phase = Phase.DRAINING;
+                drainStartNanos = System.nanoTime();
+            }
             finish();
         } else {
             checkDrained();

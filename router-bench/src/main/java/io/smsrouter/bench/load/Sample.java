@@ -1,10 +1,12 @@
 package io.smsrouter.bench.load;
 
 /**
- * One second of a run, as the progress line shows it and the throughput chart draws it. Counts
- * cover every message of that second, warmup included.
+ * One second of a run (the last one may be shorter), as the progress line shows it and the
+ * throughput chart draws it. Rates cover every message of that interval, warmup included, per
+ * second of its actual length.
  *
- * @param second           seconds since the load started (1 = the first second)
+ * @param second           seconds since the load started at the end of the interval, rounded up
+ *                         (1 = the first second)
  * @param phase            warmup, run or drain
  * @param sentPerSecond    submit_sm written
  * @param ackedPerSecond   submit_sm_resp with status 0
