@@ -1,0 +1,107 @@
+package io.smsrouter.server.it;
+
+import io.smsrouter.server.config.AccountConfig;
+import io.smsrouter.server.config.AdminConfig;
+import io.smsrouter.server.config.HttpConfig;
+import io.smsrouter.server.config.JournalConfig;
+import io.smsrouter.server.config.ModerationConfig;
+import io.smsrouter.server.config.OperatorConfig;
+import io.smsrouter.server.config.RouteConfig;
+import io.smsrouter.server.config.RouterConfig;
+import io.smsrouter.server.config.SimulatorConfig;
+import io.smsrouter.server.config.SmppConfig;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A {@link RouterConfig} for an in-process router on loopback: every listener on port 0, the
+ * journal in the test's own directory, one account {@value #ACCOUNT} and one operator
+ * {@value #OPERATOR} that the default route sends everything to.
+ */
+final class ItConfig {
+    static final String HOST = "127.0.0.1";
+    static final String ACCOUNT = "shop";
+    static final String PASSWORD = "secret1";
+    static final String OPERATOR = "opA";
+    static final String OPERATOR_SYSTEM_ID = "router";
+    static final String OPERATOR_PASSWORD = "routerpw";
+
+    private final Path journalDir;
+    private final List<AccountConfig> accounts = new ArrayList<>();
+    private int operatorPort;
+    private int operatorBinds = 1;
+    private int operatorWindow = 64;
+    private boolean simulatorEnabled;
+    private int simulatorTps;
+    private int maxPduLength = SmppConfig.DEFAULT_MAX_PDU_LENGTH;
+
+    private ItConfig(Path journalDir) {
+        this.journalDir = journalDir;
+    }
+
+    /** Account {@value #ACCOUNT} (maxBinds 4, no tps limit), operator port 0, no simulator. */
+    static ItConfig journal(Path journalDir) {
+        return new ItConfig(journalDir);
+    }
+
+    /** The in-process simulator on port 0, with the operator following it to the port it gets. */
+    ItConfig withSimulator() {
+        this.simulatorEnabled = true;
+        this.operatorPort = 0;
+        return this;
+    }
+
+    ItConfig simulatorTps(int tps) {
+        this.simulatorTps = tps;
+        return this;
+    }
+
+    /** The operator SMSC at {@code 127.0.0.1:port}, started by the test. */
+    ItConfig operatorAt(int port) {
+        this.simulatorEnabled = false;
+        this.operatorPort = port;
+        return this;
+    }
+
+    ItConfig operatorBinds(int binds) {
+        this.operatorBinds = binds;
+        return this;
+    }
+
+    ItConfig operatorWindow(int window) {
+        this.operatorWindow = window;
+        return this;
+    }
+
+    ItConfig account(String id, String password, int maxBinds) {
+        accounts.add(new AccountConfig(id, password, null, AccountConfig.MODERATION_NONE, 0, maxBinds, List.of()));
+        return this;
+    }
+
+    ItConfig maxPduLength(int bytes) {
+        this.maxPduLength = bytes;
+        return this;
+    }
+
+    RouterConfig build() {
+        List<AccountConfig> acc = new ArrayList<>(accounts);
+        if (acc.stream().noneMatch(a -> a.id().equals(ACCOUNT))) {
+            acc.add(0, new AccountConfig(ACCOUNT, PASSWORD, null, AccountConfig.MODERATION_NONE, 0,
+                    AccountConfig.DEFAULT_MAX_BINDS, List.of()));
+        }
+        SmppConfig smpp = new SmppConfig(HOST, 0, maxPduLength, SmppConfig.DEFAULT_WINDOW_SIZE,
+                SmppConfig.DEFAULT_ENQUIRE_LINK_INTERVAL_MS, SmppConfig.DEFAULT_IDLE_TIMEOUT_MS,
+                SmppConfig.DEFAULT_RESPONSE_TIMEOUT_MS, SmppConfig.DEFAULT_BIND_TIMEOUT_MS);
+        // a 5 s response timeout, and quick reconnects: the outage tests bring the operator back within seconds
+        OperatorConfig op = new OperatorConfig(OPERATOR, HOST, operatorPort, OPERATOR_SYSTEM_ID, OPERATOR_PASSWORD,
+                OperatorConfig.DEFAULT_SYSTEM_TYPE, operatorBinds, operatorWindow, 0,
+                OperatorConfig.DEFAULT_ENQUIRE_LINK_INTERVAL_MS, 5_000, 200, 1_000);
+        SimulatorConfig sim = new SimulatorConfig(simulatorEnabled, HOST, 0, null, null,
+                SimulatorConfig.DEFAULT_SUBMIT_LATENCY_MS, SimulatorConfig.DEFAULT_DLR_DELAY_MS, 100, 0, 0, simulatorTps);
+        return new RouterConfig(Path.of("it-router.yaml"), smpp, new HttpConfig(HOST, 0), AdminConfig.defaults(),
+                new JournalConfig(journalDir, JournalConfig.DEFAULT_ROLL_CYCLE, false), acc, List.of(op),
+                List.of(new RouteConfig(null, null, null, List.of(OPERATOR))), ModerationConfig.defaults(), sim);
+    }
+}
