@@ -16,7 +16,7 @@ public final class LocalReceiptCorrelator implements ReceiptCorrelator {
     }
 
     public LocalReceiptCorrelator(Duration validity, long maxEntries) {
-        this.cache = Caffeine.newBuilder()
+        this.cache = Caffeine.newBuilder().executor(Runnable::run)
                 .expireAfterWrite(validity)
                 .maximumSize(maxEntries)
                 .build();

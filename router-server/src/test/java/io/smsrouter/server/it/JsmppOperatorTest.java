@@ -2,7 +2,6 @@ package io.smsrouter.server.it;
 
 import io.smsrouter.server.Router;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,8 +97,6 @@ class JsmppOperatorTest {
     }
 
     @Test
-    @Disabled("bug: a receipt that arrives before its submit_sm_resp is counted twice in Engine.receiptsInCount() "
-            + "(metric router.receipts.received): once when kept as an orphan, again when replayed from onSubmitted")
     void shouldCountEachOperatorReceiptOnceWhenItOvertakesTheResponse() throws Exception {
         int messages = 200;
         smsc = new JsmppSmsc(ItConfig.OPERATOR_SYSTEM_ID, ItConfig.OPERATOR_PASSWORD, true);

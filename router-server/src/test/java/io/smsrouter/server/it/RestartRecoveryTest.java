@@ -5,7 +5,6 @@ import com.cloudhopper.smpp.pdu.QuerySmResp;
 import io.smsrouter.server.Router;
 import io.smsrouter.smpp.simulator.SmscSimulator;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,9 +115,6 @@ class RestartRecoveryTest {
     }
 
     @Test
-    @Disabled("bug: after a restart query_sm of a message whose final receipt is in the journal answers "
-            + "ESME_RQUERYFAIL (0x67) instead of message_state DELIVERED: Engine.recover() puts statuses back only "
-            + "for messages still unsent or awaiting a receipt, not for those with a final receipt or a failure")
     void shouldAnswerQuerySmForMessagesDeliveredBeforeARestart() throws Exception {
         router = new Router(ItConfig.journal(journal).withSimulator().build()).start();
         client = new ChClient();

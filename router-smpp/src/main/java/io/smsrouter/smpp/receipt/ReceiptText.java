@@ -15,6 +15,11 @@ import java.time.format.DateTimeFormatter;
  */
 public final class ReceiptText {
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyMMddHHmm").withZone(ZoneOffset.UTC);
+    /** The last minute formatted: receipts come in bursts within the same minute. */
+    private static volatile Minute lastMinute = new Minute(-1, "");
+
+    private record Minute(long epochMinute, String text) {
+    }
 
     private ReceiptText() {
     }
@@ -24,8 +29,8 @@ public final class ReceiptText {
         StringBuilder sb = new StringBuilder(160);
         sb.append("id:").append(id)
                 .append(" sub:001 dlvrd:").append(state == DeliveryState.DELIVERED ? "001" : "000")
-                .append(" submit date:").append(DATE.format(Instant.ofEpochMilli(submitMs)))
-                .append(" done date:").append(DATE.format(Instant.ofEpochMilli(doneMs)))
+                .append(" submit date:").append(date(submitMs))
+                .append(" done date:").append(date(doneMs))
                 .append(" stat:").append(state.stat())
                 .append(" err:");
         String err = Integer.toString(Math.min(999, Math.max(0, errorCode)));
@@ -41,6 +46,17 @@ public final class ReceiptText {
             }
         }
         return sb.toString();
+    }
+
+    /** yyMMddhhmm in UTC. */
+    static String date(long epochMs) {
+        long minute = Math.floorDiv(epochMs, 60_000L);
+        Minute m = lastMinute;
+        if (m.epochMinute() != minute) {
+            m = new Minute(minute, DATE.format(Instant.ofEpochMilli(epochMs)));
+            lastMinute = m;
+        }
+        return m.text();
     }
 
     public static byte[] formatBytes(String id, DeliveryState state, int errorCode, long submitMs, long doneMs,

@@ -314,7 +314,11 @@ final class UpstreamBind {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            log.warn("{}: connection error: {}", name, cause.toString());
+            if (running) {
+                log.warn("{}: connection error: {}", name, cause.toString());
+            } else {
+                log.debug("{}: connection error while stopping: {}", name, cause.toString());
+            }
             ctx.close();
         }
 
@@ -415,18 +419,38 @@ final class UpstreamBind {
         }
 
         private void receipt(SmPdu p) {
-            ReceiptText.Parsed text = ReceiptText.parse(p.shortMessage());
             Tlv idTlv = p.tlv(TlvTag.RECEIPTED_MESSAGE_ID);
-            String upstreamId = idTlv != null ? idTlv.asCString() : text.id();
+            Tlv stateTlv = p.tlv(TlvTag.MESSAGE_STATE);
+            Tlv errTlv = p.tlv(TlvTag.NETWORK_ERROR_CODE);
+            String upstreamId;
+            DeliveryState state;
+            int err;
+            if (idTlv != null && stateTlv != null) {
+                // the TLVs say it all: no need to parse the text (the common case, and the fast one)
+                upstreamId = idTlv.asCString();
+                state = DeliveryState.fromCode(stateTlv.asUnsigned());
+                err = state == DeliveryState.DELIVERED ? 0 : networkError(errTlv, p);
+            } else {
+                ReceiptText.Parsed text = ReceiptText.parse(p.shortMessage());
+                upstreamId = idTlv != null ? idTlv.asCString() : text.id();
+                state = stateTlv != null ? DeliveryState.fromCode(stateTlv.asUnsigned())
+                        : text.state() != null ? text.state() : DeliveryState.UNKNOWN;
+                err = Math.max(0, text.errorCode());
+            }
             if (upstreamId == null || upstreamId.isEmpty()) {
                 log.warn("{}: receipt without a message id ignored: {}", name, p);
                 return;
             }
-            Tlv stateTlv = p.tlv(TlvTag.MESSAGE_STATE);
-            DeliveryState state = stateTlv != null ? DeliveryState.fromCode(stateTlv.asUnsigned())
-                    : text.state() != null ? text.state() : DeliveryState.UNKNOWN;
-            int err = Math.max(0, text.errorCode());
             engine.onOperatorReceipt(settings.id(), upstreamId, state, err, System.currentTimeMillis());
+        }
+
+        /** network_error_code (type, 2-byte code) when present, else the receipt text's err field. */
+        private int networkError(Tlv errTlv, SmPdu p) {
+            if (errTlv != null && errTlv.value().length == 3) {
+                byte[] v = errTlv.value();
+                return ((v[1] & 0xFF) << 8) | (v[2] & 0xFF);
+            }
+            return Math.max(0, ReceiptText.parse(p.shortMessage()).errorCode());
         }
 
         private void expireOutstanding() {
