@@ -9,6 +9,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.smsrouter.core.engine.TokenBucket;
 import io.smsrouter.core.message.DeliveryState;
@@ -34,6 +35,8 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +57,11 @@ public final class SmscSimulator implements AutoCloseable {
     private final EventLoopGroup group;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final List<SimSession> receivers = new CopyOnWriteArrayList<>();
+    /**
+     * Receipts that a closed connection could not deliver (not yet due, or sent but never
+     * acknowledged): kept and sent on the next receiver bind, as a real SMSC does.
+     */
+    private final Queue<SmPdu> undeliveredReceipts = new ConcurrentLinkedQueue<>();
     private final AtomicLong ids = new AtomicLong(0x10000000L);
     private final TokenBucket rate;
     private Channel listener;
@@ -142,6 +150,7 @@ public final class SmscSimulator implements AutoCloseable {
         private int nextSequence = 1;
         /** Receipts in due order: the delay is the same for all, so a FIFO is a timer wheel. */
         private final ArrayDeque<PendingReceipt> due = new ArrayDeque<>();
+        private final IntObjectHashMap<SmPdu> unacked = new IntObjectHashMap<>();
         private boolean timerSet;
 
         @Override
@@ -152,9 +161,28 @@ public final class SmscSimulator implements AutoCloseable {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             receivers.remove(this);
-            if (!due.isEmpty()) {
-                log.info("operator simulator: {} receipts not sent: connection closed", due.size());
-                due.clear();
+            int kept = due.size() + unacked.size();
+            for (PendingReceipt r : due) {
+                undeliveredReceipts.add(r.deliverSm);
+            }
+            due.clear();
+            undeliveredReceipts.addAll(unacked.values());
+            unacked.clear();
+            if (kept > 0) {
+                log.info("operator simulator: connection closed; {} receipts kept for the next bind", kept);
+                SimSession other = pickReceiver();
+                if (other != null) {
+                    other.ctx.executor().execute(other::takeUndelivered);
+                }
+            }
+        }
+
+        /** Queues, due now, the receipts that closed connections could not deliver. */
+        private void takeUndelivered() {
+            long now = System.nanoTime();
+            SmPdu d;
+            while ((d = undeliveredReceipts.poll()) != null) {
+                schedule(new PendingReceipt(now, d));
             }
         }
 
@@ -179,7 +207,11 @@ public final class SmscSimulator implements AutoCloseable {
                 }
                 case CommandId.ENQUIRE_LINK -> ctx.write(pdu.createResponse(), ctx.voidPromise());
                 case CommandId.UNBIND -> ctx.writeAndFlush(pdu.createResponse()).addListener(ChannelFutureListener.CLOSE);
-                case CommandId.DELIVER_SM_RESP -> receiptsAcked.increment();
+                case CommandId.DELIVER_SM_RESP -> {
+                    if (unacked.remove(pdu.sequenceNumber()) != null) {
+                        receiptsAcked.increment();
+                    }
+                }
                 case CommandId.ENQUIRE_LINK_RESP, CommandId.UNBIND_RESP, CommandId.GENERIC_NACK -> {
                 }
                 default -> {
@@ -216,6 +248,7 @@ public final class SmscSimulator implements AutoCloseable {
                 receives = b.commandId() != CommandId.BIND_TRANSMITTER;
                 if (receives) {
                     receivers.add(this);
+                    takeUndelivered();
                 }
             }
             ctx.write(resp, ctx.voidPromise());
@@ -290,6 +323,7 @@ public final class SmscSimulator implements AutoCloseable {
 
         private void schedule(PendingReceipt r) {
             if (!ctx.channel().isActive()) {
+                undeliveredReceipts.add(r.deliverSm);
                 return;
             }
             due.addLast(r);
@@ -316,7 +350,9 @@ public final class SmscSimulator implements AutoCloseable {
             while ((r = due.peekFirst()) != null && r.dueNanos - now <= 0) {
                 due.pollFirst();
                 SmPdu d = r.deliverSm;
-                d.sequenceNumber(nextSequence());
+                int seq = nextSequence();
+                d.sequenceNumber(seq);
+                unacked.put(seq, d);
                 ctx.write(d, ctx.voidPromise());
                 receiptsSent.increment();
                 wrote = true;
