@@ -179,10 +179,16 @@ public final class SmscSimulator implements AutoCloseable {
 
         /** Queues, due now, the receipts that closed connections could not deliver. */
         private void takeUndelivered() {
+            if (!ctx.channel().isActive()) {
+                return; // closed meanwhile: the receipts stay for the next bind
+            }
             long now = System.nanoTime();
             SmPdu d;
             while ((d = undeliveredReceipts.poll()) != null) {
-                schedule(new PendingReceipt(now, d));
+                due.addLast(new PendingReceipt(now, d));
+            }
+            if (!timerSet) {
+                armTimer();
             }
         }
 
