@@ -44,7 +44,8 @@ public final class Engine {
     private final ClientRegistry clients;
     private final Map<String, OperatorQueue> operatorQueues;
     private final Map<String, TokenBucket> accountRates = new HashMap<>();
-    private final Cache<Long, MessageStatus> statuses;
+    /** Statuses of the last 2M messages (query_sm answers for those). */
+    private final StatusTable statuses = new StatusTable(1 << 21);
     /** Receipts that arrived before the operator's submit_sm_resp was processed. */
     private final Cache<String, PendingReceipt> orphanReceipts;
     private final AtomicInteger undelivered = new AtomicInteger();
@@ -80,8 +81,6 @@ public final class Engine {
         }
         // maintenance on the calling thread: handing it to the common pool on every write costs a
         // thread wake-up per message on these 2-core machines (seen in EnginePathBenchmark)
-        this.statuses = Caffeine.newBuilder().executor(Runnable::run)
-                .maximumSize(1_000_000).expireAfterWrite(Duration.ofHours(72)).build();
         this.orphanReceipts = Caffeine.newBuilder().executor(Runnable::run)
                 .maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(5)).build();
     }
@@ -157,7 +156,7 @@ public final class Engine {
                 }
                 if (c.submitTimeMs() >= cutoff) {
                     // query_sm and the status API answer for finished messages too
-                    statuses.put(id, new MessageStatus(id, c.accountId(), state, errorCode, operatorId,
+                    statuses.put(new MessageStatus(id, c.accountId(), state, errorCode, operatorId,
                             c.submitTimeMs(), doneTimeMs));
                 }
                 if (Message.wantsReceipt(c.registeredDelivery(), state)) {
@@ -176,7 +175,7 @@ public final class Engine {
             Correlation c = open.get(e.getKey());
             if (c != null && c.submitTimeMs() >= cutoff) {
                 correlator.put(e.getValue().operatorId(), e.getValue().upstreamId(), c);
-                statuses.put(c.messageId(), new MessageStatus(c.messageId(), c.accountId(), DeliveryState.ENROUTE,
+                statuses.put(new MessageStatus(c.messageId(), c.accountId(), DeliveryState.ENROUTE,
                         0, e.getValue().operatorId(), c.submitTimeMs(), 0));
                 awaitingCount++;
             }
@@ -195,7 +194,7 @@ public final class Engine {
                 continue;
             }
             undelivered.incrementAndGet();
-            statuses.put(m.id(), new MessageStatus(m.id(), m.accountId(), DeliveryState.ENROUTE, 0, q.operatorId(),
+            statuses.put(new MessageStatus(m.id(), m.accountId(), DeliveryState.ENROUTE, 0, q.operatorId(),
                     m.acceptedAtMs(), 0));
             q.offer(m);
             requeued++;
@@ -259,7 +258,7 @@ public final class Engine {
         }
         accepted.increment();
         undelivered.incrementAndGet();
-        statuses.put(m.id(), new MessageStatus(m.id(), m.accountId(), DeliveryState.ENROUTE, 0, operatorId,
+        statuses.put(new MessageStatus(m.id(), m.accountId(), DeliveryState.ENROUTE, 0, operatorId,
                 m.acceptedAtMs(), 0));
         q.offer(m);
         return SubmitOutcome.ACCEPTED;
@@ -295,7 +294,7 @@ public final class Engine {
         journal.failed(m.id(), errorCode);
         undelivered.decrementAndGet();
         long now = System.currentTimeMillis();
-        statuses.put(m.id(), new MessageStatus(m.id(), m.accountId(), DeliveryState.UNDELIVERABLE, errorCode,
+        statuses.put(new MessageStatus(m.id(), m.accountId(), DeliveryState.UNDELIVERABLE, errorCode,
                 operatorId, m.acceptedAtMs(), now));
         finalReceipt(Correlation.of(m), DeliveryState.UNDELIVERABLE, errorCode, now);
     }
@@ -314,8 +313,8 @@ public final class Engine {
         if (state.isFinal()) {
             correlator.remove(operatorId, upstreamId);
         }
-        MessageStatus prev = statuses.getIfPresent(c.messageId());
-        statuses.put(c.messageId(), new MessageStatus(c.messageId(), c.accountId(), state, errorCode, operatorId,
+        MessageStatus prev = statuses.get(c.messageId());
+        statuses.put(new MessageStatus(c.messageId(), c.accountId(), state, errorCode, operatorId,
                 c.submitTimeMs(), state.isFinal() ? doneTimeMs : 0));
         if (prev != null && prev.state().isFinal()) {
             return; // a duplicate final receipt: the client already has one
@@ -348,8 +347,8 @@ public final class Engine {
         journal.failed(m.id(), 0);
         undelivered.decrementAndGet();
         long now = System.currentTimeMillis();
-        MessageStatus s = statuses.getIfPresent(m.id());
-        statuses.put(m.id(), new MessageStatus(m.id(), m.accountId(), DeliveryState.DELETED, 0,
+        MessageStatus s = statuses.get(m.id());
+        statuses.put(new MessageStatus(m.id(), m.accountId(), DeliveryState.DELETED, 0,
                 s == null ? null : s.operatorId(), m.acceptedAtMs(), now));
         finalReceipt(Correlation.of(m), DeliveryState.DELETED, 0, now);
         return true;
@@ -360,7 +359,7 @@ public final class Engine {
      * journaled under the same id and queued first. False when it cannot be replaced any more.
      */
     public boolean replace(String accountId, long messageId, java.util.function.UnaryOperator<Message> change) {
-        MessageStatus s = statuses.getIfPresent(messageId);
+        MessageStatus s = statuses.get(messageId);
         Message old = takeQueued(accountId, messageId);
         if (old == null) {
             return false;
@@ -373,7 +372,7 @@ public final class Engine {
     }
 
     private Message takeQueued(String accountId, long messageId) {
-        MessageStatus s = statuses.getIfPresent(messageId);
+        MessageStatus s = statuses.get(messageId);
         if (s == null || !s.accountId().equals(accountId) || s.operatorId() == null) {
             return null;
         }
@@ -393,7 +392,7 @@ public final class Engine {
     }
 
     public MessageStatus status(long messageId) {
-        return statuses.getIfPresent(messageId);
+        return statuses.get(messageId);
     }
 
     public int undeliveredCount() {

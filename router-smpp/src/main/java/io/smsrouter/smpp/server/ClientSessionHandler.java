@@ -6,7 +6,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.smsrouter.core.account.Account;
 import io.smsrouter.core.account.AccountRegistry;
@@ -37,6 +36,7 @@ import io.smsrouter.smpp.pdu.SubmitMultiRespPdu;
 import io.smsrouter.smpp.pdu.Tlv;
 import io.smsrouter.smpp.pdu.TlvTag;
 import io.smsrouter.smpp.pdu.UnsuccessSme;
+import io.smsrouter.smpp.transport.InflightWindow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +82,7 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
     private final Queue<Receipt> toSend = new ConcurrentLinkedQueue<>();
     private final AtomicInteger receiptsHeld = new AtomicInteger(); // queued + outstanding
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
-    private final IntObjectHashMap<Outstanding> outstanding = new IntObjectHashMap<>();
+    private final InflightWindow<Outstanding> outstanding;
     private int nextSequence = 1;
     private boolean receiptAcked;
 
@@ -93,6 +93,7 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
         this.settings = settings;
         this.engine = engine;
         this.accounts = engine.accounts();
+        this.outstanding = new InflightWindow<>(settings.windowSize());
     }
 
     // ---- ClientSession, called by the engine from any thread ----
@@ -137,7 +138,11 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
             int seq = nextSequence();
             SmPdu p = SmppMessages.receiptDeliverSm(r);
             p.sequenceNumber(seq);
-            outstanding.put(seq, new Outstanding(r, System.nanoTime()));
+            Outstanding stale = outstanding.put(seq, new Outstanding(r, System.nanoTime()));
+            if (stale != null) {
+                receiptsHeld.decrementAndGet();
+                engine.redeliver(stale.receipt);
+            }
             ctx.write(p, ctx.voidPromise());
             wrote = true;
         }
@@ -188,10 +193,7 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
         }
         // receipts this session had taken but the client never acknowledged go to another bind or wait
         List<Receipt> back = new ArrayList<>(outstanding.size() + toSend.size());
-        for (Outstanding o : outstanding.values()) {
-            back.add(o.receipt);
-        }
-        outstanding.clear();
+        outstanding.clear(o -> back.add(o.receipt));
         Receipt r;
         while ((r = toSend.poll()) != null) {
             back.add(r);
@@ -506,22 +508,14 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
             return;
         }
         long limit = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(settings.responseTimeoutMs());
-        List<Integer> expired = null;
-        for (IntObjectHashMap.PrimitiveEntry<Outstanding> e : outstanding.entries()) {
-            if (e.value().sentAtNanos - limit < 0) {
-                if (expired == null) {
-                    expired = new ArrayList<>();
-                }
-                expired.add(e.key());
-            }
-        }
-        if (expired != null) {
+        List<Receipt> expired = new ArrayList<>();
+        outstanding.removeIf(o -> o.sentAtNanos - limit < 0, o -> expired.add(o.receipt));
+        if (!expired.isEmpty()) {
             log.info("{}: {} receipts not acknowledged within {} ms, sending again", remote(), expired.size(),
                     settings.responseTimeoutMs());
-            for (int seq : expired) {
-                Outstanding o = outstanding.remove(seq);
-                receiptsHeld.decrementAndGet();
-                engine.redeliver(o.receipt);
+            receiptsHeld.addAndGet(-expired.size());
+            for (Receipt r : expired) {
+                engine.redeliver(r);
             }
         }
     }

@@ -9,7 +9,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.smsrouter.core.engine.TokenBucket;
 import io.smsrouter.core.message.DeliveryState;
@@ -27,6 +26,7 @@ import io.smsrouter.smpp.pdu.SmPdu;
 import io.smsrouter.smpp.pdu.Tlv;
 import io.smsrouter.smpp.pdu.TlvTag;
 import io.smsrouter.smpp.receipt.ReceiptText;
+import io.smsrouter.smpp.transport.InflightWindow;
 import io.smsrouter.smpp.transport.SmppTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -150,7 +150,7 @@ public final class SmscSimulator implements AutoCloseable {
         private int nextSequence = 1;
         /** Receipts in due order: the delay is the same for all, so a FIFO is a timer wheel. */
         private final ArrayDeque<PendingReceipt> due = new ArrayDeque<>();
-        private final IntObjectHashMap<SmPdu> unacked = new IntObjectHashMap<>();
+        private final InflightWindow<SmPdu> unacked = new InflightWindow<>(1 << 14);
         private boolean timerSet;
 
         @Override
@@ -166,8 +166,7 @@ public final class SmscSimulator implements AutoCloseable {
                 undeliveredReceipts.add(r.deliverSm);
             }
             due.clear();
-            undeliveredReceipts.addAll(unacked.values());
-            unacked.clear();
+            unacked.clear(undeliveredReceipts::add);
             if (kept > 0) {
                 log.info("operator simulator: connection closed; {} receipts kept for the next bind", kept);
                 SimSession other = pickReceiver();
@@ -358,7 +357,10 @@ public final class SmscSimulator implements AutoCloseable {
                 SmPdu d = r.deliverSm;
                 int seq = nextSequence();
                 d.sequenceNumber(seq);
-                unacked.put(seq, d);
+                SmPdu stale = unacked.put(seq, d);
+                if (stale != null) {
+                    undeliveredReceipts.add(stale); // never acknowledged: send it again after the next bind
+                }
                 ctx.write(d, ctx.voidPromise());
                 receiptsSent.increment();
                 wrote = true;

@@ -11,7 +11,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.smsrouter.core.engine.Engine;
 import io.smsrouter.core.engine.OperatorQueue;
@@ -32,12 +31,11 @@ import io.smsrouter.smpp.pdu.SmPdu;
 import io.smsrouter.smpp.pdu.Tlv;
 import io.smsrouter.smpp.pdu.TlvTag;
 import io.smsrouter.smpp.receipt.ReceiptText;
+import io.smsrouter.smpp.transport.InflightWindow;
 import io.smsrouter.smpp.transport.SmppTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -146,7 +144,7 @@ final class UpstreamBind {
     private final class Session extends ChannelInboundHandlerAdapter {
         private ChannelHandlerContext ctx;
         private volatile boolean bound;
-        private final IntObjectHashMap<Inflight> outstanding = new IntObjectHashMap<>();
+        private final InflightWindow<Inflight> outstanding = new InflightWindow<>(settings.window());
         private volatile int outstandingCount;
         private final AtomicBoolean drainScheduled = new AtomicBoolean();
         private final Runnable onWork = this::wake;
@@ -190,10 +188,7 @@ final class UpstreamBind {
             if (!outstanding.isEmpty()) {
                 log.warn("{}: connection lost with {} submit_sm unanswered; they go back to the queue", name,
                         outstanding.size());
-                for (Inflight f : outstanding.values()) {
-                    queue.retry(f.message);
-                }
-                outstanding.clear();
+                outstanding.clear(f -> queue.retry(f.message));
                 outstandingCount = 0;
             }
             if (wasBound) {
@@ -241,7 +236,10 @@ final class UpstreamBind {
                 SmPdu p = SmppMessages.toSubmitSm(m);
                 int seq = nextSequence();
                 p.sequenceNumber(seq);
-                outstanding.put(seq, new Inflight(m, now));
+                Inflight stale = outstanding.put(seq, new Inflight(m, now));
+                if (stale != null) {
+                    queue.retry(stale.message);
+                }
                 ctx.write(p, ctx.voidPromise());
                 wrote = true;
             }
@@ -458,21 +456,12 @@ final class UpstreamBind {
                 return;
             }
             long limit = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(settings.responseTimeoutMs());
-            List<Integer> expired = null;
-            for (IntObjectHashMap.PrimitiveEntry<Inflight> e : outstanding.entries()) {
-                if (e.value().sentAtNanos - limit < 0) {
-                    if (expired == null) {
-                        expired = new ArrayList<>();
-                    }
-                    expired.add(e.key());
-                }
-            }
-            if (expired != null) {
-                log.warn("{}: {} submit_sm unanswered after {} ms; queued again", name, expired.size(),
+            int before = outstanding.size();
+            outstanding.removeIf(f -> f.sentAtNanos - limit < 0, f -> queue.retry(f.message));
+            int expired = before - outstanding.size();
+            if (expired > 0) {
+                log.warn("{}: {} submit_sm unanswered after {} ms; queued again", name, expired,
                         settings.responseTimeoutMs());
-                for (int seq : expired) {
-                    queue.retry(outstanding.remove(seq).message);
-                }
                 outstandingCount = outstanding.size();
                 drain();
             }

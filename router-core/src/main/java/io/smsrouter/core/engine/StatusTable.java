@@ -1,0 +1,33 @@
+package io.smsrouter.core.engine;
+
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * The latest status of the most recent messages, for query_sm and the status API. Message ids are
+ * consecutive, so a slot array indexed by {@code id & mask} holds the last {@code capacity}
+ * messages with one array write per update: no hashing, no eviction bookkeeping, no lock (a
+ * bounded cache with these properties cost a thread wake-up and a lock per message). A slot is
+ * reused by the message {@code capacity} ids later; a lookup checks the id, so an old id is
+ * reported unknown, never as another message's status.
+ */
+final class StatusTable {
+    private final AtomicReferenceArray<MessageStatus> slots;
+    private final int mask;
+
+    StatusTable(int capacityPowerOfTwo) {
+        if (Integer.bitCount(capacityPowerOfTwo) != 1) {
+            throw new IllegalArgumentException("capacity must be a power of two: " + capacityPowerOfTwo);
+        }
+        this.slots = new AtomicReferenceArray<>(capacityPowerOfTwo);
+        this.mask = capacityPowerOfTwo - 1;
+    }
+
+    void put(MessageStatus s) {
+        slots.set((int) (s.messageId() & mask), s);
+    }
+
+    MessageStatus get(long messageId) {
+        MessageStatus s = slots.get((int) (messageId & mask));
+        return s != null && s.messageId() == messageId ? s : null;
+    }
+}
