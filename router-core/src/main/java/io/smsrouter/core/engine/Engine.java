@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -60,6 +61,19 @@ public final class Engine {
 
     private record PendingReceipt(DeliveryState state, int errorCode, long doneTimeMs) {
     }
+
+    /**
+     * A thread's batch: effects that must wait until the batch's journal events are appended
+     * (messages handed to operator queues, receipts handed to clients).
+     */
+    private static final class Batch {
+        int depth;
+        final ArrayList<OperatorQueue> queues = new ArrayList<>();
+        final ArrayList<Message> messages = new ArrayList<>();
+        final ArrayList<Receipt> receipts = new ArrayList<>();
+    }
+
+    private final ThreadLocal<Batch> batches = ThreadLocal.withInitial(Batch::new);
 
     public Engine(AccountRegistry accounts, RouteTable routes, Iterable<String> operatorIds, Journal journal,
                   ReceiptCorrelator correlator, ClientRegistry clients, int maxUndelivered) {
@@ -228,6 +242,57 @@ public final class Engine {
     }
 
     /**
+     * Starts a batch on the calling thread (an adapter does so for each read batch of a
+     * connection): the journal events of the calls that follow are appended together by
+     * {@link #endBatch}, and what they hand on (messages to operators, receipts to clients) waits
+     * until then. The adapter must not flush its responses before {@code endBatch} returns.
+     */
+    public void beginBatch() {
+        if (batches.get().depth++ == 0) {
+            journal.beginBatch();
+        }
+    }
+
+    /**
+     * Appends the batch's events to the journal, then releases its effects. If the append fails
+     * the effects are dropped and the exception is thrown: the adapter must then discard its
+     * unflushed responses (close the connection), since nothing of the batch was kept.
+     */
+    public void endBatch() {
+        Batch b = batches.get();
+        if (b.depth == 0 || --b.depth > 0) {
+            return;
+        }
+        try {
+            journal.endBatch();
+        } catch (RuntimeException e) {
+            undelivered.addAndGet(-b.messages.size());
+            b.queues.clear();
+            b.messages.clear();
+            b.receipts.clear();
+            throw e;
+        }
+        OperatorQueue last = null;
+        for (int i = 0, n = b.messages.size(); i < n; i++) {
+            OperatorQueue q = b.queues.get(i);
+            q.offerQuietly(b.messages.get(i));
+            if (q != last && last != null) {
+                last.signal();
+            }
+            last = q;
+        }
+        if (last != null) {
+            last.signal();
+        }
+        for (int i = 0, n = b.receipts.size(); i < n; i++) {
+            clients.dispatch(b.receipts.get(i));
+        }
+        b.queues.clear();
+        b.messages.clear();
+        b.receipts.clear();
+    }
+
+    /**
      * Checks, routes and journals a message. ACCEPTED means it is in the journal and queued for its
      * operator; anything else means nothing was kept.
      */
@@ -260,7 +325,13 @@ public final class Engine {
         undelivered.incrementAndGet();
         statuses.put(new MessageStatus(m.id(), m.accountId(), DeliveryState.ENROUTE, 0, operatorId,
                 m.acceptedAtMs(), 0));
-        q.offer(m);
+        Batch b = batches.get();
+        if (b.depth > 0) {
+            b.queues.add(q);
+            b.messages.add(m);
+        } else {
+            q.offer(m);
+        }
         return SubmitOutcome.ACCEPTED;
     }
 
@@ -325,7 +396,13 @@ public final class Engine {
     private void finalReceipt(Correlation c, DeliveryState state, int errorCode, long doneTimeMs) {
         journal.receipt(c.messageId(), state, errorCode, doneTimeMs);
         if (state.isFinal() && Message.wantsReceipt(c.registeredDelivery(), state)) {
-            clients.dispatch(toReceipt(c, state, errorCode, doneTimeMs));
+            Receipt r = toReceipt(c, state, errorCode, doneTimeMs);
+            Batch b = batches.get();
+            if (b.depth > 0) {
+                b.receipts.add(r);
+            } else {
+                clients.dispatch(r);
+            }
         }
     }
 

@@ -32,6 +32,12 @@ public final class OperatorQueue {
         signal();
     }
 
+    /** Queues without telling the binds: the caller calls {@link #signal} once for many. */
+    void offerQuietly(Message m) {
+        queue.offerLast(m);
+        size.incrementAndGet();
+    }
+
     /** Puts back a message that a bind could not deliver; it goes out before newer ones. */
     public void retry(Message m) {
         queue.offerFirst(m);
@@ -77,7 +83,7 @@ public final class OperatorQueue {
         listeners.remove(onWork);
     }
 
-    private void signal() {
+    void signal() {
         for (Runnable r : listeners) {
             r.run();
         }

@@ -31,7 +31,35 @@ public final class ChronicleJournal implements Journal {
     private static final byte RECEIPT_FORWARDED = 5;
 
     private final SingleChronicleQueue queue;
-    private final ThreadLocal<ExcerptAppender> appenders;
+    private final ThreadLocal<WriterState> writers;
+
+    /**
+     * A writing thread's appender, and its batch: while a batch is open, events go to a buffer
+     * that {@link #endBatch} appends as one excerpt, so a read batch of N messages takes the
+     * queue's write lock once instead of N times.
+     */
+    private final class WriterState {
+        final ExcerptAppender appender = queue.createAppender();
+        final Bytes<?> buffer = Bytes.allocateElasticOnHeap(8192);
+        int batchDepth;
+        DocumentContext open;
+
+        Bytes<?> begin() {
+            if (batchDepth > 0) {
+                return buffer;
+            }
+            open = appender.writingDocument();
+            return open.wire().bytes();
+        }
+
+        void end() {
+            if (open != null) {
+                DocumentContext dc = open;
+                open = null;
+                dc.close();
+            }
+        }
+    }
 
     public ChronicleJournal(Path dir, String rollCycle, boolean syncEachBatch) {
         SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(dir)
@@ -40,7 +68,7 @@ public final class ChronicleJournal implements Journal {
             builder.syncMode(SyncMode.SYNC);
         }
         this.queue = builder.build();
-        this.appenders = ThreadLocal.withInitial(queue::createAppender);
+        this.writers = ThreadLocal.withInitial(WriterState::new);
     }
 
     static RollCycle rollCycle(String name) {
@@ -53,8 +81,9 @@ public final class ChronicleJournal implements Journal {
 
     @Override
     public void accepted(Message m, String operatorId) {
-        try (DocumentContext dc = appenders.get().writingDocument()) {
-            Bytes<?> b = dc.wire().bytes();
+        WriterState w = writers.get();
+        try {
+            Bytes<?> b = w.begin();
             b.writeByte(ACCEPTED);
             b.writeLong(m.id());
             b.writeUtf8(operatorId);
@@ -76,48 +105,83 @@ public final class ChronicleJournal implements Journal {
             writeBytes(b, m.shortMessage());
             writeBytes(b, m.optionalParameters());
             b.writeLong(m.acceptedAtMs());
+        } finally {
+            w.end();
         }
     }
 
     @Override
     public void submitted(long messageId, String operatorId, String upstreamId) {
-        try (DocumentContext dc = appenders.get().writingDocument()) {
-            Bytes<?> b = dc.wire().bytes();
+        WriterState w = writers.get();
+        try {
+            Bytes<?> b = w.begin();
             b.writeByte(SUBMITTED);
             b.writeLong(messageId);
             b.writeUtf8(operatorId);
             b.writeUtf8(upstreamId);
+        } finally {
+            w.end();
         }
     }
 
     @Override
     public void failed(long messageId, int errorCode) {
-        try (DocumentContext dc = appenders.get().writingDocument()) {
-            Bytes<?> b = dc.wire().bytes();
+        WriterState w = writers.get();
+        try {
+            Bytes<?> b = w.begin();
             b.writeByte(FAILED);
             b.writeLong(messageId);
             b.writeInt(errorCode);
+        } finally {
+            w.end();
         }
     }
 
     @Override
     public void receipt(long messageId, DeliveryState state, int errorCode, long doneTimeMs) {
-        try (DocumentContext dc = appenders.get().writingDocument()) {
-            Bytes<?> b = dc.wire().bytes();
+        WriterState w = writers.get();
+        try {
+            Bytes<?> b = w.begin();
             b.writeByte(RECEIPT);
             b.writeLong(messageId);
             b.writeUnsignedByte(state.code());
             b.writeInt(errorCode);
             b.writeLong(doneTimeMs);
+        } finally {
+            w.end();
         }
     }
 
     @Override
     public void receiptForwarded(long messageId) {
-        try (DocumentContext dc = appenders.get().writingDocument()) {
-            Bytes<?> b = dc.wire().bytes();
+        WriterState w = writers.get();
+        try {
+            Bytes<?> b = w.begin();
             b.writeByte(RECEIPT_FORWARDED);
             b.writeLong(messageId);
+        } finally {
+            w.end();
+        }
+    }
+
+    @Override
+    public void beginBatch() {
+        writers.get().batchDepth++;
+    }
+
+    @Override
+    public void endBatch() {
+        WriterState w = writers.get();
+        if (w.batchDepth == 0 || --w.batchDepth > 0) {
+            return;
+        }
+        if (w.buffer.writePosition() == 0) {
+            return;
+        }
+        try (DocumentContext dc = w.appender.writingDocument()) {
+            dc.wire().bytes().write(w.buffer);
+        } finally {
+            w.buffer.clear();
         }
     }
 
@@ -142,28 +206,37 @@ public final class ChronicleJournal implements Journal {
                     return;
                 }
                 Bytes<?> b = dc.wire().bytes();
-                byte type = b.readByte();
-                switch (type) {
-                    case ACCEPTED -> {
-                        long id = b.readLong();
-                        String operatorId = b.readUtf8();
-                        Message m = new Message(id, b.readUtf8(), b.readUtf8(),
-                                b.readUnsignedByte(), b.readUnsignedByte(), b.readUtf8(),
-                                b.readUnsignedByte(), b.readUnsignedByte(), b.readUtf8(),
-                                b.readUnsignedByte(), b.readUnsignedByte(), b.readUnsignedByte(),
-                                b.readUtf8(), b.readUtf8(), b.readUnsignedByte(), b.readUnsignedByte(),
-                                readBytes(b), readBytes(b), b.readLong());
-                        l.accepted(m, operatorId);
-                    }
-                    case SUBMITTED -> l.submitted(b.readLong(), b.readUtf8(), b.readUtf8());
-                    case FAILED -> l.failed(b.readLong(), b.readInt());
-                    case RECEIPT -> l.receipt(b.readLong(), DeliveryState.fromCode(b.readUnsignedByte()),
-                            b.readInt(), b.readLong());
-                    case RECEIPT_FORWARDED -> l.receiptForwarded(b.readLong());
-                    default -> {
-                        // an event type from a newer version: skip it rather than stop recovery
-                    }
+                while (b.readRemaining() > 0) {
+                    readEvent(b, l);
                 }
+            }
+        }
+    }
+
+    /** One event; an excerpt holds one, or a whole batch of them. */
+    private static void readEvent(Bytes<?> b, JournalListener l) {
+        byte type = b.readByte();
+        switch (type) {
+            case ACCEPTED -> {
+                long id = b.readLong();
+                String operatorId = b.readUtf8();
+                Message m = new Message(id, b.readUtf8(), b.readUtf8(),
+                        b.readUnsignedByte(), b.readUnsignedByte(), b.readUtf8(),
+                        b.readUnsignedByte(), b.readUnsignedByte(), b.readUtf8(),
+                        b.readUnsignedByte(), b.readUnsignedByte(), b.readUnsignedByte(),
+                        b.readUtf8(), b.readUtf8(), b.readUnsignedByte(), b.readUnsignedByte(),
+                        readBytes(b), readBytes(b), b.readLong());
+                l.accepted(m, operatorId);
+            }
+            case SUBMITTED -> l.submitted(b.readLong(), b.readUtf8(), b.readUtf8());
+            case FAILED -> l.failed(b.readLong(), b.readInt());
+            case RECEIPT -> l.receipt(b.readLong(), DeliveryState.fromCode(b.readUnsignedByte()),
+                    b.readInt(), b.readLong());
+            case RECEIPT_FORWARDED -> l.receiptForwarded(b.readLong());
+            default -> {
+                // an event type from a newer version: its length is unknown, so skip the
+                // rest of this excerpt rather than stop recovery
+                b.readSkip(b.readRemaining());
             }
         }
     }

@@ -21,6 +21,18 @@ public interface Journal extends AutoCloseable {
 
     void receiptForwarded(long messageId);
 
+    /**
+     * Starts a batch on the calling thread: its events are kept together and appended at once by
+     * {@link #endBatch}. Nothing of a batch is durable before that returns, so the caller must not
+     * make its effects visible (responses, hand-offs) until then. Batches nest.
+     */
+    default void beginBatch() {
+    }
+
+    /** Appends the calling thread's batch (when the outermost one ends). */
+    default void endBatch() {
+    }
+
     /** Reads every event from the start, in order, on the calling thread. */
     void replay(JournalListener listener);
 

@@ -228,4 +228,46 @@ class EngineTest {
         assertThat(recovered.shortMessage()).isEqualTo(text);
         assertThat(after.operatorQueue("opA").poll()).isNull();
     }
+
+    @Test
+    void shouldHandMessagesToOperatorsOnlyAfterTheBatchIsJournaledAndRecoverBatchedEvents() {
+        Engine e = newEngine(new ClientRegistry());
+        e.beginBatch();
+        Message a = msg(e, "shop", "Shop", "79031234567");
+        Message b = msg(e, "shop", "Shop", "79161234567");
+        assertThat(e.submit(shop, a)).isEqualTo(SubmitOutcome.ACCEPTED);
+        assertThat(e.submit(shop, b)).isEqualTo(SubmitOutcome.ACCEPTED);
+        assertThat(e.operatorQueue("opA").size()).as("nothing leaves before the batch is journaled").isZero();
+        e.endBatch();
+        assertThat(e.operatorQueue("opA").poll()).isEqualTo(a);
+        assertThat(e.operatorQueue("opB").poll()).isEqualTo(b);
+
+        e.beginBatch();
+        e.onSubmitted(a, "opA", "u-a");
+        e.endBatch();
+        journals.remove(0).close();
+
+        Engine after = newEngine(new ClientRegistry());
+        Engine.RecoveryReport report = after.recover(Duration.ofHours(1));
+        assertThat(report.events()).isEqualTo(3);
+        assertThat(report.requeued()).isEqualTo(1);
+        assertThat(report.awaitingReceipt()).isEqualTo(1);
+        assertThat(after.operatorQueue("opB").poll().id()).isEqualTo(b.id());
+    }
+
+    @Test
+    void shouldDeliverReceiptsOfABatchOnlyAfterItIsJournaled() {
+        ClientRegistry clients = new ClientRegistry();
+        RecordingSession session = new RecordingSession();
+        clients.register(session, 4);
+        Engine e = newEngine(clients);
+        Message m = msg(e, "shop", "Shop", "79031234567");
+        e.submit(shop, m);
+        e.onSubmitted(e.operatorQueue("opA").poll(), "opA", "u1");
+        e.beginBatch();
+        e.onOperatorReceipt("opA", "u1", DeliveryState.DELIVERED, 0, System.currentTimeMillis());
+        assertThat(session.receipts).isEmpty();
+        e.endBatch();
+        assertThat(session.receipts).hasSize(1);
+    }
 }

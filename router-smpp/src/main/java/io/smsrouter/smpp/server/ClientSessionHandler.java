@@ -85,6 +85,7 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
     private final InflightWindow<Outstanding> outstanding;
     private int nextSequence = 1;
     private boolean receiptAcked;
+    private boolean inBatch;
 
     private record Outstanding(Receipt receipt, long sentAtNanos) {
     }
@@ -178,8 +179,30 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
         ctx.fireChannelActive();
     }
 
+    /**
+     * Journals the read batch; only then may its responses go out. If the journal fails, the
+     * connection is closed, which discards the unflushed responses: the client gets no OK for
+     * messages that were not kept, and sends them again.
+     */
+    private boolean endBatch() {
+        if (!inBatch) {
+            return true;
+        }
+        inBatch = false;
+        try {
+            engine.endBatch();
+            return true;
+        } catch (RuntimeException e) {
+            log.error("{}: journal append failed; closing the session without answering its last requests",
+                    remote(), e);
+            ctx.close();
+            return false;
+        }
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        endBatch();
         state = State.CLOSED;
         if (bindTimer != null) {
             bindTimer.cancel(false);
@@ -207,6 +230,11 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!inBatch) {
+            // one journal append and one flush per read batch, not per PDU
+            inBatch = true;
+            engine.beginBatch();
+        }
         if (msg instanceof Pdu pdu) {
             try {
                 handle(pdu);
@@ -230,6 +258,9 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (!endBatch()) {
+            return;
+        }
         ctx.flush();
         if (!ctx.channel().isWritable()) {
             // the client is not reading its responses: stop reading its requests until it does

@@ -153,6 +153,7 @@ final class UpstreamBind {
         private int throttleBackoffMs;
         private boolean drainTimerSet;
         private ScheduledFuture<?> expiryTimer;
+        private boolean inBatch;
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -179,6 +180,7 @@ final class UpstreamBind {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            endBatch();
             boolean wasBound = bound;
             bound = false;
             if (expiryTimer != null) {
@@ -270,6 +272,10 @@ final class UpstreamBind {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!inBatch) {
+                inBatch = true;
+                engine.beginBatch();
+            }
             if (msg instanceof Pdu pdu) {
                 try {
                     handle(pdu);
@@ -292,8 +298,28 @@ final class UpstreamBind {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
+            // journal the batch before its deliver_sm_resp go out: an operator's receipt is
+            // acknowledged only once it is kept
+            if (!endBatch()) {
+                return;
+            }
             drain();
             ctx.flush();
+        }
+
+        private boolean endBatch() {
+            if (!inBatch) {
+                return true;
+            }
+            inBatch = false;
+            try {
+                engine.endBatch();
+                return true;
+            } catch (RuntimeException e) {
+                log.error("{}: journal append failed; dropping the connection so the operator sends again", name, e);
+                ctx.close();
+                return false;
+            }
         }
 
         @Override
