@@ -42,8 +42,11 @@ public final class Router implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Router.class);
     /** How long a receipt may come after its message and still be matched. */
     public static final Duration RECEIPT_VALIDITY = Duration.ofHours(72);
-    /** Messages accepted but not yet taken by an operator before clients get ESME_RMSGQFUL. */
-    public static final int MAX_UNDELIVERED = 2_000_000;
+    /**
+     * Messages accepted but not yet taken by an operator (held on the heap, about 0.5 KB each)
+     * before clients get ESME_RMSGQFUL.
+     */
+    public static final int MAX_UNDELIVERED = 500_000;
 
     private final RouterConfig config;
     private final EventLoopGroup group;
