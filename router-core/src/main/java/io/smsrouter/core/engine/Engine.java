@@ -121,7 +121,6 @@ public final class Engine {
         long t0 = System.nanoTime();
         long cutoff = System.currentTimeMillis() - receiptValidity.toMillis();
         Map<Long, Message> unsent = new LinkedHashMap<>();
-        Map<Long, String> unsentOperator = new HashMap<>();
         Map<Long, Correlation> open = new HashMap<>();
         Map<Long, Awaiting> awaiting = new HashMap<>();
         Map<Long, Receipt> toForward = new LinkedHashMap<>();
@@ -133,7 +132,6 @@ public final class Engine {
                 counters[0]++;
                 counters[1] = Math.max(counters[1], m.id());
                 unsent.put(m.id(), m);
-                unsentOperator.put(m.id(), operatorId);
                 operatorOf.put(m.id(), operatorId);
                 open.put(m.id(), Correlation.of(m));
             }
@@ -142,7 +140,6 @@ public final class Engine {
             public void submitted(long id, String operatorId, String upstreamId) {
                 counters[0]++;
                 unsent.remove(id);
-                unsentOperator.remove(id);
                 if (open.containsKey(id)) {
                     awaiting.put(id, new Awaiting(operatorId, upstreamId));
                     operatorOf.put(id, operatorId);
@@ -153,7 +150,6 @@ public final class Engine {
             public void failed(long id, int errorCode) {
                 counters[0]++;
                 unsent.remove(id);
-                unsentOperator.remove(id);
             }
 
             @Override
@@ -196,7 +192,7 @@ public final class Engine {
         }
         int requeued = 0;
         for (Message m : unsent.values()) {
-            String operatorId = unsentOperator.get(m.id());
+            String operatorId = operatorOf.get(m.id());
             OperatorQueue q = operatorQueues.get(operatorId);
             if (q == null) {
                 // the operator is gone from the config: route the message again
