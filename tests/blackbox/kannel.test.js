@@ -118,8 +118,9 @@ text = "ok"
   const router = start(path.join(ROOT, 'scripts', 'run'), ['--config', cfg]);
   await waitFor(() => /router: smpp=/.test(router.out) && /bound to/.test(router.out), 600000, 'router start', () => router.out);
   const bb = start('/usr/sbin/bearerbox', [kconf]);
-  const sb = start('/usr/sbin/smsbox', [kconf]);
   await waitFor(() => /bound bulk as bind_transceiver/.test(router.out), 60000, 'Kannel to bind', () => router.out + bb.out);
+  // smsbox gives up at once if bearerbox is not listening yet: start it once bearerbox is up
+  const sb = start('/usr/sbin/smsbox', [kconf]);
 
   const N = 20;
   let accepted = 0;
@@ -132,7 +133,7 @@ text = "ok"
     for (let attempt = 0; attempt < 100 && !r; attempt++) {
       try { r = await get(url); } catch (e) { await new Promise((res) => setTimeout(res, 200)); }
     }
-    assert.ok(r, 'smsbox answered sendsms');
+    assert.ok(r, `smsbox answered sendsms; smsbox: ${sb.out.slice(-2000)} bearerbox: ${bb.out.slice(-2000)}`);
     assert.strictEqual(r.status, 202, `sendsms: ${r.body}`);
     accepted++;
   }
