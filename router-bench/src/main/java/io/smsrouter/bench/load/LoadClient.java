@@ -321,8 +321,8 @@ public final class LoadClient implements AutoCloseable {
                 perSecond(intervalReceipts, length), inFlight, p99);
         samples.add(sample);
         String extra = extraStatus.get();
-        out.accept(String.format("%5ds %-6s msg/s=%-7d inflight=%-6d receipts/s=%-7d submit_p99=%dus%s",
-                sample.second(), name, sample.ackedPerSecond(), inFlight, sample.receiptsPerSecond(), p99SoFar,
+        out.accept(String.format("%5ds %-6s msg/s=%-7d inflight=%-6d receipts/s=%-7d submit_p99=%dus (this second %dus)%s",
+                sample.second(), name, sample.ackedPerSecond(), inFlight, sample.receiptsPerSecond(), p99SoFar, p99,
                 extra.isEmpty() ? "" : " " + extra));
         intervalSent = 0;
         intervalAcked = 0;
