@@ -5,45 +5,13 @@
 'use strict';
 const { test, after } = require('node:test');
 const assert = require('node:assert');
-const { spawn, execFileSync } = require('node:child_process');
 const path = require('node:path');
 const fs = require('node:fs');
 const os = require('node:os');
-const net = require('node:net');
 const http = require('node:http');
+const { ROOT, freePort, waitFor, start: startProc, routerYaml } = require('./lib');
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const procs = [];
-
-function freePort() {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
-  });
-}
-
-function waitFor(predicate, timeoutMs, what, log) {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const timer = setInterval(() => {
-      if (predicate()) { clearInterval(timer); resolve(); }
-      else if (Date.now() - started > timeoutMs) {
-        clearInterval(timer);
-        reject(new Error(`timed out waiting for ${typeof what === 'function' ? what() : what}; log:\n${(log ? log() : '').slice(-3000)}`));
-      }
-    }, 100);
-  });
-}
-
-function start(cmd, args) {
-  const p = { out: '' };
-  p.proc = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  p.proc.stdout.on('data', (d) => { p.out += d; });
-  p.proc.stderr.on('data', (d) => { p.out += d; });
-  p.proc.on('error', (e) => { p.out += String(e); });
-  procs.push(p);
-  return p;
-}
 
 function get(url) {
   return new Promise((resolve, reject) => {
@@ -60,12 +28,7 @@ test('Kannel as a client: messages accepted, acknowledged and receipted with the
   const [smppPort, httpPort, simPort, adminPort, boxPort, sendPort] =
     [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const cfg = path.join(dir, 'router.yaml');
-  const yaml = fs.readFileSync(path.join(ROOT, 'conf', 'router.yaml'), 'utf8')
-    .replace(/^(\s*)port: 2775$/m, `$1port: ${smppPort}`)
-    .replace(/^(\s*)port: 8080$/m, `$1port: ${httpPort}`)
-    .replace(/port: 2776/g, `port: ${simPort}`)
-    .replace(/dir: data\/journal/, `dir: ${path.join(dir, 'journal')}`);
-  fs.writeFileSync(cfg, yaml);
+  fs.writeFileSync(cfg, routerYaml({ smppPort, httpPort, simPort, journalDir: path.join(dir, 'journal') }));
 
   const dlrs = [];
   const dlrServer = http.createServer((req, res) => {
@@ -115,12 +78,12 @@ keyword = default
 text = "ok"
 `);
 
-  const router = start(path.join(ROOT, 'scripts', 'run'), ['--config', cfg]);
+  const router = startProc(path.join(ROOT, 'scripts', 'run'), ['--config', cfg], procs);
   await waitFor(() => /router: smpp=/.test(router.out) && /bound to/.test(router.out), 600000, 'router start', () => router.out);
-  const bb = start('/usr/sbin/bearerbox', [kconf]);
+  const bb = startProc('/usr/sbin/bearerbox', [kconf], procs);
   await waitFor(() => /bound bulk as bind_transceiver/.test(router.out), 60000, 'Kannel to bind', () => router.out + bb.out);
   // smsbox gives up at once if bearerbox is not listening yet: start it once bearerbox is up
-  const sb = start('/usr/sbin/smsbox', [kconf]);
+  const sb = startProc('/usr/sbin/smsbox', [kconf], procs);
 
   const N = 20;
   let accepted = 0;

@@ -4,44 +4,16 @@
 'use strict';
 const { test, after } = require('node:test');
 const assert = require('node:assert');
-const { spawn } = require('node:child_process');
 const path = require('node:path');
 const fs = require('node:fs');
 const os = require('node:os');
-const net = require('node:net');
 const smpp = require('smpp');
+const { ROOT, freePort, waitFor, start, routerYaml } = require('./lib');
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const procs = [];
 
-function freePort() {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
-  });
-}
-
-function waitFor(predicate, timeoutMs, what, log) {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const timer = setInterval(() => {
-      if (predicate()) { clearInterval(timer); resolve(); }
-      else if (Date.now() - started > timeoutMs) {
-        clearInterval(timer);
-        reject(new Error(`timed out waiting for ${typeof what === "function" ? what() : what}; output:\n${(log ? log() : '').slice(-4000)}`));
-      }
-    }, 50);
-  });
-}
-
 function startRouter(configFile) {
-  const p = { out: '' };
-  p.proc = spawn(path.join(ROOT, 'scripts', 'run'), ['--config', configFile], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  p.proc.stdout.on('data', (d) => { p.out += d; });
-  p.proc.stderr.on('data', (d) => { p.out += d; });
-  p.exited = new Promise((resolve) => p.proc.on('exit', resolve));
-  procs.push(p);
-  return p;
+  return start(path.join(ROOT, 'scripts', 'run'), ['--config', configFile], procs);
 }
 
 function bind(port, onDeliver) {
@@ -61,23 +33,14 @@ after(() => { for (const p of procs) if (p.proc.exitCode === null) p.proc.kill('
 test('kill -9 under load: every acknowledged message is delivered and receipted after a restart', { timeout: 600000 }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'router-kill9-'));
   const [smppPort, httpPort, simPort] = [await freePort(), await freePort(), await freePort()];
-  const base = fs.readFileSync(path.join(ROOT, 'conf', 'router.yaml'), 'utf8')
-    .replace(/^(\s*)port: 2775$/m, `$1port: ${smppPort}`)
-    .replace(/^(\s*)port: 8080$/m, `$1port: ${httpPort}`)
-    .replace(/port: 2776/g, `port: ${simPort}`)
-    .replace(/dir: data\/journal/, `dir: ${path.join(dir, 'journal')}`);
-  assert.ok(base.includes(`port: ${smppPort}`) && base.includes(`port: ${simPort}`), 'ports substituted in the config');
+  const base = routerYaml({ smppPort, httpPort, simPort, journalDir: path.join(dir, 'journal') });
   // the operator is a process of its own (it survives the router's crash, as a real SMSC does),
   // and slow, so that plenty is in flight when the router dies
   const cfg = path.join(dir, 'router.yaml');
   fs.writeFileSync(cfg, base.replace(/(simulator:\s*\n(?:\s*#.*\n)*\s*enabled:) true/, '$1 false'));
   assert.match(fs.readFileSync(cfg, 'utf8'), /enabled: false/, 'in-process simulator disabled');
-  const sim = { out: '' };
-  sim.proc = spawn(path.join(ROOT, 'scripts', 'smsc-sim'), ['--port', String(simPort), '--dlr-delay-ms', '300',
-    '--submit-latency-ms', '20'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  sim.proc.stdout.on('data', (d) => { sim.out += d; });
-  sim.proc.stderr.on('data', (d) => { sim.out += d; });
-  procs.push(sim);
+  const sim = start(path.join(ROOT, 'scripts', 'smsc-sim'), ['--port', String(simPort), '--dlr-delay-ms', '300',
+    '--submit-latency-ms', '20'], procs);
   await waitFor(() => /smsc-sim listening/.test(sim.out), 600000, 'smsc-sim start', () => sim.out);
 
   let r = startRouter(cfg);

@@ -4,28 +4,14 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert');
-const { spawn } = require('node:child_process');
-const path = require('node:path');
 const net = require('node:net');
 const smpp = require('smpp');
+const path = require('node:path');
+const { ROOT, waitFor, start } = require('./lib');
 
-const ROOT = path.resolve(__dirname, '..', '..');
 let router;
 let routerExit;
-let output = '';
-
-function waitFor(predicate, timeoutMs, what) {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const timer = setInterval(() => {
-      if (predicate()) { clearInterval(timer); resolve(); }
-      else if (Date.now() - started > timeoutMs) {
-        clearInterval(timer);
-        reject(new Error(`timed out waiting for ${what}; router output:\n${output.slice(-4000)}`));
-      }
-    }, 50);
-  });
-}
+let routerProc;
 
 function connect(systemId, password) {
   return new Promise((resolve, reject) => {
@@ -37,13 +23,12 @@ function connect(systemId, password) {
 }
 
 before(async () => {
-  router = spawn(path.join(ROOT, 'scripts', 'run'), [], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  routerExit = new Promise((resolve) => router.on('exit', (code, signal) => resolve({ code, signal })));
-  router.stdout.on('data', (d) => { output += d; });
-  router.stderr.on('data', (d) => { output += d; });
+  routerProc = start(path.join(ROOT, 'scripts', 'run'), []);
+  router = routerProc.proc;
+  routerExit = routerProc.exited;
   // the first run may build the jars
-  await waitFor(() => /router: smpp=/.test(output), 600000, 'the router to print its addresses');
-  await waitFor(() => /bound to 127\.0\.0\.1:2776/.test(output), 30000, 'the router to bind to the simulator');
+  await waitFor(() => /router: smpp=/.test(routerProc.out), 600000, 'the router to print its addresses', () => routerProc.out);
+  await waitFor(() => /bound to 127\.0\.0\.1:2776/.test(routerProc.out), 30000, 'the router to bind to the simulator', () => routerProc.out);
 });
 
 after(async () => {
@@ -66,7 +51,7 @@ test('a client we did not write sends 500 messages with many outstanding and get
       const m = /id:(\S+)/.exec(text);
       assert.ok(m, `receipt text has an id: ${text}`);
       assert.strictEqual(tlvId, m[1], 'receipted_message_id TLV equals the id in the text');
-      assert.match(text, /stat:DELIVRD/);
+      assert.match(text, /stat:(DELIVRD|UNDELIV|EXPIRED|REJECTD|DELETED)/);
       receipted.set(m[1], pdu.message_state);
     }
   });
@@ -83,12 +68,12 @@ test('a client we did not write sends 500 messages with many outstanding and get
     given.add(r.message_id);
   }
   assert.strictEqual(given.size, N, 'every message got its own id');
-  await waitFor(() => receipted.size >= N, 60000, `${N} receipts (have ${receipted.size})`);
-  for (const id of receipted.keys()) {
-    assert.ok(given.has(id), `receipt for ${id} names an id given in a submit_sm_resp`);
-  }
-  for (const state of receipted.values()) {
-    assert.strictEqual(state, 2, 'message_state DELIVERED');
+  // receipts owed from earlier runs on this checkout's data/ journal may come too (they wait for
+  // the account's next bind); every id given in this run must get its own
+  await waitFor(() => [...given].every((id) => receipted.has(id)), 60000,
+    () => `a receipt for each of the ${N} ids (have ${[...given].filter((id) => receipted.has(id)).length})`);
+  for (const id of given) {
+    assert.strictEqual(receipted.get(id), 2, `message_state DELIVERED for ${id}`);
   }
   await new Promise((resolve) => session.unbind(() => resolve()));
   session.close();
@@ -153,5 +138,5 @@ test('SIGTERM stops the router gracefully', async () => {
   ]);
   // the JVM exits with 143 after running its shutdown hooks on SIGTERM
   assert.ok(code === 0 || code === 143 || signal === 'SIGTERM', `exit code ${code} signal ${signal}`);
-  assert.match(output, /stopped: accepted=/);
+  assert.match(routerProc.out, /stopped: accepted=/);
 });

@@ -37,6 +37,7 @@ import io.smsrouter.smpp.pdu.Tlv;
 import io.smsrouter.smpp.pdu.TlvTag;
 import io.smsrouter.smpp.pdu.UnsuccessSme;
 import io.smsrouter.smpp.transport.InflightWindow;
+import io.smsrouter.smpp.transport.ReadBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +86,7 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
     private final InflightWindow<Outstanding> outstanding;
     private int nextSequence = 1;
     private boolean receiptAcked;
-    private boolean inBatch;
+    private final ReadBatch batch;
 
     private record Outstanding(Receipt receipt, long sentAtNanos) {
     }
@@ -95,6 +96,7 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
         this.engine = engine;
         this.accounts = engine.accounts();
         this.outstanding = new InflightWindow<>(settings.windowSize());
+        this.batch = new ReadBatch(engine);
     }
 
     // ---- ClientSession, called by the engine from any thread ----
@@ -179,30 +181,9 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
         ctx.fireChannelActive();
     }
 
-    /**
-     * Journals the read batch; only then may its responses go out. If the journal fails, the
-     * connection is closed, which discards the unflushed responses: the client gets no OK for
-     * messages that were not kept, and sends them again.
-     */
-    private boolean endBatch() {
-        if (!inBatch) {
-            return true;
-        }
-        inBatch = false;
-        try {
-            engine.endBatch();
-            return true;
-        } catch (RuntimeException e) {
-            log.error("{}: journal append failed; closing the session without answering its last requests",
-                    remote(), e);
-            ctx.close();
-            return false;
-        }
-    }
-
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        endBatch();
+        batch.end(ctx, log, remote());
         state = State.CLOSED;
         if (bindTimer != null) {
             bindTimer.cancel(false);
@@ -230,11 +211,7 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!inBatch) {
-            // one journal append and one flush per read batch, not per PDU
-            inBatch = true;
-            engine.beginBatch();
-        }
+        batch.begin();
         if (msg instanceof Pdu pdu) {
             try {
                 handle(pdu);
@@ -258,7 +235,7 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (!endBatch()) {
+        if (!batch.end(ctx, log, remote())) {
             return;
         }
         ctx.flush();

@@ -32,6 +32,7 @@ import io.smsrouter.smpp.pdu.Tlv;
 import io.smsrouter.smpp.pdu.TlvTag;
 import io.smsrouter.smpp.receipt.ReceiptText;
 import io.smsrouter.smpp.transport.InflightWindow;
+import io.smsrouter.smpp.transport.ReadBatch;
 import io.smsrouter.smpp.transport.SmppTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -153,7 +154,7 @@ final class UpstreamBind {
         private int throttleBackoffMs;
         private boolean drainTimerSet;
         private ScheduledFuture<?> expiryTimer;
-        private boolean inBatch;
+        private final ReadBatch batch = new ReadBatch(engine);
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -180,7 +181,7 @@ final class UpstreamBind {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            endBatch();
+            batch.end(ctx, log, name);
             boolean wasBound = bound;
             bound = false;
             if (expiryTimer != null) {
@@ -272,10 +273,7 @@ final class UpstreamBind {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (!inBatch) {
-                inBatch = true;
-                engine.beginBatch();
-            }
+            batch.begin();
             if (msg instanceof Pdu pdu) {
                 try {
                     handle(pdu);
@@ -300,26 +298,11 @@ final class UpstreamBind {
         public void channelReadComplete(ChannelHandlerContext ctx) {
             // journal the batch before its deliver_sm_resp go out: an operator's receipt is
             // acknowledged only once it is kept
-            if (!endBatch()) {
+            if (!batch.end(ctx, log, name)) {
                 return;
             }
             drain();
             ctx.flush();
-        }
-
-        private boolean endBatch() {
-            if (!inBatch) {
-                return true;
-            }
-            inBatch = false;
-            try {
-                engine.endBatch();
-                return true;
-            } catch (RuntimeException e) {
-                log.error("{}: journal append failed; dropping the connection so the operator sends again", name, e);
-                ctx.close();
-                return false;
-            }
         }
 
         @Override
