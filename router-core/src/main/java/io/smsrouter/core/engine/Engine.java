@@ -358,12 +358,16 @@ public final class Engine {
     /** The operator refused the message for good: it ends UNDELIVERABLE and the client is told. */
     public void onSubmitFailed(Message m, String operatorId, int errorCode) {
         retries.remove(m.id());
+        endUnsent(m, operatorId, DeliveryState.UNDELIVERABLE, errorCode);
+    }
+
+    /** A message that never reached an operator ends here: journaled, its status set, the client told. */
+    private void endUnsent(Message m, String operatorId, DeliveryState state, int errorCode) {
         journal.failed(m.id(), errorCode);
         undelivered.decrementAndGet();
         long now = System.currentTimeMillis();
-        statuses.put(new MessageStatus(m.id(), m.accountId(), DeliveryState.UNDELIVERABLE, errorCode,
-                operatorId, m.acceptedAtMs(), now));
-        finalReceipt(Correlation.of(m), DeliveryState.UNDELIVERABLE, errorCode, now);
+        statuses.put(new MessageStatus(m.id(), m.accountId(), state, errorCode, operatorId, m.acceptedAtMs(), now));
+        finalReceipt(Correlation.of(m), state, errorCode, now);
     }
 
     /** A receipt from an operator, for its message id {@code upstreamId}. */
@@ -417,13 +421,8 @@ public final class Engine {
         if (m == null) {
             return false;
         }
-        journal.failed(m.id(), 0);
-        undelivered.decrementAndGet();
-        long now = System.currentTimeMillis();
         MessageStatus s = statuses.get(m.id());
-        statuses.put(new MessageStatus(m.id(), m.accountId(), DeliveryState.DELETED, 0,
-                s == null ? null : s.operatorId(), m.acceptedAtMs(), now));
-        finalReceipt(Correlation.of(m), DeliveryState.DELETED, 0, now);
+        endUnsent(m, s == null ? null : s.operatorId(), DeliveryState.DELETED, 0);
         return true;
     }
 

@@ -27,8 +27,7 @@ public final class OperatorQueue {
     }
 
     public void offer(Message m) {
-        queue.offerLast(m);
-        size.incrementAndGet();
+        offerQuietly(m);
         signal();
     }
 
