@@ -132,6 +132,14 @@ public class EnginePathBenchmark {
         }
 
         @Override
+        public void held(Message message, String operatorId) {
+        }
+
+        @Override
+        public void moderated(long messageId, int verdict, long atMs, String moderator, String reason) {
+        }
+
+        @Override
         public void submitted(long messageId, String operatorId, String upstreamId) {
         }
 

@@ -11,6 +11,13 @@ import io.smsrouter.core.message.DeliveryState;
 import io.smsrouter.core.message.Message;
 import io.smsrouter.core.message.MessageIdGenerator;
 import io.smsrouter.core.message.Receipt;
+import io.smsrouter.core.moderation.HeldMessage;
+import io.smsrouter.core.moderation.HoldReason;
+import io.smsrouter.core.moderation.LocalModerationQueue;
+import io.smsrouter.core.moderation.ModerationDecision;
+import io.smsrouter.core.moderation.ModerationQueue;
+import io.smsrouter.core.moderation.Moderator;
+import io.smsrouter.core.moderation.Verdict;
 import io.smsrouter.core.route.RouteTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,12 +59,17 @@ public final class Engine {
     private final AtomicInteger undelivered = new AtomicInteger();
     private final Map<Long, Integer> retries = new ConcurrentHashMap<>();
     private final int maxUndelivered;
+    private final Moderator moderator;
+    private final ModerationQueue moderation;
+    private final int maxHeld;
     private volatile MessageIdGenerator ids = new MessageIdGenerator(0);
 
     private final LongAdder accepted = new LongAdder();
     private final LongAdder submitted = new LongAdder();
     private final LongAdder receiptsIn = new LongAdder();
     private final LongAdder receiptsOut = new LongAdder();
+    private final LongAdder heldCount = new LongAdder();
+    private final LongAdder[] decided = {new LongAdder(), new LongAdder(), new LongAdder()};
 
     private record PendingReceipt(DeliveryState state, int errorCode, long doneTimeMs) {
     }
@@ -71,12 +83,28 @@ public final class Engine {
         final ArrayList<OperatorQueue> queues = new ArrayList<>();
         final ArrayList<Message> messages = new ArrayList<>();
         final ArrayList<Receipt> receipts = new ArrayList<>();
+        final ArrayList<HeldMessage> held = new ArrayList<>();
     }
 
     private final ThreadLocal<Batch> batches = ThreadLocal.withInitial(Batch::new);
 
+    /** An engine whose {@code auto} accounts hold nothing (no stop words); {@code manual} ones still hold. */
     public Engine(AccountRegistry accounts, RouteTable routes, Iterable<String> operatorIds, Journal journal,
                   ReceiptCorrelator correlator, ClientRegistry clients, int maxUndelivered) {
+        this(accounts, routes, operatorIds, journal, correlator, clients, maxUndelivered,
+                Moderator.withoutStopWords(), new LocalModerationQueue(), 100_000);
+    }
+
+    /**
+     * @param maxHeld messages that may wait for a moderator at once; past it, messages that would be
+     *                held are refused with OVERLOADED
+     */
+    public Engine(AccountRegistry accounts, RouteTable routes, Iterable<String> operatorIds, Journal journal,
+                  ReceiptCorrelator correlator, ClientRegistry clients, int maxUndelivered,
+                  Moderator moderator, ModerationQueue moderation, int maxHeld) {
+        this.moderator = moderator;
+        this.moderation = moderation;
+        this.maxHeld = maxHeld;
         this.accounts = accounts;
         this.routes = routes;
         this.journal = journal;
@@ -101,7 +129,10 @@ public final class Engine {
 
     /** What {@link #recover} found in the journal. */
     public record RecoveryReport(long events, int requeued, int awaitingReceipt, int receiptsToForward,
-                                 long highestId, long millis) {
+                                 int held, long highestId, long millis) {
+    }
+
+    private record Held(Message message, String operatorId) {
     }
 
     private record Awaiting(String operatorId, String upstreamId) {
@@ -125,6 +156,7 @@ public final class Engine {
         Map<Long, Awaiting> awaiting = new HashMap<>();
         Map<Long, Receipt> toForward = new LinkedHashMap<>();
         Map<Long, String> operatorOf = new HashMap<>();
+        Map<Long, Held> held = new LinkedHashMap<>();
         long[] counters = new long[2]; // events, highest id
         journal.replay(new Journal.JournalListener() {
             @Override
@@ -134,6 +166,29 @@ public final class Engine {
                 unsent.put(m.id(), m);
                 operatorOf.put(m.id(), operatorId);
                 open.put(m.id(), Correlation.of(m));
+            }
+
+            @Override
+            public void held(Message m, String operatorId) {
+                counters[0]++;
+                counters[1] = Math.max(counters[1], m.id());
+                held.put(m.id(), new Held(m, operatorId));
+                open.put(m.id(), Correlation.of(m));
+            }
+
+            @Override
+            public void moderated(long id, int verdict, long atMs, String who, String reason) {
+                counters[0]++;
+                Held h = held.remove(id);
+                if (h == null) {
+                    return;
+                }
+                Verdict v = Verdict.fromCode(verdict);
+                moderation.recordDecision(new ModerationDecision(id, h.message().accountId(), v, who, reason, atMs));
+                if (v == Verdict.APPROVED) {
+                    unsent.put(id, h.message());
+                    operatorOf.put(id, h.operatorId());
+                }
             }
 
             @Override
@@ -150,6 +205,7 @@ public final class Engine {
             public void failed(long id, int errorCode) {
                 counters[0]++;
                 unsent.remove(id);
+                held.remove(id);
             }
 
             @Override
@@ -192,32 +248,28 @@ public final class Engine {
         }
         int requeued = 0;
         for (Message m : unsent.values()) {
-            String operatorId = operatorOf.get(m.id());
-            OperatorQueue q = operatorQueues.get(operatorId);
-            if (q == null) {
-                // the operator is gone from the config: route the message again
-                String other = routes.select(m);
-                q = other == null ? null : operatorQueues.get(other);
+            if (release(m, operatorOf.get(m.id()))) {
+                requeued++;
             }
-            if (q == null) {
-                onSubmitFailed(m, operatorId, NO_ROUTE_ERROR);
-                continue;
-            }
-            undelivered.incrementAndGet();
-            statuses.put(new MessageStatus(m.id(), m.accountId(), DeliveryState.ENROUTE, 0, q.operatorId(),
+        }
+        for (Held h : held.values()) {
+            Message m = h.message();
+            Account account = accounts.get(m.accountId());
+            HoldReason why = account == null ? null : moderator.check(account, m);
+            statuses.put(new MessageStatus(m.id(), m.accountId(), DeliveryState.ENROUTE, 0, h.operatorId(),
                     m.acceptedAtMs(), 0));
-            q.offer(m);
-            requeued++;
+            moderation.add(moderator.describe(m, h.operatorId(), why == null ? HoldReason.STOP_WORD : why,
+                    m.acceptedAtMs()));
         }
         for (Receipt r : toForward.values()) {
             clients.dispatch(r);
         }
         ids = new MessageIdGenerator(counters[1]);
         RecoveryReport report = new RecoveryReport(counters[0], requeued, awaitingCount, toForward.size(),
-                counters[1], (System.nanoTime() - t0) / 1_000_000);
+                held.size(), counters[1], (System.nanoTime() - t0) / 1_000_000);
         log.info("recovery: {} journal events read in {} ms; {} messages queued again, {} awaiting a receipt, "
-                        + "{} receipts to forward", report.events(), report.millis(), report.requeued(),
-                report.awaitingReceipt(), report.receiptsToForward());
+                        + "{} receipts to forward, {} held for moderation", report.events(), report.millis(),
+                report.requeued(), report.awaitingReceipt(), report.receiptsToForward(), report.held());
         return report;
     }
 
@@ -227,6 +279,14 @@ public final class Engine {
 
     public ClientRegistry clients() {
         return clients;
+    }
+
+    public Moderator moderator() {
+        return moderator;
+    }
+
+    public ModerationQueue moderationQueue() {
+        return moderation;
     }
 
     public OperatorQueue operatorQueue(String operatorId) {
@@ -266,6 +326,7 @@ public final class Engine {
             b.queues.clear();
             b.messages.clear();
             b.receipts.clear();
+            b.held.clear();
             throw e;
         }
         OperatorQueue last = null;
@@ -283,6 +344,10 @@ public final class Engine {
         for (int i = 0, n = b.receipts.size(); i < n; i++) {
             clients.dispatch(b.receipts.get(i));
         }
+        for (int i = 0, n = b.held.size(); i < n; i++) {
+            moderation.add(b.held.get(i));
+        }
+        b.held.clear();
         b.queues.clear();
         b.messages.clear();
         b.receipts.clear();
@@ -311,6 +376,10 @@ public final class Engine {
         if (q == null) {
             return SubmitOutcome.NO_ROUTE;
         }
+        HoldReason hold = moderator.check(account, m);
+        if (hold != null) {
+            return hold(m, operatorId, hold);
+        }
         try {
             journal.accepted(m, operatorId);
         } catch (RuntimeException e) {
@@ -329,6 +398,120 @@ public final class Engine {
             q.offer(m);
         }
         return SubmitOutcome.ACCEPTED;
+    }
+
+    private SubmitOutcome hold(Message m, String operatorId, HoldReason why) {
+        if (moderation.size() >= maxHeld) {
+            return SubmitOutcome.OVERLOADED;
+        }
+        try {
+            journal.held(m, operatorId);
+        } catch (RuntimeException e) {
+            log.error("journal append failed for message {}", m.id(), e);
+            return SubmitOutcome.SYSTEM_ERROR;
+        }
+        accepted.increment();
+        heldCount.increment();
+        statuses.put(new MessageStatus(m.id(), m.accountId(), DeliveryState.ENROUTE, 0, operatorId,
+                m.acceptedAtMs(), 0));
+        HeldMessage h = moderator.describe(m, operatorId, why, m.acceptedAtMs());
+        Batch b = batches.get();
+        if (b.depth > 0) {
+            b.held.add(h);
+        } else {
+            moderation.add(h);
+        }
+        return SubmitOutcome.ACCEPTED;
+    }
+
+    /**
+     * Hands an accepted message to its operator's queue; when that operator is gone from the
+     * config (after a restart) the message is routed again, and when nothing routes it any more it
+     * ends UNDELIVERABLE. False in that last case.
+     */
+    private boolean release(Message m, String operatorId) {
+        OperatorQueue q = operatorId == null ? null : operatorQueues.get(operatorId);
+        if (q == null) {
+            String other = routes.select(m);
+            q = other == null ? null : operatorQueues.get(other);
+        }
+        undelivered.incrementAndGet();
+        if (q == null) {
+            endUnsent(m, operatorId, DeliveryState.UNDELIVERABLE, NO_ROUTE_ERROR);
+            return false;
+        }
+        statuses.put(new MessageStatus(m.id(), m.accountId(), DeliveryState.ENROUTE, 0, q.operatorId(),
+                m.acceptedAtMs(), 0));
+        q.offer(m);
+        return true;
+    }
+
+    /**
+     * A moderator releases a held message to routing. False when it is not held (any more).
+     * The decision is journaled before the message moves; if that fails, it stays held and the
+     * exception is thrown.
+     */
+    public boolean approve(long messageId, String moderatorName, String reason) {
+        HeldMessage h = decide(messageId, Verdict.APPROVED, moderatorName, reason);
+        if (h == null) {
+            return false;
+        }
+        release(h.message(), h.operatorId());
+        return true;
+    }
+
+    /** A moderator refuses a held message: it ends REJECTED and the client gets a receipt saying so. */
+    public boolean reject(long messageId, String moderatorName, String reason) {
+        HeldMessage h = decide(messageId, Verdict.REJECTED, moderatorName, reason);
+        if (h == null) {
+            return false;
+        }
+        endHeld(h.message(), h.operatorId(), DeliveryState.REJECTED);
+        return true;
+    }
+
+    /**
+     * Ends every held message that has waited {@code maxWaitMs} or longer: EXPIRED, with a receipt.
+     * Returns how many.
+     */
+    public int expireHeld(long maxWaitMs) {
+        long deadline = System.currentTimeMillis() - maxWaitMs;
+        int n = 0;
+        for (HeldMessage h = moderation.oldest(); h != null && h.heldAtMs() <= deadline; h = moderation.oldest()) {
+            HeldMessage taken = decide(h.id(), Verdict.EXPIRED, "system",
+                    "not moderated within " + (maxWaitMs / 1000) + " s");
+            if (taken != null) {
+                endHeld(taken.message(), taken.operatorId(), DeliveryState.EXPIRED);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private HeldMessage decide(long messageId, Verdict verdict, String moderatorName, String reason) {
+        HeldMessage h = moderation.take(messageId);
+        if (h == null) {
+            return null;
+        }
+        long now = System.currentTimeMillis();
+        String who = moderatorName == null || moderatorName.isBlank() ? "admin" : moderatorName;
+        String why = reason == null ? "" : reason;
+        try {
+            journal.moderated(messageId, verdict.ordinal(), now, who, why);
+        } catch (RuntimeException e) {
+            moderation.add(h);
+            throw e;
+        }
+        decided[verdict.ordinal()].increment();
+        moderation.recordDecision(new ModerationDecision(messageId, h.message().accountId(), verdict, who, why, now));
+        return h;
+    }
+
+    /** A held message that will never go upstream: its final state, and a receipt if asked for. */
+    private void endHeld(Message m, String operatorId, DeliveryState state) {
+        long now = System.currentTimeMillis();
+        statuses.put(new MessageStatus(m.id(), m.accountId(), state, 0, operatorId, m.acceptedAtMs(), now));
+        finalReceipt(Correlation.of(m), state, 0, now);
     }
 
     /**
@@ -417,6 +600,17 @@ public final class Engine {
      * the account's, or already with the operator.
      */
     public boolean cancel(String accountId, long messageId) {
+        HeldMessage h = takeHeld(accountId, messageId);
+        if (h != null) {
+            try {
+                journal.failed(messageId, 0);
+            } catch (RuntimeException e) {
+                moderation.add(h);
+                throw e;
+            }
+            endHeld(h.message(), h.operatorId(), DeliveryState.DELETED);
+            return true;
+        }
         Message m = takeQueued(accountId, messageId);
         if (m == null) {
             return false;
@@ -431,6 +625,18 @@ public final class Engine {
      * journaled under the same id and queued first. False when it cannot be replaced any more.
      */
     public boolean replace(String accountId, long messageId, java.util.function.UnaryOperator<Message> change) {
+        HeldMessage h = takeHeld(accountId, messageId);
+        if (h != null) {
+            Message updated = change.apply(h.message());
+            try {
+                journal.held(updated, h.operatorId());
+            } catch (RuntimeException e) {
+                moderation.add(h);
+                throw e;
+            }
+            moderation.add(moderator.describe(updated, h.operatorId(), h.reason(), h.heldAtMs()));
+            return true;
+        }
         MessageStatus s = statuses.get(messageId);
         Message old = takeQueued(accountId, messageId);
         if (old == null) {
@@ -441,6 +647,14 @@ public final class Engine {
         journal.accepted(updated, q.operatorId());
         q.retry(updated);
         return true;
+    }
+
+    private HeldMessage takeHeld(String accountId, long messageId) {
+        HeldMessage h = moderation.get(messageId);
+        if (h == null || !h.message().accountId().equals(accountId)) {
+            return null;
+        }
+        return moderation.take(messageId);
     }
 
     private Message takeQueued(String accountId, long messageId) {
@@ -485,6 +699,16 @@ public final class Engine {
 
     public long receiptsOutCount() {
         return receiptsOut.sum();
+    }
+
+    /** Messages held for moderation since start. */
+    public long heldCount() {
+        return heldCount.sum();
+    }
+
+    /** Moderation decisions of this kind since start. */
+    public long decidedCount(Verdict verdict) {
+        return decided[verdict.ordinal()].sum();
     }
 
     private static String orphanKey(String operatorId, String upstreamId) {

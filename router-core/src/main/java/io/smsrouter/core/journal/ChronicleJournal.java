@@ -29,6 +29,8 @@ public final class ChronicleJournal implements Journal {
     private static final byte FAILED = 3;
     private static final byte RECEIPT = 4;
     private static final byte RECEIPT_FORWARDED = 5;
+    private static final byte HELD = 6;
+    private static final byte MODERATED = 7;
 
     private final SingleChronicleQueue queue;
     private final ThreadLocal<WriterState> writers;
@@ -81,10 +83,35 @@ public final class ChronicleJournal implements Journal {
 
     @Override
     public void accepted(Message m, String operatorId) {
+        writeMessage(ACCEPTED, m, operatorId);
+    }
+
+    @Override
+    public void held(Message m, String operatorId) {
+        writeMessage(HELD, m, operatorId);
+    }
+
+    @Override
+    public void moderated(long messageId, int verdict, long atMs, String moderator, String reason) {
         WriterState w = writers.get();
         try {
             Bytes<?> b = w.begin();
-            b.writeByte(ACCEPTED);
+            b.writeByte(MODERATED);
+            b.writeLong(messageId);
+            b.writeUnsignedByte(verdict);
+            b.writeLong(atMs);
+            b.writeUtf8(moderator);
+            b.writeUtf8(reason);
+        } finally {
+            w.end();
+        }
+    }
+
+    private void writeMessage(byte type, Message m, String operatorId) {
+        WriterState w = writers.get();
+        try {
+            Bytes<?> b = w.begin();
+            b.writeByte(type);
             b.writeLong(m.id());
             b.writeUtf8(operatorId);
             b.writeUtf8(m.accountId());
@@ -217,7 +244,7 @@ public final class ChronicleJournal implements Journal {
     private static void readEvent(Bytes<?> b, JournalListener l) {
         byte type = b.readByte();
         switch (type) {
-            case ACCEPTED -> {
+            case ACCEPTED, HELD -> {
                 long id = b.readLong();
                 String operatorId = b.readUtf8();
                 Message m = new Message(id, b.readUtf8(), b.readUtf8(),
@@ -226,8 +253,14 @@ public final class ChronicleJournal implements Journal {
                         b.readUnsignedByte(), b.readUnsignedByte(), b.readUnsignedByte(),
                         b.readUtf8(), b.readUtf8(), b.readUnsignedByte(), b.readUnsignedByte(),
                         readBytes(b), readBytes(b), b.readLong());
-                l.accepted(m, operatorId);
+                if (type == HELD) {
+                    l.held(m, operatorId);
+                } else {
+                    l.accepted(m, operatorId);
+                }
             }
+            case MODERATED -> l.moderated(b.readLong(), b.readUnsignedByte(), b.readLong(), b.readUtf8(),
+                    b.readUtf8());
             case SUBMITTED -> l.submitted(b.readLong(), b.readUtf8(), b.readUtf8());
             case FAILED -> l.failed(b.readLong(), b.readInt());
             case RECEIPT -> l.receipt(b.readLong(), DeliveryState.fromCode(b.readUnsignedByte()),

@@ -12,6 +12,18 @@ public interface Journal extends AutoCloseable {
 
     void accepted(Message message, String operatorId);
 
+    /**
+     * The message was accepted and waits for a moderator; {@code operatorId} is the operator its
+     * route chose. Written again, under the same id, when a held message is replaced.
+     */
+    void held(Message message, String operatorId);
+
+    /**
+     * A held message's wait ended. An approved one is then routed as if just accepted; a rejected
+     * or expired one gets its final {@link #receipt}.
+     */
+    void moderated(long messageId, int verdict, long atMs, String moderator, String reason);
+
     void submitted(long messageId, String operatorId, String upstreamId);
 
     /** The operator refused the message for good, or it could not be routed after acceptance. */
@@ -42,6 +54,13 @@ public interface Journal extends AutoCloseable {
     /** Receives replayed events. */
     interface JournalListener {
         void accepted(Message message, String operatorId);
+
+        default void held(Message message, String operatorId) {
+        }
+
+        /** {@code verdict} is a {@code Verdict} ordinal (moderation package). */
+        default void moderated(long messageId, int verdict, long atMs, String moderator, String reason) {
+        }
 
         void submitted(long messageId, String operatorId, String upstreamId);
 
