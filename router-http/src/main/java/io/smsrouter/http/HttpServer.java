@@ -28,17 +28,22 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.smsrouter.core.engine.Engine;
+import io.smsrouter.core.moderation.StopWordFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
 /**
- * The HTTP listener. For now: {@code GET /health} (200 while the router accepts traffic) and
- * {@code GET /metrics} (Prometheus text from Micrometer). Every other path gets a JSON error
- * {@code {"error":{"code","message"}}}; the message API and moderator page come later.
+ * The HTTP listener: {@code GET /health} (200 while the router accepts traffic), {@code GET /metrics}
+ * (Prometheus text from Micrometer), the moderator's page {@code GET /moderation} and the admin API
+ * ({@link AdminApi}). Every other path gets a JSON error {@code {"error":{"code","message"}}}.
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
@@ -50,10 +55,18 @@ public final class HttpServer implements AutoCloseable {
     private final Class<? extends ServerChannel> channelType;
     private final PrometheusMeterRegistry registry;
     private final BooleanSupplier healthy;
+    private final AdminApi admin;
+    private final byte[] moderationPage;
+    /** Admin work too slow for an event loop (building a stop-word automaton). */
+    private final ExecutorService slow = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "http-admin");
+        t.setDaemon(true);
+        return t;
+    });
     private Channel listener;
 
     public HttpServer(String host, int port, EventLoopGroup group, Class<? extends ServerChannel> channelType,
-                      Engine engine, BooleanSupplier healthy) {
+                      Engine engine, BooleanSupplier healthy, String adminToken, StopWordFile stopWords) {
         this.host = host;
         this.port = port;
         this.group = group;
@@ -61,6 +74,16 @@ public final class HttpServer implements AutoCloseable {
         this.healthy = healthy;
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         RouterMetrics.bind(registry, engine);
+        this.admin = new AdminApi(JSON, engine, stopWords, adminToken);
+        this.moderationPage = resource("moderation.html");
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = HttpServer.class.getResourceAsStream(name)) {
+            return in == null ? null : in.readAllBytes();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     public PrometheusMeterRegistry registry() {
@@ -90,6 +113,7 @@ public final class HttpServer implements AutoCloseable {
         if (listener != null) {
             listener.close().awaitUninterruptibly(2000);
         }
+        slow.shutdown();
     }
 
     private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -101,7 +125,23 @@ public final class HttpServer implements AutoCloseable {
                 path = path.substring(0, q);
             }
             FullHttpResponse resp;
-            if (!req.decoderResult().isSuccess()) {
+            if (req.decoderResult().isSuccess() && AdminApi.handles(path)) {
+                if (AdminApi.isSlow(req, path)) {
+                    FullHttpRequest held = req.retainedDuplicate();
+                    String p = path;
+                    slow.execute(() -> {
+                        FullHttpResponse r;
+                        try {
+                            r = admin.handle(held, p);
+                        } finally {
+                            held.release();
+                        }
+                        ctx.executor().execute(() -> respond(ctx, req, r));
+                    });
+                    return;
+                }
+                resp = admin.handle(req, path);
+            } else if (!req.decoderResult().isSuccess()) {
                 resp = error(HttpResponseStatus.BAD_REQUEST, "bad_request", "the request could not be parsed");
             } else if (path.equals("/health")) {
                 resp = req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD
@@ -113,9 +153,19 @@ public final class HttpServer implements AutoCloseable {
                 resp = req.method() == HttpMethod.GET
                         ? text(registry.scrape(), "text/plain; version=0.0.4; charset=utf-8")
                         : error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "use GET");
+            } else if (path.equals("/moderation") || path.equals("/moderation/")) {
+                resp = req.method() != HttpMethod.GET
+                        ? error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "use GET")
+                        : moderationPage == null
+                        ? error(HttpResponseStatus.NOT_FOUND, "not_found", "the moderation page is not in this build")
+                        : page(moderationPage);
             } else {
                 resp = error(HttpResponseStatus.NOT_FOUND, "not_found", "no such endpoint: " + path);
             }
+            respond(ctx, req, resp);
+        }
+
+        private void respond(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse resp) {
             boolean keepAlive = HttpUtil.isKeepAlive(req);
             HttpUtil.setKeepAlive(resp, keepAlive);
             if (keepAlive) {
@@ -139,7 +189,20 @@ public final class HttpServer implements AutoCloseable {
         return json(status, root.toString());
     }
 
-    private static FullHttpResponse json(HttpResponseStatus status, String body) {
+    private static FullHttpResponse page(byte[] html) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                Unpooled.wrappedBuffer(html));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
+        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, html.length);
+        r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        // the page only talks to this origin and runs its own inline script
+        r.headers().set("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline' 'self'; "
+                + "style-src 'unsafe-inline' 'self'; img-src 'self' data:; frame-ancestors 'none'");
+        r.headers().set("X-Content-Type-Options", "nosniff");
+        return r;
+    }
+
+    static FullHttpResponse json(HttpResponseStatus status, String body) {
         return text(status, body, HttpHeaderValues.APPLICATION_JSON.toString());
     }
 
@@ -147,7 +210,7 @@ public final class HttpServer implements AutoCloseable {
         return text(HttpResponseStatus.OK, body, contentType);
     }
 
-    private static FullHttpResponse text(HttpResponseStatus status, String body, String contentType) {
+    static FullHttpResponse text(HttpResponseStatus status, String body, String contentType) {
         ByteBuf buf = Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, buf);
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smsrouter.core.engine.Engine;
+import io.smsrouter.core.moderation.Verdict;
 
 /** The engine's counters as Prometheus metrics (names prefixed {@code router_}). */
 final class RouterMetrics {
@@ -21,5 +22,14 @@ final class RouterMetrics {
                 .description("delivery receipts acknowledged by clients").register(r);
         Gauge.builder("router.messages.undelivered", e, Engine::undeliveredCount)
                 .description("messages accepted but not yet accepted by an operator").register(r);
+        FunctionCounter.builder("router.moderation.held.total", e, Engine::heldCount)
+                .description("messages held for a moderator since start").register(r);
+        Gauge.builder("router.moderation.queue", e, x -> x.moderationQueue().size())
+                .description("messages waiting for a moderator now").register(r);
+        for (Verdict v : Verdict.values()) {
+            FunctionCounter.builder("router.moderation.decisions", e, x -> x.decidedCount(v))
+                    .tag("verdict", v.name().toLowerCase(java.util.Locale.ROOT))
+                    .description("moderation decisions since start").register(r);
+        }
     }
 }

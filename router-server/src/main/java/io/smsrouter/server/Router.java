@@ -8,10 +8,16 @@ import io.smsrouter.core.correlation.LocalReceiptCorrelator;
 import io.smsrouter.core.engine.ClientRegistry;
 import io.smsrouter.core.engine.Engine;
 import io.smsrouter.core.journal.ChronicleJournal;
+import io.smsrouter.core.moderation.LocalModerationQueue;
+import io.smsrouter.core.moderation.Moderator;
+import io.smsrouter.core.moderation.StopWordAutomaton;
+import io.smsrouter.core.moderation.StopWordFile;
+import io.smsrouter.core.moderation.StopWordFormatException;
 import io.smsrouter.core.route.Route;
 import io.smsrouter.core.route.RouteTable;
 import io.smsrouter.http.HttpServer;
 import io.smsrouter.server.config.AccountConfig;
+import io.smsrouter.server.config.ConfigException;
 import io.smsrouter.server.config.OperatorConfig;
 import io.smsrouter.server.config.RouteConfig;
 import io.smsrouter.server.config.RouterConfig;
@@ -31,6 +37,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,6 +64,12 @@ public final class Router implements AutoCloseable {
     private final List<OperatorConnector> operators = new ArrayList<>();
     private final SmppServer smppServer;
     private final HttpServer httpServer;
+    private final StopWordFile stopWords;
+    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "router-housekeeping");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean accepting;
     private InetSocketAddress smppAddress;
     private InetSocketAddress httpAddress;
@@ -76,9 +90,19 @@ public final class Router implements AutoCloseable {
         for (RouteConfig r : config.routes()) {
             routes.add(new Route(r.sender(), r.prefix(), r.account(), r.operators()));
         }
+        Moderator moderator = new Moderator(StopWordAutomaton.EMPTY);
+        this.stopWords = new StopWordFile(config.moderation().stopWords(), moderator);
+        try {
+            stopWords.load();
+        } catch (StopWordFormatException | java.io.IOException e) {
+            journal.close();
+            throw new ConfigException(config.file() + ": moderation.stopWords: expected a valid stop-word file: "
+                    + e.getMessage(), e);
+        }
         this.engine = new Engine(new AccountRegistry(accounts), new RouteTable(routes),
                 config.operators().stream().map(OperatorConfig::id).toList(), journal,
-                new LocalReceiptCorrelator(RECEIPT_VALIDITY, 10_000_000), new ClientRegistry(), MAX_UNDELIVERED);
+                new LocalReceiptCorrelator(RECEIPT_VALIDITY, 10_000_000), new ClientRegistry(), MAX_UNDELIVERED,
+                moderator, new LocalModerationQueue(), config.moderation().maxHeld());
         SimulatorConfig sim = config.simulator();
         this.simulator = sim.enabled()
                 ? new SmscSimulator(new SimulatorSettings(sim.host(), sim.port(), sim.systemId(), sim.password(),
@@ -90,7 +114,7 @@ public final class Router implements AutoCloseable {
                 s.enquireLinkIntervalMs(), s.idleTimeoutMs(), s.responseTimeoutMs(), s.bindTimeoutMs(), "smsrouter"),
                 engine, group);
         this.httpServer = new HttpServer(config.http().host(), config.http().port(), group,
-                SmppTransport.serverChannel(), engine, () -> accepting);
+                SmppTransport.serverChannel(), engine, () -> accepting, config.admin().token(), stopWords);
     }
 
     public Router start() throws InterruptedException {
@@ -113,8 +137,26 @@ public final class Router implements AutoCloseable {
         }
         smppAddress = smppServer.start();
         httpAddress = httpServer.start();
+        long maxWaitMs = config.moderation().maxWaitSeconds() * 1000L;
+        housekeeping.scheduleWithFixedDelay(() -> guarded("stop-word reload", () -> stopWords.reloadIfChanged()),
+                2, 2, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(() -> guarded("moderation expiry", () -> engine.expireHeld(maxWaitMs)),
+                1, 1, TimeUnit.SECONDS);
         accepting = true;
         return this;
+    }
+
+    /** Runs a periodic task so that one failure is logged and does not cancel the later runs. */
+    private static void guarded(String what, Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            log.error("{} failed; trying again on the next round", what, e);
+        }
+    }
+
+    public StopWordFile stopWords() {
+        return stopWords;
     }
 
     public Engine engine() {
@@ -149,6 +191,7 @@ public final class Router implements AutoCloseable {
     @Override
     public void close() {
         accepting = false;
+        housekeeping.shutdownNow();
         log.info("stopping: no new SMPP connections; unbinding clients");
         smppServer.stopAccepting();
         smppServer.unbindAll(3000);

@@ -20,13 +20,15 @@ public final class RouterMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         RouterConfig cfg;
+        Router router;
         try {
             cfg = ConfigLoader.load(config);
+            router = new Router(cfg);
         } catch (ConfigException e) {
             System.err.println("router: configuration error: " + e.getMessage());
             return 2;
         }
-        Router router = new Router(cfg).start();
+        router.start();
         System.out.println("router: smpp=" + cfg.smpp().host() + ":" + router.smppAddress().getPort()
                 + " http=" + cfg.http().host() + ":" + router.httpAddress().getPort()
                 + (router.simulatorAddress() != null ? " simulator=" + hostPort(router.simulatorAddress()) : "")

@@ -61,7 +61,7 @@ public final class ConfigLoader {
             "binds", "window", "tps", "enquireLinkIntervalMs", "responseTimeoutMs", "reconnectDelayMs",
             "maxReconnectDelayMs");
     static final List<String> ROUTE_KEYS = List.of("sender", "prefix", "account", "operators");
-    static final List<String> MODERATION_KEYS = List.of("stopWords");
+    static final List<String> MODERATION_KEYS = List.of("stopWords", "maxWaitSeconds", "maxHeld");
     static final List<String> SIMULATOR_KEYS = List.of("enabled", "host", "port", "systemId", "password",
             "submitLatencyMs", "dlrDelayMs", "deliveredPercent", "undeliverablePercent", "expiredPercent", "tps");
 
@@ -460,7 +460,16 @@ public final class ConfigLoader {
                 v.problem("expected an existing, readable stop-word file, got " + ConfigValue.describe(v.node)
                         + " (looked for " + stopWords + ")");
             }
-            return new ModerationConfig(stopWords);
+            else if (stopWords != null) {
+                try {
+                    io.smsrouter.core.moderation.StopWordList.load(stopWords);
+                } catch (io.smsrouter.core.moderation.StopWordFormatException | java.io.IOException e) {
+                    v.problem("expected a valid stop-word file: " + e.getMessage());
+                }
+            }
+            return new ModerationConfig(stopWords,
+                    m.integer("maxWaitSeconds", ModerationConfig.DEFAULT_MAX_WAIT_SECONDS, 1, 7 * 24 * 3600),
+                    m.integer("maxHeld", ModerationConfig.DEFAULT_MAX_HELD, 1, 10_000_000));
         }
 
         private SimulatorConfig simulator(ConfigMapping m) {

@@ -77,6 +77,34 @@ final class ChSession implements AutoCloseable {
         return resp;
     }
 
+    /** One submit_sm with this sender and text (UCS-2 when it is not ASCII), waiting for its response. */
+    SubmitSmResp submitText(String sender, String destination, String text, int registeredDelivery) throws Exception {
+        SubmitSm sm = new SubmitSm();
+        sm.setSourceAddress(new Address((byte) 5, (byte) 0, sender));
+        sm.setDestAddress(new Address((byte) 1, (byte) 1, destination));
+        sm.setRegisteredDelivery((byte) registeredDelivery);
+        boolean ascii = text.chars().allMatch(c -> c < 0x80);
+        sm.setDataCoding(ascii ? SmppConstants.DATA_CODING_DEFAULT : SmppConstants.DATA_CODING_UCS2);
+        sm.setShortMessage(text.getBytes(ascii ? StandardCharsets.US_ASCII : StandardCharsets.UTF_16BE));
+        SubmitSmResp resp = session.submit(sm, 10_000);
+        if (resp.getCommandStatus() == SmppConstants.STATUS_OK) {
+            handler.ok(resp.getMessageId());
+        } else {
+            handler.failed(resp.getCommandStatus());
+        }
+        return resp;
+    }
+
+    /** The receipt received for this router id, or null. */
+    Receipt receiptFor(String messageId) {
+        for (Receipt r : handler.received) {
+            if (r.isReceipt() && messageId.equals(r.tlvId())) {
+                return r;
+            }
+        }
+        return null;
+    }
+
     QuerySmResp query(String messageId) throws Exception {
         QuerySm q = new QuerySm();
         q.setMessageId(messageId);

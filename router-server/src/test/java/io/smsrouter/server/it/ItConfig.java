@@ -36,6 +36,7 @@ final class ItConfig {
     private boolean simulatorEnabled;
     private int simulatorTps;
     private int maxPduLength = SmppConfig.DEFAULT_MAX_PDU_LENGTH;
+    private ModerationConfig moderation = ModerationConfig.defaults();
 
     private ItConfig(Path journalDir) {
         this.journalDir = journalDir;
@@ -80,6 +81,17 @@ final class ItConfig {
         return this;
     }
 
+    /** An account with this moderation mode ({@code none}, {@code auto}, {@code manual}). */
+    ItConfig account(String id, String password, String moderation) {
+        accounts.add(new AccountConfig(id, password, null, moderation, 0, AccountConfig.DEFAULT_MAX_BINDS, List.of()));
+        return this;
+    }
+
+    ItConfig moderation(Path stopWords, int maxWaitSeconds) {
+        this.moderation = new ModerationConfig(stopWords, maxWaitSeconds, ModerationConfig.DEFAULT_MAX_HELD);
+        return this;
+    }
+
     ItConfig maxPduLength(int bytes) {
         this.maxPduLength = bytes;
         return this;
@@ -102,6 +114,6 @@ final class ItConfig {
                 SimulatorConfig.DEFAULT_SUBMIT_LATENCY_MS, SimulatorConfig.DEFAULT_DLR_DELAY_MS, 100, 0, 0, simulatorTps);
         return new RouterConfig(Path.of("it-router.yaml"), smpp, new HttpConfig(HOST, 0), AdminConfig.defaults(),
                 new JournalConfig(journalDir, JournalConfig.DEFAULT_ROLL_CYCLE, false), acc, List.of(op),
-                List.of(new RouteConfig(null, null, null, List.of(OPERATOR))), ModerationConfig.defaults(), sim);
+                List.of(new RouteConfig(null, null, null, List.of(OPERATOR))), moderation, sim);
     }
 }

@@ -1,0 +1,421 @@
+package io.smsrouter.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.smsrouter.core.account.Account;
+import io.smsrouter.core.account.Moderation;
+import io.smsrouter.core.engine.Engine;
+import io.smsrouter.core.moderation.HeldMessage;
+import io.smsrouter.core.moderation.Match;
+import io.smsrouter.core.moderation.ModerationDecision;
+import io.smsrouter.core.moderation.StopWordFile;
+import io.smsrouter.core.moderation.StopWordFormatException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The admin endpoints (shared/SPEC.md §5), all behind the admin token:
+ * <pre>
+ * GET  /api/v1/moderation/queue?account=&amp;category=&amp;limit=   held messages, oldest first
+ * POST /api/v1/moderation/{id}/approve   {"moderator","reason","campaign":true}
+ * POST /api/v1/moderation/{id}/reject    {"moderator","reason","campaign":true}
+ * POST /api/v1/moderation/approve|reject {"ids":[...],"moderator","reason"}
+ * GET  /api/v1/moderation/decisions?limit=
+ * GET  /api/v1/moderation/stopwords      the list in force (text/plain)
+ * PUT  /api/v1/moderation/stopwords      replace it (text/plain body); a bad list is refused
+ * GET  /api/v1/accounts                  accounts and their moderation modes
+ * PUT  /api/v1/accounts/{id}/moderation  {"mode":"none|auto|manual"}
+ * </pre>
+ * Answers are computed on the calling event loop except the stop-word replacement, which the
+ * caller runs elsewhere ({@link #isSlow}): building a large automaton takes a while.
+ */
+final class AdminApi {
+    private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
+    static final String MODERATION = "/api/v1/moderation";
+    static final String ACCOUNTS = "/api/v1/accounts";
+    private static final int DEFAULT_LIMIT = 500;
+
+    private final ObjectMapper json;
+    private final Engine engine;
+    private final StopWordFile stopWords;
+    private final byte[] token;
+
+    AdminApi(ObjectMapper json, Engine engine, StopWordFile stopWords, String adminToken) {
+        this.json = json;
+        this.engine = engine;
+        this.stopWords = stopWords;
+        this.token = ("Bearer " + adminToken).getBytes(StandardCharsets.UTF_8);
+    }
+
+    static boolean handles(String path) {
+        return path.equals(MODERATION) || path.startsWith(MODERATION + "/")
+                || path.equals(ACCOUNTS) || path.startsWith(ACCOUNTS + "/");
+    }
+
+    static boolean isSlow(FullHttpRequest req, String path) {
+        return req.method() == HttpMethod.PUT && path.equals(MODERATION + "/stopwords");
+    }
+
+    FullHttpResponse handle(FullHttpRequest req, String path) {
+        if (!authorized(req)) {
+            return HttpServer.error(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
+                    "this endpoint needs the admin token: Authorization: Bearer <admin.token>");
+        }
+        try {
+            return route(req, path);
+        } catch (BadRequest e) {
+            return HttpServer.error(e.code.equals("method_not_allowed") ? HttpResponseStatus.METHOD_NOT_ALLOWED
+                    : HttpResponseStatus.BAD_REQUEST, e.code, e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("admin request {} {} failed", req.method(), path, e);
+            return HttpServer.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
+                    "the request could not be carried out: " + e.getMessage());
+        }
+    }
+
+    private boolean authorized(FullHttpRequest req) {
+        String h = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+        return h != null && MessageDigest.isEqual(token, h.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private FullHttpResponse route(FullHttpRequest req, String path) {
+        HttpMethod method = req.method();
+        if (path.startsWith(ACCOUNTS)) {
+            return accounts(req, path);
+        }
+        String rest = path.length() > MODERATION.length() ? path.substring(MODERATION.length() + 1) : "";
+        switch (rest) {
+            case "queue":
+                requireMethod(method, HttpMethod.GET);
+                return queue(new QueryStringDecoder(req.uri()).parameters());
+            case "decisions":
+                requireMethod(method, HttpMethod.GET);
+                return decisions(new QueryStringDecoder(req.uri()).parameters());
+            case "stopwords":
+                return stopWords(req);
+            case "approve":
+            case "reject":
+                requireMethod(method, HttpMethod.POST);
+                return bulk(rest, body(req));
+            default:
+                break;
+        }
+        int slash = rest.indexOf('/');
+        if (slash > 0) {
+            String action = rest.substring(slash + 1);
+            if (action.equals("approve") || action.equals("reject")) {
+                requireMethod(method, HttpMethod.POST);
+                return decideOne(messageId(rest.substring(0, slash)), action, body(req));
+            }
+        }
+        return HttpServer.error(HttpResponseStatus.NOT_FOUND, "not_found", "no such endpoint: " + path);
+    }
+
+    private FullHttpResponse queue(Map<String, List<String>> params) {
+        String account = param(params, "account");
+        String category = param(params, "category");
+        int limit = intParam(params, "limit", DEFAULT_LIMIT, 1, 10_000);
+        List<HeldMessage> all = engine.moderationQueue().list();
+        Map<String, Integer> campaigns = new HashMap<>();
+        Set<String> accounts = new TreeSet<>();
+        Set<String> categories = new TreeSet<>();
+        List<HeldMessage> shown = new ArrayList<>();
+        int total = 0;
+        for (HeldMessage h : all) {
+            campaigns.merge(h.campaignKey(), 1, Integer::sum);
+            accounts.add(h.message().accountId());
+            Set<String> cats = categories(h);
+            categories.addAll(cats);
+            if ((account == null || account.equals(h.message().accountId()))
+                    && (category == null || cats.contains(category))) {
+                total++;
+                if (shown.size() < limit) {
+                    shown.add(h);
+                }
+            }
+        }
+        long now = System.currentTimeMillis();
+        ObjectNode root = json.createObjectNode();
+        root.put("total", total);
+        root.put("shown", shown.size());
+        ArrayNode items = root.putArray("items");
+        for (HeldMessage h : shown) {
+            ObjectNode o = items.addObject();
+            o.put("id", h.message().idString());
+            o.put("account", h.message().accountId());
+            o.put("from", h.message().source());
+            o.put("to", h.message().destination());
+            o.put("text", h.text());
+            o.put("heldAt", Instant.ofEpochMilli(h.heldAtMs()).toString());
+            o.put("heldAtMs", h.heldAtMs());
+            o.put("waitedSeconds", Math.max(0, (now - h.heldAtMs()) / 1000));
+            o.put("reason", h.reason().name().toLowerCase(java.util.Locale.ROOT));
+            o.put("operator", h.operatorId());
+            ArrayNode matches = o.putArray("matches");
+            addMatches(matches, h.textMatches(), "text");
+            addMatches(matches, h.senderMatches(), "sender");
+            ArrayNode cats = o.putArray("categories");
+            categories(h).forEach(cats::add);
+            o.put("campaign", h.campaignKey());
+            o.put("campaignSize", campaigns.get(h.campaignKey()));
+        }
+        ArrayNode accs = root.putArray("accounts");
+        accounts.forEach(accs::add);
+        ArrayNode cats = root.putArray("categories");
+        categories.forEach(cats::add);
+        return HttpServer.json(HttpResponseStatus.OK, root.toString());
+    }
+
+    private static Set<String> categories(HeldMessage h) {
+        Set<String> cats = new LinkedHashSet<>();
+        for (Match m : h.senderMatches()) {
+            cats.add(m.category());
+        }
+        for (Match m : h.textMatches()) {
+            cats.add(m.category());
+        }
+        return cats;
+    }
+
+    private static void addMatches(ArrayNode out, List<Match> matches, String field) {
+        for (Match m : matches) {
+            ObjectNode o = out.addObject();
+            o.put("word", m.entry());
+            o.put("category", m.category());
+            o.put("field", field);
+            o.put("start", m.start());
+            o.put("end", m.end());
+        }
+    }
+
+    private FullHttpResponse decideOne(long id, String action, JsonNode body) {
+        HeldMessage h = engine.moderationQueue().get(id);
+        if (h == null) {
+            return notHeld(id);
+        }
+        List<Long> ids = new ArrayList<>();
+        if (body.path("campaign").asBoolean(false)) {
+            String key = h.campaignKey();
+            for (HeldMessage other : engine.moderationQueue().list()) {
+                if (other.campaignKey().equals(key)) {
+                    ids.add(other.id());
+                }
+            }
+        } else {
+            ids.add(id);
+        }
+        ObjectNode result = decide(action, ids, body);
+        if (result.path("count").asInt() == 0) {
+            return notHeld(id);
+        }
+        return HttpServer.json(HttpResponseStatus.OK, result.toString());
+    }
+
+    private FullHttpResponse bulk(String action, JsonNode body) {
+        JsonNode list = body.get("ids");
+        if (list == null || !list.isArray() || list.isEmpty()) {
+            throw new BadRequest("bad_request", "expected {\"ids\": [\"<message id>\", ...]}");
+        }
+        List<Long> ids = new ArrayList<>();
+        for (JsonNode n : list) {
+            ids.add(messageId(n.asText()));
+        }
+        return HttpServer.json(HttpResponseStatus.OK, decide(action, ids, body).toString());
+    }
+
+    private ObjectNode decide(String action, List<Long> ids, JsonNode body) {
+        String moderator = text(body, "moderator");
+        String reason = text(body, "reason");
+        boolean approve = action.equals("approve");
+        ObjectNode result = json.createObjectNode();
+        result.put("decision", approve ? "APPROVED" : "REJECTED");
+        ArrayNode done = result.putArray("ids");
+        ArrayNode missing = json.createArrayNode();
+        for (long id : ids) {
+            boolean ok = approve ? engine.approve(id, moderator, reason) : engine.reject(id, moderator, reason);
+            (ok ? done : missing).add(Long.toString(id));
+        }
+        result.put("count", done.size());
+        result.set("notHeld", missing);
+        return result;
+    }
+
+    private FullHttpResponse notHeld(long id) {
+        return HttpServer.error(HttpResponseStatus.NOT_FOUND, "not_held",
+                "message " + id + " is not held for moderation (unknown, or already decided)");
+    }
+
+    private FullHttpResponse decisions(Map<String, List<String>> params) {
+        int limit = intParam(params, "limit", 50, 1, 500);
+        ObjectNode root = json.createObjectNode();
+        ArrayNode items = root.putArray("items");
+        for (ModerationDecision d : engine.moderationQueue().recentDecisions(limit)) {
+            ObjectNode o = items.addObject();
+            o.put("id", Long.toString(d.messageId()));
+            o.put("account", d.accountId());
+            o.put("decision", d.verdict().name());
+            o.put("moderator", d.moderator());
+            o.put("reason", d.reason());
+            o.put("at", Instant.ofEpochMilli(d.atMs()).toString());
+        }
+        return HttpServer.json(HttpResponseStatus.OK, root.toString());
+    }
+
+    private FullHttpResponse stopWords(FullHttpRequest req) {
+        if (req.method() == HttpMethod.GET) {
+            FullHttpResponse r = HttpServer.text(HttpResponseStatus.OK, stopWords.text(), "text/plain; charset=utf-8");
+            r.headers().set("X-Stop-Words", engine.moderator().automaton().size());
+            if (stopWords.lastError() != null) {
+                r.headers().set("X-Stop-Words-Error", stopWords.lastError().replaceAll("[\\r\\n]", " "));
+            }
+            return r;
+        }
+        requireMethod(req.method(), HttpMethod.PUT);
+        String content = req.content().toString(StandardCharsets.UTF_8);
+        try {
+            stopWords.replace(content);
+        } catch (StopWordFormatException e) {
+            throw new BadRequest("invalid_stopwords", e.getMessage() + "; the list in force is unchanged");
+        } catch (java.io.IOException e) {
+            return HttpServer.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "write_failed",
+                    "the stop-word file could not be written: " + e.getMessage() + "; the list in force is unchanged");
+        }
+        ObjectNode root = json.createObjectNode();
+        root.put("entries", engine.moderator().automaton().size());
+        return HttpServer.json(HttpResponseStatus.OK, root.toString());
+    }
+
+    private FullHttpResponse accounts(FullHttpRequest req, String path) {
+        if (path.equals(ACCOUNTS)) {
+            requireMethod(req.method(), HttpMethod.GET);
+            ObjectNode root = json.createObjectNode();
+            ArrayNode items = root.putArray("items");
+            for (Account a : engine.accounts().all()) {
+                items.add(account(a));
+            }
+            return HttpServer.json(HttpResponseStatus.OK, root.toString());
+        }
+        String rest = path.substring(ACCOUNTS.length() + 1);
+        int slash = rest.indexOf('/');
+        if (slash <= 0 || !rest.substring(slash + 1).equals("moderation")) {
+            return HttpServer.error(HttpResponseStatus.NOT_FOUND, "not_found", "no such endpoint: " + path);
+        }
+        Account a = engine.accounts().get(rest.substring(0, slash));
+        if (a == null) {
+            return HttpServer.error(HttpResponseStatus.NOT_FOUND, "unknown_account",
+                    "no account " + rest.substring(0, slash));
+        }
+        if (req.method() == HttpMethod.PUT || req.method() == HttpMethod.POST) {
+            String mode = text(body(req), "mode");
+            Moderation m;
+            try {
+                m = Moderation.parse(mode);
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest("bad_request", "mode: expected one of none, auto, manual, got \"" + mode + "\"");
+            }
+            engine.moderator().setMode(a.id(), m);
+            log.info("moderation mode of account {} set to {} through the admin API", a.id(), m);
+        } else {
+            requireMethod(req.method(), HttpMethod.GET);
+        }
+        return HttpServer.json(HttpResponseStatus.OK, account(a).toString());
+    }
+
+    private ObjectNode account(Account a) {
+        ObjectNode o = json.createObjectNode();
+        o.put("id", a.id());
+        o.put("moderation", engine.moderator().mode(a).name().toLowerCase(java.util.Locale.ROOT));
+        return o;
+    }
+
+    private JsonNode body(FullHttpRequest req) {
+        if (req.content().readableBytes() == 0) {
+            return json.createObjectNode();
+        }
+        try {
+            JsonNode n = json.readTree(req.content().toString(StandardCharsets.UTF_8));
+            if (n == null || !n.isObject()) {
+                throw new BadRequest("bad_request", "expected a JSON object");
+            }
+            return n;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new BadRequest("bad_json", "the body is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return "";
+        }
+        if (!n.isValueNode()) {
+            throw new BadRequest("bad_request", field + ": expected a string");
+        }
+        String s = n.asText();
+        return s.length() > 500 ? s.substring(0, 500) : s;
+    }
+
+    private static long messageId(String s) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new BadRequest("bad_request", "expected a message id (digits), got \"" + s + "\"");
+        }
+    }
+
+    private static void requireMethod(HttpMethod actual, HttpMethod expected) {
+        if (!actual.equals(expected)) {
+            throw new BadRequest("method_not_allowed", "use " + expected.name());
+        }
+    }
+
+    private static String param(Map<String, List<String>> params, String name) {
+        List<String> v = params.get(name);
+        return v == null || v.isEmpty() || v.get(0).isEmpty() ? null : v.get(0);
+    }
+
+    private static int intParam(Map<String, List<String>> params, String name, int dflt, int min, int max) {
+        String v = param(params, name);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // falls through to the error
+        }
+        throw new BadRequest("bad_request", name + ": expected an integer " + min + ".." + max + ", got \"" + v + "\"");
+    }
+
+    /** A client error, answered with 400 and the code. */
+    private static final class BadRequest extends RuntimeException {
+        final String code;
+
+        BadRequest(String code, String message) {
+            super(message, null, false, false);
+            this.code = code;
+        }
+    }
+}
