@@ -10,7 +10,7 @@ package io.smsrouter.core.moderation;
  * flags ({@code F_*}: scripts of the chars it came from, word start), the offset inside the run of
  * its first word start when the run does not begin at one (a run merged across a joiner, as in
  * {@code ммм.ммм}), and the char offsets in the original text of its first char, of that inner word
- * start and just after its last char.
+ * start, just after its first char and just after its last char.
  */
 final class CanonicalText {
     /** The run holds a char of the Latin script. */
@@ -65,6 +65,8 @@ final class CanonicalText {
     int[] origStart = new int[256];
     int[] origInner = new int[256];
     int[] origEnd = new int[256];
+    /** end of the run's first char: where a prefix match needing one repetition of a longer run ends */
+    int[] origFirstEnd = new int[256];
     /** the runs' symbols as dense ids of the automaton being scanned */
     char[] ids = new char[256];
 
@@ -102,6 +104,7 @@ final class CanonicalText {
             origStart = new int[n];
             origInner = new int[n];
             origEnd = new int[n];
+            origFirstEnd = new int[n];
             ids = new char[n];
         }
     }
@@ -147,6 +150,7 @@ final class CanonicalText {
         origStart[n] = start;
         origInner[n] = start;
         origEnd[n] = end;
+        origFirstEnd[n] = end;
         runs = n + 1;
     }
 

@@ -276,7 +276,11 @@ public final class StopWordAutomaton {
             if (col == null) {
                 return true;
             }
-            col.add(prefix, c.origEnd[r - 1]);
+            // a prefix needing one repetition of a longer last run ends after its first char:
+            // kazino-online is highlighted as kazino, not kazino-o (the run o-o spans the joiner)
+            int last = r - 1;
+            boolean partial = (labels[node] & 0xFF) == 1 && c.count[last] > 1;
+            col.add(prefix, partial ? c.origFirstEnd[last] : c.origEnd[last]);
         }
         int whole = slots[t * 6 + 3 + span];
         if (whole >= 0 && (r == c.runs || (c.flags[r] & F_WORD_START) != 0

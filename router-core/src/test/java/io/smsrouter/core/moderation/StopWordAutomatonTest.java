@@ -282,6 +282,16 @@ class StopWordAutomatonTest {
     }
 
     @Test
+    void shouldEndAPrefixMatchAtTheRepetitionItNeeds() {
+        String text = "kazino-online.ru, казинооо";
+        assertThat(WORDS.findAll(text)).extracting(m -> text.substring(m.start(), m.end()))
+                .containsExactly("kazino", "казино");
+        StopWordAutomaton a = automaton("=ммм", "касса");
+        String more = "мммм кассса";
+        assertThat(a.findAll(more)).extracting(m -> more.substring(m.start(), m.end())).containsExactly("мммм", "кассса");
+    }
+
+    @Test
     void shouldReportTheMatchStartInsideARunMergedAcrossAJoiner() {
         StopWordAutomaton a = automaton("=мммм");
         // бм.мммм: one run of five м, a word start at its second м
