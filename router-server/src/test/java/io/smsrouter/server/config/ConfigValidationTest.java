@@ -394,6 +394,28 @@ class ConfigValidationTest {
     }
 
     @Test
+    void shouldRefuseAStopWordFileWithABadLineNamingItsLine(@TempDir Path dir) throws IOException {
+        Path words = dir.resolve("words.txt");
+        Files.writeString(words, "# category: casino\nказино\n=\n");
+        ConfigException e = catchThrowableOfType(
+                () -> ConfigLoader.parse(ACCOUNT + "moderation: {stopWords: words.txt}", FILE, dir),
+                ConfigException.class);
+        assertThat(e.problems()).hasSize(1);
+        assertThat(e.problems().get(0)).startsWith(F + "moderation.stopWords: expected a valid stop-word file: "
+                + words.toAbsolutePath() + ":3: ");
+    }
+
+    @Test
+    void shouldRefuseBadModerationLimits(@TempDir Path dir) {
+        assertThatThrownBy(() -> ConfigLoader.parse(ACCOUNT + "moderation: {maxWaitSeconds: 0}", FILE, dir))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(F + "moderation.maxWaitSeconds: expected an integer 1..604800");
+        assertThatThrownBy(() -> ConfigLoader.parse(ACCOUNT + "moderation: {maxHeld: lots}", FILE, dir))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(F + "moderation.maxHeld: expected an integer 1..10000000");
+    }
+
+    @Test
     void shouldRefuseAJournalDirectoryThatIsAFile(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("journal"), "not a directory");
         assertThatThrownBy(() -> ConfigLoader.parse(ACCOUNT + "journal: {dir: journal}", FILE, dir))
