@@ -2,8 +2,12 @@ package io.smsrouter.core.moderation;
 
 import io.smsrouter.core.account.Account;
 import io.smsrouter.core.account.Moderation;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.smsrouter.core.message.Message;
 
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +20,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The check is on every message's path: it decodes the text into a per-thread buffer and scans
  * it without allocating. Only a held message pays for {@link #describe} (the matches with their
  * offsets, for the moderator).
+ *
+ * <p>Parts of a concatenated message ({@link MessagePart}) of an {@code auto} account are scanned
+ * with their neighbours too: a stop word split across two parts is found, and once a part is held
+ * the later parts of that message are held with it ({@link HoldReason#PART}), so the moderator
+ * sees them together and the recipient does not get half a message. Parts already sent before
+ * the one that is held cannot be called back.
  */
 public final class Moderator {
     /** Long enough for the longest SMPP text (message_payload up to 64 KB of UCS-2). */
@@ -24,6 +34,18 @@ public final class Moderator {
 
     private volatile StopWordAutomaton automaton;
     private final Map<String, Moderation> modes = new ConcurrentHashMap<>();
+    /** Recent parts of concatenated messages of auto accounts: by account, sender, recipient, reference. */
+    private final Cache<String, Parts> parts = Caffeine.newBuilder().executor(Runnable::run)
+            .maximumSize(200_000).expireAfterWrite(Duration.ofMinutes(10)).build();
+
+    /** What was seen of one concatenated message: its parts' texts, and whether one was held. */
+    private static final class Parts {
+        final Map<Integer, String> texts = new HashMap<>();
+        boolean held;
+    }
+
+    /** Chars of each side of a boundary between parts scanned together: the longest entry is 64. */
+    private static final int JOIN = 64;
 
     public Moderator(StopWordAutomaton automaton) {
         this.automaton = automaton;
@@ -73,12 +95,69 @@ public final class Moderator {
         if (a.size() == 0) {
             return null;
         }
+        HoldReason alone = null;
         if (!m.source().isEmpty() && a.matches(m.source())) {
-            return HoldReason.STOP_WORD;
+            alone = HoldReason.STOP_WORD;
         }
         char[] buf = SCRATCH.get();
         int n = MessageText.decode(m.dataCoding(), m.esmClass(), m.shortMessage(), m.optionalParameters(), buf);
-        return a.matches(buf, 0, n) ? HoldReason.STOP_WORD : null;
+        if (alone == null && a.matches(buf, 0, n)) {
+            alone = HoldReason.STOP_WORD;
+        }
+        MessagePart part = MessagePart.of(m);
+        return part == null ? alone : checkPart(a, m, part, new String(buf, 0, n), alone);
+    }
+
+    private HoldReason checkPart(StopWordAutomaton a, Message m, MessagePart part, String text, HoldReason alone) {
+        String key = m.accountId() + '\u0000' + m.source() + '\u0000' + m.destination() + '\u0000' + part.ref()
+                + '/' + part.total();
+        Parts p = parts.get(key, k -> new Parts());
+        synchronized (p) {
+            HoldReason r = alone;
+            if (r == null && p.held) {
+                r = HoldReason.PART;
+            }
+            String before = p.texts.get(part.seq() - 1);
+            String after = p.texts.get(part.seq() + 1);
+            if (r == null && before != null && a.matches(tail(before) + head(text))) {
+                r = HoldReason.PART;
+            }
+            if (r == null && after != null && a.matches(tail(text) + head(after))) {
+                r = HoldReason.PART;
+            }
+            p.texts.put(part.seq(), text);
+            if (r != null) {
+                p.held = true;
+            }
+            return r;
+        }
+    }
+
+    /** The end of a part, cut at a space so that the cut does not make a word start. */
+    private static String tail(String s) {
+        if (s.length() <= JOIN) {
+            return s;
+        }
+        int from = s.length() - JOIN;
+        for (int i = from; i < s.length(); i++) {
+            if (Character.isWhitespace(s.charAt(i))) {
+                return s.substring(i);
+            }
+        }
+        return s.substring(from);
+    }
+
+    /** The start of a part, cut at a space so that the cut does not make a word end. */
+    private static String head(String s) {
+        if (s.length() <= JOIN) {
+            return s;
+        }
+        for (int i = JOIN; i > 0; i--) {
+            if (Character.isWhitespace(s.charAt(i))) {
+                return s.substring(0, i);
+            }
+        }
+        return s.substring(0, JOIN);
     }
 
     /** The held message as a moderator sees it: decoded text and the stop words found, with offsets. */

@@ -176,6 +176,56 @@ class EngineModerationTest {
         assertThat(e.moderationQueue().size()).isEqualTo(1);
     }
 
+    /** One part of a concatenated message: UDH with IE 0x00 (8-bit reference), UCS-2 text. */
+    private static Message part(Engine e, int ref, int total, int seq, String text) {
+        byte[] body = text.getBytes(StandardCharsets.UTF_16BE);
+        byte[] sm = new byte[6 + body.length];
+        sm[0] = 5;
+        sm[1] = 0;
+        sm[2] = 3;
+        sm[3] = (byte) ref;
+        sm[4] = (byte) total;
+        sm[5] = (byte) seq;
+        System.arraycopy(body, 0, sm, 6, body.length);
+        return new Message(e.nextId(), "shop", "", 5, 0, "Shop", 1, 1, "79161234567", 0x40, 0, 0, "", "", 1, 8,
+                sm, null, System.currentTimeMillis());
+    }
+
+    @Test
+    void shouldSeeAStopWordSplitAcrossPartsAndHoldTheRestOfAHeldMessage() throws Exception {
+        Engine e = newEngine(new ClientRegistry(), 100);
+        Message p1 = part(e, 7, 3, 1, "Приходите в наше каз");
+        Message p2 = part(e, 7, 3, 2, "ино сегодня вечером");
+        Message p3 = part(e, 7, 3, 3, " и приводите друзей");
+        e.submit(auto, p1);
+        e.submit(auto, p2);
+        e.submit(auto, p3);
+        assertThat(e.operatorQueue("opA").poll()).as("the part before the split word already went").isEqualTo(p1);
+        assertThat(e.operatorQueue("opA").poll()).isNull();
+        assertThat(e.moderationQueue().list()).extracting(h -> h.id()).containsExactly(p2.id(), p3.id());
+        assertThat(e.moderationQueue().get(p3.id()).reason()).isEqualTo(HoldReason.PART);
+
+        // another message with the same reference to another recipient, and a clean long message: not held
+        Message clean1 = part(e, 8, 2, 1, "Ваш заказ собран и ");
+        Message clean2 = part(e, 8, 2, 2, "ждёт вас в пункте выдачи");
+        e.submit(auto, clean1);
+        e.submit(auto, clean2);
+        assertThat(e.operatorQueue("opA").poll()).isEqualTo(clean1);
+        assertThat(e.operatorQueue("opA").poll()).isEqualTo(clean2);
+
+        // SAR TLVs instead of a UDH; parts arriving out of order
+        byte[] sar2 = {0x02, 0x0C, 0, 2, 0, 9, 0x02, 0x0E, 0, 1, 2, 0x02, 0x0F, 0, 1, 2};
+        byte[] sar1 = {0x02, 0x0C, 0, 2, 0, 9, 0x02, 0x0E, 0, 1, 2, 0x02, 0x0F, 0, 1, 1};
+        Message s2 = new Message(e.nextId(), "shop", "", 5, 0, "Shop", 1, 1, "79160000000", 0, 0, 0, "", "", 1, 8,
+                "зино и бонусы".getBytes(StandardCharsets.UTF_16BE), sar2, System.currentTimeMillis());
+        Message s1 = new Message(e.nextId(), "shop", "", 5, 0, "Shop", 1, 1, "79160000000", 0, 0, 0, "", "", 1, 8,
+                "Онлайн ка".getBytes(StandardCharsets.UTF_16BE), sar1, System.currentTimeMillis());
+        e.submit(auto, s2);
+        e.submit(auto, s1);
+        assertThat(e.operatorQueue("opA").poll()).isEqualTo(s2);
+        assertThat(e.moderationQueue().get(s1.id())).isNotNull();
+    }
+
     @Test
     void shouldRebuildTheQueueAndDecisionsFromTheJournal() throws Exception {
         ClientRegistry clients = new ClientRegistry();
