@@ -83,6 +83,15 @@ public final class BenchMain implements Callable<Integer> {
             description = "simulator: delay from submit_sm_resp to the receipt (default ${DEFAULT-VALUE})")
     int dlrDelayMs = 0;
 
+    @Option(names = "--moderation", paramLabel = "MODE",
+            description = "routed: the bench account's moderation mode, none or auto (default ${DEFAULT-VALUE}); "
+                    + "auto scans every text against --stop-words (the bench texts have none, so nothing is held)")
+    String moderation = "none";
+
+    @Option(names = "--stop-words", paramLabel = "FILE",
+            description = "routed, with --moderation auto: the stop-word file (default ${DEFAULT-VALUE})")
+    Path stopWords = Path.of("conf/stopwords.txt");
+
     static final int MAX_PDU_LENGTH = 65536;
 
     private final PrintStream out;
@@ -126,7 +135,8 @@ public final class BenchMain implements Callable<Integer> {
         try {
             env = target != null ? new Environment.Target(target, systemId, password)
                     : direct ? new Environment.Direct(dlrDelayMs, MAX_PDU_LENGTH)
-                    : new Environment.Routed(dlrDelayMs, MAX_PDU_LENGTH, window);
+                    : new Environment.Routed(dlrDelayMs, MAX_PDU_LENGTH, window,
+                    moderation.equals("auto") ? stopWords.toAbsolutePath() : null);
         } catch (Exception e) {
             System.err.println("bench: could not start: " + e);
             return 2;
@@ -191,6 +201,15 @@ public final class BenchMain implements Callable<Integer> {
         }
         if (dlrDelayMs < 0) {
             return "--dlr-delay-ms must be at least 0";
+        }
+        if (!moderation.equals("none") && !moderation.equals("auto")) {
+            return "--moderation must be none or auto";
+        }
+        if (moderation.equals("auto") && (target != null || direct)) {
+            return "--moderation auto needs the routed mode (no --target, no --direct)";
+        }
+        if (moderation.equals("auto") && !java.nio.file.Files.isReadable(stopWords)) {
+            return "--stop-words: cannot read " + stopWords.toAbsolutePath();
         }
         return null;
     }

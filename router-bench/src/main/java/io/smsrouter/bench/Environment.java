@@ -142,12 +142,13 @@ abstract class Environment implements AutoCloseable {
         private final Router router;
         private final InetSocketAddress smpp;
 
-        Routed(int dlrDelayMs, int maxPduLength, int clientWindow) throws Exception {
+        /** @param stopWords with moderation {@code auto} for the bench account against this file; null: none */
+        Routed(int dlrDelayMs, int maxPduLength, int clientWindow, Path stopWords) throws Exception {
             sim = new SimulatorHandle(dlrDelayMs, maxPduLength);
             journalDir = Files.createTempDirectory("bench-journal");
             Router r = null;
             try {
-                r = new Router(config(journalDir, sim.address.getPort(), maxPduLength, clientWindow)).start();
+                r = new Router(config(journalDir, sim.address.getPort(), maxPduLength, clientWindow, stopWords)).start();
                 awaitOperatorBinds(r, 10_000);
             } catch (Exception | Error e) {
                 if (r != null) {
@@ -161,13 +162,14 @@ abstract class Environment implements AutoCloseable {
             smpp = r.smppAddress();
         }
 
-        static RouterConfig config(Path journalDir, int simulatorPort, int maxPduLength, int clientWindow) {
+        static RouterConfig config(Path journalDir, int simulatorPort, int maxPduLength, int clientWindow,
+                                   Path stopWords) {
             SmppConfig d = SmppConfig.defaults();
             SmppConfig smpp = new SmppConfig("127.0.0.1", 0, maxPduLength,
                     Math.max(SmppConfig.DEFAULT_WINDOW_SIZE, clientWindow), d.enquireLinkIntervalMs(),
                     d.idleTimeoutMs(), d.responseTimeoutMs(), d.bindTimeoutMs());
             AccountConfig account = new AccountConfig(ACCOUNT_ID, ACCOUNT_PASSWORD, null,
-                    AccountConfig.MODERATION_NONE, 0, 64, List.of());
+                    stopWords == null ? AccountConfig.MODERATION_NONE : AccountConfig.MODERATION_AUTO, 0, 64, List.of());
             OperatorConfig operator = new OperatorConfig(OPERATOR_ID, "127.0.0.1", simulatorPort, "router", "routerpw",
                     OperatorConfig.DEFAULT_SYSTEM_TYPE, OPERATOR_BINDS, OPERATOR_WINDOW, 0,
                     OperatorConfig.DEFAULT_ENQUIRE_LINK_INTERVAL_MS, OperatorConfig.DEFAULT_RESPONSE_TIMEOUT_MS,
@@ -179,7 +181,9 @@ abstract class Environment implements AutoCloseable {
             return new RouterConfig(null, smpp, new HttpConfig("127.0.0.1", 0), AdminConfig.defaults(),
                     new JournalConfig(journalDir, JournalConfig.DEFAULT_ROLL_CYCLE, false), List.of(account),
                     List.of(operator), List.of(new RouteConfig(null, null, null, List.of(OPERATOR_ID))),
-                    ModerationConfig.defaults(), disabled);
+                    stopWords == null ? ModerationConfig.defaults()
+                            : new ModerationConfig(stopWords, ModerationConfig.DEFAULT_MAX_WAIT_SECONDS,
+                            ModerationConfig.DEFAULT_MAX_HELD), disabled);
         }
 
         private static void awaitOperatorBinds(Router r, long timeoutMs) throws InterruptedException {
