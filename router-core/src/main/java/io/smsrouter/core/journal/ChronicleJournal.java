@@ -73,6 +73,45 @@ public final class ChronicleJournal implements Journal {
         this.writers = ThreadLocal.withInitial(WriterState::new);
     }
 
+    private ChronicleJournal(SingleChronicleQueue queue) {
+        this.queue = queue;
+        this.writers = ThreadLocal.withInitial(WriterState::new);
+    }
+
+    /**
+     * Opens an existing journal for reading only ({@link #replay}, {@link #follow}), for tools that
+     * look at the journal of a router that may be running: nothing is created or changed in
+     * {@code dir}, and the roll cycle is the one the queue was written with. Appending to it
+     * fails.
+     *
+     * @throws IllegalArgumentException when {@code dir} does not exist, is not a directory, or
+     *                                  holds no Chronicle Queue files; the message names it
+     */
+    public static ChronicleJournal openReadOnly(Path dir) {
+        if (!java.nio.file.Files.exists(dir)) {
+            throw new IllegalArgumentException(dir + " does not exist");
+        }
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            throw new IllegalArgumentException(dir + " is not a directory");
+        }
+        boolean queueFiles;
+        boolean empty;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+            java.util.List<String> names = files.map(f -> f.getFileName().toString()).toList();
+            empty = names.isEmpty();
+            queueFiles = names.stream().anyMatch(n -> n.endsWith(".cq4") || n.endsWith(".cq4t"));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(dir + " cannot be listed: " + e.getMessage(), e);
+        }
+        if (empty) {
+            throw new IllegalArgumentException(dir + " is empty: no journal there");
+        }
+        if (!queueFiles) {
+            throw new IllegalArgumentException(dir + " is not a journal: no Chronicle Queue files (*.cq4, *.cq4t)");
+        }
+        return new ChronicleJournal(SingleChronicleQueueBuilder.binary(dir).readOnly(true).build());
+    }
+
     static RollCycle rollCycle(String name) {
         return switch (name == null ? "HOURLY" : name) {
             case "MINUTELY" -> LegacyRollCycles.MINUTELY;
@@ -236,6 +275,35 @@ public final class ChronicleJournal implements Journal {
                 while (b.readRemaining() > 0) {
                     readEvent(b, l);
                 }
+            }
+        }
+    }
+
+    /**
+     * Reads events in order like {@link #replay}, but at the end of the journal waits for new
+     * ones (polling every 10 ms) instead of returning, as long as {@code keepGoing} says so; it
+     * is asked before each excerpt and while waiting. With {@code fromEnd} it starts at the
+     * current end, so only events appended from then on are seen. For watching the journal of a
+     * running router (the router appends from other threads or another process).
+     */
+    public void follow(JournalListener l, boolean fromEnd, java.util.function.BooleanSupplier keepGoing) {
+        ExcerptTailer tailer = queue.createTailer();
+        if (fromEnd) {
+            tailer.toEnd();
+        }
+        while (keepGoing.getAsBoolean()) {
+            boolean read;
+            try (DocumentContext dc = tailer.readingDocument()) {
+                read = dc.isPresent();
+                if (read) {
+                    Bytes<?> b = dc.wire().bytes();
+                    while (b.readRemaining() > 0) {
+                        readEvent(b, l);
+                    }
+                }
+            }
+            if (!read) {
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
             }
         }
     }
