@@ -1,0 +1,106 @@
+package io.smsrouter.server.tools;
+
+import io.smsrouter.core.journal.Journal.JournalListener;
+import io.smsrouter.core.message.DeliveryState;
+import io.smsrouter.core.message.Message;
+
+import java.util.function.Consumer;
+
+/** One journal event as the journal tool prints it: the replay callbacks turned into values. */
+sealed interface JournalEvent {
+
+    /** Our message id. */
+    long id();
+
+    /** The event's name in the tool's output. */
+    String type();
+
+    /** {@code accepted}, or {@code held} for moderation: the whole message and its route's operator. */
+    record Accepted(Message message, String operatorId, boolean held) implements JournalEvent {
+        @Override
+        public long id() {
+            return message.id();
+        }
+
+        @Override
+        public String type() {
+            return held ? "held" : "accepted";
+        }
+    }
+
+    /** {@code verdict} is a {@link io.smsrouter.core.moderation.Verdict} ordinal. */
+    record Moderated(long id, int verdict, long atMs, String moderator, String reason) implements JournalEvent {
+        @Override
+        public String type() {
+            return "moderated";
+        }
+    }
+
+    record Submitted(long id, String operatorId, String upstreamId) implements JournalEvent {
+        @Override
+        public String type() {
+            return "submitted";
+        }
+    }
+
+    record Failed(long id, int errorCode) implements JournalEvent {
+        @Override
+        public String type() {
+            return "failed";
+        }
+    }
+
+    record Receipt(long id, DeliveryState state, int errorCode, long doneTimeMs) implements JournalEvent {
+        @Override
+        public String type() {
+            return "receipt";
+        }
+    }
+
+    record ReceiptForwarded(long id) implements JournalEvent {
+        @Override
+        public String type() {
+            return "receipt_forwarded";
+        }
+    }
+
+    /** A replay listener that hands each event to {@code sink}, in journal order. */
+    static JournalListener listener(Consumer<JournalEvent> sink) {
+        return new JournalListener() {
+            @Override
+            public void accepted(Message message, String operatorId) {
+                sink.accept(new Accepted(message, operatorId, false));
+            }
+
+            @Override
+            public void held(Message message, String operatorId) {
+                sink.accept(new Accepted(message, operatorId, true));
+            }
+
+            @Override
+            public void moderated(long messageId, int verdict, long atMs, String moderator, String reason) {
+                sink.accept(new Moderated(messageId, verdict, atMs, moderator, reason));
+            }
+
+            @Override
+            public void submitted(long messageId, String operatorId, String upstreamId) {
+                sink.accept(new Submitted(messageId, operatorId, upstreamId));
+            }
+
+            @Override
+            public void failed(long messageId, int errorCode) {
+                sink.accept(new Failed(messageId, errorCode));
+            }
+
+            @Override
+            public void receipt(long messageId, DeliveryState state, int errorCode, long doneTimeMs) {
+                sink.accept(new Receipt(messageId, state, errorCode, doneTimeMs));
+            }
+
+            @Override
+            public void receiptForwarded(long messageId) {
+                sink.accept(new ReceiptForwarded(messageId));
+            }
+        };
+    }
+}
