@@ -120,7 +120,8 @@ public final class Router implements AutoCloseable {
     public Router start() throws InterruptedException {
         engine.recover(RECEIPT_VALIDITY);
         if (simulator != null) {
-            simulatorAddress = simulator.start();
+            simulatorAddress = listen("the operator simulator", config.simulator().host(), config.simulator().port(),
+                    simulator::start);
         }
         for (OperatorConfig o : config.operators()) {
             int port = o.port();
@@ -135,8 +136,8 @@ public final class Router implements AutoCloseable {
             operators.add(c);
             c.start();
         }
-        smppAddress = smppServer.start();
-        httpAddress = httpServer.start();
+        smppAddress = listen("SMPP", config.smpp().host(), config.smpp().port(), smppServer::start);
+        httpAddress = listen("HTTP", config.http().host(), config.http().port(), httpServer::start);
         long maxWaitMs = config.moderation().maxWaitSeconds() * 1000L;
         housekeeping.scheduleWithFixedDelay(() -> guarded("stop-word reload", () -> stopWords.reloadIfChanged()),
                 2, 2, TimeUnit.SECONDS);
@@ -144,6 +145,29 @@ public final class Router implements AutoCloseable {
                 1, 1, TimeUnit.SECONDS);
         accepting = true;
         return this;
+    }
+
+    private interface Listener {
+        InetSocketAddress start() throws Exception;
+    }
+
+    /** Starts a listener; a port taken or an address not ours becomes a message that names them. */
+    private static InetSocketAddress listen(String what, String host, int port, Listener l) throws InterruptedException {
+        try {
+            return l.start();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new StartException("cannot listen for " + what + " on " + host + ":" + port + ": "
+                    + e.getMessage().replaceFirst("^bind\\(\\.\\.\\) failed with error\\(-?\\d+\\): ", ""), e);
+        }
+    }
+
+    /** The router could not start; the message says why, for the operator of the machine. */
+    public static final class StartException extends RuntimeException {
+        StartException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** Runs a periodic task so that one failure is logged and does not cancel the later runs. */

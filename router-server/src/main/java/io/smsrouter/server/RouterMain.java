@@ -28,7 +28,13 @@ public final class RouterMain implements Callable<Integer> {
             System.err.println("router: configuration error: " + e.getMessage());
             return 2;
         }
-        router.start();
+        try {
+            router.start();
+        } catch (Router.StartException e) {
+            System.err.println("router: " + e.getMessage());
+            router.close();
+            return 1;
+        }
         System.out.println("router: smpp=" + cfg.smpp().host() + ":" + router.smppAddress().getPort()
                 + " http=" + cfg.http().host() + ":" + router.httpAddress().getPort()
                 + (router.simulatorAddress() != null ? " simulator=" + hostPort(router.simulatorAddress()) : "")

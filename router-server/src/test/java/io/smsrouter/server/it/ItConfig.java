@@ -37,6 +37,7 @@ final class ItConfig {
     private int simulatorTps;
     private int maxPduLength = SmppConfig.DEFAULT_MAX_PDU_LENGTH;
     private ModerationConfig moderation = ModerationConfig.defaults();
+    private int smppPort;
 
     private ItConfig(Path journalDir) {
         this.journalDir = journalDir;
@@ -92,6 +93,11 @@ final class ItConfig {
         return this;
     }
 
+    ItConfig smppPort(int port) {
+        this.smppPort = port;
+        return this;
+    }
+
     ItConfig maxPduLength(int bytes) {
         this.maxPduLength = bytes;
         return this;
@@ -103,7 +109,7 @@ final class ItConfig {
             acc.add(0, new AccountConfig(ACCOUNT, PASSWORD, null, AccountConfig.MODERATION_NONE, 0,
                     AccountConfig.DEFAULT_MAX_BINDS, List.of()));
         }
-        SmppConfig smpp = new SmppConfig(HOST, 0, maxPduLength, SmppConfig.DEFAULT_WINDOW_SIZE,
+        SmppConfig smpp = new SmppConfig(HOST, smppPort, maxPduLength, SmppConfig.DEFAULT_WINDOW_SIZE,
                 SmppConfig.DEFAULT_ENQUIRE_LINK_INTERVAL_MS, SmppConfig.DEFAULT_IDLE_TIMEOUT_MS,
                 SmppConfig.DEFAULT_RESPONSE_TIMEOUT_MS, SmppConfig.DEFAULT_BIND_TIMEOUT_MS);
         // a 5 s response timeout, and quick reconnects: the outage tests bring the operator back within seconds
