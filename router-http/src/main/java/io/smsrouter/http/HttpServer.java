@@ -38,7 +38,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The HTTP listener: {@code GET /health} (200 while the router accepts traffic), {@code GET /metrics}
@@ -54,7 +54,7 @@ public final class HttpServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final Class<? extends ServerChannel> channelType;
     private final PrometheusMeterRegistry registry;
-    private final BooleanSupplier healthy;
+    private final Supplier<String> unhealthy;
     private final AdminApi admin;
     private final byte[] moderationPage;
     /** Admin work too slow for an event loop (building a stop-word automaton). */
@@ -66,12 +66,12 @@ public final class HttpServer implements AutoCloseable {
     private Channel listener;
 
     public HttpServer(String host, int port, EventLoopGroup group, Class<? extends ServerChannel> channelType,
-                      Engine engine, BooleanSupplier healthy, String adminToken, StopWordFile stopWords) {
+                      Engine engine, Supplier<String> unhealthy, String adminToken, StopWordFile stopWords) {
         this.host = host;
         this.port = port;
         this.group = group;
         this.channelType = channelType;
-        this.healthy = healthy;
+        this.unhealthy = unhealthy;
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         RouterMetrics.bind(registry, engine);
         this.admin = new AdminApi(JSON, engine, stopWords, adminToken);
@@ -145,9 +145,7 @@ public final class HttpServer implements AutoCloseable {
                 resp = error(HttpResponseStatus.BAD_REQUEST, "bad_request", "the request could not be parsed");
             } else if (path.equals("/health")) {
                 resp = req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD
-                        ? (healthy.getAsBoolean()
-                        ? json(HttpResponseStatus.OK, "{\"status\":\"UP\"}")
-                        : json(HttpResponseStatus.SERVICE_UNAVAILABLE, "{\"status\":\"DOWN\"}"))
+                        ? health()
                         : error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "use GET");
             } else if (path.equals("/metrics")) {
                 resp = req.method() == HttpMethod.GET
@@ -179,6 +177,18 @@ public final class HttpServer implements AutoCloseable {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ctx.close();
         }
+    }
+
+    /** 200 {"status":"UP"} while the router accepts traffic, else 503 {"status":"DOWN","reason":...}. */
+    private FullHttpResponse health() {
+        String why = unhealthy.get();
+        if (why == null) {
+            return json(HttpResponseStatus.OK, "{\"status\":\"UP\"}");
+        }
+        ObjectNode root = JSON.createObjectNode();
+        root.put("status", "DOWN");
+        root.put("reason", why);
+        return json(HttpResponseStatus.SERVICE_UNAVAILABLE, root.toString());
     }
 
     static FullHttpResponse error(HttpResponseStatus status, String code, String message) {

@@ -65,7 +65,9 @@ public final class Router implements AutoCloseable {
     private final SmppServer smppServer;
     private final HttpServer httpServer;
     private final StopWordFile stopWords;
-    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+    private final JournalSpaceGuard journalGuard;
+    /** Two threads: a slow stop-word reload must not delay the journal's space checks. */
+    private final ScheduledExecutorService housekeeping = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "router-housekeeping");
         t.setDaemon(true);
         return t;
@@ -114,11 +116,27 @@ public final class Router implements AutoCloseable {
                 s.enquireLinkIntervalMs(), s.idleTimeoutMs(), s.responseTimeoutMs(), s.bindTimeoutMs(), "smsrouter"),
                 engine, group);
         this.httpServer = new HttpServer(config.http().host(), config.http().port(), group,
-                SmppTransport.serverChannel(), engine, () -> accepting, config.admin().token(), stopWords);
+                SmppTransport.serverChannel(), engine, this::notAcceptingReason, config.admin().token(), stopWords);
+        try {
+            this.journalGuard = new JournalSpaceGuard(engine, config.journal().dir(), config.journal().minFreeMb());
+        } catch (java.io.IOException e) {
+            journal.close();
+            throw new ConfigException(config.file() + ": journal.dir: cannot read the free space of "
+                    + config.journal().dir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Null while the router accepts traffic; otherwise why not (for /health). */
+    private String notAcceptingReason() {
+        if (!accepting) {
+            return "not started, or stopping";
+        }
+        return engine.journalProblem();
     }
 
     public Router start() throws InterruptedException {
         engine.recover(RECEIPT_VALIDITY);
+        journalGuard.check();
         if (simulator != null) {
             simulatorAddress = listen("the operator simulator", config.simulator().host(), config.simulator().port(),
                     simulator::start);
@@ -139,6 +157,8 @@ public final class Router implements AutoCloseable {
         smppAddress = listen("SMPP", config.smpp().host(), config.smpp().port(), smppServer::start);
         httpAddress = listen("HTTP", config.http().host(), config.http().port(), httpServer::start);
         long maxWaitMs = config.moderation().maxWaitSeconds() * 1000L;
+        housekeeping.scheduleWithFixedDelay(() -> guarded("journal space check", journalGuard::check),
+                100, 100, TimeUnit.MILLISECONDS);
         housekeeping.scheduleWithFixedDelay(() -> guarded("stop-word reload", () -> stopWords.reloadIfChanged()),
                 2, 2, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(() -> guarded("moderation expiry", () -> engine.expireHeld(maxWaitMs)),

@@ -63,6 +63,8 @@ public final class Engine {
     private final ModerationQueue moderation;
     private final int maxHeld;
     private volatile MessageIdGenerator ids = new MessageIdGenerator(0);
+    /** Why the journal cannot take new messages now (disk full, write failed), or null. */
+    private volatile String journalProblem;
 
     private final LongAdder accepted = new LongAdder();
     private final LongAdder submitted = new LongAdder();
@@ -273,6 +275,43 @@ public final class Engine {
         return report;
     }
 
+    /**
+     * Stops accepting new messages (ESME_RMSGQFUL) because the journal cannot take them; what was
+     * accepted before is still delivered. Logged once per change of reason.
+     */
+    public void journalUnavailable(String why) {
+        String before = journalProblem;
+        journalProblem = why;
+        if (!why.equals(before)) {
+            log.error("not accepting messages: {}", why);
+        }
+    }
+
+    /** The journal can be written again: accepting resumes. */
+    public void journalAvailable() {
+        String before = journalProblem;
+        journalProblem = null;
+        if (before != null) {
+            log.info("accepting messages again: the journal can be written ({} before)", before);
+        }
+    }
+
+    /** Why new messages are refused because of the journal, or null when they are not. */
+    public String journalProblem() {
+        return journalProblem;
+    }
+
+    /** Tries a journal append (outside any batch); true when it worked. */
+    public boolean probeJournal() {
+        try {
+            journal.probe();
+            return true;
+        } catch (RuntimeException | InternalError e) {
+            journalUnavailable("journal write failed: " + e);
+            return false;
+        }
+    }
+
     public AccountRegistry accounts() {
         return accounts;
     }
@@ -321,13 +360,15 @@ public final class Engine {
         }
         try {
             journal.endBatch();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | InternalError e) {
             undelivered.addAndGet(-b.messages.size());
             b.queues.clear();
             b.messages.clear();
             b.receipts.clear();
             b.held.clear();
-            throw e;
+            // a write into a memory-mapped file on a full disk surfaces as an InternalError
+            journalUnavailable("journal write failed: " + e);
+            throw e instanceof RuntimeException r ? r : new IllegalStateException("journal write failed", e);
         }
         OperatorQueue last = null;
         for (int i = 0, n = b.messages.size(); i < n; i++) {
@@ -368,7 +409,7 @@ public final class Engine {
         if (m.destination().isEmpty()) {
             return SubmitOutcome.INVALID_DESTINATION;
         }
-        if (undelivered.get() >= maxUndelivered) {
+        if (undelivered.get() >= maxUndelivered || journalProblem != null) {
             return SubmitOutcome.OVERLOADED;
         }
         String operatorId = routes.select(m);
@@ -382,9 +423,9 @@ public final class Engine {
         }
         try {
             journal.accepted(m, operatorId);
-        } catch (RuntimeException e) {
-            log.error("journal append failed for message {}", m.id(), e);
-            return SubmitOutcome.SYSTEM_ERROR;
+        } catch (RuntimeException | InternalError e) {
+            journalUnavailable("journal write failed: " + e);
+            return SubmitOutcome.OVERLOADED;
         }
         accepted.increment();
         undelivered.incrementAndGet();
@@ -406,9 +447,9 @@ public final class Engine {
         }
         try {
             journal.held(m, operatorId);
-        } catch (RuntimeException e) {
-            log.error("journal append failed for message {}", m.id(), e);
-            return SubmitOutcome.SYSTEM_ERROR;
+        } catch (RuntimeException | InternalError e) {
+            journalUnavailable("journal write failed: " + e);
+            return SubmitOutcome.OVERLOADED;
         }
         accepted.increment();
         heldCount.increment();
@@ -498,9 +539,10 @@ public final class Engine {
         String why = reason == null ? "" : reason;
         try {
             journal.moderated(messageId, verdict.ordinal(), now, who, why);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | InternalError e) {
             moderation.add(h);
-            throw e;
+            journalUnavailable("journal write failed: " + e);
+            throw e instanceof RuntimeException r ? r : new IllegalStateException("journal write failed", e);
         }
         decided[verdict.ordinal()].increment();
         moderation.recordDecision(new ModerationDecision(messageId, h.message().accountId(), verdict, who, why, now));

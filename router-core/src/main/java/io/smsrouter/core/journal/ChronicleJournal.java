@@ -31,6 +31,7 @@ public final class ChronicleJournal implements Journal {
     private static final byte RECEIPT_FORWARDED = 5;
     private static final byte HELD = 6;
     private static final byte MODERATED = 7;
+    private static final byte PROBE = 8;
 
     private final SingleChronicleQueue queue;
     private final ThreadLocal<WriterState> writers;
@@ -231,6 +232,19 @@ public final class ChronicleJournal implements Journal {
     }
 
     @Override
+    public void probe() {
+        WriterState w = writers.get();
+        if (w.batchDepth > 0) {
+            throw new IllegalStateException("probe inside a batch");
+        }
+        try {
+            w.begin().writeByte(PROBE);
+        } finally {
+            w.end();
+        }
+    }
+
+    @Override
     public void beginBatch() {
         writers.get().batchDepth++;
     }
@@ -334,6 +348,9 @@ public final class ChronicleJournal implements Journal {
             case RECEIPT -> l.receipt(b.readLong(), DeliveryState.fromCode(b.readUnsignedByte()),
                     b.readInt(), b.readLong());
             case RECEIPT_FORWARDED -> l.receiptForwarded(b.readLong());
+            case PROBE -> {
+                // written to test that the journal can be written again: no state change
+            }
             default -> {
                 // an event type from a newer version: its length is unknown, so skip the
                 // rest of this excerpt rather than stop recovery

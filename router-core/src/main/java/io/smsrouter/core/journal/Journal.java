@@ -45,6 +45,13 @@ public interface Journal extends AutoCloseable {
     default void endBatch() {
     }
 
+    /**
+     * Appends an event that replay ignores, to learn whether the journal can be written again
+     * after a failure. Throws like any append when it cannot.
+     */
+    default void probe() {
+    }
+
     /** Reads every event from the start, in order, on the calling thread. */
     void replay(JournalListener listener);
 

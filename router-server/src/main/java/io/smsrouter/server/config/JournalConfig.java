@@ -14,8 +14,16 @@ import java.util.List;
  * @param syncEachBatch false: written to the OS page cache, survives {@code kill -9} of the process;
  *                      true: {@code msync} after each batch, survives power loss, slower;
  *                      default {@value #DEFAULT_SYNC_EACH_BATCH}
+ * @param minFreeMb     below this much free space on the journal's disk the router stops accepting
+ *                      (ESME_RMSGQFUL, /health 503) until there is room again; default
+ *                      {@value #DEFAULT_MIN_FREE_MB}
  */
-public record JournalConfig(Path dir, String rollCycle, boolean syncEachBatch) {
+public record JournalConfig(Path dir, String rollCycle, boolean syncEachBatch, int minFreeMb) {
+    public static final int DEFAULT_MIN_FREE_MB = 100;
+
+    public JournalConfig(Path dir, String rollCycle, boolean syncEachBatch) {
+        this(dir, rollCycle, syncEachBatch, DEFAULT_MIN_FREE_MB);
+    }
 
     public static final String DEFAULT_DIR = "data/journal";
     public static final String DEFAULT_ROLL_CYCLE = "HOURLY";
