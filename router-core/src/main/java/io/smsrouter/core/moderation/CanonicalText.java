@@ -1,16 +1,19 @@
 package io.smsrouter.core.moderation;
 
+import java.util.Arrays;
+
 /**
  * Scratch space of one thread: a text's tokens and its canonical run-length-encoded symbol stream
  * as {@link TextNormalizer} writes them and {@link StopWordAutomaton} reads them. Every array only
  * grows, so once a thread has seen its longest text, normalizing and scanning allocate nothing.
  *
  * <p>A run is a maximal repetition of one canonical symbol inside a word (joiners do not break it,
- * a {@link TextNormalizer#SPACE_SYMBOL space} does): its symbol, its length (saturating at 255), its
- * flags ({@code F_*}: scripts of the chars it came from, word start), the offset inside the run of
- * its first word start when the run does not begin at one (a run merged across a joiner, as in
- * {@code ммм.ммм}), and the char offsets in the original text of its first char, of that inner word
- * start, just after its first char and just after its last char.
+ * a {@link TextNormalizer#SPACE_SYMBOL space} does), packed in one int: symbol (bits 0-15), length
+ * (16-23, saturating at 255) and flags (24-30, {@code F_*}: scripts of the chars it came from, word
+ * start). When a run does not begin at a word start but one falls inside it (a run merged across
+ * a joiner, as in {@code бм.мммм}), {@link #F_INNER} is set and {@code innerStart} holds the offset.
+ * Only when {@link #trackOffsets} is set (findAll) are the original char offsets recorded: of the
+ * run's first char, of that inner word start, just after its first char and just after its last.
  */
 final class CanonicalText {
     /** The run holds a char of the Latin script. */
@@ -25,7 +28,13 @@ final class CanonicalText {
     static final int F_WORD_START = 16;
     /** A word start with no space run before it (after a joiner, or inside spaced-out letters). */
     static final int F_SOFT_START = 32;
+    /** A word start falls inside the run, at {@code innerStart}. */
+    static final int F_INNER = 64;
     static final int SCRIPT_FLAGS = F_LATIN | F_CYRILLIC | F_OTHER | F_NOT_UPPER_LOOKALIKE;
+
+    static final int COUNT_SHIFT = 16;
+    static final int FLAG_SHIFT = 24;
+    static final int ONE = 1 << COUNT_SHIFT;
 
     private static final ThreadLocal<CanonicalText> LOCAL = ThreadLocal.withInitial(CanonicalText::new);
 
@@ -40,6 +49,10 @@ final class CanonicalText {
     char[] src;
     int off;
     int len;
+    /** record original offsets per run (findAll); the boolean scan does not need them */
+    boolean trackOffsets;
+    /** record every word in the word table, not only those written again (tests) */
+    boolean recordAll;
 
     // tokens: whitespace-separated chunks of the source
     int tokens;
@@ -49,26 +62,29 @@ final class CanonicalText {
     int[] tokCyrillic = new int[64];
     /** letters, digits and letter-like symbols ({@code @ $}) of the token, saturating at 2 */
     byte[] tokAlnum = new byte[64];
-    /** bit 0: has a letter; bit 1: has a char mapped differently in Latin and Cyrillic context */
+    /** {@code TOK_*} bits */
     byte[] tokInfo = new byte[64];
-    /** more Cyrillic than Latin letters in the whole text */
-    boolean cyrillicMajority;
+    static final int TOK_LETTER = 1;
+    static final int TOK_AMBIGUOUS = 2;
+    static final int TOK_SLOW = 4;
+    /** tokLatin, tokCyrillic and tokAlnum are exact (see TextNormalizer.countScripts) */
+    static final int TOK_COUNTED = 8;
+
+    /** 0 not known yet, 1 more Cyrillic than Latin letters in the whole text, -1 not */
+    private int cyrillicMajority;
     /** some word has a char read one way in Latin context and another in Cyrillic context */
     boolean ambiguous;
+    /** a space run goes before the next symbol (a new word after an earlier one) */
+    boolean spacePending;
 
     // runs
     int runs;
-    char[] sym = new char[256];
-    int[] count = new int[256];
-    byte[] flags = new byte[256];
+    int[] run = new int[256];
     int[] innerStart = new int[256];
     int[] origStart = new int[256];
     int[] origInner = new int[256];
-    int[] origEnd = new int[256];
-    /** end of the run's first char: where a prefix match needing one repetition of a longer run ends */
     int[] origFirstEnd = new int[256];
-    /** the runs' symbols as dense ids of the automaton being scanned */
-    char[] ids = new char[256];
+    int[] origEnd = new int[256];
 
     char[] copyOf(CharSequence text) {
         int n = text.length();
@@ -92,32 +108,30 @@ final class CanonicalText {
         tokens = 0;
         runs = 0;
         ambiguous = false;
-        cyrillicMajority = false;
+        spacePending = false;
+        cyrillicMajority = 0;
         // a char gives at most MAX_EXPANSION symbols; spaces between words are whitespace chars
         int maxRuns = len * TextNormalizer.MAX_EXPANSION + 2;
-        if (sym.length < maxRuns) {
-            int n = Math.max(maxRuns, sym.length * 2);
-            sym = new char[n];
-            count = new int[n];
-            flags = new byte[n];
+        if (run.length < maxRuns) {
+            int n = Math.max(maxRuns, run.length * 2);
+            run = new int[n];
             innerStart = new int[n];
             origStart = new int[n];
             origInner = new int[n];
-            origEnd = new int[n];
             origFirstEnd = new int[n];
-            ids = new char[n];
+            origEnd = new int[n];
         }
     }
 
     void addToken(int start, int end, int latin, int cyrillic, int alnum, int info) {
         if (tokens == tokStart.length) {
             int n = tokens * 2;
-            tokStart = java.util.Arrays.copyOf(tokStart, n);
-            tokEnd = java.util.Arrays.copyOf(tokEnd, n);
-            tokLatin = java.util.Arrays.copyOf(tokLatin, n);
-            tokCyrillic = java.util.Arrays.copyOf(tokCyrillic, n);
-            tokAlnum = java.util.Arrays.copyOf(tokAlnum, n);
-            tokInfo = java.util.Arrays.copyOf(tokInfo, n);
+            tokStart = Arrays.copyOf(tokStart, n);
+            tokEnd = Arrays.copyOf(tokEnd, n);
+            tokLatin = Arrays.copyOf(tokLatin, n);
+            tokCyrillic = Arrays.copyOf(tokCyrillic, n);
+            tokAlnum = Arrays.copyOf(tokAlnum, n);
+            tokInfo = Arrays.copyOf(tokInfo, n);
         }
         tokStart[tokens] = start;
         tokEnd[tokens] = end;
@@ -128,55 +142,95 @@ final class CanonicalText {
         tokens++;
     }
 
-    /** Appends one symbol, merging it into the previous run when it repeats that run's symbol. */
+    /**
+     * Appends one symbol with its flags, merging it into the previous run when it repeats that
+     * run's symbol; {@code start, end}: its chars in the original text (recorded when tracking).
+     */
     void push(char s, int f, int start, int end) {
         int n = runs;
-        if (n > 0 && sym[n - 1] == s && s != TextNormalizer.SPACE_SYMBOL) {
-            int i = n - 1;
-            int c = count[i];
-            if ((f & F_WORD_START) != 0 && innerStart[i] == 0 && (flags[i] & F_WORD_START) == 0) {
-                innerStart[i] = c;
-                origInner[i] = start;
-            }
-            count[i] = c < 255 ? c + 1 : 255;
-            flags[i] |= (byte) (f & SCRIPT_FLAGS);
-            origEnd[i] = end;
+        if (n > 0 && (run[n - 1] & 0xFFFF) == s && s != TextNormalizer.SPACE_SYMBOL) {
+            merge(n - 1, f, start, end);
             return;
         }
-        sym[n] = s;
-        count[n] = 1;
-        flags[n] = (byte) f;
-        innerStart[n] = 0;
-        origStart[n] = start;
-        origInner[n] = start;
-        origEnd[n] = end;
-        origFirstEnd[n] = end;
+        run[n] = s | ONE | f << FLAG_SHIFT;
         runs = n + 1;
+        if (trackOffsets) {
+            offsets(n, start, end);
+        }
+    }
+
+    void offsets(int r, int start, int end) {
+        origStart[r] = start;
+        origInner[r] = start;
+        origFirstEnd[r] = end;
+        origEnd[r] = end;
+    }
+
+    /** One more repetition of run {@code i}'s symbol. */
+    void merge(int i, int f, int start, int end) {
+        int p = run[i];
+        int count = (p >>> COUNT_SHIFT) & 0xFF;
+        if ((f & F_WORD_START) != 0 && (p >>> FLAG_SHIFT & (F_WORD_START | F_INNER)) == 0) {
+            innerStart[i] = count;
+            p |= F_INNER << FLAG_SHIFT;
+            if (trackOffsets) {
+                origInner[i] = start;
+            }
+        }
+        if (count < 255) {
+            p += ONE;
+        }
+        run[i] = p | (f & SCRIPT_FLAGS) << FLAG_SHIFT;
+        if (trackOffsets) {
+            origEnd[i] = end;
+        }
+    }
+
+    /** More Cyrillic than Latin letters in the whole text (counted on first use: rarely needed). */
+    boolean cyrillicMajority() {
+        if (cyrillicMajority == 0) {
+            long letters = TextNormalizer.countLetters(this);
+            cyrillicMajority = (int) (letters >>> 32) > (int) letters ? 1 : -1;
+        }
+        return cyrillicMajority > 0;
+    }
+
+    char sym(int r) {
+        return (char) run[r];
+    }
+
+    int count(int r) {
+        return (run[r] >>> COUNT_SHIFT) & 0xFF;
+    }
+
+    int flags(int r) {
+        return run[r] >>> FLAG_SHIFT;
     }
 
     /** How many repetitions of run {@code r}'s symbol a match may start with: 0 when no word starts in it. */
     int startAvailable(int r) {
-        if ((flags[r] & F_WORD_START) != 0) {
-            return count[r];
+        int p = run[r];
+        int f = p >>> FLAG_SHIFT;
+        if ((f & F_WORD_START) != 0) {
+            return (p >>> COUNT_SHIFT) & 0xFF;
         }
-        int inner = innerStart[r];
-        return inner == 0 ? 0 : count[r] - inner;
+        return (f & F_INNER) == 0 ? 0 : ((p >>> COUNT_SHIFT) & 0xFF) - innerStart[r];
     }
 
-    /** Original offset where a match starting in run {@code r} begins. */
+    /** Original offset where a match starting in run {@code r} begins (tracking only). */
     int matchStart(int r) {
-        return (flags[r] & F_WORD_START) != 0 ? origStart[r] : origInner[r];
+        return (flags(r) & F_WORD_START) != 0 ? origStart[r] : origInner[r];
     }
 
     /** The canonical stream as text, runs written out, word starts marked with '|': for tests and debugging. */
     String debugString() {
         StringBuilder b = new StringBuilder();
         for (int r = 0; r < runs; r++) {
-            if ((flags[r] & F_WORD_START) != 0 && sym[r] != TextNormalizer.SPACE_SYMBOL) {
+            if ((flags(r) & F_WORD_START) != 0 && sym(r) != TextNormalizer.SPACE_SYMBOL) {
                 b.append('|');
             }
-            for (int k = 0; k < count[r]; k++) {
-                b.append(sym[r]);
+            for (int k = 0; k < count(r); k++) {
+                b.append(sym(r));
             }
         }
         return b.toString();

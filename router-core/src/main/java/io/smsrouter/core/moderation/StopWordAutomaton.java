@@ -6,7 +6,10 @@ import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
 
+import static io.smsrouter.core.moderation.CanonicalText.COUNT_SHIFT;
+import static io.smsrouter.core.moderation.CanonicalText.FLAG_SHIFT;
 import static io.smsrouter.core.moderation.CanonicalText.F_CYRILLIC;
+import static io.smsrouter.core.moderation.CanonicalText.F_INNER;
 import static io.smsrouter.core.moderation.CanonicalText.F_LATIN;
 import static io.smsrouter.core.moderation.CanonicalText.F_NOT_UPPER_LOOKALIKE;
 import static io.smsrouter.core.moderation.CanonicalText.F_OTHER;
@@ -25,11 +28,15 @@ import static io.smsrouter.core.moderation.CanonicalText.SCRIPT_FLAGS;
  * depth-first search, because a run may take several edges (counts 1 and 2 of the same symbol) and
  * because a space edge of a phrase may also be taken, without consuming anything, at a joiner
  * ({@code быстрые-деньги}); it never goes deeper than the longest entry (at most 64 chars), so
- * hostile text costs at most that factor over its length. The trie is flat primitive arrays in
- * breadth-first order: a node's children are contiguous and sorted, found by linear scan for a few
+ * hostile text costs at most that factor over its length. The trie is one flat int array in
+ * breadth-first order, a pair per node (the label of the edge into it, its first child), so a step
+ * reads one cache line: a node's children are contiguous and sorted, found by linear scan for a few
  * and binary search for many, and the root's by a dense table indexed by symbol id. Symbols get
  * dense ids in the order of their chars, only those that occur in entries; any other symbol of
- * the text stops a walk at once.
+ * the text stops a walk at once. Before walking from a word start, the text's next three symbols
+ * are looked up in a small hashed bitset of the entries' first three (a phrase's spaces also left
+ * out, for joiners): most word starts of an innocent text end there, without touching the trie,
+ * which keeps the scan nearly flat as the list grows.
  *
  * <p>Scripts. The look-alike skeleton lets Latin {@code bet} and Cyrillic {@code вет} meet, so a
  * candidate match is checked against the scripts of the chars it came from: a purely Latin span
@@ -58,12 +65,19 @@ public final class StopWordAutomaton {
 
     private final char[] symbolIds;
     private final int spaceId;
+    /** by symbol id: an entry of fewer than three symbols starts with it, so walk without the filter */
+    private final boolean[] shortStart;
+    /** hashed first three symbols of every entry */
+    private final long[] trigrams;
+    private final int trigramShift;
     private final int[] rootLo;
     private final int[] rootHi;
-    /** first child of each node (bit 31: the node ends an entry); children[n + 1] ends n's children */
-    private final int[] children;
-    /** per node: symbol id << 8 | repeat count of the edge into it */
-    private final int[] labels;
+    /**
+     * Per node n: {@code trie[2n]} the label of the edge into it (symbol id << 8 | repeat count),
+     * {@code trie[2n + 1]} its first child (bit 31: n ends an entry); n's children end where n + 1's
+     * begin (a last, empty node closes the array).
+     */
+    private final int[] trie;
     private final long[] terminalBits;
     private final int[] terminalRank;
     /** per terminal node: entry for [prefix: Latin, Cyrillic, mixed span][whole word: the same], -1 none */
@@ -77,10 +91,12 @@ public final class StopWordAutomaton {
     private StopWordAutomaton() {
         symbolIds = new char[65536];
         spaceId = 0;
+        shortStart = new boolean[1];
+        trigrams = new long[1];
+        trigramShift = 26;
         rootLo = new int[1];
         rootHi = new int[1];
-        children = new int[] {1, 1};
-        labels = new int[1];
+        trie = new int[] {0, 1, 0, 1};
         terminalBits = new long[1];
         terminalRank = new int[1];
         slots = new int[0];
@@ -91,13 +107,40 @@ public final class StopWordAutomaton {
         size = 0;
     }
 
+    /** The same automaton with the trigram filter off (every word start walked): for tests. */
+    StopWordAutomaton unfiltered() {
+        return new StopWordAutomaton(this);
+    }
+
+    private StopWordAutomaton(StopWordAutomaton a) {
+        symbolIds = a.symbolIds;
+        spaceId = a.spaceId;
+        shortStart = new boolean[a.shortStart.length];
+        Arrays.fill(shortStart, true);
+        trigrams = a.trigrams;
+        trigramShift = a.trigramShift;
+        rootLo = a.rootLo;
+        rootHi = a.rootHi;
+        trie = a.trie;
+        terminalBits = a.terminalBits;
+        terminalRank = a.terminalRank;
+        slots = a.slots;
+        entryText = a.entryText;
+        entryOffset = a.entryOffset;
+        entryCategory = a.entryCategory;
+        categories = a.categories;
+        size = a.size;
+    }
+
     private StopWordAutomaton(Builder b) {
         symbolIds = b.symbolIds;
         spaceId = b.spaceId;
+        shortStart = b.shortStart;
+        trigrams = b.trigrams;
+        trigramShift = b.trigramShift;
         rootLo = b.rootLo;
         rootHi = b.rootHi;
-        children = b.children;
-        labels = b.labels;
+        trie = b.trie;
         terminalBits = b.terminalBits;
         terminalRank = b.terminalRank;
         slots = b.slots;
@@ -123,7 +166,7 @@ public final class StopWordAutomaton {
 
     /** Trie nodes, root included (for footprint reports). */
     public int nodeCount() {
-        return labels.length;
+        return trie.length / 2 - 1;
     }
 
     /** Whether the text holds an entry. Allocates nothing (after the thread's first text of this length). */
@@ -152,19 +195,23 @@ public final class StopWordAutomaton {
         CanonicalText c = CanonicalText.local();
         char[] chars = c.copyOf(text);
         Collector col = new Collector(this);
-        scan(chars, 0, text.length(), c, col);
+        c.trackOffsets = true;
+        try {
+            scan(chars, 0, text.length(), c, col);
+        } finally {
+            c.trackOffsets = false;
+        }
         col.matches.sort(Comparator.comparingInt(Match::start).thenComparingInt(Match::end));
         return col.matches;
     }
 
     private boolean scan(char[] buf, int off, int len, CanonicalText c, Collector col) {
-        TextNormalizer.tokenize(buf, off, len, c);
-        TextNormalizer.emit(c, false);
+        TextNormalizer.normalize(buf, off, len, c);
         if (scanRuns(c, col)) {
             return true;
         }
         if (c.ambiguous) {
-            TextNormalizer.emit(c, true);
+            TextNormalizer.reread(c);
             return scanRuns(c, col);
         }
         return false;
@@ -172,30 +219,37 @@ public final class StopWordAutomaton {
 
     private boolean scanRuns(CanonicalText c, Collector col) {
         final int n = c.runs;
-        final char[] sym = c.sym;
-        final char[] ids = c.ids;
+        final int[] run = c.run;
         final char[] map = symbolIds;
+        final int[] t = trie;
         for (int r = 0; r < n; r++) {
-            ids[r] = map[sym[r]];
-        }
-        final byte[] flags = c.flags;
-        final int[] lab = labels;
-        for (int r = 0; r < n; r++) {
-            int id = ids[r];
+            int p = run[r];
+            if ((p & (F_WORD_START | F_INNER) << FLAG_SHIFT) == 0) {
+                continue; // most runs: inside a word
+            }
+            int id = map[p & 0xFFFF];
             if (id == 0) {
                 continue;
             }
-            int available = c.startAvailable(r);
-            if (available == 0) {
-                continue;
+            if (!shortStart[id]) {
+                int id2 = r + 1 < n ? map[run[r + 1] & 0xFFFF] : 0;
+                int id3 = r + 2 < n ? map[run[r + 2] & 0xFFFF] : 0;
+                if (id2 == 0 || id3 == 0) {
+                    continue;
+                }
+                int h = trigram(id, id2, id3) >>> trigramShift;
+                if ((trigrams[h >>> 6] & 1L << h) == 0) {
+                    continue; // no entry begins with these three symbols
+                }
             }
+            int available = c.startAvailable(r);
             int hi = rootHi[id];
             if (col != null) {
                 col.start = c.matchStart(r);
             }
-            int mask = flags[r] & SCRIPT_FLAGS;
+            int mask = (p >>> FLAG_SHIFT) & SCRIPT_FLAGS;
             for (int k = rootLo[id]; k < hi; k++) {
-                if ((lab[k] & 0xFF) > available) {
+                if ((t[2 * k] & 0xFF) > available) {
                     break;
                 }
                 if (walk(k, r + 1, mask, c, col)) {
@@ -208,57 +262,62 @@ public final class StopWordAutomaton {
 
     /** At {@code node}, with runs up to {@code r - 1} consumed. True: stop (a match, when not collecting). */
     private boolean walk(int node, int r, int mask, CanonicalText c, Collector col) {
-        int first = children[node];
+        final int[] t = trie;
+        int first = t[2 * node + 1];
         if (first < 0) {
             first &= ~TERMINAL;
             if (accept(node, r, mask, c, col)) {
                 return true;
             }
         }
-        int end = children[node + 1] & ~TERMINAL;
+        int end = t[2 * node + 3] & ~TERMINAL;
         if (first == end || r >= c.runs) {
             return false;
         }
-        final int[] lab = labels;
-        int id = c.ids[r];
+        int p = c.run[r];
+        int id = symbolIds[p & 0xFFFF];
         if (id != 0) {
             int key = id << 8;
-            int limit = key | c.count[r];
+            int limit = key | (p >>> COUNT_SHIFT) & 0xFF;
             int k = end - first <= LINEAR_SCAN ? linear(first, end, key) : binary(first, end, key);
-            int next = mask | (c.flags[r] & SCRIPT_FLAGS);
-            for (; k < end && lab[k] <= limit; k++) {
+            int next = mask | (p >>> FLAG_SHIFT) & SCRIPT_FLAGS;
+            for (; k < end && t[2 * k] <= limit; k++) {
                 if (walk(k, r + 1, next, c, col)) {
                     return true;
                 }
             }
         }
-        if (spaceId != 0 && (c.flags[r] & F_SOFT_START) != 0) {
+        if (spaceId != 0 && (p & F_SOFT_START << FLAG_SHIFT) != 0) {
             // a phrase's space may also be a joiner: быстрые-деньги
             int key = spaceId << 8 | 1;
             int k = end - first <= LINEAR_SCAN ? linear(first, end, key) : binary(first, end, key);
-            if (k < end && lab[k] == key && walk(k, r, mask, c, col)) {
+            if (k < end && t[2 * k] == key && walk(k, r, mask, c, col)) {
                 return true;
             }
         }
         return false;
     }
 
+    private static int trigram(int a, int b, int c) {
+        return ((a * 0x9E3779B1 + b) * 0x9E3779B1 + c) * 0x9E3779B1;
+    }
+
     private int linear(int from, int to, int key) {
-        final int[] lab = labels;
+        final int[] t = trie;
         int k = from;
-        while (k < to && lab[k] < key) {
+        while (k < to && t[2 * k] < key) {
             k++;
         }
         return k;
     }
 
     private int binary(int from, int to, int key) {
-        final int[] lab = labels;
+        final int[] t = trie;
         int lo = from;
         int hi = to;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (lab[mid] < key) {
+            if (t[2 * mid] < key) {
                 lo = mid + 1;
             } else {
                 hi = mid;
@@ -270,7 +329,7 @@ public final class StopWordAutomaton {
     private boolean accept(int node, int r, int mask, CanonicalText c, Collector col) {
         int word = node >>> 6;
         int t = terminalRank[word] + Long.bitCount(terminalBits[word] & ((1L << (node & 63)) - 1));
-        int span = spanType(mask, c.cyrillicMajority);
+        int span = spanType(mask, c);
         int prefix = slots[t * 6 + span];
         if (prefix >= 0) {
             if (col == null) {
@@ -279,12 +338,12 @@ public final class StopWordAutomaton {
             // a prefix needing one repetition of a longer last run ends after its first char:
             // kazino-online is highlighted as kazino, not kazino-o (the run o-o spans the joiner)
             int last = r - 1;
-            boolean partial = (labels[node] & 0xFF) == 1 && c.count[last] > 1;
+            boolean partial = (trie[2 * node] & 0xFF) == 1 && c.count(last) > 1;
             col.add(prefix, partial ? c.origFirstEnd[last] : c.origEnd[last]);
         }
         int whole = slots[t * 6 + 3 + span];
-        if (whole >= 0 && (r == c.runs || (c.flags[r] & F_WORD_START) != 0
-                || c.sym[r] == TextNormalizer.SPACE_SYMBOL)) {
+        if (whole >= 0 && (r == c.runs || (c.flags(r) & F_WORD_START) != 0
+                || c.sym(r) == TextNormalizer.SPACE_SYMBOL)) {
             if (col == null) {
                 return true;
             }
@@ -293,13 +352,13 @@ public final class StopWordAutomaton {
         return false;
     }
 
-    private static int spanType(int mask, boolean cyrillicText) {
+    private static int spanType(int mask, CanonicalText c) {
         boolean latin = (mask & F_LATIN) != 0;
         boolean cyrillic = (mask & F_CYRILLIC) != 0;
         boolean other = (mask & F_OTHER) != 0;
         if (latin && !cyrillic && !other) {
             // CTABKA: all upper-case look-alikes inside Cyrillic text reads as Cyrillic
-            return (mask & F_NOT_UPPER_LOOKALIKE) == 0 && cyrillicText ? SPAN_MIXED : SPAN_LATIN;
+            return (mask & F_NOT_UPPER_LOOKALIKE) == 0 && c.cyrillicMajority() ? SPAN_MIXED : SPAN_LATIN;
         }
         if (cyrillic && !latin && !other) {
             return SPAN_CYRILLIC;
@@ -315,7 +374,7 @@ public final class StopWordAutomaton {
 
     @Override
     public String toString() {
-        return "StopWordAutomaton[" + size + " entries, " + labels.length + " nodes]";
+        return "StopWordAutomaton[" + size + " entries, " + nodeCount() + " nodes]";
     }
 
     /** Collects findAll's matches, each entry once. */
@@ -341,10 +400,12 @@ public final class StopWordAutomaton {
     private static final class Builder {
         char[] symbolIds = new char[65536];
         int spaceId;
+        boolean[] shortStart;
+        long[] trigrams;
+        int trigramShift;
         int[] rootLo;
         int[] rootHi;
-        int[] children;
-        int[] labels;
+        int[] trie;
         long[] terminalBits;
         int[] terminalRank;
         int[] slots;
@@ -367,16 +428,13 @@ public final class StopWordAutomaton {
                 if (c.runs == 0) {
                     continue; // the list refuses those; an entry of nothing would match everything
                 }
-                int latin = 0;
-                int cyrillic = 0;
-                for (int t = 0; t < c.tokens; t++) {
-                    latin += c.tokLatin[t];
-                    cyrillic += c.tokCyrillic[t];
-                }
+                long letters = TextNormalizer.countLetters(c);
+                int latin = (int) letters;
+                int cyrillic = (int) (letters >>> 32);
                 int script = cyrillic == 0 && latin > 0 ? ENTRY_LATIN
                         : latin == 0 && cyrillic > 0 ? ENTRY_CYRILLIC : ENTRY_MIXED;
                 for (int r = 0; r < c.runs; r++) {
-                    present[c.sym[r]] = true;
+                    present[c.sym(r)] = true;
                 }
                 addVariants(c, e, entry.wholeWord(), script, items, present);
             }
@@ -395,6 +453,7 @@ public final class StopWordAutomaton {
             }
             items.sort((a, b) -> Arrays.compare(a.seq, b.seq)); // stable: the first of equal entries wins
             buildTrie(items, ids);
+            buildFilter(items, ids);
             storeEntries(entries);
         }
 
@@ -404,7 +463,7 @@ public final class StopWordAutomaton {
             int[] joiners = new int[MAX_JOINER_VARIANTS];
             int nj = 0;
             for (int r = 1; r < c.runs && nj < MAX_JOINER_VARIANTS; r++) {
-                if ((c.flags[r] & F_SOFT_START) != 0 && c.sym[r - 1] != TextNormalizer.SPACE_SYMBOL) {
+                if ((c.flags(r) & F_SOFT_START) != 0 && c.sym(r - 1) != TextNormalizer.SPACE_SYMBOL) {
                     joiners[nj++] = r;
                 }
             }
@@ -422,7 +481,7 @@ public final class StopWordAutomaton {
                         }
                         j++;
                     }
-                    seq[k++] = c.sym[r] << 8 | Math.min(c.count[r], 255);
+                    seq[k++] = c.sym(r) << 8 | c.count(r);
                 }
                 items.add(new Item(seq, entry, whole, script));
             }
@@ -506,8 +565,7 @@ public final class StopWordAutomaton {
             size = used.cardinality();
 
             // breadth-first layout: a node's children contiguous, in label order
-            children = new int[nodes + 1];
-            labels = new int[nodes];
+            trie = new int[2 * (nodes + 1)];
             int[] queue = new int[nodes];
             int tail = 1;
             terminalBits = new long[(nodes + 63) >>> 6];
@@ -523,13 +581,13 @@ public final class StopWordAutomaton {
                     System.arraycopy(termSlots.get(tTerm[tn]), 0, orderedSlots, terminals * 6, 6);
                     terminals++;
                 }
-                children[head] = tail | flag;
+                trie[2 * head + 1] = tail | flag;
                 for (int ch = tFirst[tn]; ch >= 0; ch = tNext[ch]) {
-                    labels[tail] = tLabel[ch];
+                    trie[2 * tail] = tLabel[ch];
                     queue[tail++] = ch;
                 }
             }
-            children[nodes] = nodes;
+            trie[2 * nodes + 1] = nodes;
             int rank = 0;
             for (int w = 0; w < terminalBits.length; w++) {
                 terminalRank[w] = rank;
@@ -538,13 +596,54 @@ public final class StopWordAutomaton {
             slots = orderedSlots;
             rootLo = new int[ids + 1];
             rootHi = new int[ids + 1];
-            int rootEnd = children[1] & ~TERMINAL;
-            for (int k = children[0] & ~TERMINAL; k < rootEnd; k++) {
-                int id = labels[k] >>> 8;
+            int rootEnd = trie[3] & ~TERMINAL;
+            for (int k = trie[1] & ~TERMINAL; k < rootEnd; k++) {
+                int id = trie[2 * k] >>> 8;
                 if (rootHi[id] == 0) {
                     rootLo[id] = k;
                 }
                 rootHi[id] = k + 1;
+            }
+        }
+
+        /** The first three symbols of every entry, and of it without its spaces (a joiner in the text). */
+        private void buildFilter(List<Item> items, int ids) {
+            shortStart = new boolean[ids + 1];
+            java.util.Set<Integer> keys = new java.util.HashSet<>();
+            int[] firstFive = new int[5];
+            for (Item item : items) {
+                int n = Math.min(5, item.seq.length);
+                for (int k = 0; k < n; k++) {
+                    firstFive[k] = item.seq[k] >>> 8;
+                }
+                for (int drop = 0; drop < 1 << n; drop++) { // each subset of the spaces left out
+                    int[] t = new int[3];
+                    int len = 0;
+                    boolean valid = true;
+                    for (int k = 0; k < n && len < 3; k++) {
+                        if ((drop & 1 << k) != 0) {
+                            valid &= firstFive[k] == spaceId && k > 0;
+                        } else {
+                            t[len++] = firstFive[k];
+                        }
+                    }
+                    if (!valid) {
+                        continue;
+                    }
+                    if (len < 3) {
+                        shortStart[firstFive[0]] = true;
+                    } else if (len == 3) {
+                        keys.add(trigram(t[0], t[1], t[2]));
+                    }
+                }
+            }
+            // about 16 bits a key, at least 4 Kbit, at most 4 Mbit (512 KB)
+            int bits = Integer.highestOneBit(Math.max(4096, Math.min(1 << 22, keys.size() * 16)) * 2 - 1);
+            trigramShift = 32 - Integer.numberOfTrailingZeros(bits);
+            trigrams = new long[bits >>> 6];
+            for (int key : keys) {
+                int h = key >>> trigramShift;
+                trigrams[h >>> 6] |= 1L << h;
             }
         }
 

@@ -33,7 +33,7 @@ import java.util.List;
  *       (emoji) is a symbol, so a joiner inside a word and nothing at its edge.</li>
  * </ul>
  *
- * <p>Per word (whitespace-separated token), with the letters counted first:
+ * <p>Per word (whitespace-separated token):
  * <ul>
  *   <li>In a word with at least one letter, digits in runs of at most two and {@code @ $} stand for
  *       letters; which ones depends on the word's majority script (Cyrillic on a tie, Latin
@@ -51,6 +51,11 @@ import java.util.List;
  *       the text matches a run of an entry when it is at least as long ({@code кассса} is
  *       {@code касса}, {@code каса} is not; {@code мммм} is {@code ммм}, {@code Москва} is not).</li>
  * </ul>
+ *
+ * <p>Cost. {@link #normalize} makes one pass over the chars, writing each word at once as plain
+ * letters and digits (about twenty simple operations a char, one int stored a run, nothing
+ * allocated); only the words that need their letters counted or a look-ahead are rewound and
+ * written again (see there). Original char offsets are recorded only for findAll.
  */
 final class TextNormalizer {
     private TextNormalizer() {
@@ -79,10 +84,25 @@ final class TextNormalizer {
     private static final int SC_CYRILLIC = 2;
     private static final int SC_OTHER = 3;
 
-    // packed table value: bits 0-15 symbol (or index), 16-19 class, 20-21 script, 22 upper-case
-    // look-alike of a Cyrillic letter, 23 (lookup result only) the value is for a surrogate pair
-    private static final int UPPER_LOOKALIKE = 1 << 22;
-    private static final int PAIR = 1 << 23;
+    // packed table value: bits 0-15 symbol (or index), 16-23 what the word pass needs, tested
+    // and accumulated without decoding, 24-27 the run flags of its script (CanonicalText.F_LATIN...),
+    // 28-31 class. Symbol and script sit where a run keeps them: (v & RUN_BITS) | ONE | start is a run.
+    private static final int SCRIPT_SHIFT = CanonicalText.FLAG_SHIFT;
+    private static final int CLASS_SHIFT = 28;
+    private static final int RUN_BITS = 0xFFFF | CanonicalText.SCRIPT_FLAGS << SCRIPT_SHIFT;
+    /** punctuation or symbol: a joiner inside a word */
+    private static final int P_PUNCT = 1 << 16;
+    /** read by the word's script: the i letters, digits, $ */
+    private static final int P_CONTEXT = 1 << 17;
+    private static final int ALNUM_BIT = 18;
+    private static final int P_ALNUM = 1 << ALNUM_BIT;
+    private static final int P_LETTER = 1 << 19;
+    /** the word needs the general emitter (@ $, ligatures, surrogates, a combining breve) */
+    private static final int P_SLOW = 1 << 20;
+    /** a digit or $: the word may read differently in Latin and Cyrillic context */
+    private static final int P_NUMERIC = 1 << 21;
+    private static final int P_SPACE = 1 << 22;
+    private static final int P_HIGH = 1 << 23;
 
     // context maps: index 0-9 digits, 10 '@', 11 '$', 12 the i letters; 0 = stays what it is
     private static final int CTX_AT = 10;
@@ -125,12 +145,55 @@ final class TextNormalizer {
             }
         }
         EXPANSIONS = expansions.toArray(new char[0][]);
+        TABLE[0x0306] |= P_SLOW; // a breve after и makes й: the general emitter looks for it
     }
+
+    private static final int LONE_SURROGATE = pack(PUNCT, 0, SC_NONE) | P_SLOW;
 
     // ---------------------------------------------------------------- table construction
 
     private static int pack(int cls, int symbol, int script) {
-        return (symbol & 0xFFFF) | cls << 16 | script << 20;
+        return pack(cls, symbol, script, false);
+    }
+
+    private static int pack(int cls, int symbol, int script, boolean upperLookalike) {
+        int v = (symbol & 0xFFFF) | cls << CLASS_SHIFT;
+        int flags = switch (script) {
+            case SC_LATIN -> upperLookalike ? CanonicalText.F_LATIN
+                    : CanonicalText.F_LATIN | CanonicalText.F_NOT_UPPER_LOOKALIKE;
+            case SC_CYRILLIC -> CanonicalText.F_CYRILLIC;
+            case SC_OTHER -> CanonicalText.F_OTHER;
+            default -> 0;
+        };
+        v |= flags << SCRIPT_SHIFT;
+        if (cls == LETTER || cls == CTXLETTER || cls == EXPAND) {
+            v |= P_LETTER | P_ALNUM;
+        }
+        if (cls == CTXLETTER || cls == DIGIT || cls == SYMLETTER && symbol == CTX_DOLLAR) {
+            v |= P_CONTEXT;
+        }
+        if (cls == PUNCT) {
+            v |= P_PUNCT;
+        }
+        if (cls == DIGIT) {
+            v |= P_ALNUM; // a number is written as is; a word with letters and digits is written again
+        }
+        if (cls == SYMLETTER) {
+            v |= P_ALNUM | P_SLOW;
+        }
+        if (cls == DIGIT || cls == SYMLETTER && symbol == CTX_DOLLAR) {
+            v |= P_NUMERIC;
+        }
+        if (cls == EXPAND || cls == HIGH || cls == LOW) {
+            v |= P_SLOW;
+        }
+        if (cls == SPACE) {
+            v |= P_SPACE;
+        }
+        if (cls == HIGH) {
+            v |= P_HIGH;
+        }
+        return v;
     }
 
     private static int classify(int cp, List<char[]> expansions) {
@@ -184,7 +247,7 @@ final class TextNormalizer {
         char[] symbols = new char[letters.length()];
         for (int i = 0; i < symbols.length; i++) {
             int v = classifyBase(letters.charAt(i));
-            symbols[i] = ((v >>> 16) & 15) == CTXLETTER ? 'i' : (char) v;
+            symbols[i] = (v >>> CLASS_SHIFT) == CTXLETTER ? 'i' : (char) v;
         }
         expansions.add(symbols);
         return pack(EXPAND, expansions.size() - 1, script);
@@ -229,7 +292,7 @@ final class TextNormalizer {
         if (Character.UnicodeScript.of(b) == Character.UnicodeScript.GREEK) {
             int g = greek(b);
             if (g == 'i') {
-                return pack(CTXLETTER, CTX_I, SC_OTHER);
+                return pack(CTXLETTER, 'i', SC_OTHER);
             }
             return pack(LETTER, g != 0 ? g : Character.toLowerCase(b), SC_OTHER);
         }
@@ -257,9 +320,9 @@ final class TextNormalizer {
             }
         }
         if (l == 'i' || l == 'і') {
-            return pack(CTXLETTER, CTX_I, script) | (upperLookalike ? UPPER_LOOKALIKE : 0);
+            return pack(CTXLETTER, 'i', script, upperLookalike); // i in Latin context; see CTX_*
         }
-        return pack(LETTER, skeleton(l), script) | (upperLookalike ? UPPER_LOOKALIKE : 0);
+        return pack(LETTER, skeleton(l), script, upperLookalike);
     }
 
     /** The injective look-alike skeleton: Latin letters that look Cyrillic become Cyrillic; Cyrillic і ј ѕ ԁ become Latin. */
@@ -353,92 +416,291 @@ final class TextNormalizer {
         return pack(PUNCT, 0, SC_NONE);
     }
 
-    /** The table value of the char at {@code i}, with {@link #PAIR} set when it is a surrogate pair. */
-    private static int lookup(char[] s, int i, int end) {
-        char c = s[i];
-        int v = TABLE[c];
-        if (((v >>> 16) & 15) == HIGH && i + 1 < end && Character.isLowSurrogate(s[i + 1])) {
-            return supplementary(Character.toCodePoint(c, s[i + 1])) | PAIR;
+    /** The value of a high surrogate at {@code i}: of its code point when a low one follows (then 2 chars wide). */
+    private static int pair(char[] s, int i, int end) {
+        if (i + 1 < end && Character.isLowSurrogate(s[i + 1])) {
+            return supplementary(Character.toCodePoint(s[i], s[i + 1]));
         }
-        return v;
+        return LONE_SURROGATE;
     }
 
-    // ---------------------------------------------------------------- pass 1: words
+    private static boolean isPair(char[] s, int i, int end) {
+        return i + 1 < end && Character.isLowSurrogate(s[i + 1]);
+    }
 
-    /** Splits {@code s[off, off+len)} into whitespace-separated tokens and counts what each holds. */
-    static void tokenize(char[] s, int off, int len, CanonicalText out) {
+    // ---------------------------------------------------------------- the readings, one pass each
+
+    /**
+     * The first reading of {@code s[off, off+len)} into {@code out}, in one pass over the chars.
+     * Each word is written at once as plain letters and digits; the few that need more are rewound
+     * and written again by {@link #emitUnit}: a word with both letters and digits, with @ $, a
+     * ligature, a surrogate pair or a breve; a Cyrillic word with a Latin i in it; three or more
+     * one-symbol words in a row. Only those words are recorded in {@code out}'s word table, and
+     * their letters counted by script.
+     */
+    static void normalize(char[] s, int off, int len, CanonicalText out) {
         out.reset(s, off, len);
+        read(out, false);
+    }
+
+    /** The second reading of the text {@link #normalize} read last: its ambiguous words read with the other script's map. */
+    static void reread(CanonicalText out) {
+        out.tokens = 0;
+        out.runs = 0;
+        read(out, true);
+    }
+
+    private static void read(CanonicalText out, boolean flip) {
+        final char[] s = out.src;
+        final int off = out.off;
+        final int end = off + out.len;
         final int[] table = TABLE;
-        int end = off + len;
+        final int[] run = out.run;
+        final boolean track = out.trackOffsets;
+        final boolean recordAll = out.recordAll;
+        final int wordStart = CanonicalText.F_WORD_START << CanonicalText.FLAG_SHIFT;
+        final int joined = (CanonicalText.F_WORD_START | CanonicalText.F_SOFT_START) << CanonicalText.FLAG_SHIFT;
         int i = off;
-        int latinTotal = 0;
-        int cyrillicTotal = 0;
-        while (i < end) {
-            if (((table[s[i]] >>> 16) & 15) == SPACE) {
+        boolean ambiguous = false;
+        int singles = 0;
+        int firstSingle = 0;
+        int lastSingle = 0;
+        int runsBeforeSingles = 0;
+        while (true) {
+            int v = 0;
+            while (i < end && ((v = table[s[i]]) & P_SPACE) != 0) {
                 i++;
-                continue;
+            }
+            if (i == end) {
+                break;
             }
             int start = i;
-            int latin = 0;
-            int cyrillic = 0;
-            int alnum = 0;
-            int digitRun = 0;
-            boolean letter = false;
-            boolean ambiguous = false;
-            boolean runAmbiguous = false;
-            while (i < end) {
-                char ch = s[i];
-                int v = table[ch];
-                int cls = (v >>> 16) & 15;
-                if (cls == HIGH) {
-                    v = lookup(s, i, end);
-                    cls = (v >>> 16) & 15;
-                }
-                if (cls == SPACE) {
+            int runsBefore = out.runs;
+            int n = runsBefore;
+            boolean needSpace = n > 0;
+            int last = needSpace ? SPACE_SYMBOL : -1; // a letter never repeats a space
+            int startBits = wordStart; // the flags the next symbol starts with, in place
+            boolean slow = false;
+            int any = 0;
+            while (true) {
+                if ((v & P_SLOW) != 0) {
+                    slow = true;
                     break;
                 }
-                i += (v & PAIR) != 0 ? 2 : 1;
-                if (cls == DIGIT) {
-                    digitRun++;
-                    runAmbiguous |= AMBIGUOUS_DIGIT[(v & 0xFFFF) - '0'];
-                    alnum++;
-                    continue;
-                }
-                if (cls == IGNORE) {
-                    continue;
-                }
-                if (digitRun != 0) {
-                    ambiguous |= runAmbiguous && digitRun <= 2;
-                    digitRun = 0;
-                    runAmbiguous = false;
-                }
-                if (cls == LETTER || cls == CTXLETTER || cls == EXPAND) {
-                    letter = true;
-                    alnum++;
-                    int sc = (v >>> 20) & 3;
-                    if (sc == SC_LATIN) {
-                        latin++;
-                    } else if (sc == SC_CYRILLIC) {
-                        cyrillic++;
+                any |= v;
+                if ((v & P_ALNUM) != 0) { // a letter or a digit
+                    int symbol = v & 0xFFFF;
+                    if (symbol != last) {
+                        if (needSpace) {
+                            run[n] = SPACE_SYMBOL | CanonicalText.ONE;
+                            if (track) {
+                                out.offsets(n, i - off, i - off);
+                            }
+                            n++;
+                            needSpace = false;
+                        }
+                        run[n] = (v & RUN_BITS) | CanonicalText.ONE | startBits;
+                        if (track) {
+                            out.offsets(n, i - off, i + 1 - off);
+                        }
+                        n++;
+                        last = symbol;
+                    } else {
+                        int f = (v >>> SCRIPT_SHIFT) & CanonicalText.SCRIPT_FLAGS | startBits >>> SCRIPT_SHIFT;
+                        out.merge(n - 1, f, i - off, i + 1 - off);
                     }
-                } else if (cls == SYMLETTER) {
-                    alnum++;
-                    ambiguous |= (v & 0xFFFF) == CTX_DOLLAR;
+                    startBits = 0;
+                } else if ((v & P_PUNCT) != 0 && startBits == 0) {
+                    startBits = joined; // a joiner
+                }
+                if (++i == end) {
+                    break;
+                }
+                v = table[s[i]];
+                if ((v & P_SPACE) != 0) {
+                    break;
                 }
             }
-            ambiguous |= runAmbiguous && digitRun <= 2;
-            out.addToken(start, i, latin, cyrillic, alnum, (letter ? 1 : 0) | (ambiguous ? 2 : 0));
-            latinTotal += latin;
-            cyrillicTotal += cyrillic;
+            int alnum;
+            if (slow) { // find the end of the word; it is counted and written again below
+                while (true) {
+                    if ((v & P_HIGH) != 0 && isPair(s, i, end)) {
+                        any |= pair(s, i, end) | P_SLOW;
+                        i++;
+                    } else {
+                        any |= v;
+                    }
+                    if (++i == end || (table[s[i]] & P_SPACE) != 0) {
+                        break;
+                    }
+                    v = table[s[i]];
+                }
+                alnum = 2; // counted below
+            } else {
+                int first = needSpace || runsBefore == 0 ? runsBefore : runsBefore + 1;
+                alnum = n - first >= 2 ? 2 : n == first ? 0 : Math.min(2, (run[first] >>> CanonicalText.COUNT_SHIFT) & 0xFF);
+            }
+            out.runs = n;
+            boolean letters = (any & P_LETTER) != 0;
+            boolean redo = slow || letters && (any & P_NUMERIC) != 0; // digits in a word stand for letters
+            int t = -1;
+            if (redo || alnum == 1 || recordAll || letters && (any & P_CONTEXT) != 0) {
+                t = record(out, start, i, any, slow, alnum);
+                if (slow) {
+                    countScripts(out, t);
+                    alnum = out.tokAlnum[t];
+                }
+                redo |= letters && (any & P_CONTEXT) != 0 && cyrillicContext(out, t); // a Latin i, read и
+            }
+            if (redo) {
+                out.runs = runsBefore;
+                ambiguous |= emitUnit(out, t, t, flip);
+            }
+            if (alnum == 1) {
+                if (singles++ == 0) {
+                    firstSingle = t;
+                    runsBeforeSingles = runsBefore;
+                }
+                lastSingle = t;
+            } else if (alnum > 1) {
+                if (singles >= 3) { // spaced-out letters: written again as one word, then this word
+                    if (t < 0) {
+                        t = record(out, start, i, any, slow, alnum);
+                    }
+                    out.runs = runsBeforeSingles;
+                    ambiguous |= emitUnit(out, firstSingle, lastSingle, flip);
+                    ambiguous |= emitUnit(out, t, t, flip);
+                }
+                singles = 0;
+            }
         }
-        out.cyrillicMajority = cyrillicTotal > latinTotal;
+        if (singles >= 3) {
+            out.runs = runsBeforeSingles;
+            ambiguous |= emitUnit(out, firstSingle, lastSingle, flip);
+        }
+        if (!flip) {
+            out.ambiguous = ambiguous;
+        }
+    }
+
+    private static int record(CanonicalText out, int start, int end, int any, boolean slow, int alnum) {
+        out.addToken(start, end, 0, 0, alnum, tokenInfo(out.src, start, end, any, slow, alnum));
+        return out.tokens - 1;
+    }
+
+    private static int tokenInfo(char[] s, int start, int end, int any, boolean slow, int alnum) {
+        int info = 0;
+        boolean letters = (any & P_LETTER) != 0;
+        if (letters) {
+            info |= CanonicalText.TOK_LETTER;
+        }
+        if (slow || (any & P_NUMERIC) != 0) {
+            info |= CanonicalText.TOK_SLOW; // written by generalToken
+        }
+        // a lone digit may join spaced-out letters, so check it even without letters of its own
+        if ((any & P_NUMERIC) != 0 && (letters || slow || alnum == 1) && numericAmbiguous(s, start, end)) {
+            info |= CanonicalText.TOK_AMBIGUOUS;
+        }
+        return info;
+    }
+
+    /** Counts token {@code t}'s letters by script, and its letters, digits and @ $ (once). */
+    static void countScripts(CanonicalText out, int t) {
+        if ((out.tokInfo[t] & CanonicalText.TOK_COUNTED) != 0) {
+            return;
+        }
+        final char[] s = out.src;
+        int latin = 0;
+        int cyrillic = 0;
+        int alnum = 0;
+        for (int i = out.tokStart[t], e = out.tokEnd[t]; i < e; i++) {
+            int v = TABLE[s[i]];
+            if ((v & P_HIGH) != 0) {
+                if (isPair(s, i, e)) {
+                    v = pair(s, i, e);
+                    i++;
+                } else {
+                    v = LONE_SURROGATE;
+                }
+            }
+            if ((v & P_LETTER) != 0) {
+                latin += (v >>> SCRIPT_SHIFT) & CanonicalText.F_LATIN;
+                cyrillic += ((v >>> SCRIPT_SHIFT) & CanonicalText.F_CYRILLIC) >>> 1;
+            }
+            alnum += (v >>> ALNUM_BIT) & 1;
+        }
+        out.tokLatin[t] = latin;
+        out.tokCyrillic[t] = cyrillic;
+        out.tokAlnum[t] = (byte) Math.min(alnum, 2);
+        out.tokInfo[t] |= CanonicalText.TOK_COUNTED;
+    }
+
+    private static boolean cyrillicContext(CanonicalText out, int t) {
+        countScripts(out, t);
+        return cyrillicContext(out.tokLatin[t], out.tokCyrillic[t]);
+    }
+
+    /** A tie goes to Cyrillic, a word with neither (Greek look-alikes, digits) to Latin. */
+    private static boolean cyrillicContext(int latin, int cyrillic) {
+        return cyrillic > latin || cyrillic == latin && cyrillic > 0;
+    }
+
+    /** Letters of {@code out}'s text by script: Latin in the low 32 bits, Cyrillic in the high (rarely needed: counted apart). */
+    static long countLetters(CanonicalText out) {
+        final char[] s = out.src;
+        int latin = 0;
+        int cyrillic = 0;
+        for (int i = out.off, e = out.off + out.len; i < e; i++) {
+            int v = TABLE[s[i]];
+            if ((v & P_HIGH) != 0 && isPair(s, i, e)) {
+                v = pair(s, i, e);
+                i++;
+            }
+            if ((v & P_LETTER) != 0) {
+                latin += (v >>> SCRIPT_SHIFT) & CanonicalText.F_LATIN;
+                cyrillic += ((v >>> SCRIPT_SHIFT) & CanonicalText.F_CYRILLIC) >>> 1;
+            }
+        }
+        return (long) cyrillic << 32 | latin;
+    }
+
+    /** Whether the word has a $ or a run of at most two digits with one read differently in Latin and Cyrillic. */
+    private static boolean numericAmbiguous(char[] s, int i, int end) {
+        int run = 0;
+        boolean runAmbiguous = false;
+        for (; i < end; i++) {
+            int v = TABLE[s[i]];
+            if ((v & P_HIGH) != 0 && isPair(s, i, end)) {
+                v = pair(s, i, end);
+                i++;
+            }
+            int cls = v >>> CLASS_SHIFT;
+            if (cls == DIGIT) {
+                run++;
+                runAmbiguous |= AMBIGUOUS_DIGIT[(v & 0xFFFF) - '0'];
+                continue;
+            }
+            if (cls == IGNORE) {
+                continue;
+            }
+            if (runAmbiguous && run <= 2) {
+                return true;
+            }
+            run = 0;
+            runAmbiguous = false;
+            if (cls == SYMLETTER && (v & 0xFFFF) == CTX_DOLLAR) {
+                return true;
+            }
+        }
+        return runAmbiguous && run <= 2;
     }
 
     // ---------------------------------------------------------------- pass 2: symbols
 
     /**
-     * Writes the canonical runs of the tokenized text. {@code flip}: read ambiguous words with the
-     * other script's map. The first call ({@code flip == false}) also sets {@link CanonicalText#ambiguous}.
+     * The reference reading, for tests: writes the runs from the word table of a text normalized
+     * with {@link CanonicalText#recordAll} set, word by word (spaced-out letters found by looking
+     * ahead). It must agree with {@link #normalize} ({@code flip == false}) and {@link #reread}.
      */
     static void emit(CanonicalText out, boolean flip) {
         out.runs = 0;
@@ -487,125 +749,185 @@ final class TextNormalizer {
         int cyrillic = 0;
         int info = 0;
         for (int j = a; j <= b; j++) {
+            countScripts(out, j);
             latin += out.tokLatin[j];
             cyrillic += out.tokCyrillic[j];
             info |= out.tokInfo[j];
         }
-        boolean letter = (info & 1) != 0;
-        boolean ambiguous = letter && (info & 2) != 0;
-        // a tie goes to Cyrillic, a word with neither (Greek look-alikes, digits) to Latin
-        boolean cyrillicContext = cyrillic > latin || cyrillic == latin && cyrillic > 0;
+        boolean letter = (info & CanonicalText.TOK_LETTER) != 0;
+        boolean ambiguous = letter && (info & CanonicalText.TOK_AMBIGUOUS) != 0;
+        boolean cyrillicContext = cyrillicContext(latin, cyrillic);
         if (flip && ambiguous) {
             cyrillicContext = !cyrillicContext;
         }
-        final char[] ctx = cyrillicContext ? CTX_CYRILLIC : CTX_LATIN;
-        final char[] s = out.src;
-        final int[] table = TABLE;
-        final int base = out.off;
-        boolean first = true;
+        char[] ctx = cyrillicContext ? CTX_CYRILLIC : CTX_LATIN;
+        out.spacePending = out.runs > 0;
         for (int j = a; j <= b; j++) {
             if (out.tokAlnum[j] == 0) {
                 continue;
             }
-            boolean wordStart = true;
-            boolean soft = j != a; // a later letter of spaced-out letters
-            boolean seen = false;
-            boolean join = false;
-            int digitRun = 0;
-            int i = out.tokStart[j];
-            int e = out.tokEnd[j];
-            while (i < e) {
-                int v = table[s[i]];
-                int cls = (v >>> 16) & 15;
-                if (cls == HIGH) {
-                    v = lookup(s, i, e);
-                    cls = (v >>> 16) & 15;
+            if ((out.tokInfo[j] & CanonicalText.TOK_SLOW) == 0) {
+                plainToken(out, j, j != a, ctx[CTX_I]);
+            } else {
+                generalToken(out, j, j != a, ctx, letter);
+            }
+        }
+        out.spacePending = false;
+        return ambiguous;
+    }
+
+    /** A word of letters, punctuation and invisible chars only: the common case, kept lean. */
+    private static void plainToken(CanonicalText out, int j, boolean soft, char ctxI) {
+        final char[] s = out.src;
+        final int[] table = TABLE;
+        final int[] run = out.run;
+        final int base = out.off;
+        final boolean track = out.trackOffsets;
+        int n = out.runs;
+        if (out.spacePending) {
+            int at = out.tokStart[j] - base;
+            out.push(SPACE_SYMBOL, 0, at, at);
+            out.spacePending = false;
+            n = out.runs;
+        }
+        int last = n > 0 ? run[n - 1] & 0xFFFF : -1;
+        int start = soft ? CanonicalText.F_WORD_START | CanonicalText.F_SOFT_START : CanonicalText.F_WORD_START;
+        boolean seen = false;
+        for (int i = out.tokStart[j], e = out.tokEnd[j]; i < e; i++) {
+            int v = table[s[i]];
+            int cls = v >>> CLASS_SHIFT;
+            int symbol;
+            if (cls == LETTER) {
+                symbol = v & 0xFFFF;
+            } else if (cls == CTXLETTER) {
+                symbol = ctxI;
+            } else {
+                if (cls == PUNCT && seen) {
+                    start = CanonicalText.F_WORD_START | CanonicalText.F_SOFT_START; // a joiner
                 }
-                int w = (v & PAIR) != 0 ? 2 : 1;
-                char symbol;
-                switch (cls) {
-                    case LETTER -> {
-                        symbol = (char) v;
-                        if (symbol == 'и' && i + 1 < e && s[i + 1] == '\u0306') {
-                            symbol = 'й';
-                            w = 2;
+                continue;
+            }
+            int f = ((v >>> SCRIPT_SHIFT) & CanonicalText.SCRIPT_FLAGS) | start;
+            if (symbol == last) {
+                out.merge(n - 1, f, i - base, i + 1 - base);
+            } else {
+                run[n] = symbol | CanonicalText.ONE | f << CanonicalText.FLAG_SHIFT;
+                if (track) {
+                    out.origStart[n] = i - base;
+                    out.origInner[n] = i - base;
+                    out.origFirstEnd[n] = i + 1 - base;
+                    out.origEnd[n] = i + 1 - base;
+                }
+                n++;
+                last = symbol;
+            }
+            start = 0;
+            seen = true;
+        }
+        out.runs = n;
+    }
+
+    /** Any word: digits and @ $ read by context, ligatures expanded, surrogate pairs, и with a combining breve. */
+    private static void generalToken(CanonicalText out, int j, boolean soft, char[] ctx, boolean letter) {
+        final char[] s = out.src;
+        final int[] table = TABLE;
+        final int base = out.off;
+        boolean wordStart = true;
+        boolean seen = false;
+        boolean join = false;
+        int digitRun = 0;
+        int i = out.tokStart[j];
+        int e = out.tokEnd[j];
+        while (i < e) {
+            int v = table[s[i]];
+            int w = 1;
+            if ((v & P_HIGH) != 0) { // P_HIGH
+                if (isPair(s, i, e)) {
+                    v = pair(s, i, e);
+                    w = 2;
+                } else {
+                    v = LONE_SURROGATE;
+                }
+            }
+            int cls = v >>> CLASS_SHIFT;
+            char symbol;
+            switch (cls) {
+                case LETTER -> {
+                    symbol = (char) v;
+                    if (symbol == 'и' && i + 1 < e && s[i + 1] == '\u0306') {
+                        symbol = 'й';
+                        w = 2;
+                    }
+                    digitRun = 0;
+                }
+                case CTXLETTER -> {
+                    symbol = ctx[CTX_I];
+                    digitRun = 0;
+                }
+                case DIGIT -> {
+                    symbol = (char) v;
+                    if (letter) {
+                        if (digitRun == 0) {
+                            digitRun = digitRunLength(s, i, e);
                         }
-                        digitRun = 0;
-                    }
-                    case CTXLETTER -> {
-                        symbol = ctx[CTX_I];
-                        digitRun = 0;
-                    }
-                    case DIGIT -> {
-                        symbol = (char) v;
-                        if (letter) {
-                            if (digitRun == 0) {
-                                digitRun = digitRunLength(s, i, e);
+                        if (digitRun <= 2) {
+                            char c = ctx[symbol - '0'];
+                            if (c != 0) {
+                                symbol = c;
                             }
-                            if (digitRun <= 2) {
-                                char c = ctx[symbol - '0'];
-                                if (c != 0) {
-                                    symbol = c;
-                                }
-                            }
                         }
                     }
-                    case SYMLETTER -> {
-                        digitRun = 0;
-                        if (!letter) {
-                            join |= seen;
-                            i += w;
-                            continue;
-                        }
-                        symbol = ctx[v & 0xFFFF];
-                    }
-                    case EXPAND -> {
-                        digitRun = 0;
-                        char[] x = EXPANSIONS[v & 0xFFFF];
-                        int f = scriptFlags(v) | startFlags(wordStart, soft, join);
-                        if (first) {
-                            spaceBefore(out, i - base);
-                            first = false;
-                        }
-                        for (int k = 0; k < x.length; k++) {
-                            out.push(x[k], k == 0 ? f : f & CanonicalText.SCRIPT_FLAGS, i - base, i + w - base);
-                        }
-                        wordStart = false;
-                        soft = false;
-                        join = false;
-                        seen = true;
-                        i += w;
-                        continue;
-                    }
-                    case IGNORE -> {
-                        i += w;
-                        continue;
-                    }
-                    default -> { // punctuation, symbols, lone surrogates
-                        digitRun = 0;
+                }
+                case SYMLETTER -> {
+                    digitRun = 0;
+                    if (!letter) {
                         join |= seen;
                         i += w;
                         continue;
                     }
+                    symbol = ctx[v & 0xFFFF];
                 }
-                if (first) {
-                    spaceBefore(out, i - base);
-                    first = false;
+                case EXPAND -> {
+                    digitRun = 0;
+                    char[] x = EXPANSIONS[v & 0xFFFF];
+                    int f = ((v >>> SCRIPT_SHIFT) & CanonicalText.SCRIPT_FLAGS) | startFlags(wordStart, soft, join);
+                    spaceIfPending(out, i - base);
+                    for (int k = 0; k < x.length; k++) {
+                        out.push(x[k], k == 0 ? f : f & CanonicalText.SCRIPT_FLAGS, i - base, i + w - base);
+                    }
+                    wordStart = false;
+                    soft = false;
+                    join = false;
+                    seen = true;
+                    i += w;
+                    continue;
                 }
-                out.push(symbol, scriptFlags(v) | startFlags(wordStart, soft, join), i - base, i + w - base);
-                wordStart = false;
-                soft = false;
-                join = false;
-                seen = true;
-                i += w;
+                case IGNORE -> {
+                    i += w;
+                    continue;
+                }
+                default -> { // punctuation, symbols, lone surrogates
+                    digitRun = 0;
+                    join |= seen;
+                    i += w;
+                    continue;
+                }
             }
+            spaceIfPending(out, i - base);
+            int f = ((v >>> SCRIPT_SHIFT) & CanonicalText.SCRIPT_FLAGS) | startFlags(wordStart, soft, join);
+            out.push(symbol, f, i - base, i + w - base);
+            wordStart = false;
+            soft = false;
+            join = false;
+            seen = true;
+            i += w;
         }
-        return ambiguous;
     }
 
-    private static void spaceBefore(CanonicalText out, int at) {
-        if (out.runs > 0) {
+    private static void spaceIfPending(CanonicalText out, int at) {
+        if (out.spacePending) {
             out.push(SPACE_SYMBOL, 0, at, at);
+            out.spacePending = false;
         }
     }
 
@@ -616,28 +938,23 @@ final class TextNormalizer {
         return wordStart ? CanonicalText.F_WORD_START : 0;
     }
 
-    private static int scriptFlags(int v) {
-        return switch ((v >>> 20) & 3) {
-            case SC_LATIN -> (v & UPPER_LOOKALIKE) != 0 ? CanonicalText.F_LATIN
-                    : CanonicalText.F_LATIN | CanonicalText.F_NOT_UPPER_LOOKALIKE;
-            case SC_CYRILLIC -> CanonicalText.F_CYRILLIC;
-            case SC_OTHER -> CanonicalText.F_OTHER;
-            default -> 0;
-        };
-    }
-
     /** Digits in a row from {@code i} (invisible chars between them do not count as a break). */
     private static int digitRunLength(char[] s, int i, int end) {
         int n = 0;
         while (i < end) {
-            int v = lookup(s, i, end);
-            int cls = (v >>> 16) & 15;
+            int v = TABLE[s[i]];
+            int w = 1;
+            if ((v & P_HIGH) != 0 && isPair(s, i, end)) {
+                v = pair(s, i, end);
+                w = 2;
+            }
+            int cls = v >>> CLASS_SHIFT;
             if (cls == DIGIT) {
                 n++;
             } else if (cls != IGNORE) {
                 break;
             }
-            i += (v & PAIR) != 0 ? 2 : 1;
+            i += w;
         }
         return n;
     }
@@ -647,18 +964,15 @@ final class TextNormalizer {
     /** Normalizes a whole string into {@code out} (first reading). */
     static void normalize(String text, CanonicalText out) {
         char[] c = text.toCharArray();
-        tokenize(c, 0, c.length, out);
-        emit(out, false);
+        normalize(c, 0, c.length, out);
     }
 
     /** The canonical stream of {@code text} as a string, word starts marked with '|' (tests, debugging). */
     static String canonical(String text, boolean flip) {
         CanonicalText c = new CanonicalText();
-        char[] chars = text.toCharArray();
-        tokenize(chars, 0, chars.length, c);
-        emit(c, false);
+        normalize(text, c);
         if (flip) {
-            emit(c, true);
+            reread(c);
         }
         return c.debugString();
     }
