@@ -34,6 +34,7 @@ public final class ChronicleJournal implements Journal {
     private static final byte PROBE = 8;
 
     private final SingleChronicleQueue queue;
+    private final boolean syncEachBatch;
     private final ThreadLocal<WriterState> writers;
 
     /**
@@ -60,10 +61,19 @@ public final class ChronicleJournal implements Journal {
                 DocumentContext dc = open;
                 open = null;
                 dc.close();
+                if (syncEachBatch) {
+                    appender.sync();
+                }
             }
         }
     }
 
+    /**
+     * @param syncEachBatch msync the queue file after each excerpt (a batch, or an event written
+     *                      outside one), before the caller makes it visible. The builder's
+     *                      {@code syncMode(SYNC)} alone was seen not to: 4 msync calls for 2,000
+     *                      appends under strace, so the sync is explicit ({@code appender.sync()}).
+     */
     public ChronicleJournal(Path dir, String rollCycle, boolean syncEachBatch) {
         SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(dir)
                 .rollCycle(rollCycle(rollCycle));
@@ -71,11 +81,13 @@ public final class ChronicleJournal implements Journal {
             builder.syncMode(SyncMode.SYNC);
         }
         this.queue = builder.build();
+        this.syncEachBatch = syncEachBatch;
         this.writers = ThreadLocal.withInitial(WriterState::new);
     }
 
     private ChronicleJournal(SingleChronicleQueue queue) {
         this.queue = queue;
+        this.syncEachBatch = false;
         this.writers = ThreadLocal.withInitial(WriterState::new);
     }
 
@@ -262,6 +274,9 @@ public final class ChronicleJournal implements Journal {
             dc.wire().bytes().write(w.buffer);
         } finally {
             w.buffer.clear();
+        }
+        if (syncEachBatch) {
+            w.appender.sync();
         }
     }
 
