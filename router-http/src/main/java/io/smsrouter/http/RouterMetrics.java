@@ -22,6 +22,9 @@ final class RouterMetrics {
                 .description("delivery receipts acknowledged by clients").register(r);
         Gauge.builder("router.messages.undelivered", e, Engine::undeliveredCount)
                 .description("messages accepted but not yet accepted by an operator").register(r);
+        FunctionCounter.builder("router.messages.requeued.recovery", e, Engine::requeuedAtRecoveryCount)
+                .description("messages queued again by recovery at start (possible duplicates at the operator)")
+                .register(r);
         FunctionCounter.builder("router.moderation.held.total", e, Engine::heldCount)
                 .description("messages held for a moderator since start").register(r);
         Gauge.builder("router.moderation.queue", e, x -> x.moderationQueue().size())

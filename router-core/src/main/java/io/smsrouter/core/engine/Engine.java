@@ -71,6 +71,7 @@ public final class Engine {
     private final LongAdder receiptsIn = new LongAdder();
     private final LongAdder receiptsOut = new LongAdder();
     private final LongAdder heldCount = new LongAdder();
+    private final LongAdder requeuedAtRecovery = new LongAdder();
     private final LongAdder[] decided = {new LongAdder(), new LongAdder(), new LongAdder()};
 
     private record PendingReceipt(DeliveryState state, int errorCode, long doneTimeMs) {
@@ -248,12 +249,23 @@ public final class Engine {
                 awaitingCount++;
             }
         }
+        // marked in the journal before they go out again: each is a possible duplicate at the operator
+        journal.beginBatch();
+        try {
+            for (Message m : unsent.values()) {
+                String operatorId = operatorOf.get(m.id());
+                journal.requeued(m.id(), operatorId == null ? "" : operatorId);
+            }
+        } finally {
+            journal.endBatch();
+        }
         int requeued = 0;
         for (Message m : unsent.values()) {
             if (release(m, operatorOf.get(m.id()))) {
                 requeued++;
             }
         }
+        requeuedAtRecovery.add(requeued);
         for (Held h : held.values()) {
             Message m = h.message();
             Account account = accounts.get(m.accountId());
@@ -269,7 +281,8 @@ public final class Engine {
         ids = new MessageIdGenerator(counters[1]);
         RecoveryReport report = new RecoveryReport(counters[0], requeued, awaitingCount, toForward.size(),
                 held.size(), counters[1], (System.nanoTime() - t0) / 1_000_000);
-        log.info("recovery: {} journal events read in {} ms; {} messages queued again, {} awaiting a receipt, "
+        log.info("recovery: {} journal events read in {} ms; {} messages queued again (possible duplicates at "
+                        + "the operator, marked 'requeued' in the journal), {} awaiting a receipt, "
                         + "{} receipts to forward, {} held for moderation", report.events(), report.millis(),
                 report.requeued(), report.awaitingReceipt(), report.receiptsToForward(), report.held());
         return report;
@@ -741,6 +754,14 @@ public final class Engine {
 
     public long receiptsOutCount() {
         return receiptsOut.sum();
+    }
+
+    /**
+     * Messages queued again by recovery at this start: accepted before the restart with no
+     * operator response journaled, so each may reach the operator twice.
+     */
+    public long requeuedAtRecoveryCount() {
+        return requeuedAtRecovery.sum();
     }
 
     /** Messages held for moderation since start. */

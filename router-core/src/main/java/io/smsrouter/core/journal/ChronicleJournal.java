@@ -32,6 +32,7 @@ public final class ChronicleJournal implements Journal {
     private static final byte HELD = 6;
     private static final byte MODERATED = 7;
     private static final byte PROBE = 8;
+    private static final byte REQUEUED = 9;
 
     private final SingleChronicleQueue queue;
     private final boolean syncEachBatch;
@@ -244,6 +245,19 @@ public final class ChronicleJournal implements Journal {
     }
 
     @Override
+    public void requeued(long messageId, String operatorId) {
+        WriterState w = writers.get();
+        try {
+            Bytes<?> b = w.begin();
+            b.writeByte(REQUEUED);
+            b.writeLong(messageId);
+            b.writeUtf8(operatorId);
+        } finally {
+            w.end();
+        }
+    }
+
+    @Override
     public void probe() {
         WriterState w = writers.get();
         if (w.batchDepth > 0) {
@@ -363,6 +377,7 @@ public final class ChronicleJournal implements Journal {
             case RECEIPT -> l.receipt(b.readLong(), DeliveryState.fromCode(b.readUnsignedByte()),
                     b.readInt(), b.readLong());
             case RECEIPT_FORWARDED -> l.receiptForwarded(b.readLong());
+            case REQUEUED -> l.requeued(b.readLong(), b.readUtf8());
             case PROBE -> {
                 // written to test that the journal can be written again: no state change
             }

@@ -34,6 +34,13 @@ public interface Journal extends AutoCloseable {
     void receiptForwarded(long messageId);
 
     /**
+     * Recovery queued the message again after a restart: it had been accepted, but no operator's
+     * response to it was journaled, so the operator may already have it (a possible duplicate).
+     */
+    default void requeued(long messageId, String operatorId) {
+    }
+
+    /**
      * Starts a batch on the calling thread: its events are kept together and appended at once by
      * {@link #endBatch}. Nothing of a batch is durable before that returns, so the caller must not
      * make its effects visible (responses, hand-offs) until then. Batches nest.
@@ -76,5 +83,8 @@ public interface Journal extends AutoCloseable {
         void receipt(long messageId, DeliveryState state, int errorCode, long doneTimeMs);
 
         void receiptForwarded(long messageId);
+
+        default void requeued(long messageId, String operatorId) {
+        }
     }
 }

@@ -185,6 +185,50 @@ class EngineTest {
     }
 
     @Test
+    void shouldMarkWhatRecoveryQueuesAgainAsPossibleDuplicatesInTheJournal() {
+        Engine first = newEngine(new ClientRegistry());
+        Message a = msg(first, "shop", "Shop", "79031111111");
+        Message b = msg(first, "shop", "Shop", "79032222222");
+        first.submit(shop, a);
+        first.submit(shop, b);
+        first.onSubmitted(first.operatorQueue("opA").poll(), "opA", "u-a");
+        journals.remove(0).close();
+
+        Engine second = newEngine(new ClientRegistry());
+        assertThat(second.recover(Duration.ofHours(72)).requeued()).isEqualTo(1);
+        assertThat(second.requeuedAtRecoveryCount()).isEqualTo(1);
+        List<Long> marked = new ArrayList<>();
+        journals.get(0).replay(new io.smsrouter.core.journal.Journal.JournalListener() {
+            @Override
+            public void accepted(Message m, String operatorId) {
+            }
+
+            @Override
+            public void submitted(long id, String operatorId, String upstreamId) {
+            }
+
+            @Override
+            public void failed(long id, int errorCode) {
+            }
+
+            @Override
+            public void receipt(long id, DeliveryState state, int errorCode, long doneTimeMs) {
+            }
+
+            @Override
+            public void receiptForwarded(long id) {
+            }
+
+            @Override
+            public void requeued(long id, String operatorId) {
+                marked.add(id);
+                assertThat(operatorId).isEqualTo("opA");
+            }
+        });
+        assertThat(marked).containsExactly(b.id());
+    }
+
+    @Test
     void shouldCancelAQueuedMessageAndTellTheClient() {
         ClientRegistry clients = new ClientRegistry();
         RecordingSession session = new RecordingSession();

@@ -46,6 +46,8 @@ final class EventFormat {
             field(sb, "upstream_id", s.upstreamId());
         } else if (e instanceof JournalEvent.Failed f) {
             sb.append(" error=").append(hex(f.errorCode()));
+        } else if (e instanceof JournalEvent.Requeued q) {
+            field(sb, "operator", q.operatorId());
         } else if (e instanceof JournalEvent.Receipt r) {
             sb.append(" state=").append(r.state());
             sb.append(" error=").append(r.errorCode());
@@ -78,6 +80,8 @@ final class EventFormat {
             o.put("upstream_id", s.upstreamId());
         } else if (e instanceof JournalEvent.Failed f) {
             o.put("error", f.errorCode());
+        } else if (e instanceof JournalEvent.Requeued q) {
+            o.put("operator", q.operatorId());
         } else if (e instanceof JournalEvent.Receipt r) {
             o.put("state", r.state().name());
             o.put("error", r.errorCode());

@@ -57,6 +57,14 @@ sealed interface JournalEvent {
         }
     }
 
+    /** Queued again by recovery after a restart: a possible duplicate at the operator. */
+    record Requeued(long id, String operatorId) implements JournalEvent {
+        @Override
+        public String type() {
+            return "requeued";
+        }
+    }
+
     record ReceiptForwarded(long id) implements JournalEvent {
         @Override
         public String type() {
@@ -100,6 +108,11 @@ sealed interface JournalEvent {
             @Override
             public void receiptForwarded(long messageId) {
                 sink.accept(new ReceiptForwarded(messageId));
+            }
+
+            @Override
+            public void requeued(long messageId, String operatorId) {
+                sink.accept(new Requeued(messageId, operatorId));
             }
         };
     }

@@ -98,6 +98,10 @@ public final class JournalMain implements Callable<Integer> {
     int dump(@Option(names = "--from-id", paramLabel = "N",
                      description = "only events of messages whose id is N or above (ids grow with time)") Long fromId,
              @Option(names = "--limit", paramLabel = "N", description = "stop after N events") Long limit,
+             @Option(names = "--type", paramLabel = "TYPE",
+                     description = "only events of this type (accepted, held, moderated, submitted, failed, "
+                             + "receipt, receipt_forwarded, requeued: the possible duplicates after a restart)")
+             String type,
              @Option(names = "--json", description = "one JSON object a line") boolean json) {
         if (limit != null && limit < 0) {
             err.println("journal: --limit must be 0 or more, was " + limit);
@@ -114,7 +118,7 @@ public final class JournalMain implements Callable<Integer> {
                 if (stopping) {
                     throw Stop.INSTANCE;
                 }
-                if (e.id() < min) {
+                if (e.id() < min || (type != null && !type.equals(e.type()))) {
                     return;
                 }
                 print(e, json);
@@ -215,6 +219,7 @@ public final class JournalMain implements Callable<Integer> {
                 o.put("messages", table.messages());
                 o.put("events", table.events());
                 o.put("receipts_owed", n[n.length - 1]);
+                o.put("requeued_after_restart", table.requeued());
                 out.println(EventFormat.toJson(o));
             } else {
                 for (MessageState s : states) {
@@ -225,6 +230,8 @@ public final class JournalMain implements Callable<Integer> {
                 out.printf("%-14s %10d%n", "messages", table.messages());
                 out.printf("%-14s %10d%n", "events", table.events());
                 out.printf("%-14s %10d%n", "receipts_owed", n[n.length - 1]);
+                // possible duplicates: accepted, no operator response journaled, sent again after a restart
+                out.printf("%-14s %10d%n", "requeued", table.requeued());
             }
             return 0;
         });

@@ -129,6 +129,8 @@ enum MessageState {
             return failed(packed);
         } else if (e instanceof JournalEvent.Receipt r) {
             return receipt(packed, r.state());
+        } else if (e instanceof JournalEvent.Requeued) {
+            return packed < 0 ? INITIAL : packed; // still queued: no change of state
         } else {
             return receiptForwarded(packed);
         }

@@ -13,9 +13,15 @@ import io.smsrouter.core.message.Message;
 final class StateTable implements JournalListener {
     private final LongByteMap states = new LongByteMap(1 << 16);
     private long events;
+    private long requeued;
 
     long events() {
         return events;
+    }
+
+    /** Times messages were queued again by recovery (possible duplicates at the operator). */
+    long requeued() {
+        return requeued;
     }
 
     int messages() {
@@ -68,6 +74,12 @@ final class StateTable implements JournalListener {
     public void receipt(long id, DeliveryState state, int errorCode, long doneTimeMs) {
         events++;
         states.put(id, MessageState.receipt(states.get(id), state));
+    }
+
+    @Override
+    public void requeued(long id, String operatorId) {
+        events++;
+        requeued++;
     }
 
     @Override

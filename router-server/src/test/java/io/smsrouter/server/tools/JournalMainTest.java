@@ -91,6 +91,7 @@ class JournalMainTest {
         j.failed(103, 0x45);
         j.receipt(101, DeliveryState.DELIVERED, 0, T0 + 2000);
         j.receiptForwarded(101);
+        j.requeued(103, "opB");
 
         Run r = run("dump", "--dir", d());
 
@@ -105,7 +106,9 @@ class JournalMainTest {
                 "submitted 101 operator=opA upstream_id=a1b2",
                 "failed 103 error=0x45",
                 "receipt 101 state=DELIVERED error=0 doneAt=2026-11-26T10:00:02.123Z",
-                "receipt_forwarded 101");
+                "receipt_forwarded 101",
+                "requeued 103 operator=opB");
+        assertThat(run("dump", "--dir", d(), "--type", "requeued").lines()).containsExactly("requeued 103 operator=opB");
     }
 
     @Test
@@ -339,6 +342,7 @@ class JournalMainTest {
         j.submitted(13, "opA", "u13");
         j.receipt(13, DeliveryState.DELIVERED, 0, T0);
         j.receipt(13, DeliveryState.ENROUTE, 0, T0);        // an intermediate one after the final does not undo it
+        j.requeued(1, "opA");                               // queued again after a restart: still QUEUED
 
         Run r = run("count", "--dir", d());
 
@@ -355,14 +359,16 @@ class JournalMainTest {
                 "UNKNOWN                 0",
                 "FAILED                  1",
                 "messages               13",
-                "events                 38",
-                "receipts_owed           1");
+                "events                 39",
+                "receipts_owed           1",
+                "requeued                1");
 
         JsonNode json = JSON.readTree(run("count", "--dir", d(), "--json").out());
         assertThat(json.get("states").get("DELIVERED").asLong()).isEqualTo(3);
         assertThat(json.get("states").has("INCOMPLETE")).isFalse();
         assertThat(json.get("messages").asLong()).isEqualTo(13);
-        assertThat(json.get("events").asLong()).isEqualTo(38);
+        assertThat(json.get("events").asLong()).isEqualTo(39);
+        assertThat(json.get("requeued_after_restart").asLong()).isEqualTo(1);
         assertThat(json.get("receipts_owed").asLong()).isEqualTo(1);
     }
 
