@@ -48,6 +48,8 @@ import java.util.function.Supplier;
 public final class HttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Largest request body: a stop-word list of 100,000 entries is about 2 MB. Larger: 413. */
+    static final int MAX_BODY = 8 * 1024 * 1024;
 
     private final String host;
     private final int port;
@@ -98,7 +100,7 @@ public final class HttpServer implements AutoCloseable {
                         ch.pipeline()
                                 .addLast(new HttpServerCodec(4096, 8192, 8192))
                                 .addLast(new HttpServerKeepAliveHandler())
-                                .addLast(new HttpObjectAggregator(1024 * 1024))
+                                .addLast(new HttpObjectAggregator(MAX_BODY))
                                 .addLast(new Handler());
                     }
                 })

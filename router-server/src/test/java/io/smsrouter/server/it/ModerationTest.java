@@ -258,6 +258,30 @@ class ModerationTest {
     }
 
     @Test
+    void aLargeStopWordListIsReplacedThroughTheApi() throws Exception {
+        router = new Router(config(3600).build()).start();
+        StringBuilder list = new StringBuilder("# category: generated\n");
+        int n = 70_000;
+        for (int i = 0; i < n; i++) {
+            list.append("стоп");
+            for (int v = i, k = 0; k < 4; k++, v /= 32) {
+                list.append((char) ('а' + v % 32));
+            }
+            list.append('\n');
+        }
+        assertThat(list.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                .as("bigger than the old 1 MB body limit").isGreaterThan(1 << 20);
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/api/v1/moderation/stopwords"))
+                .header("Authorization", TOKEN).PUT(HttpRequest.BodyPublishers.ofString(list.toString())));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(JSON.readTree(r.body()).get("entries").asInt()).isEqualTo(n);
+        ChSession auto = bind("auto");
+        String held = submit(auto, "Shop", "Акция: стопбааа сегодня");
+        submit(auto, "Shop", "Акция сегодня");
+        assertThat(heldIds()).containsExactly(held);
+    }
+
+    @Test
     void theAdminApiNeedsTheTokenAndAnswersErrorsAsJson() throws Exception {
         router = new Router(config(3600).build()).start();
         HttpResponse<String> noToken = send(HttpRequest.newBuilder(uri("/api/v1/moderation/queue")).GET());
