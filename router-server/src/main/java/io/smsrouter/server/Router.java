@@ -4,7 +4,7 @@ import io.netty.channel.EventLoopGroup;
 import io.smsrouter.core.account.Account;
 import io.smsrouter.core.account.AccountRegistry;
 import io.smsrouter.core.account.Moderation;
-import io.smsrouter.core.correlation.LocalReceiptCorrelator;
+import io.smsrouter.core.correlation.DiskReceiptCorrelator;
 import io.smsrouter.core.engine.ClientRegistry;
 import io.smsrouter.core.engine.Engine;
 import io.smsrouter.core.journal.ChronicleJournal;
@@ -55,10 +55,13 @@ public final class Router implements AutoCloseable {
      * before clients get ESME_RMSGQFUL.
      */
     public static final int MAX_UNDELIVERED = 500_000;
+    /** Receipt correlations kept on the heap (about 200 B each); older ones are read from disk. */
+    public static final int HOT_CORRELATIONS = 1_000_000;
 
     private final RouterConfig config;
     private final EventLoopGroup group;
     private final ChronicleJournal journal;
+    private final DiskReceiptCorrelator correlator;
     private final Engine engine;
     private final SmscSimulator simulator;
     private final List<OperatorConnector> operators = new ArrayList<>();
@@ -101,9 +104,12 @@ public final class Router implements AutoCloseable {
             throw new ConfigException(config.file() + ": moderation.stopWords: expected a valid stop-word file: "
                     + e.getMessage(), e);
         }
+        // operator id -> our id: the recent million on the heap, all of the last 72 h on disk
+        this.correlator = new DiskReceiptCorrelator(config.journal().dir().resolve("correlation"), RECEIPT_VALIDITY,
+                HOT_CORRELATIONS);
         this.engine = new Engine(new AccountRegistry(accounts), new RouteTable(routes),
                 config.operators().stream().map(OperatorConfig::id).toList(), journal,
-                new LocalReceiptCorrelator(RECEIPT_VALIDITY, 10_000_000), new ClientRegistry(), MAX_UNDELIVERED,
+                correlator, new ClientRegistry(), MAX_UNDELIVERED,
                 moderator, new LocalModerationQueue(), config.moderation().maxHeld());
         SimulatorConfig sim = config.simulator();
         this.simulator = sim.enabled()
@@ -121,6 +127,7 @@ public final class Router implements AutoCloseable {
             this.journalGuard = new JournalSpaceGuard(engine, config.journal().dir(), config.journal().minFreeMb());
         } catch (java.io.IOException e) {
             journal.close();
+            correlator.close();
             throw new ConfigException(config.file() + ": journal.dir: cannot read the free space of "
                     + config.journal().dir() + ": " + e.getMessage(), e);
         }
@@ -248,6 +255,7 @@ public final class Router implements AutoCloseable {
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5000);
         journal.close();
+        correlator.close();
         log.info("stopped: accepted={} submitted={} receipts in={} out={}", engine.acceptedCount(),
                 engine.submittedCount(), engine.receiptsInCount(), engine.receiptsOutCount());
     }

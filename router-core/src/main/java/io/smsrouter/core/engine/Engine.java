@@ -243,7 +243,10 @@ public final class Engine {
         for (Map.Entry<Long, Awaiting> e : awaiting.entrySet()) {
             Correlation c = open.get(e.getKey());
             if (c != null && c.submitTimeMs() >= cutoff) {
-                correlator.put(e.getValue().operatorId(), e.getValue().upstreamId(), c);
+                // a correlator on disk has it already; a heap one is empty after a restart
+                if (correlator.get(e.getValue().operatorId(), e.getValue().upstreamId()) == null) {
+                    correlator.put(e.getValue().operatorId(), e.getValue().upstreamId(), c);
+                }
                 statuses.put(new MessageStatus(c.messageId(), c.accountId(), DeliveryState.ENROUTE,
                         0, e.getValue().operatorId(), c.submitTimeMs(), 0));
                 awaitingCount++;

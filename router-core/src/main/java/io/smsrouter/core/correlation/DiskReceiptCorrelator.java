@@ -1,0 +1,349 @@
+package io.smsrouter.core.correlation;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Receipt correlation that outlives the heap and the process: a bounded Caffeine map of recent
+ * entries in front of memory-mapped segment files on disk, one segment per hour (or sooner when
+ * one fills up), deleted once older than the receipt validity. Receipts that come days late, or
+ * after a restart, are still matched, and the heap holds only the hot entries.
+ *
+ * <p>A segment is one sparse file: a header, an open-addressing hash table of
+ * {@value #SLOTS} slots (key hash, record offset) and an append-only record area. A lookup that
+ * misses the hot map probes the segments newest first. Writes go to the hot map and the newest
+ * segment (page cache: they survive kill -9 of the process like the journal does). One lock
+ * guards the segments; a probe is a few memory reads.
+ */
+public final class DiskReceiptCorrelator implements ReceiptCorrelator, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DiskReceiptCorrelator.class);
+    static final int SLOTS = 1 << 20;
+    private static final int MAX_LOAD = SLOTS / 10 * 7;
+    private static final int HEADER = 64;
+    private static final int TABLE = SLOTS * 16;
+    private static final int DATA_START = HEADER + TABLE;
+    private static final int SEGMENT_BYTES = DATA_START + (256 << 20);
+    private static final int MAGIC = 0x52435231; // "RCR1"
+    private static final long SEGMENT_MS = Duration.ofHours(1).toMillis();
+    private final long segmentMs;
+    private static final String PREFIX = "corr-";
+    private static final String SUFFIX = ".seg";
+
+    private final Path dir;
+    private final long validityMs;
+    private final Cache<Key, Correlation> hot;
+    private final List<Segment> segments = new ArrayList<>(); // oldest first
+
+    private record Key(String operatorId, String upstreamId) {
+    }
+
+    /** One mapped segment file. Header: magic, count, data end, start time. */
+    private static final class Segment {
+        final Path file;
+        final long startMs;
+        final FileChannel channel;
+        final MappedByteBuffer map;
+        int count;
+        int dataEnd;
+
+        Segment(Path file, long startMs, boolean create) throws IOException {
+            this.file = file;
+            this.startMs = startMs;
+            this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            this.map = channel.map(FileChannel.MapMode.READ_WRITE, 0, SEGMENT_BYTES);
+            if (create || map.getInt(0) != MAGIC) {
+                map.putInt(0, MAGIC);
+                map.putInt(4, 0);
+                map.putInt(8, DATA_START);
+                map.putLong(12, startMs);
+            }
+            this.count = map.getInt(4);
+            this.dataEnd = map.getInt(8);
+        }
+
+        boolean full(int recordBytes) {
+            return count >= MAX_LOAD || dataEnd + recordBytes > SEGMENT_BYTES;
+        }
+
+        void close() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                log.warn("closing {}: {}", file, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * @param hotEntries entries kept on the heap (the most recent); the rest are only on disk
+     */
+    public DiskReceiptCorrelator(Path dir, Duration validity, long hotEntries) {
+        this(dir, validity, hotEntries, SEGMENT_MS);
+    }
+
+    DiskReceiptCorrelator(Path dir, Duration validity, long hotEntries, long segmentMs) {
+        this.dir = dir;
+        this.segmentMs = segmentMs;
+        this.validityMs = validity.toMillis();
+        this.hot = Caffeine.newBuilder().executor(Runnable::run).maximumSize(hotEntries)
+                .expireAfterWrite(validity).build();
+        try {
+            Files.createDirectories(dir);
+            List<Path> files;
+            try (Stream<Path> s = Files.list(dir)) {
+                files = s.filter(p -> p.getFileName().toString().startsWith(PREFIX)
+                        && p.getFileName().toString().endsWith(SUFFIX)).sorted().toList();
+            }
+            for (Path f : files) {
+                long start = Long.parseLong(f.getFileName().toString()
+                        .substring(PREFIX.length(), f.getFileName().toString().length() - SUFFIX.length()));
+                segments.add(new Segment(f, start, false));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the receipt correlation store in " + dir, e);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("a file in " + dir + " looks like a correlation segment but is not", e);
+        }
+        dropExpired(System.currentTimeMillis());
+    }
+
+    @Override
+    public void put(String operatorId, String upstreamId, Correlation c) {
+        hot.put(new Key(operatorId, upstreamId), c);
+        byte[] record = encode(operatorId, upstreamId, c);
+        long h = hash(operatorId, upstreamId);
+        synchronized (this) {
+            Segment s = writable(record.length, System.currentTimeMillis());
+            int offset = s.dataEnd;
+            s.map.put(offset, record);
+            s.dataEnd += record.length;
+            int slot = (int) (h & (SLOTS - 1));
+            while (s.map.getLong(HEADER + slot * 16) != 0) {
+                slot = (slot + 1) & (SLOTS - 1);
+            }
+            s.map.putLong(HEADER + slot * 16 + 8, offset);
+            s.map.putLong(HEADER + slot * 16, h);
+            s.count++;
+            s.map.putInt(4, s.count);
+            s.map.putInt(8, s.dataEnd);
+        }
+    }
+
+    @Override
+    public Correlation get(String operatorId, String upstreamId) {
+        long oldest = System.currentTimeMillis() - validityMs;
+        Correlation c = hot.getIfPresent(new Key(operatorId, upstreamId));
+        if (c != null) {
+            return c.submitTimeMs() < oldest ? null : c;
+        }
+        long h = hash(operatorId, upstreamId);
+        synchronized (this) {
+            for (int i = segments.size() - 1; i >= 0; i--) {
+                Segment s = segments.get(i);
+                int slot = find(s, h, operatorId, upstreamId);
+                if (slot >= 0) {
+                    long offset = s.map.getLong(HEADER + slot * 16 + 8);
+                    c = offset < 0 ? null : decodeCorrelation(s.map, (int) offset);
+                    // a tombstone (removed) ends the search: an older copy is older still
+                    return c == null || c.submitTimeMs() < oldest ? null : c;
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void remove(String operatorId, String upstreamId) {
+        hot.invalidate(new Key(operatorId, upstreamId));
+        long h = hash(operatorId, upstreamId);
+        synchronized (this) {
+            for (int i = segments.size() - 1; i >= 0; i--) {
+                Segment s = segments.get(i);
+                int slot = find(s, h, operatorId, upstreamId);
+                if (slot >= 0) {
+                    s.map.putLong(HEADER + slot * 16 + 8, -1L);
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Entries on disk (tombstones included), across segments. */
+    @Override
+    public synchronized long size() {
+        long n = 0;
+        for (Segment s : segments) {
+            n += s.count;
+        }
+        return n;
+    }
+
+    /** Entries kept on the heap. */
+    public long hotSize() {
+        return hot.estimatedSize();
+    }
+
+    synchronized int segmentCount() {
+        return segments.size();
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Segment s : segments) {
+            s.map.force();
+            s.close();
+        }
+        segments.clear();
+    }
+
+    /** The slot of this key in the segment, or -1. */
+    private static int find(Segment s, long h, String operatorId, String upstreamId) {
+        int slot = (int) (h & (SLOTS - 1));
+        for (int probes = 0; probes < SLOTS; probes++) {
+            long tag = s.map.getLong(HEADER + slot * 16);
+            if (tag == 0) {
+                return -1;
+            }
+            if (tag == h) {
+                long offset = s.map.getLong(HEADER + slot * 16 + 8);
+                int at = offset >= 0 ? (int) offset : -1;
+                if (at < 0 || keyEquals(s.map, at, operatorId, upstreamId)) {
+                    // a tombstone has lost its record offset: the hash alone decides (64 bits)
+                    return slot;
+                }
+            }
+            slot = (slot + 1) & (SLOTS - 1);
+        }
+        return -1;
+    }
+
+    private Segment writable(int recordBytes, long now) {
+        Segment last = segments.isEmpty() ? null : segments.get(segments.size() - 1);
+        if (last != null && now - last.startMs < segmentMs && !last.full(recordBytes)) {
+            return last;
+        }
+        dropExpired(now);
+        long start = last != null && now <= last.startMs ? last.startMs + 1 : now;
+        Path f = dir.resolve(String.format("%s%015d%s", PREFIX, start, SUFFIX));
+        try {
+            Segment s = new Segment(f, start, true);
+            segments.add(s);
+            return s;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + f, e);
+        }
+    }
+
+    /** Deletes segments whose newest possible entry is past the validity. */
+    private synchronized void dropExpired(long now) {
+        while (segments.size() > 1) {
+            Segment oldest = segments.get(0);
+            Segment next = segments.get(1);
+            // every entry of a segment was written before the next one started
+            if (next.startMs >= now - validityMs) {
+                return;
+            }
+            segments.remove(0);
+            oldest.close();
+            try {
+                Files.deleteIfExists(oldest.file);
+            } catch (IOException e) {
+                log.warn("cannot delete the expired correlation segment {}: {}", oldest.file, e.getMessage());
+            }
+        }
+    }
+
+    static long hash(String operatorId, String upstreamId) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < operatorId.length(); i++) {
+            h = (h ^ operatorId.charAt(i)) * 0x100000001b3L;
+        }
+        h = (h ^ 0xFFFF) * 0x100000001b3L;
+        for (int i = 0; i < upstreamId.length(); i++) {
+            h = (h ^ upstreamId.charAt(i)) * 0x100000001b3L;
+        }
+        h ^= h >>> 29;
+        return h == 0 ? 1 : h; // 0 marks an empty slot
+    }
+
+    // record: int length, key (operator, upstream id), then the correlation's fields
+
+    private static byte[] encode(String operatorId, String upstreamId, Correlation c) {
+        byte[] op = operatorId.getBytes(StandardCharsets.UTF_8);
+        byte[] up = upstreamId.getBytes(StandardCharsets.UTF_8);
+        byte[] acc = c.accountId().getBytes(StandardCharsets.UTF_8);
+        byte[] src = c.source().getBytes(StandardCharsets.UTF_8);
+        byte[] dst = c.destination().getBytes(StandardCharsets.UTF_8);
+        byte[] text = c.textStart();
+        int len = 4 + 2 + op.length + 2 + up.length + 8 + 2 + acc.length + 2 + 2 + src.length + 2 + 2 + dst.length
+                + 1 + 8 + 2 + text.length;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(len);
+        b.putInt(len);
+        putBytes(b, op);
+        putBytes(b, up);
+        b.putLong(c.messageId());
+        putBytes(b, acc);
+        b.put((byte) c.sourceTon()).put((byte) c.sourceNpi());
+        putBytes(b, src);
+        b.put((byte) c.destTon()).put((byte) c.destNpi());
+        putBytes(b, dst);
+        b.put((byte) c.registeredDelivery());
+        b.putLong(c.submitTimeMs());
+        putBytes(b, text);
+        return b.array();
+    }
+
+    private static void putBytes(java.nio.ByteBuffer b, byte[] v) {
+        b.putShort((short) v.length);
+        b.put(v);
+    }
+
+    private static boolean keyEquals(MappedByteBuffer m, int at, String operatorId, String upstreamId) {
+        java.nio.ByteBuffer b = m.duplicate();
+        b.position(at + 4);
+        return getString(b).equals(operatorId) && getString(b).equals(upstreamId);
+    }
+
+    private static Correlation decodeCorrelation(MappedByteBuffer m, int at) {
+        java.nio.ByteBuffer b = m.duplicate();
+        b.position(at + 4);
+        getString(b);
+        getString(b);
+        long messageId = b.getLong();
+        String account = getString(b);
+        int sTon = b.get() & 0xFF;
+        int sNpi = b.get() & 0xFF;
+        String source = getString(b);
+        int dTon = b.get() & 0xFF;
+        int dNpi = b.get() & 0xFF;
+        String destination = getString(b);
+        int registeredDelivery = b.get() & 0xFF;
+        long submitTimeMs = b.getLong();
+        byte[] text = new byte[b.getShort() & 0xFFFF];
+        b.get(text);
+        return new Correlation(messageId, account, sTon, sNpi, source, dTon, dNpi, destination, registeredDelivery,
+                submitTimeMs, text);
+    }
+
+    private static String getString(java.nio.ByteBuffer b) {
+        byte[] v = new byte[b.getShort() & 0xFFFF];
+        b.get(v);
+        return new String(v, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,86 @@
+package io.smsrouter.core.correlation;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DiskReceiptCorrelatorTest {
+    @TempDir
+    Path dir;
+
+    private static Correlation c(long id, long submitTimeMs) {
+        return new Correlation(id, "shop", 5, 0, "Shop", 1, 1, "7916" + id, 1, submitTimeMs,
+                ("text " + id).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    private static long segments(Path dir) throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.count();
+        }
+    }
+
+    @Test
+    void shouldFindEntriesAfterARestartWithoutTheHeapHoldingThemAll() throws Exception {
+        long now = System.currentTimeMillis();
+        try (DiskReceiptCorrelator store = new DiskReceiptCorrelator(dir, Duration.ofHours(72), 100)) {
+            for (int i = 0; i < 20_000; i++) {
+                store.put(i % 2 == 0 ? "opA" : "opB", "up-" + i, c(i, now));
+            }
+            assertThat(store.hotSize()).as("entries on the heap").isLessThanOrEqualTo(200);
+            assertThat(store.size()).isEqualTo(20_000);
+            Correlation old = store.get("opA", "up-0");
+            assertThat(old).as("an entry long evicted from the heap").isNotNull();
+            assertThat(old.messageId()).isZero();
+            assertThat(old.destination()).isEqualTo("79160");
+            assertThat(new String(old.textStart(), java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("text 0");
+            assertThat(store.get("opB", "up-0")).as("same upstream id, other operator").isNull();
+            store.remove("opA", "up-2");
+            assertThat(store.get("opA", "up-2")).isNull();
+        }
+        try (DiskReceiptCorrelator again = new DiskReceiptCorrelator(dir, Duration.ofHours(72), 100)) {
+            assertThat(again.hotSize()).isZero();
+            assertThat(again.get("opB", "up-19999").messageId()).isEqualTo(19_999);
+            assertThat(again.get("opA", "up-4").messageId()).isEqualTo(4);
+            assertThat(again.get("opA", "up-2")).as("removed before the restart").isNull();
+            assertThat(again.get("opA", "nope")).isNull();
+        }
+    }
+
+    @Test
+    void shouldForgetEntriesOlderThanTheValidityAndDeleteTheirSegments() throws Exception {
+        long now = System.currentTimeMillis();
+        try (DiskReceiptCorrelator store = new DiskReceiptCorrelator(dir, Duration.ofMillis(300), 10, 100)) {
+            store.put("opA", "stale", c(1, now - 10_000));
+            assertThat(store.get("opA", "stale")).as("submitted before the validity").isNull();
+            store.put("opA", "a", c(2, now));
+            Thread.sleep(150);
+            store.put("opA", "b", c(3, System.currentTimeMillis()));
+            assertThat(store.segmentCount()).isEqualTo(2);
+            Thread.sleep(500);
+            store.put("opA", "c", c(4, System.currentTimeMillis()));
+            assertThat(store.segmentCount()).as("segments past the validity are deleted").isLessThanOrEqualTo(2);
+            assertThat(segments(dir)).isEqualTo(store.segmentCount());
+            assertThat(store.get("opA", "c").messageId()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void shouldOpenANewSegmentWhenOneIsFull() {
+        long now = System.currentTimeMillis();
+        try (DiskReceiptCorrelator store = new DiskReceiptCorrelator(dir, Duration.ofHours(72), 10)) {
+            int n = DiskReceiptCorrelator.SLOTS / 10 * 7 + 10;
+            for (int i = 0; i < n; i++) {
+                store.put("opA", Integer.toString(i), c(i, now));
+            }
+            assertThat(store.segmentCount()).isEqualTo(2);
+            assertThat(store.get("opA", "0").messageId()).isZero();
+            assertThat(store.get("opA", Integer.toString(n - 1)).messageId()).isEqualTo(n - 1);
+        }
+    }
+}
