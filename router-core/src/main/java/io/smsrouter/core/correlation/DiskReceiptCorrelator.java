@@ -19,16 +19,20 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Receipt correlation that outlives the heap and the process: a bounded Caffeine map of recent
- * entries in front of memory-mapped segment files on disk, one segment per hour (or sooner when
- * one fills up), deleted once older than the receipt validity. Receipts that come days late, or
- * after a restart, are still matched, and the heap holds only the hot entries.
+ * Receipt correlation that outlives the heap: a bounded Caffeine map of recent entries in front
+ * of memory-mapped segment files on disk, one segment per hour (or sooner when one fills up),
+ * deleted once older than the receipt validity. Receipts that come days late are still matched,
+ * and the heap holds only the hot entries.
  *
- * <p>A segment is one sparse file: a header, an open-addressing hash table of
- * {@value #SLOTS} slots (key hash, record offset) and an append-only record area. A lookup that
- * misses the hot map probes the segments newest first. Writes go to the hot map and the newest
- * segment (page cache: they survive kill -9 of the process like the journal does). One lock
- * guards the segments; a probe is a few memory reads.
+ * <p>Most receipts come within seconds, so an entry goes to disk only when it leaves the heap map
+ * without its receipt: after {@code spillAfter} on the heap, or pushed out by newer ones (Caffeine's
+ * eviction listener runs inside the removal, so a lookup never falls between the two). Entries
+ * still on the heap at {@link #close} are written then. After kill -9 those not yet on disk are
+ * restored from the journal by recovery, which remains the source of truth.
+ *
+ * <p>A segment is one sparse file: a header, an open-addressing hash table of {@value #SLOTS}
+ * slots (key hash, record offset) and an append-only record area. A lookup that misses the heap
+ * probes the segments newest first. One lock guards the segments; a probe is a few memory reads.
  */
 public final class DiskReceiptCorrelator implements ReceiptCorrelator, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DiskReceiptCorrelator.class);
@@ -48,6 +52,7 @@ public final class DiskReceiptCorrelator implements ReceiptCorrelator, AutoClose
     private final long validityMs;
     private final Cache<Key, Correlation> hot;
     private final List<Segment> segments = new ArrayList<>(); // oldest first
+    private boolean closed;
 
     private record Key(String operatorId, String upstreamId) {
     }
@@ -94,15 +99,21 @@ public final class DiskReceiptCorrelator implements ReceiptCorrelator, AutoClose
      * @param hotEntries entries kept on the heap (the most recent); the rest are only on disk
      */
     public DiskReceiptCorrelator(Path dir, Duration validity, long hotEntries) {
-        this(dir, validity, hotEntries, SEGMENT_MS);
+        this(dir, validity, hotEntries, Duration.ofMinutes(1), SEGMENT_MS);
     }
 
-    DiskReceiptCorrelator(Path dir, Duration validity, long hotEntries, long segmentMs) {
+    DiskReceiptCorrelator(Path dir, Duration validity, long hotEntries, Duration spillAfter, long segmentMs) {
         this.dir = dir;
         this.segmentMs = segmentMs;
         this.validityMs = validity.toMillis();
         this.hot = Caffeine.newBuilder().executor(Runnable::run).maximumSize(hotEntries)
-                .expireAfterWrite(validity).build();
+                .expireAfterWrite(spillAfter)
+                .<Key, Correlation>evictionListener((k, c, cause) -> {
+                    if (k != null && c != null && cause.wasEvicted()) {
+                        spill(k, c);
+                    }
+                })
+                .build();
         try {
             Files.createDirectories(dir);
             List<Path> files;
@@ -126,9 +137,21 @@ public final class DiskReceiptCorrelator implements ReceiptCorrelator, AutoClose
     @Override
     public void put(String operatorId, String upstreamId, Correlation c) {
         hot.put(new Key(operatorId, upstreamId), c);
+    }
+
+    /** Writes an entry that leaves the heap map to the newest segment, unless it is past the validity. */
+    private void spill(Key k, Correlation c) {
+        if (c.submitTimeMs() < System.currentTimeMillis() - validityMs) {
+            return;
+        }
+        String operatorId = k.operatorId();
+        String upstreamId = k.upstreamId();
         byte[] record = encode(operatorId, upstreamId, c);
         long h = hash(operatorId, upstreamId);
         synchronized (this) {
+            if (closed) {
+                return;
+            }
             Segment s = writable(record.length, System.currentTimeMillis());
             int offset = s.dataEnd;
             s.map.put(offset, record);
@@ -170,7 +193,9 @@ public final class DiskReceiptCorrelator implements ReceiptCorrelator, AutoClose
 
     @Override
     public void remove(String operatorId, String upstreamId) {
-        hot.invalidate(new Key(operatorId, upstreamId));
+        if (hot.asMap().remove(new Key(operatorId, upstreamId)) != null) {
+            return; // it never went to disk: it leaves the heap only by eviction or expiry
+        }
         long h = hash(operatorId, upstreamId);
         synchronized (this) {
             for (int i = segments.size() - 1; i >= 0; i--) {
@@ -203,13 +228,22 @@ public final class DiskReceiptCorrelator implements ReceiptCorrelator, AutoClose
         return segments.size();
     }
 
+    /**
+     * Writes what is still on the heap to disk and closes the segments. The heap map is touched
+     * outside the lock: its eviction listener takes the lock from inside Caffeine's own locks.
+     */
     @Override
-    public synchronized void close() {
-        for (Segment s : segments) {
-            s.map.force();
-            s.close();
+    public void close() {
+        hot.asMap().forEach(this::spill);
+        hot.invalidateAll();
+        synchronized (this) {
+            closed = true;
+            for (Segment s : segments) {
+                s.map.force();
+                s.close();
+            }
+            segments.clear();
         }
-        segments.clear();
     }
 
     /** The slot of this key in the segment, or -1. */
