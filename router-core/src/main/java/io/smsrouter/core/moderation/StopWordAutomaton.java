@@ -33,12 +33,14 @@ import static io.smsrouter.core.moderation.CanonicalText.SCRIPT_FLAGS;
  * reads one cache line: a node's children are contiguous and sorted, found by linear scan for a few
  * and binary search for many, and the root's by a dense table indexed by symbol id. Symbols get
  * dense ids in the order of their chars, only those that occur in entries; any other symbol of
- * the text stops a walk at once. Before walking from a word start, the text's next three symbols
- * are looked up in a small hashed bitset of the entries' first three (a phrase's spaces also left
- * out, for joiners), so that a word start no entry can begin with costs one probe and no trie
- * access. The scan still grows with the list where words get past that (ModerationBenchmark:
- * with 100,000 random syllable words nearly every word's first three letters begin some entry,
- * and the walks' cache misses about double the cost of a 160-char text against 100 words).
+ * the text stops a walk at once. Before walking from a word start, the text's next symbols are
+ * looked up in a hashed bitset of the entries' first three to six symbols (every prefix of those
+ * lengths, a phrase's spaces also left out, for joiners), and with a second hash of the entries
+ * shorter than six: a hashed trie of the first levels, so that a word start no entry can begin
+ * with costs one to three probes of a bitset and no trie access, and the scan stays about as fast
+ * with 100,000 entries as with 100 (ModerationBenchmark: with 100,000 random syllable words nearly
+ * every word's first three letters begin some entry, but few of its first four or five). Entries
+ * shorter than three symbols are walked unfiltered from their first symbol.
  *
  * <p>Scripts. The look-alike skeleton lets Latin {@code bet} and Cyrillic {@code вет} meet, so a
  * candidate match is checked against the scripts of the chars it came from: a purely Latin span
@@ -64,14 +66,21 @@ public final class StopWordAutomaton {
     private static final int ENTRY_MIXED = 2;
     /** Joiners inside an entry up to which its spaced variants are added ({@code альфа-банк} → {@code альфа банк}). */
     private static final int MAX_JOINER_VARIANTS = 4;
+    /** symbols of an entry's beginning the prefix filter looks at */
+    private static final int PREFIX = 6;
 
     private final char[] symbolIds;
     private final int spaceId;
     /** by symbol id: an entry of fewer than three symbols starts with it, so walk without the filter */
     private final boolean[] shortStart;
-    /** hashed first three symbols of every entry */
-    private final long[] trigrams;
-    private final int trigramShift;
+    /**
+     * hashed prefixes of 3 to {@link #PREFIX} symbols of every entry (prefix-closed), and with a
+     * second hash the whole entries shorter than that: a hashed trie of the first levels
+     */
+    private final long[] prefixes;
+    private final int prefixShift;
+    /** bit L: an entry of L symbols, 3 <= L < PREFIX */
+    private final int shortLengths;
     private final int[] rootLo;
     private final int[] rootHi;
     /**
@@ -94,8 +103,9 @@ public final class StopWordAutomaton {
         symbolIds = new char[65536];
         spaceId = 0;
         shortStart = new boolean[1];
-        trigrams = new long[1];
-        trigramShift = 26;
+        prefixes = new long[1];
+        prefixShift = 26;
+        shortLengths = 0;
         rootLo = new int[1];
         rootHi = new int[1];
         trie = new int[] {0, 1, 0, 1};
@@ -109,7 +119,7 @@ public final class StopWordAutomaton {
         size = 0;
     }
 
-    /** The same automaton with the trigram filter off (every word start walked): for tests. */
+    /** The same automaton with the prefix filter off (every word start walked): for tests. */
     StopWordAutomaton unfiltered() {
         return new StopWordAutomaton(this);
     }
@@ -119,8 +129,9 @@ public final class StopWordAutomaton {
         spaceId = a.spaceId;
         shortStart = new boolean[a.shortStart.length];
         Arrays.fill(shortStart, true);
-        trigrams = a.trigrams;
-        trigramShift = a.trigramShift;
+        prefixes = a.prefixes;
+        prefixShift = a.prefixShift;
+        shortLengths = a.shortLengths;
         rootLo = a.rootLo;
         rootHi = a.rootHi;
         trie = a.trie;
@@ -138,8 +149,9 @@ public final class StopWordAutomaton {
         symbolIds = b.symbolIds;
         spaceId = b.spaceId;
         shortStart = b.shortStart;
-        trigrams = b.trigrams;
-        trigramShift = b.trigramShift;
+        prefixes = b.prefixes;
+        prefixShift = b.prefixShift;
+        shortLengths = b.shortLengths;
         rootLo = b.rootLo;
         rootHi = b.rootHi;
         trie = b.trie;
@@ -239,9 +251,8 @@ public final class StopWordAutomaton {
                 if (id2 == 0 || id3 == 0) {
                     continue;
                 }
-                int h = trigram(id, id2, id3) >>> trigramShift;
-                if ((trigrams[h >>> 6] & 1L << h) == 0) {
-                    continue; // no entry begins with these three symbols
+                if (!prefixes(run, r, n, map, id, id2, id3)) {
+                    continue; // no entry begins with these symbols
                 }
             }
             int available = c.startAvailable(r);
@@ -300,8 +311,40 @@ public final class StopWordAutomaton {
         return false;
     }
 
-    private static int trigram(int a, int b, int c) {
-        return ((a * 0x9E3779B1 + b) * 0x9E3779B1 + c) * 0x9E3779B1;
+    /** Whether some entry may begin with the runs from {@code r} (their first three symbols known to begin one). */
+    private boolean prefixes(int[] run, int r, int n, char[] map, int id, int id2, int id3) {
+        final long[] bits = prefixes;
+        final int shift = prefixShift;
+        final int lengths = shortLengths;
+        int h = prefixStep(prefixStep(prefixStep(0, id), id2), id3);
+        for (int len = 3; ; len++) {
+            int b = h >>> shift;
+            if ((bits[b >>> 6] & 1L << b) == 0) {
+                return false; // no entry begins with these symbols, nor with any longer run of them
+            }
+            if (len == PREFIX) {
+                return true;
+            }
+            if ((lengths & 1 << len) != 0) {
+                int w = whole(h) >>> shift;
+                if ((bits[w >>> 6] & 1L << w) != 0) {
+                    return true; // an entry of just these symbols
+                }
+            }
+            int next = r + len < n ? map[run[r + len] & 0xFFFF] : 0;
+            if (next == 0) {
+                return false;
+            }
+            h = prefixStep(h, next);
+        }
+    }
+
+    private static int prefixStep(int h, int id) {
+        return (h + id) * 0x9E3779B1;
+    }
+
+    private static int whole(int h) {
+        return (h ^ 0x5BD1E995) * 0x85EBCA6B;
     }
 
     private int linear(int from, int to, int key) {
@@ -403,8 +446,9 @@ public final class StopWordAutomaton {
         char[] symbolIds = new char[65536];
         int spaceId;
         boolean[] shortStart;
-        long[] trigrams;
-        int trigramShift;
+        long[] prefixes;
+        int prefixShift;
+        int shortLengths;
         int[] rootLo;
         int[] rootHi;
         int[] trie;
@@ -456,6 +500,7 @@ public final class StopWordAutomaton {
             items.sort((a, b) -> Arrays.compare(a.seq, b.seq)); // stable: the first of equal entries wins
             buildTrie(items, ids);
             buildFilter(items, ids);
+            buildPrefixes(items);
             storeEntries(entries);
         }
 
@@ -608,13 +653,9 @@ public final class StopWordAutomaton {
             }
         }
 
-        /** The first three symbols of every entry, and of it without its spaces (a joiner in the text). */
+        /** First symbols of the entries shorter than three symbols, each subset of their spaces left out. */
         private void buildFilter(List<Item> items, int ids) {
             shortStart = new boolean[ids + 1];
-            // about 16 bits an entry, at least 4 Kbit, at most 4 Mbit (512 KB)
-            int bits = Integer.highestOneBit(Math.max(4096, Math.min(1 << 22, items.size() * 16)) * 2 - 1);
-            trigramShift = 32 - Integer.numberOfTrailingZeros(bits);
-            trigrams = new long[bits >>> 6];
             int[] head = new int[5];
             for (Item item : items) {
                 int n = Math.min(5, item.seq.length);
@@ -626,23 +667,7 @@ public final class StopWordAutomaton {
                     }
                 }
                 for (int drop = spaces; ; drop = (drop - 1) & spaces) { // each subset of them left out
-                    int a = 0;
-                    int b = 0;
-                    int len = 0;
-                    for (int k = 0; k < n && len < 3; k++) {
-                        if ((drop & 1 << k) == 0) {
-                            if (len == 0) {
-                                a = head[k];
-                            } else if (len == 1) {
-                                b = head[k];
-                            } else {
-                                int h = trigram(a, b, head[k]) >>> trigramShift;
-                                trigrams[h >>> 6] |= 1L << h;
-                            }
-                            len++;
-                        }
-                    }
-                    if (len < 3) {
+                    if (n - Integer.bitCount(drop) < 3) {
                         shortStart[head[0]] = true;
                     }
                     if (drop == 0) {
@@ -650,6 +675,63 @@ public final class StopWordAutomaton {
                     }
                 }
             }
+        }
+
+        /** Prefixes of 3 to PREFIX symbols of every entry, each subset of its spaces left out (joiners in the text). */
+        private void buildPrefixes(List<Item> items) {
+            int count = 0;
+            for (Item item : items) {
+                count += Math.min(PREFIX, item.seq.length);
+            }
+            // about 16 bits a prefix, at least 4 Kbit, at most 8 Mbit (1 MB)
+            int bits = Integer.highestOneBit(Math.max(4096, Math.min(1 << 23, count * 16)) * 2 - 1);
+            prefixShift = 32 - Integer.numberOfTrailingZeros(bits);
+            prefixes = new long[bits >>> 6];
+            for (Item item : items) {
+                int[] seq = item.seq;
+                int spaces = 0; // positions of the spaces before the PREFIX-th other symbol
+                int kept = 0;
+                for (int k = 0; k < seq.length && kept < PREFIX; k++) {
+                    if (k > 0 && seq[k] >>> 8 == spaceId) {
+                        if (k >= 16) {
+                            break; // cannot happen (spaces do not follow each other), but stay sound
+                        }
+                        spaces |= 1 << k;
+                    } else {
+                        kept++;
+                    }
+                }
+                if (kept < PREFIX && kept < seq.length - Integer.bitCount(spaces)) {
+                    shortStart[seq[0] >>> 8] = true; // walk from its first symbol unfiltered
+                    continue;
+                }
+                for (int drop = spaces; ; drop = (drop - 1) & spaces) {
+                    int len = 0;
+                    int total = seq.length - Integer.bitCount(drop);
+                    int h = 0;
+                    for (int k = 0; k < seq.length && len < PREFIX; k++) {
+                        if ((drop & 1 << k) == 0) {
+                            h = prefixStep(h, seq[k] >>> 8);
+                            len++;
+                            if (len >= 3) {
+                                set(h);
+                            }
+                        }
+                    }
+                    if (len >= 3 && len < PREFIX && len == total) {
+                        shortLengths |= 1 << len;
+                        set(whole(h));
+                    }
+                    if (drop == 0) {
+                        break;
+                    }
+                }
+            }
+        }
+
+        private void set(int h) {
+            int b = h >>> prefixShift;
+            prefixes[b >>> 6] |= 1L << b;
         }
 
         private static int[] grow(int[] a, int n) {

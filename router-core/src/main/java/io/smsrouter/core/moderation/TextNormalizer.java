@@ -544,13 +544,16 @@ final class TextNormalizer {
             boolean letters = (any & P_LETTER) != 0;
             boolean redo = slow || letters && (any & P_NUMERIC) != 0; // digits in a word stand for letters
             int t = -1;
-            if (redo || alnum == 1 || recordAll || letters && (any & P_CONTEXT) != 0) {
+            // an i is read и only in a word with more Cyrillic letters than Latin: none, no need to count
+            boolean context = letters && (any & P_CONTEXT) != 0
+                    && (any & CanonicalText.F_CYRILLIC << SCRIPT_SHIFT) != 0;
+            if (redo || alnum == 1 || recordAll || context) {
                 t = record(out, start, i, any, slow, alnum);
                 if (slow) {
                     countScripts(out, t);
                     alnum = out.tokAlnum[t];
                 }
-                redo |= letters && (any & P_CONTEXT) != 0 && cyrillicContext(out, t); // a Latin i, read и
+                redo |= context && cyrillicContext(out, t); // a Latin i, read и
             }
             if (redo) {
                 out.runs = runsBefore;
