@@ -139,6 +139,7 @@ final class AdminApi {
         Set<String> accounts = new TreeSet<>();
         Set<String> categories = new TreeSet<>();
         List<HeldMessage> shown = new ArrayList<>();
+        List<Set<String>> shownCategories = new ArrayList<>();
         int total = 0;
         for (HeldMessage h : all) {
             campaigns.merge(h.campaignKey(), 1, Integer::sum);
@@ -150,6 +151,7 @@ final class AdminApi {
                 total++;
                 if (shown.size() < limit) {
                     shown.add(h);
+                    shownCategories.add(cats);
                 }
             }
         }
@@ -158,7 +160,8 @@ final class AdminApi {
         root.put("total", total);
         root.put("shown", shown.size());
         ArrayNode items = root.putArray("items");
-        for (HeldMessage h : shown) {
+        for (int i = 0; i < shown.size(); i++) {
+            HeldMessage h = shown.get(i);
             ObjectNode o = items.addObject();
             o.put("id", h.message().idString());
             o.put("account", h.message().accountId());
@@ -174,7 +177,7 @@ final class AdminApi {
             addMatches(matches, h.textMatches(), "text");
             addMatches(matches, h.senderMatches(), "sender");
             ArrayNode cats = o.putArray("categories");
-            categories(h).forEach(cats::add);
+            shownCategories.get(i).forEach(cats::add);
             o.put("campaign", h.campaignKey());
             o.put("campaignSize", campaigns.get(h.campaignKey()));
         }

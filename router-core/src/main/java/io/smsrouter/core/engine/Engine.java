@@ -382,9 +382,7 @@ public final class Engine {
             b.messages.clear();
             b.receipts.clear();
             b.held.clear();
-            // a write into a memory-mapped file on a full disk surfaces as an InternalError
-            journalUnavailable("journal write failed: " + e);
-            throw e instanceof RuntimeException r ? r : new IllegalStateException("journal write failed", e);
+            throw journalFailed(e);
         }
         OperatorQueue last = null;
         for (int i = 0, n = b.messages.size(); i < n; i++) {
@@ -553,16 +551,33 @@ public final class Engine {
         long now = System.currentTimeMillis();
         String who = moderatorName == null || moderatorName.isBlank() ? "admin" : moderatorName;
         String why = reason == null ? "" : reason;
-        try {
-            journal.moderated(messageId, verdict.ordinal(), now, who, why);
-        } catch (RuntimeException | InternalError e) {
-            moderation.add(h);
-            journalUnavailable("journal write failed: " + e);
-            throw e instanceof RuntimeException r ? r : new IllegalStateException("journal write failed", e);
-        }
+        writeForHeld(h, () -> journal.moderated(messageId, verdict.ordinal(), now, who, why));
         decided[verdict.ordinal()].increment();
         moderation.recordDecision(new ModerationDecision(messageId, h.message().accountId(), verdict, who, why, now));
         return h;
+    }
+
+    /**
+     * A journal write about a message just taken out of the moderation queue: if it fails, the
+     * message goes back to the queue and the journal counts as unavailable.
+     */
+    private void writeForHeld(HeldMessage h, Runnable write) {
+        try {
+            write.run();
+        } catch (RuntimeException | InternalError e) {
+            moderation.add(h);
+            throw journalFailed(e);
+        }
+    }
+
+    /**
+     * Marks the journal unavailable after a failed write and returns what to throw. A write into a
+     * memory-mapped file on a full disk surfaces as an InternalError, which becomes an
+     * IllegalStateException so that callers handle one kind.
+     */
+    private RuntimeException journalFailed(Throwable e) {
+        journalUnavailable("journal write failed: " + e);
+        return e instanceof RuntimeException r ? r : new IllegalStateException("journal write failed", e);
     }
 
     /** A held message that will never go upstream: its final state, and a receipt if asked for. */
@@ -660,12 +675,7 @@ public final class Engine {
     public boolean cancel(String accountId, long messageId) {
         HeldMessage h = takeHeld(accountId, messageId);
         if (h != null) {
-            try {
-                journal.failed(messageId, 0);
-            } catch (RuntimeException e) {
-                moderation.add(h);
-                throw e;
-            }
+            writeForHeld(h, () -> journal.failed(messageId, 0));
             endHeld(h.message(), h.operatorId(), DeliveryState.DELETED);
             return true;
         }
@@ -686,12 +696,7 @@ public final class Engine {
         HeldMessage h = takeHeld(accountId, messageId);
         if (h != null) {
             Message updated = change.apply(h.message());
-            try {
-                journal.held(updated, h.operatorId());
-            } catch (RuntimeException e) {
-                moderation.add(h);
-                throw e;
-            }
+            writeForHeld(h, () -> journal.held(updated, h.operatorId()));
             moderation.add(moderator.describe(updated, h.operatorId(), h.reason(), h.heldAtMs()));
             return true;
         }
