@@ -41,8 +41,22 @@ public final class ClientRegistry {
         }
     }
 
+    private volatile java.util.function.Predicate<Receipt> interceptor;
+
+    /**
+     * Installs a handler that sees each receipt first and takes those that are not for SMPP
+     * sessions (an HTTP message's callback); it returns true for a receipt it took.
+     */
+    public void intercept(java.util.function.Predicate<Receipt> handler) {
+        this.interceptor = handler;
+    }
+
     /** Sends the receipt to a receiving session of its account, or keeps it for later. */
     public void dispatch(Receipt r) {
+        java.util.function.Predicate<Receipt> i = interceptor;
+        if (i != null && i.test(r)) {
+            return;
+        }
         ConcurrentLinkedDeque<Receipt> q = pending.get(r.accountId());
         if ((q == null || q.isEmpty()) && tryDeliver(r)) {
             return;

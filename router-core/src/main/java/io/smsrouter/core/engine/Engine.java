@@ -11,6 +11,7 @@ import io.smsrouter.core.message.DeliveryState;
 import io.smsrouter.core.message.Message;
 import io.smsrouter.core.message.MessageIdGenerator;
 import io.smsrouter.core.message.Receipt;
+import io.smsrouter.core.message.ScheduleTime;
 import io.smsrouter.core.moderation.HeldMessage;
 import io.smsrouter.core.moderation.HoldReason;
 import io.smsrouter.core.moderation.LocalModerationQueue;
@@ -28,6 +29,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -63,6 +65,10 @@ public final class Engine {
     private final ModerationQueue moderation;
     private final int maxHeld;
     private volatile MessageIdGenerator ids = new MessageIdGenerator(0);
+    /** Accepted messages waiting for their schedule_delivery_time, soonest first. */
+    private final ConcurrentSkipListSet<Scheduled> scheduled = new ConcurrentSkipListSet<>();
+    private final Map<Long, Scheduled> scheduledById = new ConcurrentHashMap<>();
+    private volatile MessageObserver observer;
     /** Why the journal cannot take new messages now (disk full, write failed), or null. */
     private volatile String journalProblem;
 
@@ -77,6 +83,32 @@ public final class Engine {
     private record PendingReceipt(DeliveryState state, int errorCode, long doneTimeMs) {
     }
 
+    /** A message that goes to its operator's queue at {@code dueMs}. */
+    private record Scheduled(long dueMs, Message message, String operatorId) implements Comparable<Scheduled> {
+        @Override
+        public int compareTo(Scheduled o) {
+            int c = Long.compare(dueMs, o.dueMs);
+            return c != 0 ? c : Long.compare(message.id(), o.message.id());
+        }
+    }
+
+    /**
+     * Sees what happens to messages, for an adapter that keeps more than the status table (the
+     * HTTP API's history and callbacks). Called on the thread that made the change; must be quick.
+     */
+    public interface MessageObserver {
+        /** A note journaled for a message, live or replayed by recovery (before its receipts are dispatched). */
+        void noted(long messageId, String key, String value);
+
+        /** The operator took the message. */
+        default void submitted(long messageId, String operatorId, String upstreamId) {
+        }
+
+        /** A held message was decided. */
+        default void moderated(long messageId, Verdict verdict, String moderator, String reason) {
+        }
+    }
+
     /**
      * A thread's batch: effects that must wait until the batch's journal events are appended
      * (messages handed to operator queues, receipts handed to clients).
@@ -87,6 +119,7 @@ public final class Engine {
         final ArrayList<Message> messages = new ArrayList<>();
         final ArrayList<Receipt> receipts = new ArrayList<>();
         final ArrayList<HeldMessage> held = new ArrayList<>();
+        final ArrayList<Scheduled> scheduled = new ArrayList<>();
     }
 
     private final ThreadLocal<Batch> batches = ThreadLocal.withInitial(Batch::new);
@@ -238,6 +271,15 @@ public final class Engine {
                 counters[0]++;
                 toForward.remove(id);
             }
+
+            @Override
+            public void noted(long id, String key, String value) {
+                counters[0]++;
+                MessageObserver o = observer;
+                if (o != null) {
+                    o.noted(id, key, value);
+                }
+            }
         });
         int awaitingCount = 0;
         for (Map.Entry<Long, Awaiting> e : awaiting.entrySet()) {
@@ -255,7 +297,11 @@ public final class Engine {
         // marked in the journal before they go out again: each is a possible duplicate at the operator
         journal.beginBatch();
         try {
+            long now = System.currentTimeMillis();
             for (Message m : unsent.values()) {
+                if (!m.scheduleDeliveryTime().isEmpty() && dueTime(m) > now) {
+                    continue; // still waiting for its time: it never went anywhere
+                }
                 String operatorId = operatorOf.get(m.id());
                 journal.requeued(m.id(), operatorId == null ? "" : operatorId);
             }
@@ -352,6 +398,11 @@ public final class Engine {
         return ids.next();
     }
 
+    /** The first of {@code n} consecutive new ids. */
+    public long nextIds(int n) {
+        return ids.nextBlock(n);
+    }
+
     /**
      * Starts a batch on the calling thread (an adapter does so for each read batch of a
      * connection): the journal events of the calls that follow are appended together by
@@ -382,6 +433,7 @@ public final class Engine {
             b.messages.clear();
             b.receipts.clear();
             b.held.clear();
+            b.scheduled.clear();
             throw journalFailed(e);
         }
         OperatorQueue last = null;
@@ -402,6 +454,10 @@ public final class Engine {
         for (int i = 0, n = b.held.size(); i < n; i++) {
             moderation.add(b.held.get(i));
         }
+        for (int i = 0, n = b.scheduled.size(); i < n; i++) {
+            schedule(b.scheduled.get(i));
+        }
+        b.scheduled.clear();
         b.held.clear();
         b.queues.clear();
         b.messages.clear();
@@ -413,6 +469,74 @@ public final class Engine {
      * operator; anything else means nothing was kept.
      */
     public SubmitOutcome submit(Account account, Message m) {
+        SubmitOutcome refused = refusal(account, m);
+        if (refused != null) {
+            return refused;
+        }
+        long due = m.scheduleDeliveryTime().isEmpty() ? 0 : dueTime(m);
+        if (due < 0) {
+            return SubmitOutcome.INVALID_SCHEDULE;
+        }
+        String operatorId = routes.select(m);
+        OperatorQueue q = operatorId == null ? null : operatorQueues.get(operatorId);
+        if (q == null) {
+            return SubmitOutcome.NO_ROUTE;
+        }
+        return admit(m, operatorId, q, moderator.check(account, m), due);
+    }
+
+    /**
+     * The parts of one text, checked once, routed to one operator and accepted or refused
+     * together ({@code whole} is the text as one message, for moderation). Each part's journal
+     * event comes with a note ({@code noteKey}, {@code noteValue}) for the adapter's own record.
+     * On a refusal nothing was kept.
+     */
+    public SubmitOutcome submitParts(Account account, java.util.List<Message> parts, Message whole,
+                                     String noteKey, String noteValue) {
+        Message first = parts.get(0);
+        SubmitOutcome refused = refusal(account, first);
+        if (refused != null) {
+            return refused;
+        }
+        long due = first.scheduleDeliveryTime().isEmpty() ? 0 : dueTime(first);
+        if (due < 0) {
+            return SubmitOutcome.INVALID_SCHEDULE;
+        }
+        String operatorId = routes.select(first);
+        OperatorQueue q = operatorId == null ? null : operatorQueues.get(operatorId);
+        if (q == null) {
+            return SubmitOutcome.NO_ROUTE;
+        }
+        HoldReason hold = moderator.check(account, whole);
+        if (hold != null && moderation.size() + parts.size() > maxHeld) {
+            return SubmitOutcome.OVERLOADED;
+        }
+        beginBatch();
+        try {
+            for (Message m : parts) {
+                try {
+                    journal.noted(m.id(), noteKey, noteValue);
+                } catch (RuntimeException | InternalError e) {
+                    journalUnavailable("journal write failed: " + e);
+                    return SubmitOutcome.OVERLOADED;
+                }
+                MessageObserver o = observer;
+                if (o != null) {
+                    o.noted(m.id(), noteKey, noteValue);
+                }
+                SubmitOutcome out = admit(m, operatorId, q, hold, due);
+                if (out != SubmitOutcome.ACCEPTED) {
+                    return out; // only a journal failure gets here: the batch fails as a whole
+                }
+            }
+        } finally {
+            endBatch();
+        }
+        return SubmitOutcome.ACCEPTED;
+    }
+
+    /** The account and capacity checks every message passes first; null when it passes them. */
+    private SubmitOutcome refusal(Account account, Message m) {
         TokenBucket rate = accountRates.get(account.id());
         if (rate != null && !rate.tryAcquire()) {
             return SubmitOutcome.THROTTLED;
@@ -426,12 +550,20 @@ public final class Engine {
         if (undelivered.get() >= maxUndelivered || journalProblem != null) {
             return SubmitOutcome.OVERLOADED;
         }
-        String operatorId = routes.select(m);
-        OperatorQueue q = operatorId == null ? null : operatorQueues.get(operatorId);
-        if (q == null) {
-            return SubmitOutcome.NO_ROUTE;
+        return null;
+    }
+
+    /** When a scheduled message is due (epoch ms; 0 when not scheduled), or -1 when its time is unreadable. */
+    private static long dueTime(Message m) {
+        try {
+            return ScheduleTime.toEpochMillis(m.scheduleDeliveryTime(), m.acceptedAtMs());
+        } catch (IllegalArgumentException e) {
+            return -1;
         }
-        HoldReason hold = moderator.check(account, m);
+    }
+
+    /** Journals a message that passed every check, then holds, schedules or queues it. */
+    private SubmitOutcome admit(Message m, String operatorId, OperatorQueue q, HoldReason hold, long due) {
         if (hold != null) {
             return hold(m, operatorId, hold);
         }
@@ -446,13 +578,68 @@ public final class Engine {
         statuses.put(new MessageStatus(m.id(), m.accountId(), DeliveryState.ENROUTE, 0, operatorId,
                 m.acceptedAtMs(), 0));
         Batch b = batches.get();
+        if (due > System.currentTimeMillis()) {
+            Scheduled s = new Scheduled(due, m, operatorId);
+            if (b.depth > 0) {
+                b.scheduled.add(s);
+            } else {
+                schedule(s);
+            }
+            return SubmitOutcome.ACCEPTED;
+        }
+        Message out = m.withoutSchedule();
         if (b.depth > 0) {
             b.queues.add(q);
-            b.messages.add(m);
+            b.messages.add(out);
         } else {
-            q.offer(m);
+            q.offer(out);
         }
         return SubmitOutcome.ACCEPTED;
+    }
+
+    private void schedule(Scheduled s) {
+        scheduledById.put(s.message().id(), s);
+        scheduled.add(s);
+    }
+
+    /**
+     * Hands every scheduled message whose time has come to its operator's queue (or routes it
+     * again when that operator is gone). Returns how many. Called every few hundred milliseconds.
+     */
+    public int releaseDue(long nowMs) {
+        int n = 0;
+        for (Scheduled s = firstScheduled(); s != null && s.dueMs() <= nowMs; s = firstScheduled()) {
+            if (!scheduled.remove(s) || scheduledById.remove(s.message().id(), s) == false) {
+                continue; // cancelled or replaced meanwhile
+            }
+            undelivered.decrementAndGet(); // releaseNow counts it again
+            releaseNow(s.message(), s.operatorId());
+            n++;
+        }
+        return n;
+    }
+
+    private Scheduled firstScheduled() {
+        try {
+            return scheduled.first();
+        } catch (java.util.NoSuchElementException empty) {
+            return null;
+        }
+    }
+
+    /** When the message goes to its operator (epoch ms), or 0 when it is not waiting for its schedule. */
+    public long scheduledFor(long messageId) {
+        Scheduled s = scheduledById.get(messageId);
+        return s == null ? 0 : s.dueMs();
+    }
+
+    public int scheduledCount() {
+        return scheduledById.size();
+    }
+
+    /** Installs the observer of notes and state changes (before {@link #recover}). */
+    public void observe(MessageObserver o) {
+        this.observer = o;
     }
 
     private SubmitOutcome hold(Message m, String operatorId, HoldReason why) {
@@ -485,6 +672,20 @@ public final class Engine {
      * ends UNDELIVERABLE. False in that last case.
      */
     private boolean release(Message m, String operatorId) {
+        long due = m.scheduleDeliveryTime().isEmpty() ? 0 : dueTime(m);
+        if (due > System.currentTimeMillis()) {
+            undelivered.incrementAndGet();
+            statuses.put(new MessageStatus(m.id(), m.accountId(), DeliveryState.ENROUTE, 0, operatorId,
+                    m.acceptedAtMs(), 0));
+            schedule(new Scheduled(due, m, operatorId));
+            return true;
+        }
+        return releaseNow(m, operatorId);
+    }
+
+    /** {@link #release} whatever the message's schedule says: its time has come. */
+    private boolean releaseNow(Message m, String operatorId) {
+        m = m.withoutSchedule();
         OperatorQueue q = operatorId == null ? null : operatorQueues.get(operatorId);
         if (q == null) {
             String other = routes.select(m);
@@ -554,6 +755,10 @@ public final class Engine {
         writeForHeld(h, () -> journal.moderated(messageId, verdict.ordinal(), now, who, why));
         decided[verdict.ordinal()].increment();
         moderation.recordDecision(new ModerationDecision(messageId, h.message().accountId(), verdict, who, why, now));
+        MessageObserver o = observer;
+        if (o != null) {
+            o.moderated(messageId, verdict, who, why);
+        }
         return h;
     }
 
@@ -602,6 +807,10 @@ public final class Engine {
         }
         journal.submitted(m.id(), operatorId, upstreamId);
         submitted.increment();
+        MessageObserver o = observer;
+        if (o != null) {
+            o.submitted(m.id(), operatorId, upstreamId);
+        }
         undelivered.decrementAndGet();
         correlator.put(operatorId, upstreamId, Correlation.of(m));
         PendingReceipt early = orphanReceipts.estimatedSize() == 0 ? null
@@ -679,6 +888,11 @@ public final class Engine {
             endHeld(h.message(), h.operatorId(), DeliveryState.DELETED);
             return true;
         }
+        Scheduled later = takeScheduled(accountId, messageId);
+        if (later != null) {
+            endUnsent(later.message(), later.operatorId(), DeliveryState.DELETED, 0);
+            return true;
+        }
         Message m = takeQueued(accountId, messageId);
         if (m == null) {
             return false;
@@ -700,6 +914,19 @@ public final class Engine {
             moderation.add(moderator.describe(updated, h.operatorId(), h.reason(), h.heldAtMs()));
             return true;
         }
+        Scheduled later = takeScheduled(accountId, messageId);
+        if (later != null) {
+            Message updated = change.apply(later.message());
+            try {
+                journal.accepted(updated, later.operatorId());
+            } catch (RuntimeException | InternalError e) {
+                schedule(later);
+                throw journalFailed(e);
+            }
+            undelivered.decrementAndGet(); // release counts it again
+            release(updated, later.operatorId());
+            return true;
+        }
         MessageStatus s = statuses.get(messageId);
         Message old = takeQueued(accountId, messageId);
         if (old == null) {
@@ -718,6 +945,15 @@ public final class Engine {
             return null;
         }
         return moderation.take(messageId);
+    }
+
+    private Scheduled takeScheduled(String accountId, long messageId) {
+        Scheduled s = scheduledById.get(messageId);
+        if (s == null || !s.message().accountId().equals(accountId) || !scheduledById.remove(messageId, s)) {
+            return null;
+        }
+        scheduled.remove(s);
+        return s;
     }
 
     private Message takeQueued(String accountId, long messageId) {

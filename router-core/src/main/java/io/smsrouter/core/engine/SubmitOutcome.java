@@ -13,6 +13,8 @@ public enum SubmitOutcome {
     SENDER_NOT_ALLOWED,
     INVALID_DESTINATION,
     NO_ROUTE,
+    /** schedule_delivery_time (or the HTTP scheduleAt) cannot be read */
+    INVALID_SCHEDULE,
     /** the journal could not take the message */
     SYSTEM_ERROR
 }

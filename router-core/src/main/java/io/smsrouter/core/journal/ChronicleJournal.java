@@ -33,6 +33,7 @@ public final class ChronicleJournal implements Journal {
     private static final byte MODERATED = 7;
     private static final byte PROBE = 8;
     private static final byte REQUEUED = 9;
+    private static final byte NOTED = 10;
 
     private final SingleChronicleQueue queue;
     private final boolean syncEachBatch;
@@ -258,6 +259,20 @@ public final class ChronicleJournal implements Journal {
     }
 
     @Override
+    public void noted(long messageId, String key, String value) {
+        WriterState w = writers.get();
+        try {
+            Bytes<?> b = w.begin();
+            b.writeByte(NOTED);
+            b.writeLong(messageId);
+            b.writeUtf8(key);
+            b.writeUtf8(value);
+        } finally {
+            w.end();
+        }
+    }
+
+    @Override
     public void probe() {
         WriterState w = writers.get();
         if (w.batchDepth > 0) {
@@ -378,6 +393,7 @@ public final class ChronicleJournal implements Journal {
                     b.readInt(), b.readLong());
             case RECEIPT_FORWARDED -> l.receiptForwarded(b.readLong());
             case REQUEUED -> l.requeued(b.readLong(), b.readUtf8());
+            case NOTED -> l.noted(b.readLong(), b.readUtf8(), b.readUtf8());
             case PROBE -> {
                 // written to test that the journal can be written again: no state change
             }

@@ -41,6 +41,14 @@ public interface Journal extends AutoCloseable {
     }
 
     /**
+     * A fact about a message that its adapter needs after a restart (an HTTP message's callback
+     * URL and its place among the parts of one text). Written in the same batch as the message's
+     * {@link #accepted} or {@link #held} event.
+     */
+    default void noted(long messageId, String key, String value) {
+    }
+
+    /**
      * Starts a batch on the calling thread: its events are kept together and appended at once by
      * {@link #endBatch}. Nothing of a batch is durable before that returns, so the caller must not
      * make its effects visible (responses, hand-offs) until then. Batches nest.
@@ -85,6 +93,9 @@ public interface Journal extends AutoCloseable {
         void receiptForwarded(long messageId);
 
         default void requeued(long messageId, String operatorId) {
+        }
+
+        default void noted(long messageId, String key, String value) {
         }
     }
 }

@@ -40,6 +40,19 @@ public record Message(
         optionalParameters = optionalParameters == null ? EMPTY : optionalParameters;
     }
 
+    /**
+     * This message without its schedule_delivery_time: the router waits for the time itself, so
+     * the operator gets the message when it is due, to send at once.
+     */
+    public Message withoutSchedule() {
+        if (scheduleDeliveryTime.isEmpty()) {
+            return this;
+        }
+        return new Message(id, accountId, serviceType, sourceTon, sourceNpi, source, destTon, destNpi, destination,
+                esmClass, protocolId, priority, "", validityPeriod, registeredDelivery, dataCoding, shortMessage,
+                optionalParameters, acceptedAtMs);
+    }
+
     /** The id as clients see it: decimal, so that stacks that parse ids as numbers (Kannel) agree. */
     public String idString() {
         return Long.toString(id);

@@ -18,4 +18,9 @@ public final class MessageIdGenerator {
     public long next() {
         return next.getAndIncrement();
     }
+
+    /** The first of {@code n} consecutive ids (the parts of one long text). */
+    public long nextBlock(int n) {
+        return next.getAndAdd(n);
+    }
 }

@@ -48,6 +48,8 @@ final class EventFormat {
             sb.append(" error=").append(hex(f.errorCode()));
         } else if (e instanceof JournalEvent.Requeued q) {
             field(sb, "operator", q.operatorId());
+        } else if (e instanceof JournalEvent.Noted n) {
+            field(sb, n.key(), n.value());
         } else if (e instanceof JournalEvent.Receipt r) {
             sb.append(" state=").append(r.state());
             sb.append(" error=").append(r.errorCode());
@@ -82,6 +84,8 @@ final class EventFormat {
             o.put("error", f.errorCode());
         } else if (e instanceof JournalEvent.Requeued q) {
             o.put("operator", q.operatorId());
+        } else if (e instanceof JournalEvent.Noted n) {
+            o.put(n.key(), n.value());
         } else if (e instanceof JournalEvent.Receipt r) {
             o.put("state", r.state().name());
             o.put("error", r.errorCode());

@@ -65,6 +65,14 @@ sealed interface JournalEvent {
         }
     }
 
+    /** A fact an adapter keeps about a message (an HTTP message's callback URL and parts). */
+    record Noted(long id, String key, String value) implements JournalEvent {
+        @Override
+        public String type() {
+            return "noted";
+        }
+    }
+
     record ReceiptForwarded(long id) implements JournalEvent {
         @Override
         public String type() {
@@ -113,6 +121,11 @@ sealed interface JournalEvent {
             @Override
             public void requeued(long messageId, String operatorId) {
                 sink.accept(new Requeued(messageId, operatorId));
+            }
+
+            @Override
+            public void noted(long messageId, String key, String value) {
+                sink.accept(new Noted(messageId, key, value));
             }
         };
     }

@@ -16,6 +16,7 @@ final class SubmitStatus {
             case SENDER_NOT_ALLOWED -> CommandStatus.ESME_RINVSRCADR;
             case INVALID_DESTINATION -> CommandStatus.ESME_RINVDSTADR;
             case NO_ROUTE -> CommandStatus.ESME_RSUBMITFAIL;
+            case INVALID_SCHEDULE -> CommandStatus.ESME_RINVSCHED;
             case SYSTEM_ERROR -> CommandStatus.ESME_RSYSERR;
         };
     }
