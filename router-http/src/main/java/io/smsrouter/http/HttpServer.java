@@ -58,6 +58,10 @@ public final class HttpServer implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final Supplier<String> unhealthy;
     private final AdminApi admin;
+    private final HttpMessages texts;
+    private final Webhooks webhooks;
+    private final MessageApi messages;
+    private final Templates templates;
     private final byte[] moderationPage;
     /** Admin work too slow for an event loop (building a stop-word automaton). */
     private final ExecutorService slow = Executors.newSingleThreadExecutor(r -> {
@@ -67,8 +71,33 @@ public final class HttpServer implements AutoCloseable {
     });
     private Channel listener;
 
+    /**
+     * Settings of the message API.
+     *
+     * @param templatesDir     where named templates are stored (a directory per account); null: memory only
+     * @param accountCallbacks account id → default callback URL for receipts of its HTTP messages
+     * @param maxRecipients    most recipients in one request
+     * @param webhookFirstRetryMs delay before the first retry of a failed callback (doubling after)
+     */
+    public record ApiOptions(java.nio.file.Path templatesDir, java.util.Map<String, String> accountCallbacks,
+                             int maxRecipients, long webhookFirstRetryMs) {
+        public static ApiOptions defaults() {
+            return new ApiOptions(null, java.util.Map.of(), 10_000, 1000);
+        }
+    }
+
     public HttpServer(String host, int port, EventLoopGroup group, Class<? extends ServerChannel> channelType,
                       Engine engine, Supplier<String> unhealthy, String adminToken, StopWordFile stopWords) {
+        this(host, port, group, channelType, engine, unhealthy, adminToken, stopWords, ApiOptions.defaults());
+    }
+
+    /**
+     * Also takes over the receipts of messages sent through the API (their callbacks) and watches
+     * the engine for their history: create it before the engine's recovery.
+     */
+    public HttpServer(String host, int port, EventLoopGroup group, Class<? extends ServerChannel> channelType,
+                      Engine engine, Supplier<String> unhealthy, String adminToken, StopWordFile stopWords,
+                      ApiOptions api) {
         this.host = host;
         this.port = port;
         this.group = group;
@@ -78,6 +107,12 @@ public final class HttpServer implements AutoCloseable {
         RouterMetrics.bind(registry, engine);
         this.admin = new AdminApi(JSON, engine, stopWords, adminToken);
         this.moderationPage = resource("moderation.html");
+        this.texts = new HttpMessages();
+        this.webhooks = new Webhooks(engine, texts, JSON, api.webhookFirstRetryMs());
+        this.templates = new Templates(JSON, api.templatesDir());
+        this.messages = new MessageApi(JSON, engine, texts, templates, api.accountCallbacks(), api.maxRecipients());
+        engine.observe(texts);
+        engine.clients().intercept(webhooks::take);
     }
 
     private static byte[] resource(String name) {
@@ -116,6 +151,7 @@ public final class HttpServer implements AutoCloseable {
             listener.close().awaitUninterruptibly(2000);
         }
         slow.shutdown();
+        webhooks.close();
     }
 
     private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -143,6 +179,11 @@ public final class HttpServer implements AutoCloseable {
                     return;
                 }
                 resp = admin.handle(req, path);
+            } else if (req.decoderResult().isSuccess() && MessageApi.handles(path)) {
+                resp = messages.handle(req, path);
+            } else if (req.decoderResult().isSuccess() && Templates.handles(path)) {
+                io.smsrouter.core.account.Account a = messages.account(req);
+                resp = a == null ? MessageApi.unauthorized() : templates.handle(req, path, a);
             } else if (!req.decoderResult().isSuccess()) {
                 resp = error(HttpResponseStatus.BAD_REQUEST, "bad_request", "the request could not be parsed");
             } else if (path.equals("/health")) {

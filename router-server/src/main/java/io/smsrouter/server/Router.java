@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -121,8 +123,18 @@ public final class Router implements AutoCloseable {
         this.smppServer = new SmppServer(new SmppServerSettings(s.host(), s.port(), s.maxPduLength(), s.windowSize(),
                 s.enquireLinkIntervalMs(), s.idleTimeoutMs(), s.responseTimeoutMs(), s.bindTimeoutMs(), "smsrouter"),
                 engine, group);
+        Map<String, String> callbacks = new HashMap<>();
+        for (AccountConfig a : config.accounts()) {
+            if (a.callbackUrl() != null) {
+                callbacks.put(a.id(), a.callbackUrl());
+            }
+        }
+        // templates beside the journal: data/journal -> data/templates
+        java.nio.file.Path journalDir = config.journal().dir().toAbsolutePath();
         this.httpServer = new HttpServer(config.http().host(), config.http().port(), group,
-                SmppTransport.serverChannel(), engine, this::notAcceptingReason, config.admin().token(), stopWords);
+                SmppTransport.serverChannel(), engine, this::notAcceptingReason, config.admin().token(), stopWords,
+                new HttpServer.ApiOptions(journalDir.resolveSibling("templates"), callbacks,
+                        config.http().maxRecipients(), 1000));
         try {
             this.journalGuard = new JournalSpaceGuard(engine, config.journal().dir(), config.journal().minFreeMb());
         } catch (java.io.IOException e) {
@@ -170,6 +182,8 @@ public final class Router implements AutoCloseable {
                 2, 2, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(() -> guarded("moderation expiry", () -> engine.expireHeld(maxWaitMs)),
                 1, 1, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(() -> guarded("scheduled messages",
+                () -> engine.releaseDue(System.currentTimeMillis())), 200, 200, TimeUnit.MILLISECONDS);
         accepting = true;
         return this;
     }

@@ -16,9 +16,16 @@ import java.util.List;
  * @param tps        submit rate limit, messages per second, 0 = unlimited; default {@value #DEFAULT_TPS}
  * @param maxBinds   SMPP sessions the account may hold at once, 1..1000; default {@value #DEFAULT_MAX_BINDS}
  * @param senders    allowed sender names ({@code source_addr}); empty = any sender allowed
+ * @param callbackUrl where receipts of the account's HTTP messages are POSTed when a message names
+ *                   no {@code callbackUrl} of its own; null: none
  */
 public record AccountConfig(String id, String password, String apiKey, String moderation, int tps, int maxBinds,
-                            List<String> senders) {
+                            List<String> senders, String callbackUrl) {
+
+    public AccountConfig(String id, String password, String apiKey, String moderation, int tps, int maxBinds,
+                         List<String> senders) {
+        this(id, password, apiKey, moderation, tps, maxBinds, senders, null);
+    }
 
     public static final String MODERATION_NONE = "none";
     public static final String MODERATION_AUTO = "auto";
@@ -41,6 +48,7 @@ public record AccountConfig(String id, String password, String apiKey, String mo
     @Override
     public String toString() {
         return "AccountConfig[id=" + id + ", password=***, apiKey=" + (apiKey == null ? "null" : "***")
-                + ", moderation=" + moderation + ", tps=" + tps + ", maxBinds=" + maxBinds + ", senders=" + senders + "]";
+                + ", moderation=" + moderation + ", tps=" + tps + ", maxBinds=" + maxBinds + ", senders=" + senders
+                + ", callbackUrl=" + callbackUrl + "]";
     }
 }

@@ -52,11 +52,11 @@ public final class ConfigLoader {
             "smpp", "http", "admin", "journal", "accounts", "operators", "routes", "moderation", "simulator");
     static final List<String> SMPP_KEYS = List.of("host", "port", "maxPduLength", "windowSize",
             "enquireLinkIntervalMs", "idleTimeoutMs", "responseTimeoutMs", "bindTimeoutMs");
-    static final List<String> HTTP_KEYS = List.of("host", "port");
+    static final List<String> HTTP_KEYS = List.of("host", "port", "maxRecipients");
     static final List<String> ADMIN_KEYS = List.of("token");
     static final List<String> JOURNAL_KEYS = List.of("dir", "rollCycle", "syncEachBatch", "minFreeMb");
     static final List<String> ACCOUNT_KEYS = List.of(
-            "id", "password", "apiKey", "moderation", "tps", "maxBinds", "senders");
+            "id", "password", "apiKey", "moderation", "tps", "maxBinds", "senders", "callbackUrl");
     static final List<String> OPERATOR_KEYS = List.of("id", "host", "port", "systemId", "password", "systemType",
             "binds", "window", "tps", "enquireLinkIntervalMs", "responseTimeoutMs", "reconnectDelayMs",
             "maxReconnectDelayMs");
@@ -74,6 +74,8 @@ public final class ConfigLoader {
     private static final StringRule ACCOUNT_PASSWORD = StringRule.ascii(1, 8, "SMPP 3.4 password").asSecret();
     private static final StringRule API_KEY = StringRule.token("HTTP API key");
     private static final StringRule ADMIN_TOKEN = StringRule.token("admin bearer token");
+    private static final StringRule CALLBACK_URL = StringRule.matching("https?://[^\\s]{1,2000}",
+            "an http:// or https:// URL");
     private static final StringRule SENDER = StringRule.ascii(1, 20, "SMPP 3.4 source_addr");
     private static final StringRule OPERATOR_ID = StringRule.matching("[A-Za-z0-9._-]{1,32}",
             "1 to 32 letters, digits, '.', '_' or '-'");
@@ -261,7 +263,8 @@ public final class ConfigLoader {
         private HttpConfig http(ConfigMapping m) {
             return new HttpConfig(
                     m.string("host", HttpConfig.DEFAULT_HOST, HOST),
-                    m.integer("port", HttpConfig.DEFAULT_PORT, 0, MAX_PORT));
+                    m.integer("port", HttpConfig.DEFAULT_PORT, 0, MAX_PORT),
+                    m.integer("maxRecipients", HttpConfig.DEFAULT_MAX_RECIPIENTS, 1, 1_000_000));
         }
 
         private AdminConfig admin(ConfigMapping m) {
@@ -300,6 +303,7 @@ public final class ConfigLoader {
                 int tps = a.integer("tps", AccountConfig.DEFAULT_TPS, 0, Integer.MAX_VALUE);
                 int maxBinds = a.integer("maxBinds", AccountConfig.DEFAULT_MAX_BINDS, 1, AccountConfig.MAX_MAX_BINDS);
                 List<String> senders = strings(a.get("senders"), SENDER, "a list of sender names");
+                String callbackUrl = a.string("callbackUrl", null, CALLBACK_URL);
                 if (id != null) {
                     String first = idPaths.putIfAbsent(id, item.path);
                     if (first != null) {
@@ -315,7 +319,7 @@ public final class ConfigLoader {
                         a.get("apiKey").problem("expected a key different from admin.token, got the same value");
                     }
                 }
-                accounts.add(new AccountConfig(id, password, apiKey, moderation, tps, maxBinds, senders));
+                accounts.add(new AccountConfig(id, password, apiKey, moderation, tps, maxBinds, senders, callbackUrl));
             }
             return accounts;
         }

@@ -72,8 +72,9 @@ class ShippedConfigTest {
         sections.forEach((section, keys) -> {
             String body = section.isEmpty() ? text : sectionText(text, section);
             for (String key : keys) {
-                // Route conditions are documented in comments above the table, so there a commented mention counts.
-                String lead = section.equals("routes") ? "[\\s#]*" : "\\s*";
+                // Route conditions are documented in comments above the table, and an optional URL as a commented
+                // example, so there a commented mention counts.
+                String lead = section.equals("routes") || key.equals("callbackUrl") ? "[\\s#]*" : "\\s*";
                 if (!Pattern.compile("(?m)^" + lead + "(?:- )?" + key + ":").matcher(body).find()) {
                     undocumented.add(section.isEmpty() ? key : section + "." + key);
                 }

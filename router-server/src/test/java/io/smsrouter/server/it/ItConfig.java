@@ -38,6 +38,7 @@ final class ItConfig {
     private int maxPduLength = SmppConfig.DEFAULT_MAX_PDU_LENGTH;
     private ModerationConfig moderation = ModerationConfig.defaults();
     private int smppPort;
+    private int maxRecipients = HttpConfig.DEFAULT_MAX_RECIPIENTS;
 
     private ItConfig(Path journalDir) {
         this.journalDir = journalDir;
@@ -88,6 +89,17 @@ final class ItConfig {
         return this;
     }
 
+    /** An account as given (API key, tps, senders, callback URL). */
+    ItConfig account(AccountConfig a) {
+        accounts.add(a);
+        return this;
+    }
+
+    ItConfig maxRecipients(int n) {
+        this.maxRecipients = n;
+        return this;
+    }
+
     ItConfig moderation(Path stopWords, int maxWaitSeconds) {
         this.moderation = new ModerationConfig(stopWords, maxWaitSeconds, ModerationConfig.DEFAULT_MAX_HELD);
         return this;
@@ -118,7 +130,7 @@ final class ItConfig {
                 OperatorConfig.DEFAULT_ENQUIRE_LINK_INTERVAL_MS, 5_000, 200, 1_000);
         SimulatorConfig sim = new SimulatorConfig(simulatorEnabled, HOST, 0, null, null,
                 SimulatorConfig.DEFAULT_SUBMIT_LATENCY_MS, SimulatorConfig.DEFAULT_DLR_DELAY_MS, 100, 0, 0, simulatorTps);
-        return new RouterConfig(Path.of("it-router.yaml"), smpp, new HttpConfig(HOST, 0), AdminConfig.defaults(),
+        return new RouterConfig(Path.of("it-router.yaml"), smpp, new HttpConfig(HOST, 0, maxRecipients), AdminConfig.defaults(),
                 new JournalConfig(journalDir, JournalConfig.DEFAULT_ROLL_CYCLE, false), acc, List.of(op),
                 List.of(new RouteConfig(null, null, null, List.of(OPERATOR))), moderation, sim);
     }

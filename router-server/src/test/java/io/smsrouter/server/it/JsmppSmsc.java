@@ -80,6 +80,7 @@ final class JsmppSmsc implements AutoCloseable {
     private final Map<String, SubmitSm> awaitingResp = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicInteger submits = new AtomicInteger();
+    private final List<SubmitSm> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger receiptsSent = new AtomicInteger();
     private final AtomicInteger receiptErrors = new AtomicInteger();
     private final AtomicInteger boundSessions = new AtomicInteger();
@@ -136,6 +137,11 @@ final class JsmppSmsc implements AutoCloseable {
 
     int submitCount() {
         return submits.get();
+    }
+
+    /** Every submit_sm taken, in arrival order (jsmpp's decoding of it). */
+    List<SubmitSm> received() {
+        return List.copyOf(received);
     }
 
     int receiptsSent() {
@@ -235,6 +241,7 @@ final class JsmppSmsc implements AutoCloseable {
             try {
                 MessageId messageId = new MessageId(id);
                 submits.incrementAndGet();
+                received.add(sm);
                 if (receiptFirst) {
                     if ((sm.getRegisteredDelivery() & 0x03) != 0) {
                         sendReceipt(source, id, sm, Long.parseLong(id.substring(1)) % 2 == 0);

@@ -1,0 +1,498 @@
+package io.smsrouter.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.smsrouter.core.account.Account;
+import io.smsrouter.core.engine.Engine;
+import io.smsrouter.core.engine.MessageStatus;
+import io.smsrouter.core.engine.SubmitOutcome;
+import io.smsrouter.core.message.DeliveryState;
+import io.smsrouter.core.message.Message;
+import io.smsrouter.core.message.ScheduleTime;
+import io.smsrouter.core.text.SmsEncoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The message API (shared/SPEC.md §5): {@code POST /api/v1/messages} (one recipient or a list),
+ * {@code GET /api/v1/messages/{id}} (state and history), {@code DELETE /api/v1/messages/{id}}
+ * (cancel while held, scheduled or queued). Authenticated by the account's API key.
+ *
+ * <p>A text becomes GSM 03.38 or UCS-2 parts ({@link SmsEncoder}); the parts get consecutive ids,
+ * the first is the message's id, and they are accepted or refused together.
+ */
+final class MessageApi {
+    private static final Logger log = LoggerFactory.getLogger(MessageApi.class);
+    static final String PATH = "/api/v1/messages";
+
+    private final ObjectMapper json;
+    private final Engine engine;
+    private final HttpMessages texts;
+    private final Templates templates;
+    private final Map<String, Account> byKey = new HashMap<>();
+    private final Map<String, String> accountCallbacks;
+    private final int maxRecipients;
+
+    MessageApi(ObjectMapper json, Engine engine, HttpMessages texts, Templates templates,
+               Map<String, String> accountCallbacks, int maxRecipients) {
+        this.json = json;
+        this.engine = engine;
+        this.texts = texts;
+        this.templates = templates;
+        this.accountCallbacks = accountCallbacks;
+        this.maxRecipients = maxRecipients;
+        for (Account a : engine.accounts().all()) {
+            if (a.apiKey() != null && !a.apiKey().isEmpty()) {
+                byKey.put(a.apiKey(), a);
+            }
+        }
+    }
+
+    static boolean handles(String path) {
+        return path.equals(PATH) || path.startsWith(PATH + "/");
+    }
+
+    /** The account whose API key the request carries, or null. */
+    Account account(FullHttpRequest req) {
+        String h = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+        if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        return byKey.get(h.substring(7).trim());
+    }
+
+    static FullHttpResponse unauthorized() {
+        return HttpServer.error(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
+                "this endpoint needs the account's API key: Authorization: Bearer <apiKey>");
+    }
+
+    FullHttpResponse handle(FullHttpRequest req, String path) {
+        Account account = account(req);
+        if (account == null) {
+            return unauthorized();
+        }
+        try {
+            if (path.equals(PATH)) {
+                ApiError.requireMethod(req.method(), HttpMethod.POST);
+                return send(account, ApiError.body(json, req));
+            }
+            long id = ApiError.messageId(path.substring(PATH.length() + 1));
+            if (req.method() == HttpMethod.GET) {
+                return status(account, id);
+            }
+            if (req.method() == HttpMethod.DELETE) {
+                return cancel(account, id);
+            }
+            throw new ApiError(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "use GET or DELETE");
+        } catch (ApiError e) {
+            return e.response();
+        } catch (RuntimeException e) {
+            log.error("message API request {} {} failed", req.method(), path, e);
+            return HttpServer.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
+                    "the request could not be carried out: " + e.getMessage());
+        }
+    }
+
+    // ---- POST /api/v1/messages ----
+
+    /** One recipient's request, after the shared fields are applied. */
+    private record Recipient(String to, JsonNode vars) {
+    }
+
+    private FullHttpResponse send(Account account, JsonNode body) {
+        String from = ApiError.string(body, "from", true);
+        checkSender(from);
+        JsonNode toNode = body.get("to");
+        if (toNode == null || toNode.isNull()) {
+            throw ApiError.bad("missing_field", "to: required (a number or a list)");
+        }
+        boolean many = toNode.isArray();
+        List<Recipient> recipients = recipients(toNode);
+        String text = ApiError.string(body, "text", false);
+        String templateName = ApiError.string(body, "template", false);
+        if ((text == null) == (templateName == null)) {
+            throw ApiError.bad("bad_request", "give either text or template");
+        }
+        JsonNode vars = body.get("vars");
+        if (vars != null && !vars.isNull() && !vars.isObject()) {
+            throw ApiError.bad("bad_request", "vars: expected an object");
+        }
+        boolean anyVars = (vars != null && vars.isObject()) || recipients.stream().anyMatch(r -> r.vars != null);
+        Templates.Compiled template = templateName != null
+                ? templates.get(account.id(), templateName)
+                : anyVars ? templates.inline(text) : null;
+        if (templateName != null && template == null) {
+            throw new ApiError(HttpResponseStatus.NOT_FOUND, "unknown_template",
+                    "no template named \"" + templateName + "\" for account " + account.id());
+        }
+        long dueMs = scheduleAt(ApiError.string(body, "scheduleAt", false));
+        String callback = ApiError.string(body, "callbackUrl", false);
+        if (callback != null) {
+            checkUrl(callback);
+        } else {
+            callback = accountCallbacks.getOrDefault(account.id(), "");
+        }
+        SmsEncoder.Concat concat = SmsEncoder.Concat.UDH8;
+        ArrayNode results = json.createArrayNode();
+        List<ObjectNode> accepted = new ArrayList<>();
+        FullHttpResponse single = null;
+        engine.beginBatch();
+        try {
+            for (Recipient r : recipients) {
+                ObjectNode out = results.addObject();
+                out.put("to", r.to);
+                FullHttpResponse refused = null;
+                try {
+                    String msisdn = msisdn(r.to);
+                    String t = template == null ? text : template.render(mergeVars(vars, r.vars), msisdn);
+                    refused = submitOne(account, from, msisdn, t, dueMs, callback, concat, out);
+                    if (refused == null) {
+                        accepted.add(out);
+                    }
+                } catch (ApiError e) {
+                    refused = e.response();
+                    out.set("error", e.errorNode(json));
+                }
+                if (!many) {
+                    single = refused;
+                }
+            }
+        } finally {
+            try {
+                engine.endBatch();
+            } catch (RuntimeException journalFailed) {
+                return HttpServer.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "journal_unavailable",
+                        "the journal could not take the messages; nothing was accepted: " + journalFailed);
+            }
+        }
+        // held and scheduled messages take their place when the batch is journaled
+        for (ObjectNode o : accepted) {
+            long id = Long.parseLong(o.get("id").asText());
+            HttpMessages.Text t = texts.get(id);
+            String state = state(id, t);
+            o.put("status", state);
+            if (t != null && state.equals("HELD")) {
+                t.event("held", "waiting for a moderator");
+            }
+        }
+        if (!many) {
+            if (single != null) {
+                return single;
+            }
+            ObjectNode o = (ObjectNode) results.get(0);
+            o.remove("to");
+            return HttpServer.json(HttpResponseStatus.ACCEPTED, o.toString());
+        }
+        return HttpServer.json(HttpResponseStatus.ACCEPTED, results.toString());
+    }
+
+    /** Submits one text to one number; fills {@code out}; returns the error response when refused. */
+    private FullHttpResponse submitOne(Account account, String from, String msisdn, String text, long dueMs,
+                                       String callback, SmsEncoder.Concat concat, ObjectNode out) {
+        if (text.isEmpty()) {
+            throw ApiError.bad("empty_text", "text: must not be empty");
+        }
+        SmsEncoder.Encoded enc;
+        try {
+            enc = SmsEncoder.encode(text, concat, 0);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.bad("text_too_long", e.getMessage());
+        }
+        int n = enc.parts().size();
+        long first = engine.nextIds(n);
+        // the concatenation reference must be the same in every part: re-encode with it
+        enc = n > 1 ? SmsEncoder.encode(text, concat, (int) (first & 0xFF)) : enc;
+        long now = System.currentTimeMillis();
+        String schedule = dueMs > 0 ? ScheduleTime.absolute(dueMs) : "";
+        boolean alpha = !from.chars().allMatch(Character::isDigit);
+        int srcTon = alpha ? 5 : 1;
+        int srcNpi = alpha ? 0 : 1;
+        List<Message> parts = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            SmsEncoder.Part p = enc.parts().get(i);
+            parts.add(new Message(first + i, account.id(), "", srcTon, srcNpi, from, 1, 1, msisdn, p.esmClass(), 0, 0,
+                    schedule, "", 1, enc.dataCoding(), p.shortMessage(), p.optionalParameters(), now));
+        }
+        Message whole = new Message(first, account.id(), "", srcTon, srcNpi, from, 1, 1, msisdn, 0, 0, 0, schedule,
+                "", 1, SmsEncoder.DATA_CODING_UCS2, text.getBytes(StandardCharsets.UTF_16BE), null, now);
+        HttpMessages.Text t = texts.register(first, n, callback);
+        SubmitOutcome o = engine.submitParts(account, parts, whole, HttpMessages.NOTE,
+                HttpMessages.note(first, n, callback));
+        if (o != SubmitOutcome.ACCEPTED) {
+            texts.forget(t);
+            ApiError e = refusal(o);
+            out.set("error", e.errorNode(json));
+            return e.response();
+        }
+        t.event("accepted", n + (n == 1 ? " part" : " parts") + (enc.gsm() ? ", GSM 03.38" : ", UCS-2")
+                + (dueMs > 0 ? ", scheduled for " + Instant.ofEpochMilli(dueMs) : ""));
+        out.put("id", Long.toString(first));
+        out.put("parts", n);
+        return null;
+    }
+
+    private static ApiError refusal(SubmitOutcome o) {
+        return switch (o) {
+            case THROTTLED -> new ApiError(HttpResponseStatus.TOO_MANY_REQUESTS, "throttled",
+                    "over the account's tps limit; retry after a second").retryAfter(1);
+            case OVERLOADED -> new ApiError(HttpResponseStatus.SERVICE_UNAVAILABLE, "overloaded",
+                    "the router cannot take more messages now; retry later").retryAfter(1);
+            case SENDER_NOT_ALLOWED -> new ApiError(HttpResponseStatus.FORBIDDEN, "sender_not_allowed",
+                    "this sender name is not allowed for the account");
+            case INVALID_DESTINATION -> ApiError.bad("invalid_number", "to: not a phone number");
+            case NO_ROUTE -> new ApiError(HttpResponseStatus.FORBIDDEN, "no_route",
+                    "no route takes messages to this number from this sender");
+            case INVALID_SCHEDULE -> ApiError.bad("invalid_schedule", "scheduleAt: cannot be read");
+            case SYSTEM_ERROR, ACCEPTED -> new ApiError(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
+                    "the message could not be accepted");
+        };
+    }
+
+    private List<Recipient> recipients(JsonNode to) {
+        List<Recipient> l = new ArrayList<>();
+        if (!to.isArray()) {
+            l.add(recipient(to, "to"));
+            return l;
+        }
+        if (to.isEmpty()) {
+            throw ApiError.bad("bad_request", "to: the list is empty");
+        }
+        if (to.size() > maxRecipients) {
+            throw new ApiError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "too_many_recipients",
+                    "to: at most " + maxRecipients + " recipients in one request, got " + to.size());
+        }
+        for (int i = 0; i < to.size(); i++) {
+            l.add(recipient(to.get(i), "to[" + i + "]"));
+        }
+        return l;
+    }
+
+    private static Recipient recipient(JsonNode n, String where) {
+        if (n.isTextual() || n.isNumber()) {
+            return new Recipient(n.asText(), null);
+        }
+        if (n.isObject()) {
+            JsonNode to = n.get("to");
+            JsonNode vars = n.get("vars");
+            if (to == null || !(to.isTextual() || to.isNumber())) {
+                throw ApiError.bad("bad_request", where + ".to: expected a phone number");
+            }
+            if (vars != null && !vars.isNull() && !vars.isObject()) {
+                throw ApiError.bad("bad_request", where + ".vars: expected an object");
+            }
+            return new Recipient(to.asText(), vars == null || vars.isNull() ? null : vars);
+        }
+        throw ApiError.bad("bad_request", where + ": expected a phone number or {\"to\",\"vars\"}");
+    }
+
+    private static Map<String, Object> mergeVars(JsonNode common, JsonNode own) {
+        Map<String, Object> m = new HashMap<>();
+        for (JsonNode n : new JsonNode[]{common, own}) {
+            if (n == null || !n.isObject()) {
+                continue;
+            }
+            n.fields().forEachRemaining(e -> m.put(e.getKey(), value(e.getValue())));
+        }
+        return m;
+    }
+
+    private static Object value(JsonNode v) {
+        if (v.isNull()) {
+            return null;
+        }
+        if (v.isBoolean()) {
+            return v.booleanValue();
+        }
+        if (v.isIntegralNumber()) {
+            return v.canConvertToLong() ? (Object) v.longValue() : v.decimalValue();
+        }
+        if (v.isNumber()) {
+            return v.decimalValue();
+        }
+        return v.asText();
+    }
+
+    /** Digits only, 5 to 15 of them (E.164), an optional leading '+' dropped. */
+    static String msisdn(String to) {
+        String s = to.trim();
+        if (s.startsWith("+")) {
+            s = s.substring(1);
+        }
+        if (s.length() < 5 || s.length() > 15 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw ApiError.bad("invalid_number", "to: expected 5 to 15 digits (E.164, '+' optional), got \""
+                    + (to.length() > 40 ? to.substring(0, 40) + "…" : to) + "\"");
+        }
+        return s;
+    }
+
+    private static void checkSender(String from) {
+        boolean digits = !from.isEmpty() && from.chars().allMatch(Character::isDigit);
+        if (from.isEmpty() || (digits ? from.length() > 15 : from.length() > 11)
+                || !from.chars().allMatch(c -> c >= 0x20 && c < 0x7F)) {
+            throw ApiError.bad("invalid_sender", "from: expected a sender name of 1 to 11 Latin letters, "
+                    + "digits or signs, or a number of up to 15 digits, got \"" + from + "\"");
+        }
+    }
+
+    private static void checkUrl(String url) {
+        try {
+            java.net.URI u = java.net.URI.create(url);
+            if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+                throw new IllegalArgumentException("not http(s)");
+            }
+        } catch (IllegalArgumentException e) {
+            throw ApiError.bad("invalid_callback", "callbackUrl: expected an http:// or https:// URL, got \""
+                    + url + "\"");
+        }
+    }
+
+    /** {@code scheduleAt} as epoch ms (0 when absent); a time in the past sends at once. */
+    private static long scheduleAt(String s) {
+        if (s == null || s.isEmpty()) {
+            return 0;
+        }
+        try {
+            long ms = OffsetDateTime.parse(s).toInstant().toEpochMilli();
+            return ms > System.currentTimeMillis() ? ms : 0;
+        } catch (DateTimeParseException e) {
+            throw ApiError.bad("invalid_schedule", "scheduleAt: expected ISO-8601 with an offset, "
+                    + "like 2026-12-01T09:30:00+03:00, got \"" + s + "\"");
+        }
+    }
+
+    // ---- GET and DELETE /api/v1/messages/{id} ----
+
+    private FullHttpResponse status(Account account, long id) {
+        HttpMessages.Text t = texts.get(id);
+        MessageStatus s = engine.status(id);
+        if ((t == null || t.firstId != id) && (s == null || !s.accountId().equals(account.id()))) {
+            throw notFound(id);
+        }
+        if (s != null && !s.accountId().equals(account.id())) {
+            throw notFound(id);
+        }
+        ObjectNode o = json.createObjectNode();
+        o.put("id", Long.toString(id));
+        o.put("status", state(id, t));
+        if (s != null) {
+            o.put("operator", s.operatorId());
+            o.put("acceptedAt", Instant.ofEpochMilli(s.acceptedAtMs()).toString());
+            if (s.state().isFinal()) {
+                o.put("doneAt", Instant.ofEpochMilli(t != null && t.doneAtMs > 0 ? t.doneAtMs : s.finalAtMs())
+                        .toString());
+                o.put("error", t != null && t.complete() ? t.finalError() : s.errorCode());
+            }
+        }
+        long due = engine.scheduledFor(id);
+        if (due > 0) {
+            o.put("scheduledFor", Instant.ofEpochMilli(due).toString());
+        }
+        if (t != null) {
+            o.put("parts", t.parts);
+            ArrayNode h = o.putArray("history");
+            for (HttpMessages.Event e : t.history()) {
+                event(h.addObject(), e);
+            }
+            if (!t.callbackUrl.isEmpty()) {
+                ObjectNode cb = o.putObject("callback");
+                cb.put("url", t.callbackUrl);
+                ArrayNode a = cb.putArray("attempts");
+                for (HttpMessages.Event e : t.callbackAttempts()) {
+                    event(a.addObject(), e);
+                }
+            }
+        }
+        return HttpServer.json(HttpResponseStatus.OK, o.toString());
+    }
+
+    private static void event(ObjectNode o, HttpMessages.Event e) {
+        o.put("at", Instant.ofEpochMilli(e.atMs()).toString());
+        o.put("event", e.event());
+        if (!e.detail().isEmpty()) {
+            o.put("detail", e.detail());
+        }
+    }
+
+    private FullHttpResponse cancel(Account account, long id) {
+        HttpMessages.Text t = texts.get(id);
+        MessageStatus s = engine.status(id);
+        if (s == null || !s.accountId().equals(account.id()) || (t != null && t.firstId != id)) {
+            throw notFound(id);
+        }
+        int parts = t == null ? 1 : t.parts;
+        int cancelled = 0;
+        for (int i = 0; i < parts; i++) {
+            if (engine.cancel(account.id(), id + i)) {
+                cancelled++;
+            }
+        }
+        if (cancelled == 0) {
+            throw new ApiError(HttpResponseStatus.CONFLICT, "not_cancellable",
+                    "message " + id + " cannot be cancelled any more: it is " + state(id, t));
+        }
+        if (t != null) {
+            t.event("cancelled", cancelled == parts ? "" : cancelled + " of " + parts + " parts");
+        }
+        ObjectNode o = json.createObjectNode();
+        o.put("id", Long.toString(id));
+        o.put("status", "CANCELLED");
+        return HttpServer.json(HttpResponseStatus.OK, o.toString());
+    }
+
+    private static ApiError notFound(long id) {
+        return new ApiError(HttpResponseStatus.NOT_FOUND, "not_found", "no message " + id + " for this account");
+    }
+
+    /** The API's state of a text: the engine's state of its first part, refined by what the API knows. */
+    private String state(long id, HttpMessages.Text t) {
+        if (engine.moderationQueue().get(id) != null) {
+            return "HELD";
+        }
+        if (engine.scheduledFor(id) > 0) {
+            return "SCHEDULED";
+        }
+        if (t != null && t.complete()) {
+            return apiState(t.finalState(), t.anySubmitted());
+        }
+        MessageStatus s = engine.status(id);
+        if (s == null) {
+            return "ACCEPTED";
+        }
+        if (s.state().isFinal()) {
+            return apiState(s.state(), t == null || t.anySubmitted());
+        }
+        return t != null && t.allSubmitted() ? "SUBMITTED" : t == null ? "SUBMITTED" : "ACCEPTED";
+    }
+
+    static String apiState(DeliveryState s) {
+        return apiState(s, true);
+    }
+
+    /** A final engine state as the API names it; an undeliverable message that never reached an operator FAILED. */
+    static String apiState(DeliveryState s, boolean reachedOperator) {
+        return switch (s) {
+            case DELIVERED -> "DELIVERED";
+            case EXPIRED -> "EXPIRED";
+            case DELETED -> "CANCELLED";
+            case REJECTED -> "REJECTED";
+            case UNDELIVERABLE -> reachedOperator ? "UNDELIVERABLE" : "FAILED";
+            default -> s.isFinal() ? "UNDELIVERABLE" : "SUBMITTED";
+        };
+    }
+}

@@ -1,0 +1,175 @@
+package io.smsrouter.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.smsrouter.core.engine.Engine;
+import io.smsrouter.core.message.Receipt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Receipts of HTTP messages: each part's receipt is recorded; when every part of a text is final,
+ * its final state is POSTed as JSON to the text's callback URL, retried with exponential backoff
+ * (1 s, 2 s, 4 s … at most {@value #MAX_DELAY_S} s apart, {@value #MAX_ATTEMPTS} attempts) while
+ * the receiver fails (a non-2xx answer, a timeout, a refused connection). Nothing here blocks the
+ * router: requests are asynchronous and retries wait on a timer.
+ *
+ * <p>The parts' receipts are journaled as forwarded only once the callback succeeded or was given
+ * up, so a restart in between makes the callback again (a receiver may see it twice).
+ */
+final class Webhooks implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Webhooks.class);
+    static final int MAX_ATTEMPTS = 12;
+    static final int MAX_DELAY_S = 300;
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final Engine engine;
+    private final HttpMessages texts;
+    private final ObjectMapper json;
+    private final HttpClient client;
+    private final ScheduledExecutorService timer;
+    private final long firstDelayMs;
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong failedAttempts = new AtomicLong();
+
+    Webhooks(Engine engine, HttpMessages texts, ObjectMapper json, long firstDelayMs) {
+        this.engine = engine;
+        this.texts = texts;
+        this.json = json;
+        this.firstDelayMs = firstDelayMs;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "webhooks");
+            t.setDaemon(true);
+            return t;
+        });
+        this.client = HttpClient.newBuilder().connectTimeout(TIMEOUT).executor(timer)
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** The receipt interceptor: true for a receipt of an HTTP message (taken here). */
+    boolean take(Receipt r) {
+        HttpMessages.Text t = texts.get(r.messageId());
+        if (t == null) {
+            return false;
+        }
+        if (t.partDone(r)) {
+            t.event(r.state().name().toLowerCase(java.util.Locale.ROOT),
+                    r.errorCode() == 0 ? "" : "error " + r.errorCode());
+            // never journal from here: this runs inside the engine's dispatch of a batch
+            timer.execute(t.callbackUrl.isEmpty() ? () -> finish(t) : () -> attempt(t, 1));
+        } else if (t.complete()) {
+            // a receipt again for a text already done (a duplicate, or re-sent after a restart)
+            timer.execute(() -> {
+                if (t.callbackDone) {
+                    engine.receiptForwarded(r);
+                }
+            });
+        }
+        return true;
+    }
+
+    private void attempt(HttpMessages.Text t, int n) {
+        HttpRequest req;
+        try {
+            req = HttpRequest.newBuilder(URI.create(t.callbackUrl)).timeout(TIMEOUT)
+                    .header("Content-Type", "application/json")
+                    .header("User-Agent", "smsrouter")
+                    .POST(HttpRequest.BodyPublishers.ofString(body(t))).build();
+        } catch (IllegalArgumentException e) {
+            record(t, "callback_failed", "bad URL: " + e.getMessage());
+            finish(t);
+            return;
+        }
+        client.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((resp, err) -> {
+            String outcome = err != null ? "error: " + rootMessage(err) : "HTTP " + resp.statusCode();
+            boolean ok = err == null && resp.statusCode() / 100 == 2;
+            record(t, ok ? "callback" : "callback_failed", "attempt " + n + ": " + outcome);
+            if (ok) {
+                delivered.incrementAndGet();
+                finish(t);
+            } else if (n >= MAX_ATTEMPTS) {
+                log.warn("callback for message {} to {} given up after {} attempts ({})", t.firstId,
+                        t.callbackUrl, n, outcome);
+                finish(t);
+            } else {
+                failedAttempts.incrementAndGet();
+                long delay = Math.min(firstDelayMs << Math.min(n - 1, 20), MAX_DELAY_S * 1000L);
+                timer.schedule(() -> attempt(t, n + 1), delay, TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    private static void record(HttpMessages.Text t, String what, String detail) {
+        synchronized (t) {
+            t.callbackAttempts.add(new HttpMessages.Event(System.currentTimeMillis(), what, detail));
+        }
+    }
+
+    private void finish(HttpMessages.Text t) {
+        synchronized (t) {
+            t.callbackDone = true;
+        }
+        try {
+            engine.beginBatch();
+            try {
+                for (Receipt r : t.receipts()) {
+                    engine.receiptForwarded(r);
+                }
+            } finally {
+                engine.endBatch();
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not journal the callback of message {} as done: {}", t.firstId, e.toString());
+        }
+    }
+
+    private String body(HttpMessages.Text t) {
+        ObjectNode o = json.createObjectNode();
+        o.put("id", Long.toString(t.firstId));
+        synchronized (t) {
+            Receipt first = t.receipts[0];
+            o.put("status", MessageApi.apiState(t.finalState()));
+            o.put("error", t.finalError());
+            o.put("parts", t.parts);
+            if (first != null) {
+                o.put("from", first.source());
+                o.put("to", first.destination());
+                o.put("acceptedAt", Instant.ofEpochMilli(first.submitTimeMs()).toString());
+            }
+            o.put("doneAt", Instant.ofEpochMilli(t.doneAtMs).toString());
+        }
+        return o.toString();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable c = e;
+        while (c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c.getClass().getSimpleName() + (c.getMessage() == null ? "" : " " + c.getMessage());
+    }
+
+    long deliveredCount() {
+        return delivered.get();
+    }
+
+    long failedAttemptCount() {
+        return failedAttempts.get();
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
