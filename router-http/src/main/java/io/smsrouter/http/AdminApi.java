@@ -59,7 +59,17 @@ final class AdminApi {
     private final StopWordFile stopWords;
     private final byte[] token;
 
+    /** The ids of every part of the text a message id belongs to (the id alone for a one-part text). */
+    private final java.util.function.LongFunction<long[]> partsOf;
+
     AdminApi(ObjectMapper json, Engine engine, StopWordFile stopWords, String adminToken) {
+        this(json, engine, stopWords, adminToken, id -> new long[]{id});
+    }
+
+    /** {@code partsOf}: a decision on one part of a long HTTP text is a decision on all its parts. */
+    AdminApi(ObjectMapper json, Engine engine, StopWordFile stopWords, String adminToken,
+             java.util.function.LongFunction<long[]> partsOf) {
+        this.partsOf = partsOf;
         this.json = json;
         this.engine = engine;
         this.stopWords = stopWords;
@@ -256,6 +266,13 @@ final class AdminApi {
         for (long id : ids) {
             boolean ok = approve ? engine.approve(id, moderator, reason) : engine.reject(id, moderator, reason);
             (ok ? done : missing).add(Long.toString(id));
+            for (long part : partsOf.apply(id)) {
+                // the other parts of the same text follow the decision
+                if (part != id && !ids.contains(part)
+                        && (approve ? engine.approve(part, moderator, reason) : engine.reject(part, moderator, reason))) {
+                    done.add(Long.toString(part));
+                }
+            }
         }
         result.put("count", done.size());
         result.set("notHeld", missing);

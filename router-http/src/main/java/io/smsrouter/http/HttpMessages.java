@@ -170,6 +170,19 @@ final class HttpMessages implements Engine.MessageObserver {
         return byPart.getIfPresent(id);
     }
 
+    /** Every part id of the text {@code id} belongs to; just {@code id} when the API does not know it. */
+    long[] partsOf(long id) {
+        Text t = byPart.getIfPresent(id);
+        if (t == null) {
+            return new long[]{id};
+        }
+        long[] ids = new long[t.parts];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = t.firstId + i;
+        }
+        return ids;
+    }
+
     long size() {
         return byPart.estimatedSize();
     }

@@ -105,9 +105,9 @@ public final class HttpServer implements AutoCloseable {
         this.unhealthy = unhealthy;
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         RouterMetrics.bind(registry, engine);
-        this.admin = new AdminApi(JSON, engine, stopWords, adminToken);
-        this.moderationPage = resource("moderation.html");
         this.texts = new HttpMessages();
+        this.admin = new AdminApi(JSON, engine, stopWords, adminToken, texts::partsOf);
+        this.moderationPage = resource("moderation.html");
         this.webhooks = new Webhooks(engine, texts, JSON, api.webhookFirstRetryMs());
         this.templates = new Templates(JSON, api.templatesDir());
         this.messages = new MessageApi(JSON, engine, texts, templates, api.accountCallbacks(), api.maxRecipients());

@@ -68,6 +68,7 @@ class HttpApiTest {
         return ItConfig.journal(dir.resolve("journal")).operatorAt(smsc.port())
                 .account(new AccountConfig("api", "apipw", "k-api-1", "none", tps, 4, List.of(), callbackUrl))
                 .account(new AccountConfig("picky", "pickypw", "k-picky", "none", 0, 4, List.of("Shop"), null))
+                .account(new AccountConfig("manual", "manualpw", "k-manual", "manual", 0, 4, List.of(), null))
                 .maxRecipients(2000);
     }
 
@@ -263,6 +264,37 @@ class HttpApiTest {
         assertThat(status(cancelMe.get("id").asText()).get("status").asText()).isEqualTo("CANCELLED");
         Thread.sleep(500);
         assertThat(smsc.received()).hasSize(1);
+    }
+
+    @Test
+    void aHeldLongTextIsApprovedAsAWholeWhenTheModeratorApprovesOnePart() throws Exception {
+        router = new Router(config(0, null).build()).start();
+        String longText = "Сегодня скидки на всё! ".repeat(6); // 138 UCS-2 units: 3 parts
+        HttpResponse<String> r = call("POST", "/api/v1/messages", "Bearer k-manual",
+                JSON.writeValueAsString(java.util.Map.of("from", "Shop", "to", "79161234567", "text", longText)));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        JsonNode sent = JSON.readTree(r.body());
+        assertThat(sent.get("status").asText()).isEqualTo("HELD");
+        assertThat(sent.get("parts").asInt()).isEqualTo(3);
+        String id = sent.get("id").asText();
+        HttpResponse<String> status = call("GET", "/api/v1/messages/" + id, "Bearer k-manual", null);
+        assertThat(JSON.readTree(status.body()).get("status").asText()).isEqualTo("HELD");
+
+        HttpResponse<String> approve = call("POST", "/api/v1/moderation/" + id + "/approve",
+                "Bearer " + io.smsrouter.server.config.AdminConfig.DEFAULT_TOKEN, "{\"moderator\":\"ann\"}");
+        assertThat(approve.statusCode()).as(approve.body()).isEqualTo(200);
+        assertThat(JSON.readTree(approve.body()).get("count").asInt()).isEqualTo(3);
+        await().atMost(Duration.ofSeconds(20)).until(() -> smsc.received().size() == 3);
+        StringBuilder joined = new StringBuilder();
+        smsc.received().stream().sorted(java.util.Comparator.comparingInt(sm -> sm.getShortMessage()[5]))
+                .forEach(sm -> joined.append(text(sm)));
+        assertThat(joined.toString()).isEqualTo(longText);
+        await().atMost(Duration.ofSeconds(20)).until(() -> JSON.readTree(call("GET", "/api/v1/messages/" + id,
+                "Bearer k-manual", null).body()).get("status").asText().equals("DELIVERED"));
+        JsonNode history = JSON.readTree(call("GET", "/api/v1/messages/" + id, "Bearer k-manual", null).body())
+                .get("history");
+        assertThat(history.findValuesAsText("event")).containsSubsequence("accepted", "held", "approved",
+                "submitted", "delivered");
     }
 
     @Test
