@@ -200,6 +200,8 @@ public final class HttpServer implements AutoCloseable {
                         : moderationPage == null
                         ? error(HttpResponseStatus.NOT_FOUND, "not_found", "the moderation page is not in this build")
                         : page(moderationPage);
+            } else if (path.equals(ApiDocs.PATH)) {
+                resp = ApiDocs.response(req.method());
             } else {
                 resp = error(HttpResponseStatus.NOT_FOUND, "not_found", "no such endpoint: " + path);
             }

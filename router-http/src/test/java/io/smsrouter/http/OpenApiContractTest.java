@@ -1,0 +1,1150 @@
+package io.smsrouter.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.smsrouter.core.account.Account;
+import io.smsrouter.core.account.AccountRegistry;
+import io.smsrouter.core.account.Moderation;
+import io.smsrouter.core.correlation.LocalReceiptCorrelator;
+import io.smsrouter.core.engine.ClientRegistry;
+import io.smsrouter.core.engine.Engine;
+import io.smsrouter.core.journal.ChronicleJournal;
+import io.smsrouter.core.message.DeliveryState;
+import io.smsrouter.core.message.Message;
+import io.smsrouter.core.moderation.LocalModerationQueue;
+import io.smsrouter.core.moderation.Moderator;
+import io.smsrouter.core.moderation.StopWordFile;
+import io.smsrouter.core.route.Route;
+import io.smsrouter.core.route.RouteTable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The OpenAPI document ({@code openapi.yaml}, served at {@code GET /api/v1/openapi.yaml}) against
+ * the real server: every documented operation exists and answers a documented status with a body
+ * of the documented shape, provoked errors carry a documented status and code, every error code in
+ * the sources is documented, the request examples are accepted, and the webhook is what the
+ * document says.
+ *
+ * <p>Bodies are checked strictly: a field the schema does not list fails the test unless the
+ * schema says {@code additionalProperties}, so a field added to the server must be documented.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class OpenApiContractTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ADMIN = "Bearer admin-token";
+    private static final String SHOP = "Bearer k-shop";
+    private static final String MOD = "Bearer k-mod";
+    private static final String PICKY = "Bearer k-picky";
+    private static final String SLOW = "Bearer k-slow";
+    private static final int MAX_RECIPIENTS = 3;
+    private static final List<String> METHODS = List.of("put", "post", "get", "head", "delete");
+
+    @TempDir
+    Path dir;
+    private ChronicleJournal journal;
+    private Engine engine;
+    private EventLoopGroup group;
+    private HttpServer server;
+    private String base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<com.sun.net.httpserver.HttpServer> receivers = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        journal = new ChronicleJournal(dir.resolve("journal"), "HOURLY", false);
+        Moderator moderator = Moderator.withoutStopWords();
+        engine = new Engine(new AccountRegistry(List.of(
+                Account.of("shop", "pw", "k-shop", Moderation.NONE, 0, 4, List.of()),
+                Account.of("mod", "pw", "k-mod", Moderation.MANUAL, 0, 4, List.of()),
+                Account.of("picky", "pw", "k-picky", Moderation.NONE, 0, 4, List.of("Shop")),
+                Account.of("slow", "pw", "k-slow", Moderation.NONE, 1, 4, List.of()))),
+                // nothing routes numbers outside +7: no_route for them
+                new RouteTable(List.of(new Route(null, "7", null, List.of("opA")))),
+                List.of("opA"), journal, new LocalReceiptCorrelator(Duration.ofHours(1), 1000), new ClientRegistry(),
+                1000, moderator, new LocalModerationQueue(), 1000);
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        server = new HttpServer("127.0.0.1", 0, group, NioServerSocketChannel.class, engine, () -> null,
+                "admin-token", new StopWordFile(null, moderator),
+                new HttpServer.ApiOptions(dir.resolve("templates"), Map.of(), MAX_RECIPIENTS, 50));
+        InetSocketAddress a = server.start();
+        base = "http://127.0.0.1:" + a.getPort();
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        receivers.forEach(r -> r.stop(0));
+        if (server != null) {
+            server.close();
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+        }
+        if (journal != null) {
+            journal.close();
+        }
+    }
+
+    // ---- the document itself ----
+
+    @Test
+    void shouldServeTheDocumentAsYamlWithoutAuthentication() throws Exception {
+        HttpResponse<String> r = call("GET", ApiDocs.PATH, null, null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).contains("application/yaml; charset=utf-8");
+        assertThat(r.body()).isEqualTo(resource());
+        JsonNode doc = BlockYaml.parse(r.body());
+        assertThat(doc.path("openapi").asText()).startsWith("3.0.");
+        assertThat(doc.path("paths").has(ApiDocs.PATH)).isTrue();
+        assertThat(call("POST", ApiDocs.PATH, null, null).statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void shouldResolveEveryReferenceAndSecureEveryApiOperation() throws Exception {
+        JsonNode doc = document();
+        List<String> refs = new ArrayList<>();
+        collectRefs(doc, refs);
+        assertThat(refs).isNotEmpty();
+        for (String ref : refs) {
+            assertThat(pointer(doc, ref).isMissingNode()).as("$ref %s", ref).isFalse();
+        }
+        for (Operation op : operations(doc)) {
+            boolean api = op.path.startsWith("/api/v1/") && !op.path.equals(ApiDocs.PATH);
+            assertThat(op.node.has("security")).as("security of %s", op).isEqualTo(api);
+            if (api) {
+                assertThat(op.node.path("responses").has("401")).as("401 of %s", op).isTrue();
+            }
+            assertThat(op.node.path("responses").has("405")).as("405 of %s", op).isTrue();
+        }
+    }
+
+    // ---- 2. every documented operation exists and answers as documented ----
+
+    @Test
+    void shouldAnswerEveryDocumentedOperationWithADocumentedSuccess() throws Exception {
+        JsonNode doc = document();
+        // two held messages for approve and reject of one
+        String held1 = send(MOD, "{\"from\":\"Shop\",\"to\":\"79161234567\",\"text\":\"hold me\"}").path("id").asText();
+        String held2 = send(MOD, "{\"from\":\"Shop\",\"to\":\"79161234568\",\"text\":\"hold me too\"}").path("id").asText();
+        Map<String, String> ids = new LinkedHashMap<>();
+        ids.put("/api/v1/moderation/{id}/approve", held1);
+        ids.put("/api/v1/moderation/{id}/reject", held2);
+        ids.put("/api/v1/accounts/{id}/moderation", "mod");
+        List<Operation> ops = operations(doc);
+        assertThat(ops).hasSizeGreaterThanOrEqualTo(22);
+        // creating methods first, deleting ones last, so that what a GET or DELETE names exists
+        ops.sort((x, y) -> Integer.compare(METHODS.indexOf(x.method), METHODS.indexOf(y.method)));
+        for (Operation op : ops) {
+            String path = op.path;
+            if (path.equals("/api/v1/messages/{id}")) {
+                // a message of this run, queued (not yet with an operator) so that DELETE cancels it
+                path = path.replace("{id}", send(SHOP, "{\"from\":\"Shop\",\"to\":\"79161234567\",\"text\":\"x\"}")
+                        .path("id").asText());
+            }
+            path = path.replace("{id}", ids.getOrDefault(path, "0"))
+                    .replace("{name}", schema(doc, "TemplateName").path("example").asText());
+            HttpResponse<String> r = call(op.method.toUpperCase(), path, credentials(op), requestBody(doc, op));
+            JsonNode error = errorOf(r);
+            assertThat(r.statusCode() == 404 && error.path("code").asText().equals("not_found")
+                    && error.path("message").asText().startsWith("no such endpoint"))
+                    .as("%s answered \"no such endpoint\"", op).isFalse();
+            assertThat(r.statusCode()).as("%s %s: %s", op, path, r.body()).isNotEqualTo(405);
+            assertThat(r.statusCode()).as("%s %s: %s", op, path, r.body()).isBetween(200, 299);
+            checkAgainstDocument(doc, op, r);
+        }
+    }
+
+    @Test
+    void shouldAcceptEveryRequestExampleOfSendingMessages() throws Exception {
+        JsonNode doc = document();
+        Operation put = operation(doc, "put", "/api/v1/templates/{name}");
+        String name = schema(doc, "TemplateName").path("example").asText();
+        assertThat(call("PUT", "/api/v1/templates/" + name, SHOP, requestBody(doc, put)).statusCode()).isEqualTo(201);
+        Operation post = operation(doc, "post", "/api/v1/messages");
+        JsonNode examples = post.node.path("requestBody").path("content").path("application/json").path("examples");
+        assertThat(examples.size()).isGreaterThanOrEqualTo(5);
+        for (Iterator<Map.Entry<String, JsonNode>> it = examples.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode value = e.getValue().path("value");
+            assertThat(problems(doc, value, schema(doc, "SendRequest"), e.getKey())).as("example %s", e.getKey()).isEmpty();
+            HttpResponse<String> r = call("POST", "/api/v1/messages", SHOP, JSON.writeValueAsString(value));
+            assertThat(r.statusCode()).as("example %s: %s", e.getKey(), r.body()).isEqualTo(202);
+            checkAgainstDocument(doc, post, r);
+            JsonNode answer = JSON.readTree(r.body());
+            for (JsonNode item : answer.isArray() ? answer : JSON.createArrayNode().add(answer)) {
+                assertThat(item.has("error")).as("example %s: %s", e.getKey(), item).isFalse();
+            }
+        }
+    }
+
+    // ---- 3. errors carry a documented status and code ----
+
+    /** A request that should fail, and the operation (or, for a wrong method, the path) that documents it. */
+    private record Provoked(String method, String path, String key, String body, int status, String code,
+                            String docMethod, String docPath) {
+    }
+
+    @Test
+    void shouldDocumentTheStatusAndCodeOfEveryProvokedError() throws Exception {
+        JsonNode doc = document();
+        String msgs = "/api/v1/messages";
+        String one = "/api/v1/messages/{id}";
+        String tpl = "/api/v1/templates/{name}";
+        List<Provoked> cases = new ArrayList<>(List.of(
+                new Provoked("POST", msgs, "Bearer nope", "{}", 401, "unauthorized", "post", msgs),
+                new Provoked("POST", msgs, null, "{}", 401, "unauthorized", "post", msgs),
+                new Provoked("POST", msgs, SHOP, "{\"from\":", 400, "bad_json", "post", msgs),
+                new Provoked("POST", msgs, SHOP, "[1]", 400, "bad_request", "post", msgs),
+                new Provoked("POST", msgs, SHOP, "{\"to\":\"79161234567\",\"text\":\"x\"}", 400, "missing_field",
+                        "post", msgs),
+                new Provoked("POST", msgs, SHOP, "{\"from\":\"Shop\",\"to\":\"12\",\"text\":\"x\"}", 400,
+                        "invalid_number", "post", msgs),
+                new Provoked("POST", msgs, SHOP, "{\"from\":\"AVeryLongSenderName\",\"to\":\"79161234567\",\"text\":\"x\"}",
+                        400, "invalid_sender", "post", msgs),
+                new Provoked("POST", msgs, SHOP, "{\"from\":\"Shop\",\"to\":\"79161234567\",\"text\":\"x\","
+                        + "\"scheduleAt\":\"tomorrow\"}", 400, "invalid_schedule", "post", msgs),
+                new Provoked("POST", msgs, SHOP, "{\"from\":\"Shop\",\"to\":\"79161234567\",\"text\":\"x\","
+                        + "\"callbackUrl\":\"ftp://example.com/x\"}", 400, "invalid_callback", "post", msgs),
+                new Provoked("POST", msgs, SHOP, "{\"from\":\"Shop\",\"to\":\"79161234567\",\"text\":\"x\","
+                        + "\"category\":\"urgent\"}", 400, "invalid_category", "post", msgs),
+                new Provoked("POST", msgs, SHOP, "{\"from\":\"Shop\",\"to\":\"79161234567\",\"text\":\"\"}", 400,
+                        "empty_text", "post", msgs),
+                new Provoked("POST", msgs, SHOP, "{\"from\":\"Shop\",\"to\":\"79161234567\",\"text\":\""
+                        + "x".repeat(153 * 256) + "\"}", 400, "text_too_long", "post", msgs),
+                new Provoked("POST", msgs, SHOP, "{\"from\":\"Shop\",\"to\":\"79161234567\",\"text\":\"{name\","
+                        + "\"vars\":{}}", 400, "template_error", "post", msgs),
+                new Provoked("POST", msgs, SHOP, "{\"from\":\"Shop\",\"to\":\"79161234567\",\"text\":\"Hi {name}\","
+                        + "\"vars\":{}}", 400, "template_error", "post", msgs),
+                new Provoked("POST", msgs, SHOP, "{\"from\":\"Shop\",\"to\":\"79161234567\",\"template\":\"nope\"}",
+                        404, "unknown_template", "post", msgs),
+                new Provoked("POST", msgs, PICKY, "{\"from\":\"Other\",\"to\":\"79161234567\",\"text\":\"x\"}", 403,
+                        "sender_not_allowed", "post", msgs),
+                new Provoked("POST", msgs, SHOP, "{\"from\":\"Shop\",\"to\":\"12025550123\",\"text\":\"x\"}", 403,
+                        "no_route", "post", msgs),
+                new Provoked("POST", msgs, SHOP, "{\"from\":\"Shop\",\"to\":[\"79161234561\",\"79161234562\","
+                        + "\"79161234563\",\"79161234564\"],\"text\":\"x\"}", 413, "too_many_recipients", "post", msgs),
+                new Provoked("GET", msgs, SHOP, null, 405, "method_not_allowed", null, msgs),
+                new Provoked("GET", "/api/v1/messages/999999999", SHOP, null, 404, "not_found", "get", one),
+                new Provoked("DELETE", "/api/v1/messages/999999999", SHOP, null, 404, "not_found", "delete", one),
+                new Provoked("GET", "/api/v1/messages/abc", SHOP, null, 400, "bad_request", "get", one),
+                new Provoked("GET", "/api/v1/messages/1", null, null, 401, "unauthorized", "get", one),
+                new Provoked("PUT", "/api/v1/messages/1", SHOP, "{}", 405, "method_not_allowed", null, one),
+                new Provoked("GET", "/api/v1/templates", "Bearer nope", null, 401, "unauthorized", "get",
+                        "/api/v1/templates"),
+                new Provoked("POST", "/api/v1/templates", SHOP, "{}", 405, "method_not_allowed", null,
+                        "/api/v1/templates"),
+                new Provoked("GET", "/api/v1/templates/nope", SHOP, null, 404, "unknown_template", "get", tpl),
+                new Provoked("DELETE", "/api/v1/templates/nope", SHOP, null, 404, "unknown_template", "delete", tpl),
+                new Provoked("PUT", "/api/v1/templates/t1", SHOP, "{\"text\":\"{n | plurl}\"}", 400, "template_error",
+                        "put", tpl),
+                new Provoked("PUT", "/api/v1/templates/t1", SHOP, "{}", 400, "missing_field", "put", tpl),
+                new Provoked("PUT", "/api/v1/templates/t1", SHOP, "{\"text\":", 400, "bad_json", "put", tpl),
+                new Provoked("PUT", "/api/v1/templates/a*b", SHOP, "{\"text\":\"x\"}", 400, "bad_request", "put", tpl),
+                new Provoked("POST", "/api/v1/templates/t1", SHOP, "{}", 405, "method_not_allowed", null, tpl),
+                new Provoked("GET", "/api/v1/moderation/queue", null, null, 401, "unauthorized", "get",
+                        "/api/v1/moderation/queue"),
+                new Provoked("GET", "/api/v1/moderation/queue", SHOP, null, 401, "unauthorized", "get",
+                        "/api/v1/moderation/queue"),
+                new Provoked("GET", "/api/v1/moderation/queue?limit=0", ADMIN, null, 400, "bad_request", "get",
+                        "/api/v1/moderation/queue"),
+                new Provoked("POST", "/api/v1/moderation/queue", ADMIN, null, 405, "method_not_allowed", null,
+                        "/api/v1/moderation/queue"),
+                new Provoked("GET", "/api/v1/moderation/decisions?limit=x", ADMIN, null, 400, "bad_request", "get",
+                        "/api/v1/moderation/decisions"),
+                new Provoked("POST", "/api/v1/moderation/999999999/approve", ADMIN, "{}", 404, "not_held", "post",
+                        "/api/v1/moderation/{id}/approve"),
+                new Provoked("POST", "/api/v1/moderation/999999999/reject", ADMIN, "{\"reason\":", 400, "bad_json",
+                        "post", "/api/v1/moderation/{id}/reject"),
+                new Provoked("POST", "/api/v1/moderation/abc/reject", ADMIN, "{}", 400, "bad_request", "post",
+                        "/api/v1/moderation/{id}/reject"),
+                new Provoked("GET", "/api/v1/moderation/1/approve", ADMIN, null, 405, "method_not_allowed", null,
+                        "/api/v1/moderation/{id}/approve"),
+                new Provoked("POST", "/api/v1/moderation/approve", ADMIN, "{}", 400, "bad_request", "post",
+                        "/api/v1/moderation/approve"),
+                new Provoked("POST", "/api/v1/moderation/reject", ADMIN, "{\"ids\":[\"x\"]}", 400, "bad_request",
+                        "post", "/api/v1/moderation/reject"),
+                new Provoked("PUT", "/api/v1/moderation/stopwords", ADMIN, "=\n", 400, "invalid_stopwords", "put",
+                        "/api/v1/moderation/stopwords"),
+                new Provoked("DELETE", "/api/v1/moderation/stopwords", ADMIN, null, 405, "method_not_allowed", null,
+                        "/api/v1/moderation/stopwords"),
+                new Provoked("POST", "/api/v1/accounts", ADMIN, "{}", 405, "method_not_allowed", null,
+                        "/api/v1/accounts"),
+                new Provoked("GET", "/api/v1/accounts/nobody/moderation", ADMIN, null, 404, "unknown_account", "get",
+                        "/api/v1/accounts/{id}/moderation"),
+                new Provoked("PUT", "/api/v1/accounts/shop/moderation", ADMIN, "{\"mode\":\"sometimes\"}", 400,
+                        "bad_request", "put", "/api/v1/accounts/{id}/moderation"),
+                new Provoked("POST", "/api/v1/accounts/shop/moderation", ADMIN, "{\"mode\":", 400, "bad_json",
+                        "post", "/api/v1/accounts/{id}/moderation"),
+                new Provoked("DELETE", "/api/v1/accounts/shop/moderation", ADMIN, null, 405, "method_not_allowed",
+                        null, "/api/v1/accounts/{id}/moderation"),
+                new Provoked("POST", "/health", null, null, 405, "method_not_allowed", null, "/health"),
+                new Provoked("POST", "/metrics", null, null, 405, "method_not_allowed", null, "/metrics"),
+                new Provoked("POST", "/moderation", null, null, 405, "method_not_allowed", null, "/moderation"),
+                new Provoked("PUT", ApiDocs.PATH, null, "x", 405, "method_not_allowed", null, ApiDocs.PATH)));
+        // a message taken by the operator connection can no longer be cancelled
+        String taken = send(SHOP, "{\"from\":\"Shop\",\"to\":\"79161234567\",\"text\":\"x\"}").path("id").asText();
+        assertThat(engine.operatorQueue("opA").poll()).isNotNull();
+        cases.add(new Provoked("DELETE", "/api/v1/messages/" + taken, SHOP, null, 409, "not_cancellable", "delete", one));
+
+        for (Provoked c : cases) {
+            HttpResponse<String> r = call(c.method, c.path, c.key, c.body);
+            String what = c.method + " " + c.path + " -> " + r.statusCode() + " " + r.body();
+            assertThat(r.statusCode()).as(what).isEqualTo(c.status);
+            assertThat(errorOf(r).path("code").asText()).as(what).isEqualTo(c.code);
+            assertThat(documented(doc, c, r.statusCode(), c.code)).as("documented: %s", what).isTrue();
+        }
+    }
+
+    @Test
+    void shouldDocumentThrottlingWithRetryAfter() throws Exception {
+        JsonNode doc = document();
+        HttpResponse<String> throttled = null;
+        for (int i = 0; i < 20 && throttled == null; i++) {
+            HttpResponse<String> r = call("POST", "/api/v1/messages", SLOW,
+                    "{\"from\":\"Shop\",\"to\":\"79161234567\",\"text\":\"x\"}");
+            if (r.statusCode() != 202) {
+                throttled = r;
+            }
+        }
+        assertThat(throttled).isNotNull();
+        assertThat(throttled.statusCode()).isEqualTo(429);
+        assertThat(errorOf(throttled).path("code").asText()).isEqualTo("throttled");
+        assertThat(throttled.headers().firstValue("Retry-After")).isPresent();
+        JsonNode documented = response(doc, operation(doc, "post", "/api/v1/messages"), 429);
+        assertThat(mentionsCode(doc, documented, "throttled")).isTrue();
+        assertThat(documented.path("headers").has("Retry-After")).isTrue();
+    }
+
+    // ---- 4. every code the sources produce is documented, and no other ----
+
+    /**
+     * The code of {@code new ApiError(status, "code", ..)} and {@code HttpServer.error(status, "code", ..)}
+     * (the second argument), and of {@code ApiError.bad("code", ..)} and AdminApi's
+     * {@code new BadRequest("code", ..)} (the first).
+     */
+    private static final Pattern SOURCE_CODE = Pattern.compile(
+            "(?:new ApiError|\\berror)\\(\\s*HttpResponseStatus\\.\\w+,\\s*\"([a-z_]+)\""
+                    + "|(?:\\bbad|new BadRequest)\\(\\s*\"([a-z_]+)\"");
+    /** A code named in a response description: "Code `x`" or a list item "- `x`: ...". */
+    private static final Pattern DOC_CODE = Pattern.compile("(?m)(?:Codes? |^\\s*- )`([a-z_]+)`");
+
+    @Test
+    void shouldDocumentEveryErrorCodeTheSourcesProduceAndNoOther() throws Exception {
+        Set<String> produced = new TreeSet<>();
+        for (String file : List.of("MessageApi.java", "Templates.java", "ApiError.java", "AdminApi.java",
+                "HttpServer.java", "ApiDocs.java")) {
+            Matcher m = SOURCE_CODE.matcher(Files.readString(sources().resolve(file)));
+            while (m.find()) {
+                produced.add(m.group(1) != null ? m.group(1) : m.group(2));
+            }
+        }
+        assertThat(produced).contains("unauthorized", "bad_json", "missing_field", "unknown_template", "throttled",
+                "journal_unavailable", "not_cancellable", "not_held", "invalid_stopwords", "write_failed");
+        String yaml = resource();
+        for (String code : produced) {
+            assertThat(mentions(yaml, code)).as("code %s is in the document", code).isTrue();
+        }
+        Set<String> documented = new TreeSet<>();
+        JsonNode doc = document();
+        List<JsonNode> responses = new ArrayList<>();
+        for (Operation op : operations(doc)) {
+            op.node.path("responses").forEach(responses::add);
+        }
+        doc.path("components").path("responses").forEach(responses::add);
+        for (JsonNode r : responses) {
+            Matcher m = DOC_CODE.matcher(resolve(doc, r).path("description").asText());
+            while (m.find()) {
+                documented.add(m.group(1));
+            }
+        }
+        assertThat(documented).as("codes the document promises").containsExactlyInAnyOrderElementsOf(produced);
+    }
+
+    // ---- the webhook and the status object ----
+
+    @Test
+    void shouldPostTheDocumentedWebhookAndShowItsAttemptsInTheStatus() throws Exception {
+        JsonNode doc = document();
+        List<String> bodies = new CopyOnWriteArrayList<>();
+        AtomicInteger calls = new AtomicInteger();
+        com.sun.net.httpserver.HttpServer receiver =
+                com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receivers.add(receiver);
+        receiver.createContext("/hook", ex -> {
+            try (InputStream in = ex.getRequestBody()) {
+                bodies.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+            // the first attempt fails, so that the status shows a retry
+            ex.sendResponseHeaders(calls.incrementAndGet() == 1 ? 502 : 200, -1);
+            ex.close();
+        });
+        receiver.start();
+        String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+        String id = send(SHOP, "{\"from\":\"Shop\",\"to\":\"79161234567\",\"text\":\"x\",\"callbackUrl\":\"" + url
+                + "\"}").path("id").asText();
+
+        Message m = engine.operatorQueue("opA").poll();
+        assertThat(m).isNotNull();
+        engine.onSubmitted(m, "opA", "up-1");
+        engine.onOperatorReceipt("opA", "up-1", DeliveryState.DELIVERED, 0, System.currentTimeMillis());
+
+        JsonNode status = awaitStatus(id, s -> s.path("callback").path("attempts").size() == 2);
+        assertThat(bodies).hasSize(2);
+        JsonNode payloadSchema = schema(doc, "WebhookPayload");
+        for (String body : bodies) {
+            JsonNode payload = JSON.readTree(body);
+            assertThat(problems(doc, payload, payloadSchema, "webhook")).as(body).isEmpty();
+            assertThat(payload.path("id").asText()).isEqualTo(id);
+            assertThat(payload.path("status").asText()).isEqualTo("DELIVERED");
+        }
+        JsonNode callback = operation(doc, "post", "/api/v1/messages").node.path("callbacks").path("messageFinal")
+                .path("{$request.body#/callbackUrl}").path("post");
+        assertThat(resolve(doc, callback.path("requestBody").path("content").path("application/json").path("schema")))
+                .isEqualTo(payloadSchema);
+
+        assertThat(problems(doc, status, schema(doc, "MessageStatus"), "status")).as(status.toString()).isEmpty();
+        assertThat(status.path("status").asText()).isEqualTo("DELIVERED");
+        List<String> events = new ArrayList<>();
+        status.path("history").forEach(e -> events.add(e.path("event").asText()));
+        assertThat(events).containsSubsequence("accepted", "submitted", "delivered");
+        assertThat(status.path("callback").path("url").asText()).isEqualTo(url);
+        assertThat(status.path("callback").path("attempts").findValuesAsText("event"))
+                .containsExactly("callback_failed", "callback");
+    }
+
+    private JsonNode awaitStatus(String id, java.util.function.Predicate<JsonNode> done) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        JsonNode s;
+        do {
+            HttpResponse<String> r = call("GET", "/api/v1/messages/" + id, SHOP, null);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            s = JSON.readTree(r.body());
+            if (done.test(s)) {
+                return s;
+            }
+            Thread.sleep(20);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("message " + id + " did not get there: " + s);
+    }
+
+    // ---- checking answers against the document ----
+
+    private void checkAgainstDocument(JsonNode doc, Operation op, HttpResponse<String> r) throws IOException {
+        JsonNode documented = response(doc, op, r.statusCode());
+        assertThat(documented).as("%s documents status %d", op, r.statusCode()).isNotNull();
+        JsonNode content = documented.path("content");
+        if (content.isMissingNode() || op.method.equals("head")) {
+            return;
+        }
+        String type = r.headers().firstValue("Content-Type").orElse("");
+        String mediaType = type.replaceAll(";.*", "").trim();
+        assertThat(content.has(mediaType)).as("%s documents %s for %d", op, type, r.statusCode()).isTrue();
+        if (mediaType.equals("application/json")) {
+            JsonNode schema = content.path(mediaType).path("schema");
+            assertThat(problems(doc, JSON.readTree(r.body()), schema, op.toString())).as(r.body()).isEmpty();
+        }
+    }
+
+    /** The documented response of an operation for a status: exact, then "4XX", then "default". */
+    private static JsonNode response(JsonNode doc, Operation op, int status) {
+        JsonNode responses = op.node.path("responses");
+        for (String key : List.of(Integer.toString(status), status / 100 + "XX", "default")) {
+            if (responses.has(key)) {
+                return resolve(doc, responses.get(key));
+            }
+        }
+        return null;
+    }
+
+    private static boolean documented(JsonNode doc, Provoked c, int status, String code) {
+        List<Operation> candidates = new ArrayList<>();
+        for (Operation op : operations(doc)) {
+            if (op.path.equals(c.docPath) && (c.docMethod == null || op.method.equals(c.docMethod))) {
+                candidates.add(op);
+            }
+        }
+        assertThat(candidates).as("documented operation for %s %s", c.docMethod, c.docPath).isNotEmpty();
+        for (Operation op : candidates) {
+            JsonNode r = response(doc, op, status);
+            if (r != null && mentionsCode(doc, r, code)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The code is in the response's description or in an enum of its schemas. */
+    private static boolean mentionsCode(JsonNode doc, JsonNode response, String code) {
+        if (mentions(response.path("description").asText(), code)) {
+            return true;
+        }
+        List<String> enums = new ArrayList<>();
+        collectEnums(doc, response.path("content"), enums, Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+        return enums.contains(code);
+    }
+
+    private static boolean mentions(String text, String code) {
+        return Pattern.compile("(?<![A-Za-z0-9_])" + Pattern.quote(code) + "(?![A-Za-z0-9_])").matcher(text).find();
+    }
+
+    private static void collectEnums(JsonNode doc, JsonNode n, List<String> out, Set<JsonNode> seen) {
+        if (n == null || !n.isContainerNode() || !seen.add(n)) {
+            return;
+        }
+        if (n.has("$ref")) {
+            collectEnums(doc, pointer(doc, n.get("$ref").asText()), out, seen);
+        }
+        if (n.path("enum").isArray()) {
+            n.get("enum").forEach(v -> out.add(v.asText()));
+        }
+        n.forEach(child -> collectEnums(doc, child, out, seen));
+    }
+
+    /**
+     * What is wrong with a value by a schema: the OpenAPI 3.0 subset the document uses ($ref,
+     * type, nullable, enum, required, properties, additionalProperties, items, minItems, oneOf,
+     * allOf, pattern, format date-time). Fields the schema does not list are reported.
+     */
+    static List<String> problems(JsonNode doc, JsonNode value, JsonNode schema, String where) {
+        List<String> out = new ArrayList<>();
+        check(doc, value, schema, where, out);
+        return out;
+    }
+
+    private static void check(JsonNode doc, JsonNode v, JsonNode schema, String where, List<String> out) {
+        schema = resolve(doc, schema);
+        if (v.isNull() && schema.path("nullable").asBoolean(false)) {
+            return;
+        }
+        if (schema.has("oneOf")) {
+            int matching = 0;
+            List<String> why = new ArrayList<>();
+            for (JsonNode alternative : schema.get("oneOf")) {
+                List<String> p = problems(doc, v, alternative, where);
+                matching += p.isEmpty() ? 1 : 0;
+                why.addAll(p);
+            }
+            if (matching != 1) {
+                out.add(where + ": matches " + matching + " of oneOf " + (matching == 0 ? why : ""));
+            }
+        }
+        for (JsonNode part : schema.path("allOf")) {
+            check(doc, v, part, where, out);
+        }
+        String type = schema.path("type").asText("");
+        boolean typeOk = switch (type) {
+            case "object" -> v.isObject();
+            case "array" -> v.isArray();
+            case "string" -> v.isTextual();
+            case "integer" -> v.isIntegralNumber();
+            case "number" -> v.isNumber();
+            case "boolean" -> v.isBoolean();
+            default -> true;
+        };
+        if (!typeOk) {
+            out.add(where + ": expected " + type + ", got " + v);
+            return;
+        }
+        if (schema.has("enum")) {
+            boolean found = false;
+            for (JsonNode e : schema.get("enum")) {
+                found |= e.asText().equals(v.asText());
+            }
+            if (!found) {
+                out.add(where + ": " + v + " is not one of " + schema.get("enum"));
+            }
+        }
+        if (v.isTextual() && schema.has("pattern") && !Pattern.compile(schema.get("pattern").asText())
+                .matcher(v.asText()).find()) {
+            out.add(where + ": " + v + " does not match " + schema.get("pattern").asText());
+        }
+        if (v.isTextual() && schema.path("format").asText().equals("date-time")) {
+            try {
+                OffsetDateTime.parse(v.asText());
+            } catch (DateTimeParseException e) {
+                out.add(where + ": " + v + " is not a date-time");
+            }
+        }
+        if (v.isObject() && (type.equals("object") || schema.has("properties"))) {
+            for (JsonNode r : schema.path("required")) {
+                if (!v.has(r.asText())) {
+                    out.add(where + ": no " + r.asText());
+                }
+            }
+            JsonNode props = schema.path("properties");
+            JsonNode additional = schema.path("additionalProperties");
+            for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> f = it.next();
+                if (props.has(f.getKey())) {
+                    check(doc, f.getValue(), props.get(f.getKey()), where + "." + f.getKey(), out);
+                } else if (additional.isObject()) {
+                    check(doc, f.getValue(), additional, where + "." + f.getKey(), out);
+                } else if (!additional.asBoolean(false)) {
+                    out.add(where + ": field " + f.getKey() + " is not documented");
+                }
+            }
+        }
+        if (v.isArray()) {
+            if (v.size() < schema.path("minItems").asInt(0)) {
+                out.add(where + ": fewer than " + schema.get("minItems") + " items");
+            }
+            if (schema.has("items")) {
+                for (int i = 0; i < v.size(); i++) {
+                    check(doc, v.get(i), schema.get("items"), where + "[" + i + "]", out);
+                }
+            }
+        }
+    }
+
+    // ---- the document's structure ----
+
+    private record Operation(String method, String path, JsonNode node) {
+        @Override
+        public String toString() {
+            return method.toUpperCase() + " " + path;
+        }
+    }
+
+    private static List<Operation> operations(JsonNode doc) {
+        List<Operation> ops = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = doc.path("paths").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> p = it.next();
+            for (String method : List.of("get", "put", "post", "delete", "head", "patch", "options", "trace")) {
+                if (p.getValue().has(method)) {
+                    ops.add(new Operation(method, p.getKey(), p.getValue().get(method)));
+                }
+            }
+        }
+        return ops;
+    }
+
+    private static Operation operation(JsonNode doc, String method, String path) {
+        JsonNode n = doc.path("paths").path(path).path(method);
+        assertThat(n.isMissingNode()).as("%s %s is documented", method, path).isFalse();
+        return new Operation(method, path, n);
+    }
+
+    private static JsonNode schema(JsonNode doc, String name) {
+        JsonNode s = doc.path("components").path("schemas").path(name);
+        assertThat(s.isMissingNode()).as("schema %s", name).isFalse();
+        return s;
+    }
+
+    private static JsonNode resolve(JsonNode doc, JsonNode n) {
+        for (int i = 0; i < 10 && n.has("$ref"); i++) {
+            n = pointer(doc, n.get("$ref").asText());
+        }
+        return n;
+    }
+
+    private static JsonNode pointer(JsonNode doc, String ref) {
+        assertThat(ref).startsWith("#/");
+        return doc.at(ref.substring(1));
+    }
+
+    private static void collectRefs(JsonNode n, List<String> out) {
+        if (n.has("$ref")) {
+            out.add(n.get("$ref").asText());
+        }
+        n.forEach(child -> collectRefs(child, out));
+    }
+
+    /** The first example of the operation's request body, as the body to send (JSON or text). */
+    private static String requestBody(JsonNode doc, Operation op) throws IOException {
+        JsonNode rb = resolve(doc, op.node.path("requestBody"));
+        if (rb.isMissingNode()) {
+            return null;
+        }
+        Map.Entry<String, JsonNode> media = rb.path("content").fields().next();
+        JsonNode example = media.getValue().has("example") ? media.getValue().get("example")
+                : media.getValue().path("examples").elements().next().path("value");
+        assertThat(example.isMissingNode()).as("an example for %s", op).isFalse();
+        return media.getKey().equals("application/json") ? JSON.writeValueAsString(example) : example.asText();
+    }
+
+    private static String credentials(Operation op) {
+        String scheme = op.node.path("security").path(0).fieldNames().hasNext()
+                ? op.node.path("security").path(0).fieldNames().next() : "";
+        return switch (scheme) {
+            case "apiKey" -> SHOP;
+            case "adminToken" -> ADMIN;
+            default -> null;
+        };
+    }
+
+    // ---- plumbing ----
+
+    private JsonNode document() throws Exception {
+        HttpResponse<String> r = call("GET", ApiDocs.PATH, null, null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        return BlockYaml.parse(r.body());
+    }
+
+    private static String resource() throws IOException {
+        try (InputStream in = ApiDocs.class.getResourceAsStream("openapi.yaml")) {
+            assertThat(in).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static Path sources() {
+        Path p = Path.of("src/main/java/io/smsrouter/http");
+        return Files.isDirectory(p) ? p : Path.of("router-http").resolve(p);
+    }
+
+    private JsonNode send(String key, String body) throws Exception {
+        HttpResponse<String> r = call("POST", "/api/v1/messages", key, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        return JSON.readTree(r.body());
+    }
+
+    private HttpResponse<String> call(String method, String path, String key, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
+        if (key != null) {
+            b.header("Authorization", key);
+        }
+        if (body != null) {
+            b.header("Content-Type", body.startsWith("{") || body.startsWith("[") ? "application/json" : "text/plain");
+        }
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        try {
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IOException(method + " " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode errorOf(HttpResponse<String> r) {
+        try {
+            return JSON.readTree(r.body()).path("error");
+        } catch (IOException | RuntimeException notJson) {
+            return NullNode.getInstance();
+        }
+    }
+
+    /**
+     * Reads the block-style YAML subset the document is written in (router-http has no YAML
+     * library): mappings, "- " sequences, plain, 'single' and "double" quoted scalars, one-line
+     * flow [..] and {..}, "|" and "|-" literal blocks, # comments. Anything else fails loudly, so
+     * the document cannot drift out of the subset unnoticed. Plain scalars are typed as YAML 1.2's
+     * core schema does (null, true/false, integers, decimals, else text).
+     */
+    static final class BlockYaml {
+        private static final JsonNodeFactory F = JsonNodeFactory.instance;
+        private final String[] raw;
+        private final int[] indent;
+        private final String[] text;
+        private int i;
+
+        private BlockYaml(String source) {
+            raw = source.replace("\r\n", "\n").split("\n", -1);
+            indent = new int[raw.length];
+            text = new String[raw.length];
+            for (int k = 0; k < raw.length; k++) {
+                if (raw[k].indexOf('\t') >= 0 && !raw[k].isBlank()) {
+                    int lead = raw[k].length() - raw[k].stripLeading().length();
+                    if (raw[k].substring(0, lead).indexOf('\t') >= 0) {
+                        throw error(k, "a tab in the indentation");
+                    }
+                }
+                String t = raw[k].stripLeading();
+                indent[k] = raw[k].length() - t.length();
+                text[k] = t.stripTrailing();
+            }
+        }
+
+        static JsonNode parse(String source) {
+            BlockYaml y = new BlockYaml(source);
+            JsonNode root = y.node(-1);
+            if (y.next() < y.raw.length) {
+                throw y.error(y.i, "unexpected content");
+            }
+            return root == null ? NullNode.getInstance() : root;
+        }
+
+        private IllegalArgumentException error(int line, String what) {
+            return new IllegalArgumentException("openapi.yaml line " + (line + 1) + ": " + what
+                    + (line < raw.length ? ": " + raw[line].strip() : ""));
+        }
+
+        /** The next line that is not blank or a comment (sets i to it). */
+        private int next() {
+            while (i < raw.length && (text[i].isEmpty() || text[i].startsWith("#"))) {
+                i++;
+            }
+            return i;
+        }
+
+        private static boolean isItem(String t) {
+            return t.equals("-") || t.startsWith("- ");
+        }
+
+        /** The block value whose lines are indented more than parentIndent; null when there is none. */
+        private JsonNode node(int parentIndent) {
+            int k = next();
+            if (k >= raw.length || indent[k] <= parentIndent) {
+                return null;
+            }
+            return isItem(text[k]) ? sequence(indent[k]) : mapping(indent[k]);
+        }
+
+        private ObjectNode mapping(int ind) {
+            ObjectNode map = F.objectNode();
+            while (true) {
+                int k = next();
+                if (k >= raw.length || indent[k] < ind) {
+                    return map;
+                }
+                if (indent[k] > ind || isItem(text[k])) {
+                    throw error(k, "unexpected indentation or list item");
+                }
+                String[] kv = splitKey(text[k], k);
+                i = k + 1;
+                JsonNode value;
+                String rest = kv[1];
+                if (rest.isEmpty()) {
+                    int n = next();
+                    value = n < raw.length && indent[n] == ind && isItem(text[n]) ? sequence(ind) : node(ind);
+                    value = value == null ? NullNode.getInstance() : value;
+                } else if (rest.startsWith("|")) {
+                    value = literal(rest, ind, k);
+                } else if (rest.startsWith(">") || rest.startsWith("&") || rest.startsWith("*") || rest.startsWith("!")) {
+                    throw error(k, "not in the subset (folded block, anchor, alias or tag)");
+                } else {
+                    value = inline(rest, k);
+                }
+                if (map.has(kv[0])) {
+                    throw error(k, "duplicate key " + kv[0]);
+                }
+                map.set(kv[0], value);
+            }
+        }
+
+        private ArrayNode sequence(int ind) {
+            ArrayNode list = F.arrayNode();
+            while (true) {
+                int k = next();
+                if (k >= raw.length || indent[k] < ind || (indent[k] == ind && !isItem(text[k]))) {
+                    return list;
+                }
+                if (indent[k] > ind) {
+                    throw error(k, "unexpected indentation");
+                }
+                String after = text[k].substring(1);
+                String content = after.strip();
+                if (content.isEmpty()) {
+                    i = k + 1;
+                    JsonNode n = node(ind);
+                    list.add(n == null ? NullNode.getInstance() : n);
+                } else if (content.startsWith("- ") || content.startsWith("|") || content.startsWith(">")) {
+                    throw error(k, "not in the subset (a nested list or a block in a list item)");
+                } else if (isMapEntry(content)) {
+                    // "- key: value": a mapping whose keys line up with this first one
+                    indent[k] = ind + 1 + (after.length() - after.stripLeading().length());
+                    text[k] = content;
+                    i = k;
+                    list.add(mapping(indent[k]));
+                } else {
+                    i = k + 1;
+                    list.add(inline(content, k));
+                }
+            }
+        }
+
+        private static boolean isMapEntry(String t) {
+            if (t.startsWith("[") || t.startsWith("{")) {
+                return false;
+            }
+            int from = 0;
+            if (t.startsWith("'") || t.startsWith("\"")) {
+                from = new Cursor(t, 0).skipQuoted();
+            }
+            int colon = keyColon(t, from);
+            return colon >= 0;
+        }
+
+        /** Where the ':' ending a plain key is (followed by a space or the end), or -1. */
+        private static int keyColon(String t, int from) {
+            for (int c = from; c < t.length(); c++) {
+                if (t.charAt(c) == '#' && c > 0 && t.charAt(c - 1) == ' ') {
+                    return -1;
+                }
+                if (t.charAt(c) == ':' && (c + 1 == t.length() || t.charAt(c + 1) == ' ')) {
+                    return c;
+                }
+            }
+            return -1;
+        }
+
+        private String[] splitKey(String t, int k) {
+            String key;
+            int colon;
+            if (t.startsWith("'") || t.startsWith("\"")) {
+                Cursor c = new Cursor(t, 0);
+                key = c.quoted();
+                colon = c.pos;
+                if (colon >= t.length() || t.charAt(colon) != ':') {
+                    throw error(k, "expected ':' after a quoted key");
+                }
+            } else {
+                colon = keyColon(t, 0);
+                if (colon < 0) {
+                    throw error(k, "expected key: value");
+                }
+                key = t.substring(0, colon).strip();
+            }
+            return new String[]{key, t.substring(colon + 1).strip()};
+        }
+
+        /** A "|" or "|-" block: the lines after the key indented more than it (blank lines kept). */
+        private JsonNode literal(String header, int keyIndent, int k) {
+            String h = stripComment(header);
+            if (!h.equals("|") && !h.equals("|-")) {
+                throw error(k, "only | and |- blocks are in the subset");
+            }
+            List<String> lines = new ArrayList<>();
+            int contentIndent = -1;
+            while (i < raw.length) {
+                String line = raw[i];
+                if (line.isBlank()) {
+                    lines.add("");
+                    i++;
+                    continue;
+                }
+                int ind = line.length() - line.stripLeading().length();
+                if (ind <= keyIndent) {
+                    break;
+                }
+                if (contentIndent < 0) {
+                    contentIndent = ind;
+                } else if (ind < contentIndent) {
+                    throw error(i, "less indented than the block's first line");
+                }
+                lines.add(line.substring(contentIndent));
+                i++;
+            }
+            while (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+                lines.remove(lines.size() - 1);
+            }
+            String s = String.join("\n", lines);
+            return TextNode.valueOf(h.equals("|") && !s.isEmpty() ? s + "\n" : s);
+        }
+
+        private JsonNode inline(String rest, int k) {
+            if (rest.startsWith("'") || rest.startsWith("\"") || rest.startsWith("[") || rest.startsWith("{")) {
+                Cursor c = new Cursor(rest, 0);
+                JsonNode v;
+                try {
+                    v = c.flowValue();
+                } catch (IllegalArgumentException e) {
+                    throw error(k, e.getMessage());
+                }
+                String tail = rest.substring(c.pos).strip();
+                if (!tail.isEmpty() && !tail.startsWith("#")) {
+                    throw error(k, "text after the value");
+                }
+                return v;
+            }
+            return plain(stripComment(rest));
+        }
+
+        private static String stripComment(String s) {
+            int hash = s.indexOf(" #");
+            return (hash >= 0 ? s.substring(0, hash) : s).strip();
+        }
+
+        static JsonNode plain(String s) {
+            switch (s) {
+                case "null", "~", "" -> {
+                    return NullNode.getInstance();
+                }
+                case "true" -> {
+                    return BooleanNode.TRUE;
+                }
+                case "false" -> {
+                    return BooleanNode.FALSE;
+                }
+                default -> {
+                    if (s.matches("[-+]?[0-9]+")) {
+                        return LongNode.valueOf(Long.parseLong(s));
+                    }
+                    if (s.matches("[-+]?[0-9]+\\.[0-9]+")) {
+                        return DecimalNode.valueOf(new BigDecimal(s));
+                    }
+                    return TextNode.valueOf(s);
+                }
+            }
+        }
+
+        /** One-line flow values: [a, b], {k: v}, quoted and plain scalars. */
+        private static final class Cursor {
+            final String s;
+            int pos;
+
+            Cursor(String s, int pos) {
+                this.s = s;
+                this.pos = pos;
+            }
+
+            void skipSpaces() {
+                while (pos < s.length() && s.charAt(pos) == ' ') {
+                    pos++;
+                }
+            }
+
+            int skipQuoted() {
+                quoted();
+                return pos;
+            }
+
+            JsonNode flowValue() {
+                skipSpaces();
+                if (pos >= s.length()) {
+                    throw new IllegalArgumentException("a value is missing");
+                }
+                char c = s.charAt(pos);
+                if (c == '[') {
+                    pos++;
+                    ArrayNode a = F.arrayNode();
+                    skipSpaces();
+                    if (s.startsWith("]", pos)) {
+                        pos++;
+                        return a;
+                    }
+                    while (true) {
+                        a.add(flowValue());
+                        skipSpaces();
+                        if (expect(",]") == ']') {
+                            return a;
+                        }
+                    }
+                }
+                if (c == '{') {
+                    pos++;
+                    ObjectNode o = F.objectNode();
+                    skipSpaces();
+                    if (s.startsWith("}", pos)) {
+                        pos++;
+                        return o;
+                    }
+                    while (true) {
+                        skipSpaces();
+                        String key = s.charAt(pos) == '\'' || s.charAt(pos) == '"' ? quoted() : plainUntil(":");
+                        expect(":");
+                        if (o.has(key)) {
+                            throw new IllegalArgumentException("duplicate key " + key);
+                        }
+                        o.set(key, flowValue());
+                        skipSpaces();
+                        if (expect(",}") == '}') {
+                            return o;
+                        }
+                    }
+                }
+                if (c == '\'' || c == '"') {
+                    return TextNode.valueOf(quoted());
+                }
+                return plain(plainUntil(",]}"));
+            }
+
+            private char expect(String chars) {
+                skipSpaces();
+                if (pos >= s.length() || chars.indexOf(s.charAt(pos)) < 0) {
+                    throw new IllegalArgumentException("expected one of " + chars + " at column " + (pos + 1));
+                }
+                return s.charAt(pos++);
+            }
+
+            private String plainUntil(String stops) {
+                int start = pos;
+                while (pos < s.length() && stops.indexOf(s.charAt(pos)) < 0) {
+                    pos++;
+                }
+                return s.substring(start, pos).strip();
+            }
+
+            String quoted() {
+                char q = s.charAt(pos++);
+                StringBuilder b = new StringBuilder();
+                while (true) {
+                    if (pos >= s.length()) {
+                        throw new IllegalArgumentException("an unclosed quote");
+                    }
+                    char c = s.charAt(pos++);
+                    if (q == '\'' && c == '\'') {
+                        if (pos < s.length() && s.charAt(pos) == '\'') {
+                            b.append('\'');
+                            pos++;
+                            continue;
+                        }
+                        return b.toString();
+                    }
+                    if (q == '"' && c == '"') {
+                        return b.toString();
+                    }
+                    if (q == '"' && c == '\\') {
+                        char e = s.charAt(pos++);
+                        switch (e) {
+                            case 'n' -> b.append('\n');
+                            case 't' -> b.append('\t');
+                            case '"', '\\', '/' -> b.append(e);
+                            case 'u' -> {
+                                b.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
+                                pos += 4;
+                            }
+                            default -> throw new IllegalArgumentException("escape \\" + e + " is not in the subset");
+                        }
+                        continue;
+                    }
+                    b.append(c);
+                }
+            }
+        }
+    }
+}
