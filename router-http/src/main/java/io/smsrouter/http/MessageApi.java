@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.smsrouter.core.account.Account;
+import io.smsrouter.core.account.TrafficClass;
 import io.smsrouter.core.engine.Engine;
 import io.smsrouter.core.engine.MessageStatus;
 import io.smsrouter.core.engine.SubmitOutcome;
@@ -142,6 +143,7 @@ final class MessageApi {
                     "no template named \"" + templateName + "\" for account " + account.id());
         }
         long dueMs = scheduleAt(ApiError.string(body, "scheduleAt", false));
+        int priority = priority(ApiError.string(body, "category", false));
         String callback = ApiError.string(body, "callbackUrl", false);
         if (callback != null) {
             checkUrl(callback);
@@ -161,7 +163,7 @@ final class MessageApi {
                 try {
                     String msisdn = msisdn(r.to);
                     String t = template == null ? text : template.render(mergeVars(vars, r.vars), msisdn);
-                    refused = submitOne(account, from, msisdn, t, dueMs, callback, concat, out);
+                    refused = submitOne(account, from, msisdn, t, dueMs, priority, callback, concat, out);
                     if (refused == null) {
                         accepted.add(out);
                     }
@@ -204,7 +206,7 @@ final class MessageApi {
 
     /** Submits one text to one number; fills {@code out}; returns the error response when refused. */
     private FullHttpResponse submitOne(Account account, String from, String msisdn, String text, long dueMs,
-                                       String callback, SmsEncoder.Concat concat, ObjectNode out) {
+                                       int priority, String callback, SmsEncoder.Concat concat, ObjectNode out) {
         if (text.isEmpty()) {
             throw ApiError.bad("empty_text", "text: must not be empty");
         }
@@ -226,12 +228,14 @@ final class MessageApi {
         List<Message> parts = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             SmsEncoder.Part p = enc.parts().get(i);
-            parts.add(new Message(first + i, account.id(), "", srcTon, srcNpi, from, 1, 1, msisdn, p.esmClass(), 0, 0,
+            parts.add(new Message(first + i, account.id(), "", srcTon, srcNpi, from, 1, 1, msisdn, p.esmClass(), 0,
+                    priority,
                     schedule, "", 1, enc.dataCoding(), p.shortMessage(), p.optionalParameters(), now));
         }
-        Message whole = new Message(first, account.id(), "", srcTon, srcNpi, from, 1, 1, msisdn, 0, 0, 0, schedule,
+        Message whole = new Message(first, account.id(), "", srcTon, srcNpi, from, 1, 1, msisdn, 0, 0, priority,
+                schedule,
                 "", 1, SmsEncoder.DATA_CODING_UCS2, text.getBytes(StandardCharsets.UTF_16BE), null, now);
-        HttpMessages.Text t = texts.register(first, n, callback);
+        HttpMessages.Text t = texts.register(first, n, callback, account.id());
         SubmitOutcome o = engine.submitParts(account, parts, whole, HttpMessages.NOTE,
                 HttpMessages.note(first, n, callback));
         if (o != SubmitOutcome.ACCEPTED) {
@@ -312,9 +316,20 @@ final class MessageApi {
         return m;
     }
 
+    /** A JSON value as templates read it: objects as maps (for {@code {order.id}}), arrays as lists. */
     private static Object value(JsonNode v) {
         if (v.isNull()) {
             return null;
+        }
+        if (v.isObject()) {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            v.fields().forEachRemaining(e -> m.put(e.getKey(), value(e.getValue())));
+            return m;
+        }
+        if (v.isArray()) {
+            List<Object> l = new ArrayList<>(v.size());
+            v.forEach(e -> l.add(value(e)));
+            return l;
         }
         if (v.isBoolean()) {
             return v.booleanValue();
@@ -362,6 +377,22 @@ final class MessageApi {
         }
     }
 
+    /**
+     * The SMPP priority_flag that carries a {@code category} (otp 3, service 2, transactional 1);
+     * 0, the account's own class, when none is given or it is {@code promo}.
+     */
+    private static int priority(String category) {
+        if (category == null) {
+            return 0;
+        }
+        TrafficClass c = TrafficClass.parse(category);
+        if (c == null) {
+            throw ApiError.bad("invalid_category", "category: expected otp, service, transactional or promo, got \""
+                    + category + "\"");
+        }
+        return c.priorityFlag();
+    }
+
     /** {@code scheduleAt} as epoch ms (0 when absent); a time in the past sends at once. */
     private static long scheduleAt(String s) {
         if (s == null || s.isEmpty()) {
@@ -381,10 +412,9 @@ final class MessageApi {
     private FullHttpResponse status(Account account, long id) {
         HttpMessages.Text t = texts.get(id);
         MessageStatus s = engine.status(id);
-        if ((t == null || t.firstId != id) && (s == null || !s.accountId().equals(account.id()))) {
-            throw notFound(id);
-        }
-        if (s != null && !s.accountId().equals(account.id())) {
+        boolean ours = s != null ? s.accountId().equals(account.id())
+                : t != null && t.firstId == id && account.id().equals(t.accountId);
+        if (!ours || (t != null && t.firstId != id)) {
             throw notFound(id);
         }
         ObjectNode o = json.createObjectNode();
@@ -478,10 +508,6 @@ final class MessageApi {
             return apiState(s.state(), t == null || t.anySubmitted());
         }
         return t != null && t.allSubmitted() ? "SUBMITTED" : t == null ? "SUBMITTED" : "ACCEPTED";
-    }
-
-    static String apiState(DeliveryState s) {
-        return apiState(s, true);
     }
 
     /** A final engine state as the API names it; an undeliverable message that never reached an operator FAILED. */

@@ -91,7 +91,7 @@ public final class Router implements AutoCloseable {
         List<Account> accounts = new ArrayList<>();
         for (AccountConfig a : config.accounts()) {
             accounts.add(Account.of(a.id(), a.password(), a.apiKey(), Moderation.parse(a.moderation()), a.tps(),
-                    a.maxBinds(), a.senders()));
+                    a.maxBinds(), a.senders(), io.smsrouter.core.account.TrafficClass.parse(a.trafficClass())));
         }
         List<Route> routes = new ArrayList<>();
         for (RouteConfig r : config.routes()) {

@@ -8,13 +8,28 @@ import java.util.Set;
  *
  * @param tps     submit rate limit in messages per second; 0 means unlimited
  * @param senders allowed sender names (compared ignoring case); empty means any
+ * @param trafficClass the class of its messages that do not name one (SMPP priority_flag 0)
  */
 public record Account(String id, String password, String apiKey, Moderation moderation, int tps, int maxBinds,
-                      Set<String> senders) {
+                      Set<String> senders, TrafficClass trafficClass) {
+
+    public static final TrafficClass DEFAULT_CLASS = TrafficClass.TRANSACTIONAL;
 
     public Account {
         senders = senders == null ? Set.of() : Set.copyOf(senders.stream()
                 .map(s -> s.toLowerCase(java.util.Locale.ROOT)).toList());
+        trafficClass = trafficClass == null ? DEFAULT_CLASS : trafficClass;
+    }
+
+    public Account(String id, String password, String apiKey, Moderation moderation, int tps, int maxBinds,
+                   Set<String> senders) {
+        this(id, password, apiKey, moderation, tps, maxBinds, senders, DEFAULT_CLASS);
+    }
+
+    public static Account of(String id, String password, String apiKey, Moderation moderation, int tps,
+                             int maxBinds, List<String> senders, TrafficClass trafficClass) {
+        return new Account(id, password, apiKey, moderation, tps, maxBinds,
+                senders == null ? Set.of() : Set.copyOf(senders), trafficClass);
     }
 
     public static Account of(String id, String password, String apiKey, Moderation moderation, int tps,

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.smsrouter.core.account.Account;
 import io.smsrouter.core.account.AccountRegistry;
+import io.smsrouter.core.account.TrafficClass;
 import io.smsrouter.core.correlation.Correlation;
 import io.smsrouter.core.correlation.ReceiptCorrelator;
 import io.smsrouter.core.journal.Journal;
@@ -58,7 +59,8 @@ public final class Engine {
     private final StatusTable statuses = new StatusTable(1 << 21);
     /** Receipts that arrived before the operator's submit_sm_resp was processed. */
     private final Cache<String, PendingReceipt> orphanReceipts;
-    private final AtomicInteger undelivered = new AtomicInteger();
+    /** Accepted messages not yet taken by an operator (queued or scheduled), per traffic class. */
+    private final AtomicInteger[] undelivered = new AtomicInteger[TrafficClass.values().length];
     private final Map<Long, Integer> retries = new ConcurrentHashMap<>();
     private final int maxUndelivered;
     private final Moderator moderator;
@@ -147,9 +149,12 @@ public final class Engine {
         this.correlator = correlator;
         this.clients = clients;
         this.maxUndelivered = maxUndelivered;
+        for (int i = 0; i < undelivered.length; i++) {
+            undelivered[i] = new AtomicInteger();
+        }
         Map<String, OperatorQueue> qs = new LinkedHashMap<>();
         for (String id : operatorIds) {
-            qs.put(id, new OperatorQueue(id));
+            qs.put(id, new OperatorQueue(id, undelivered.length, m -> classOf(m).lane()));
         }
         this.operatorQueues = Map.copyOf(qs);
         for (Account a : accounts.all()) {
@@ -428,7 +433,12 @@ public final class Engine {
         try {
             journal.endBatch();
         } catch (RuntimeException | InternalError e) {
-            undelivered.addAndGet(-b.messages.size());
+            for (int i = 0, n = b.messages.size(); i < n; i++) {
+                undelivered(b.messages.get(i)).decrementAndGet();
+            }
+            for (int i = 0, n = b.scheduled.size(); i < n; i++) {
+                undelivered(b.scheduled.get(i).message()).decrementAndGet();
+            }
             b.queues.clear();
             b.messages.clear();
             b.receipts.clear();
@@ -547,7 +557,8 @@ public final class Engine {
         if (m.destination().isEmpty()) {
             return SubmitOutcome.INVALID_DESTINATION;
         }
-        if (undelivered.get() >= maxUndelivered || journalProblem != null) {
+        if (undelivered[TrafficClass.of(m.priority(), account.trafficClass()).lane()].get() >= maxUndelivered
+                || journalProblem != null) {
             return SubmitOutcome.OVERLOADED;
         }
         return null;
@@ -574,7 +585,7 @@ public final class Engine {
             return SubmitOutcome.OVERLOADED;
         }
         accepted.increment();
-        undelivered.incrementAndGet();
+        undelivered(m).incrementAndGet();
         statuses.put(new MessageStatus(m.id(), m.accountId(), DeliveryState.ENROUTE, 0, operatorId,
                 m.acceptedAtMs(), 0));
         Batch b = batches.get();
@@ -612,7 +623,7 @@ public final class Engine {
             if (!scheduled.remove(s) || scheduledById.remove(s.message().id(), s) == false) {
                 continue; // cancelled or replaced meanwhile
             }
-            undelivered.decrementAndGet(); // releaseNow counts it again
+            undelivered(s.message()).decrementAndGet(); // releaseNow counts it again
             releaseNow(s.message(), s.operatorId());
             n++;
         }
@@ -674,7 +685,7 @@ public final class Engine {
     private boolean release(Message m, String operatorId) {
         long due = m.scheduleDeliveryTime().isEmpty() ? 0 : dueTime(m);
         if (due > System.currentTimeMillis()) {
-            undelivered.incrementAndGet();
+            undelivered(m).incrementAndGet();
             statuses.put(new MessageStatus(m.id(), m.accountId(), DeliveryState.ENROUTE, 0, operatorId,
                     m.acceptedAtMs(), 0));
             schedule(new Scheduled(due, m, operatorId));
@@ -691,7 +702,7 @@ public final class Engine {
             String other = routes.select(m);
             q = other == null ? null : operatorQueues.get(other);
         }
-        undelivered.incrementAndGet();
+        undelivered(m).incrementAndGet();
         if (q == null) {
             endUnsent(m, operatorId, DeliveryState.UNDELIVERABLE, NO_ROUTE_ERROR);
             return false;
@@ -811,7 +822,7 @@ public final class Engine {
         if (o != null) {
             o.submitted(m.id(), operatorId, upstreamId);
         }
-        undelivered.decrementAndGet();
+        undelivered(m).decrementAndGet();
         correlator.put(operatorId, upstreamId, Correlation.of(m));
         PendingReceipt early = orphanReceipts.estimatedSize() == 0 ? null
                 : orphanReceipts.asMap().remove(orphanKey(operatorId, upstreamId));
@@ -829,7 +840,7 @@ public final class Engine {
     /** A message that never reached an operator ends here: journaled, its status set, the client told. */
     private void endUnsent(Message m, String operatorId, DeliveryState state, int errorCode) {
         journal.failed(m.id(), errorCode);
-        undelivered.decrementAndGet();
+        undelivered(m).decrementAndGet();
         long now = System.currentTimeMillis();
         statuses.put(new MessageStatus(m.id(), m.accountId(), state, errorCode, operatorId, m.acceptedAtMs(), now));
         finalReceipt(Correlation.of(m), state, errorCode, now);
@@ -923,7 +934,7 @@ public final class Engine {
                 schedule(later);
                 throw journalFailed(e);
             }
-            undelivered.decrementAndGet(); // release counts it again
+            undelivered(later.message()).decrementAndGet(); // release counts it again
             release(updated, later.operatorId());
             return true;
         }
@@ -980,8 +991,30 @@ public final class Engine {
         return statuses.get(messageId);
     }
 
+    /** The class a message travels in: its priority_flag's, or its account's. */
+    public TrafficClass classOf(Message m) {
+        if (m.priority() > 0 && m.priority() <= 3) {
+            return TrafficClass.of(m.priority(), Account.DEFAULT_CLASS);
+        }
+        Account a = accounts.get(m.accountId());
+        return a == null ? Account.DEFAULT_CLASS : a.trafficClass();
+    }
+
+    private AtomicInteger undelivered(Message m) {
+        return undelivered[classOf(m).lane()];
+    }
+
+    /** Messages of this class accepted and not yet taken by an operator. */
+    public int undeliveredCount(TrafficClass c) {
+        return undelivered[c.lane()].get();
+    }
+
     public int undeliveredCount() {
-        return undelivered.get();
+        int n = 0;
+        for (AtomicInteger u : undelivered) {
+            n += u.get();
+        }
+        return n;
     }
 
     public long acceptedCount() {

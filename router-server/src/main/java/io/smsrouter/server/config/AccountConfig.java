@@ -16,15 +16,25 @@ import java.util.List;
  * @param tps        submit rate limit, messages per second, 0 = unlimited; default {@value #DEFAULT_TPS}
  * @param maxBinds   SMPP sessions the account may hold at once, 1..1000; default {@value #DEFAULT_MAX_BINDS}
  * @param senders    allowed sender names ({@code source_addr}); empty = any sender allowed
+ * @param trafficClass the class of the account's messages that name none (SMPP priority_flag 0,
+ *                   no HTTP category): otp, service, transactional or promo; default transactional
  * @param callbackUrl where receipts of the account's HTTP messages are POSTed when a message names
  *                   no {@code callbackUrl} of its own; null: none
  */
 public record AccountConfig(String id, String password, String apiKey, String moderation, int tps, int maxBinds,
-                            List<String> senders, String callbackUrl) {
+                            List<String> senders, String callbackUrl, String trafficClass) {
+
+    public static final List<String> TRAFFIC_CLASSES = List.of("otp", "service", "transactional", "promo");
+    public static final String DEFAULT_TRAFFIC_CLASS = "transactional";
 
     public AccountConfig(String id, String password, String apiKey, String moderation, int tps, int maxBinds,
                          List<String> senders) {
-        this(id, password, apiKey, moderation, tps, maxBinds, senders, null);
+        this(id, password, apiKey, moderation, tps, maxBinds, senders, null, DEFAULT_TRAFFIC_CLASS);
+    }
+
+    public AccountConfig(String id, String password, String apiKey, String moderation, int tps, int maxBinds,
+                         List<String> senders, String callbackUrl) {
+        this(id, password, apiKey, moderation, tps, maxBinds, senders, callbackUrl, DEFAULT_TRAFFIC_CLASS);
     }
 
     public static final String MODERATION_NONE = "none";
@@ -38,6 +48,7 @@ public record AccountConfig(String id, String password, String apiKey, String mo
 
     public AccountConfig {
         senders = senders == null ? List.of() : List.copyOf(senders);
+        trafficClass = trafficClass == null ? DEFAULT_TRAFFIC_CLASS : trafficClass;
     }
 
     /** True when {@code sender} may be used by this account. */
@@ -49,6 +60,6 @@ public record AccountConfig(String id, String password, String apiKey, String mo
     public String toString() {
         return "AccountConfig[id=" + id + ", password=***, apiKey=" + (apiKey == null ? "null" : "***")
                 + ", moderation=" + moderation + ", tps=" + tps + ", maxBinds=" + maxBinds + ", senders=" + senders
-                + ", callbackUrl=" + callbackUrl + "]";
+                + ", callbackUrl=" + callbackUrl + ", trafficClass=" + trafficClass + "]";
     }
 }

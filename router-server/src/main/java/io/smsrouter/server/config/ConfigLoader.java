@@ -56,7 +56,8 @@ public final class ConfigLoader {
     static final List<String> ADMIN_KEYS = List.of("token");
     static final List<String> JOURNAL_KEYS = List.of("dir", "rollCycle", "syncEachBatch", "minFreeMb");
     static final List<String> ACCOUNT_KEYS = List.of(
-            "id", "password", "apiKey", "moderation", "tps", "maxBinds", "senders", "callbackUrl");
+            "id", "password", "apiKey", "moderation", "tps", "maxBinds", "senders", "callbackUrl",
+            "trafficClass");
     static final List<String> OPERATOR_KEYS = List.of("id", "host", "port", "systemId", "password", "systemType",
             "binds", "window", "tps", "enquireLinkIntervalMs", "responseTimeoutMs", "reconnectDelayMs",
             "maxReconnectDelayMs");
@@ -304,6 +305,8 @@ public final class ConfigLoader {
                 int maxBinds = a.integer("maxBinds", AccountConfig.DEFAULT_MAX_BINDS, 1, AccountConfig.MAX_MAX_BINDS);
                 List<String> senders = strings(a.get("senders"), SENDER, "a list of sender names");
                 String callbackUrl = a.string("callbackUrl", null, CALLBACK_URL);
+                String trafficClass = a.string("trafficClass", AccountConfig.DEFAULT_TRAFFIC_CLASS,
+                        StringRule.oneOf(AccountConfig.TRAFFIC_CLASSES));
                 if (id != null) {
                     String first = idPaths.putIfAbsent(id, item.path);
                     if (first != null) {
@@ -319,7 +322,8 @@ public final class ConfigLoader {
                         a.get("apiKey").problem("expected a key different from admin.token, got the same value");
                     }
                 }
-                accounts.add(new AccountConfig(id, password, apiKey, moderation, tps, maxBinds, senders, callbackUrl));
+                accounts.add(new AccountConfig(id, password, apiKey, moderation, tps, maxBinds, senders, callbackUrl,
+                        trafficClass));
             }
             return accounts;
         }

@@ -40,8 +40,8 @@ class ShippedConfigTest {
 
         assertThat(c.accounts()).containsExactly(
                 new AccountConfig("shop", "secret1", "k-shop-1", "auto", 500, 4, List.of("Shop")),
-                new AccountConfig("otp", "otppass", "k-otp-1", "none", 2000, 4, List.of()),
-                new AccountConfig("bulk", "bulkpw", "k-bulk-1", "none", 0, 8, List.of()));
+                new AccountConfig("otp", "otppass", "k-otp-1", "none", 2000, 4, List.of(), null, "otp"),
+                new AccountConfig("bulk", "bulkpw", "k-bulk-1", "none", 0, 8, List.of(), null, "promo"));
 
         assertThat(c.operators()).containsExactly(new OperatorConfig("opA", "127.0.0.1", 2776, "router", "routerpw",
                 "", 2, 64, 0, 30_000, 10_000, 1_000, 30_000));

@@ -33,6 +33,7 @@ final class ItConfig {
     private int operatorPort;
     private int operatorBinds = 1;
     private int operatorWindow = 64;
+    private int operatorTps;
     private boolean simulatorEnabled;
     private int simulatorTps;
     private int maxPduLength = SmppConfig.DEFAULT_MAX_PDU_LENGTH;
@@ -70,6 +71,12 @@ final class ItConfig {
 
     ItConfig operatorBinds(int binds) {
         this.operatorBinds = binds;
+        return this;
+    }
+
+    /** The operator's rate limit (messages per second over all its binds); 0 = none. */
+    ItConfig operatorTps(int tps) {
+        this.operatorTps = tps;
         return this;
     }
 
@@ -126,7 +133,7 @@ final class ItConfig {
                 SmppConfig.DEFAULT_RESPONSE_TIMEOUT_MS, SmppConfig.DEFAULT_BIND_TIMEOUT_MS);
         // a 5 s response timeout, and quick reconnects: the outage tests bring the operator back within seconds
         OperatorConfig op = new OperatorConfig(OPERATOR, HOST, operatorPort, OPERATOR_SYSTEM_ID, OPERATOR_PASSWORD,
-                OperatorConfig.DEFAULT_SYSTEM_TYPE, operatorBinds, operatorWindow, 0,
+                OperatorConfig.DEFAULT_SYSTEM_TYPE, operatorBinds, operatorWindow, operatorTps,
                 OperatorConfig.DEFAULT_ENQUIRE_LINK_INTERVAL_MS, 5_000, 200, 1_000);
         SimulatorConfig sim = new SimulatorConfig(simulatorEnabled, HOST, 0, null, null,
                 SimulatorConfig.DEFAULT_SUBMIT_LATENCY_MS, SimulatorConfig.DEFAULT_DLR_DELAY_MS, 100, 0, 0, simulatorTps);
