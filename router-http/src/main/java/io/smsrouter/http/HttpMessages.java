@@ -33,6 +33,8 @@ final class HttpMessages implements Engine.MessageObserver {
         final long firstId;
         final int parts;
         final String callbackUrl;
+        /** The account that sent it; null for a text known again from the journal after a restart. */
+        final String accountId;
         final DeliveryState[] partStates;
         final int[] partErrors;
         final Receipt[] receipts;
@@ -43,7 +45,8 @@ final class HttpMessages implements Engine.MessageObserver {
         /** The callback was made (or given up): the parts' receipts are journaled as forwarded. */
         boolean callbackDone;
 
-        Text(long firstId, int parts, String callbackUrl) {
+        Text(long firstId, int parts, String callbackUrl, String accountId) {
+            this.accountId = accountId;
             this.firstId = firstId;
             this.parts = parts;
             this.callbackUrl = callbackUrl;
@@ -151,8 +154,8 @@ final class HttpMessages implements Engine.MessageObserver {
     }
 
     /** Registers a text accepted just now (before its parts are submitted to the engine). */
-    Text register(long firstId, int parts, String callbackUrl) {
-        Text t = new Text(firstId, parts, callbackUrl == null ? "" : callbackUrl);
+    Text register(long firstId, int parts, String callbackUrl, String accountId) {
+        Text t = new Text(firstId, parts, callbackUrl == null ? "" : callbackUrl, accountId);
         for (int i = 0; i < parts; i++) {
             byPart.put(firstId + i, t);
         }
@@ -199,7 +202,7 @@ final class HttpMessages implements Engine.MessageObserver {
             int parts = Integer.parseInt(f[1]);
             Text t = byPart.getIfPresent(first);
             if (t == null) {
-                t = new Text(first, parts, f.length > 2 ? f[2] : "");
+                t = new Text(first, parts, f.length > 2 ? f[2] : "", null);
                 t.event("recovered", "known again after a restart");
             }
             byPart.put(messageId, t);

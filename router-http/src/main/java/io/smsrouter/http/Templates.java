@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the templates directory, and the rendering of a template or an inline text with variables.
  */
 final class Templates {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Templates.class);
     static final String PATH = "/api/v1/templates";
     /** The variable that names a recipient's time zone (IANA id) for dates; UTC without it. */
     static final String ZONE_VAR = "tz";
@@ -139,6 +140,10 @@ final class Templates {
             throw new ApiError(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "use GET, PUT or DELETE");
         } catch (ApiError e) {
             return e.response();
+        } catch (RuntimeException e) {
+            log.error("template request {} {} failed", req.method(), path, e);
+            return HttpServer.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
+                    "the templates could not be read or written: " + e.getMessage());
         }
     }
 

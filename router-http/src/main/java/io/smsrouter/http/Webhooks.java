@@ -139,7 +139,7 @@ final class Webhooks implements AutoCloseable {
         o.put("id", Long.toString(t.firstId));
         synchronized (t) {
             Receipt first = t.receipts[0];
-            o.put("status", MessageApi.apiState(t.finalState()));
+            o.put("status", MessageApi.apiState(t.finalState(), t.anySubmitted()));
             o.put("error", t.finalError());
             o.put("parts", t.parts);
             if (first != null) {
