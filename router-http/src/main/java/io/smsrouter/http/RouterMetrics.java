@@ -22,6 +22,14 @@ final class RouterMetrics {
                 .description("delivery receipts acknowledged by clients").register(r);
         Gauge.builder("router.messages.undelivered", e, Engine::undeliveredCount)
                 .description("messages accepted but not yet accepted by an operator").register(r);
+        for (io.smsrouter.core.account.TrafficClass c : io.smsrouter.core.account.TrafficClass.values()) {
+            Gauge.builder("router.queue.depth", e, x -> x.undeliveredCount(c))
+                    .tag("class", c.id())
+                    .description("messages of this traffic class accepted and not yet taken by an operator "
+                            + "(queued or scheduled)").register(r);
+        }
+        Gauge.builder("router.messages.scheduled", e, Engine::scheduledCount)
+                .description("messages waiting for their scheduled time").register(r);
         FunctionCounter.builder("router.messages.requeued.recovery", e, Engine::requeuedAtRecoveryCount)
                 .description("messages queued again by recovery at start (possible duplicates at the operator)")
                 .register(r);
