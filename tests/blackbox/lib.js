@@ -56,3 +56,100 @@ function routerYaml({ smppPort, httpPort, simPort, journalDir }) {
 }
 
 module.exports = { ROOT, freePort, waitFor, start, routerYaml };
+
+// ---- helpers for the HTTP API tests (http-api, http-encoding) ----
+
+const http = require('node:http');
+const os = require('node:os');
+
+/** A keep-alive agent for many requests to one router. */
+function httpAgent() {
+  return new http.Agent({ keepAlive: true, maxSockets: 64 });
+}
+
+/**
+ * One HTTP request to 127.0.0.1:port: `body` is sent as JSON unless `raw` (a string) is given;
+ * `key` becomes `Authorization: Bearer <key>`. Resolves { status, headers, text, json } (json is
+ * null when the body is not JSON).
+ */
+function httpRequest(port, method, urlPath, { key, body, raw, headers = {}, agent } = {}) {
+  return new Promise((resolve, reject) => {
+    const data = raw !== undefined ? Buffer.from(raw) : body !== undefined ? Buffer.from(JSON.stringify(body)) : null;
+    const h = { ...headers };
+    if (key !== undefined) h.Authorization = `Bearer ${key}`;
+    if (data) { h['Content-Type'] = h['Content-Type'] || 'application/json'; h['Content-Length'] = data.length; }
+    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, headers: h, agent: agent || false },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json = null;
+          try { json = JSON.parse(text); } catch (e) { /* not JSON */ }
+          resolve({ status: res.statusCode, headers: res.headers, text, json });
+        });
+        res.on('error', reject);
+      });
+    req.on('error', reject);
+    if (data) req.write(data);
+    req.end();
+  });
+}
+
+/** Async polling: calls `probe()` every `everyMs` until it returns a truthy value, which it resolves with. */
+async function pollUntil(probe, timeoutMs, what, everyMs = 100) {
+  const started = Date.now();
+  let last;
+  for (;;) {
+    last = await probe();
+    if (last) return last;
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'function' ? what() : what}`);
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** A temporary directory for one test file (journal, templates, config, captures). */
+function tempDir(prefix) {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/**
+ * Starts `scripts/run --config <dir>/router.yaml` (conf/router.yaml moved to the given ports, journal
+ * in <dir>/journal, so templates go to <dir>/templates) and waits until it printed its addresses and
+ * an operator bind to the in-process simulator is up. Returns the process record of start().
+ */
+async function startRouter({ dir, smppPort, httpPort, simPort }, procs, timeoutMs = 600000) {
+  const config = path.join(dir, 'router.yaml');
+  fs.writeFileSync(config, routerYaml({ smppPort, httpPort, simPort, journalDir: path.join(dir, 'journal') }));
+  const p = start(path.join(ROOT, 'scripts', 'run'), ['--config', config], procs);
+  let exited = null;
+  p.exited.then((e) => { exited = e; });
+  const ready = () => exited !== null || (/router: smpp=/.test(p.out)
+    && new RegExp(`bound to 127\\.0\\.0\\.1:${simPort}`).test(p.out));
+  // the first run may build the jars
+  await waitFor(ready, timeoutMs, 'the router to start and bind to its simulator', () => p.out);
+  if (exited !== null) {
+    throw new Error(`the router exited at start (${JSON.stringify(exited)}):\n${p.out.slice(-4000)}`);
+  }
+  return p;
+}
+
+/** Sends `signal` to a process started by start() and waits for its exit (SIGKILL after timeoutMs). */
+async function stopProcess(p, signal = 'SIGTERM', timeoutMs = 30000) {
+  if (!p || p.proc.exitCode !== null || p.proc.signalCode !== null) return p && p.exited;
+  p.proc.kill(signal);
+  let timer;
+  const late = new Promise((resolve) => { timer = setTimeout(() => { p.proc.kill('SIGKILL'); resolve(null); }, timeoutMs); });
+  const r = await Promise.race([p.exited, late]);
+  clearTimeout(timer);
+  return r || p.exited;
+}
+
+module.exports.httpAgent = httpAgent;
+module.exports.httpRequest = httpRequest;
+module.exports.pollUntil = pollUntil;
+module.exports.tempDir = tempDir;
+module.exports.startRouter = startRouter;
+module.exports.stopProcess = stopProcess;
