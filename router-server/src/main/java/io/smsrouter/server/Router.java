@@ -59,6 +59,11 @@ public final class Router implements AutoCloseable {
     public static final int MAX_UNDELIVERED = 500_000;
     /** Receipt correlations kept on the heap (about 200 B each); older ones are read from disk. */
     public static final int HOT_CORRELATIONS = 1_000_000;
+    /**
+     * How long an operator may have no live bind before its queued messages move to the other
+     * operators of their routes (a reconnect usually takes less).
+     */
+    public static final long FAILOVER_AFTER_MS = 3_000;
 
     private final RouterConfig config;
     private final EventLoopGroup group;
@@ -95,7 +100,7 @@ public final class Router implements AutoCloseable {
         }
         List<Route> routes = new ArrayList<>();
         for (RouteConfig r : config.routes()) {
-            routes.add(new Route(r.sender(), r.prefix(), r.account(), r.operators()));
+            routes.add(new Route(r.sender(), r.prefix(), r.account(), r.operators(), r.weights()));
         }
         Moderator moderator = new Moderator(StopWordAutomaton.EMPTY);
         this.stopWords = new StopWordFile(config.moderation().stopWords(), moderator);
@@ -173,6 +178,12 @@ public final class Router implements AutoCloseable {
             operators.add(c);
             c.start();
         }
+        Map<String, OperatorConnector> byId = new HashMap<>();
+        operators.forEach(c -> byId.put(c.id(), c));
+        engine.operatorHealth(id -> {
+            OperatorConnector c = byId.get(id);
+            return c != null && c.boundCount() > 0;
+        });
         smppAddress = listen("SMPP", config.smpp().host(), config.smpp().port(), smppServer::start);
         httpAddress = listen("HTTP", config.http().host(), config.http().port(), httpServer::start);
         long maxWaitMs = config.moderation().maxWaitSeconds() * 1000L;
@@ -182,6 +193,17 @@ public final class Router implements AutoCloseable {
                 2, 2, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(() -> guarded("moderation expiry", () -> engine.expireHeld(maxWaitMs)),
                 1, 1, TimeUnit.SECONDS);
+        Map<String, Long> downSince = new HashMap<>();
+        housekeeping.scheduleWithFixedDelay(() -> guarded("operator failover", () -> {
+            long now = System.currentTimeMillis();
+            for (OperatorConnector c : operators) {
+                if (c.boundCount() > 0) {
+                    downSince.remove(c.id());
+                } else if (now - downSince.computeIfAbsent(c.id(), k -> now) >= FAILOVER_AFTER_MS) {
+                    engine.failover(c.id());
+                }
+            }
+        }), 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(() -> guarded("scheduled messages",
                 () -> engine.releaseDue(System.currentTimeMillis())), 200, 200, TimeUnit.MILLISECONDS);
         accepting = true;

@@ -71,6 +71,9 @@ public final class Engine {
     private final ConcurrentSkipListSet<Scheduled> scheduled = new ConcurrentSkipListSet<>();
     private final Map<Long, Scheduled> scheduledById = new ConcurrentHashMap<>();
     private volatile MessageObserver observer;
+    /** Whether an operator can take messages now (has a live bind); routes prefer those that can. */
+    private volatile java.util.function.Predicate<String> operatorUp = id -> true;
+    private final LongAdder failedOver = new LongAdder();
     /** Why the journal cannot take new messages now (disk full, write failed), or null. */
     private volatile String journalProblem;
 
@@ -487,7 +490,7 @@ public final class Engine {
         if (due < 0) {
             return SubmitOutcome.INVALID_SCHEDULE;
         }
-        String operatorId = routes.select(m);
+        String operatorId = routes.select(m, operatorUp);
         OperatorQueue q = operatorId == null ? null : operatorQueues.get(operatorId);
         if (q == null) {
             return SubmitOutcome.NO_ROUTE;
@@ -512,7 +515,7 @@ public final class Engine {
         if (due < 0) {
             return SubmitOutcome.INVALID_SCHEDULE;
         }
-        String operatorId = routes.select(first);
+        String operatorId = routes.select(first, operatorUp);
         OperatorQueue q = operatorId == null ? null : operatorQueues.get(operatorId);
         if (q == null) {
             return SubmitOutcome.NO_ROUTE;
@@ -648,6 +651,62 @@ public final class Engine {
         return scheduledById.size();
     }
 
+    /**
+     * Tells routing which operators can take messages now. A route with several operators sends
+     * only to those that can; when none can, messages wait in the queue of the one picked.
+     */
+    public void operatorHealth(java.util.function.Predicate<String> up) {
+        this.operatorUp = up;
+    }
+
+    /**
+     * Moves the messages queued for an operator that is down to another operator of their route
+     * that is up; those whose route has none stay and wait for it. Returns how many moved.
+     * Called when an operator has had no live bind for a while.
+     */
+    public int failover(String downOperatorId) {
+        OperatorQueue from = operatorQueues.get(downOperatorId);
+        if (from == null || from.size() == 0) {
+            return 0;
+        }
+        java.util.function.Predicate<String> up = operatorUp;
+        java.util.function.Predicate<String> elsewhere = id -> !id.equals(downOperatorId) && up.test(id);
+        ArrayList<Message> stay = new ArrayList<>();
+        int moved = 0;
+        for (Message m = from.poll(); m != null; m = from.poll()) {
+            io.smsrouter.core.route.Route r = routes.routeOf(m);
+            String other = r == null ? null : r.pickOperator(elsewhere);
+            OperatorQueue to = other == null || !elsewhere.test(other) ? null : operatorQueues.get(other);
+            if (to == null) {
+                stay.add(m);
+                continue;
+            }
+            statuses.put(new MessageStatus(m.id(), m.accountId(), DeliveryState.ENROUTE, 0, other,
+                    m.acceptedAtMs(), 0));
+            to.offerQuietly(m);
+            moved++;
+        }
+        for (int i = stay.size() - 1; i >= 0; i--) {
+            from.retry(stay.get(i)); // back to the front, in their order
+        }
+        if (moved > 0) {
+            failedOver.add(moved);
+            for (OperatorQueue q : operatorQueues.values()) {
+                if (q != from) {
+                    q.signal();
+                }
+            }
+            log.warn("operator {} is down: {} queued messages moved to other operators of their routes, {} wait for it",
+                    downOperatorId, moved, stay.size());
+        }
+        return moved;
+    }
+
+    /** Messages moved to another operator because theirs was down, since start. */
+    public long failedOverCount() {
+        return failedOver.sum();
+    }
+
     /** Installs the observer of notes and state changes (before {@link #recover}). */
     public void observe(MessageObserver o) {
         this.observer = o;
@@ -699,7 +758,7 @@ public final class Engine {
         m = m.withoutSchedule();
         OperatorQueue q = operatorId == null ? null : operatorQueues.get(operatorId);
         if (q == null) {
-            String other = routes.select(m);
+            String other = routes.select(m, operatorUp);
             q = other == null ? null : operatorQueues.get(other);
         }
         undelivered(m).incrementAndGet();

@@ -3,6 +3,7 @@ package io.smsrouter.core.route;
 import io.smsrouter.core.message.Message;
 
 import java.util.List;
+import java.util.function.Predicate;
 
 /** Ordered routes; the first that matches wins. Immutable. */
 public final class RouteTable {
@@ -14,9 +15,28 @@ public final class RouteTable {
 
     /** The operator for this message, or null when no route matches. */
     public String select(Message m) {
+        return select(m, null);
+    }
+
+    /**
+     * The operator for this message among those {@code usable} accepts (null: all); when none of
+     * its route's operators is usable, one of them all the same (the message waits for it). Null
+     * when no route matches.
+     */
+    public String select(Message m, Predicate<String> usable) {
         for (Route r : routes) {
             if (r.matches(m)) {
-                return r.pickOperator();
+                return r.pickOperator(usable);
+            }
+        }
+        return null;
+    }
+
+    /** The route a message takes (the first that matches), or null. */
+    public Route routeOf(Message m) {
+        for (Route r : routes) {
+            if (r.matches(m)) {
+                return r;
             }
         }
         return null;

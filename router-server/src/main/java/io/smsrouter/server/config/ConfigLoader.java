@@ -61,7 +61,7 @@ public final class ConfigLoader {
     static final List<String> OPERATOR_KEYS = List.of("id", "host", "port", "systemId", "password", "systemType",
             "binds", "window", "tps", "enquireLinkIntervalMs", "responseTimeoutMs", "reconnectDelayMs",
             "maxReconnectDelayMs");
-    static final List<String> ROUTE_KEYS = List.of("sender", "prefix", "account", "operators");
+    static final List<String> ROUTE_KEYS = List.of("sender", "prefix", "account", "operators", "weights");
     static final List<String> MODERATION_KEYS = List.of("stopWords", "maxWaitSeconds", "maxHeld");
     static final List<String> SIMULATOR_KEYS = List.of("enabled", "host", "port", "systemId", "password",
             "submitLatencyMs", "dlrDelayMs", "deliveredPercent", "undeliverablePercent", "expiredPercent", "tps");
@@ -437,7 +437,25 @@ public final class ConfigLoader {
                         }
                     }
                 }
-                RouteConfig route = new RouteConfig(sender, prefix, account, targets);
+                List<Integer> weights = new ArrayList<>();
+                ConfigValue w = r.get("weights");
+                if (!w.isAbsent()) {
+                    int count = ops.isAbsent() ? 0 : ops.node.size();
+                    String what = "a list of " + count + " weights (1..1000), one per operator of the route";
+                    List<ConfigValue> elements = w.asList(what);
+                    if (elements != null && elements.size() != count) {
+                        w.expected(what);
+                    } else if (elements != null) {
+                        for (ConfigValue e : elements) {
+                            Integer n = e.asInt(1, 1000);
+                            if (n != null) {
+                                weights.add(n);
+                            }
+                        }
+                    }
+                }
+                RouteConfig route = new RouteConfig(sender, prefix, account, targets,
+                        weights.size() == targets.size() ? weights : List.of());
                 boolean valid = problems.count() == problemsBefore;
                 if (valid) {
                     for (int j = 0; j < routes.size(); j++) {

@@ -10,11 +10,19 @@ import java.util.List;
  * @param prefix    condition: the destination number starts with these digits; null = any
  * @param account   condition: the message comes from this account id; null = any
  * @param operators ids of the operators to send through, at least one; several are load-balanced
+ * @param weights   each operator's share of the route's traffic, in the order of {@code operators};
+ *                  empty = equal shares
  */
-public record RouteConfig(String sender, String prefix, String account, List<String> operators) {
+public record RouteConfig(String sender, String prefix, String account, List<String> operators,
+                          List<Integer> weights) {
 
     public RouteConfig {
         operators = operators == null ? List.of() : List.copyOf(operators);
+        weights = weights == null ? List.of() : List.copyOf(weights);
+    }
+
+    public RouteConfig(String sender, String prefix, String account, List<String> operators) {
+        this(sender, prefix, account, operators, List.of());
     }
 
     /** True when the route has no condition and so matches every message. */

@@ -54,7 +54,7 @@ class ConfigValidationTest {
                         F + "accounts[0].tpss: unknown key (expected one of id, password, apiKey, moderation, tps, "
                                 + "maxBinds, senders, callbackUrl, trafficClass)"),
                 arguments("unknown key in a route", ACCOUNT + TWO_OPERATORS + "routes: [{operators: [opA], to: \"7\"}]",
-                        F + "routes[0].to: unknown key (expected one of sender, prefix, account, operators)"),
+                        F + "routes[0].to: unknown key (expected one of sender, prefix, account, operators, weights)"),
 
                 // Enumerations.
                 arguments("moderation mode", TWO_ACCOUNTS.replace("apiKey: k-otp-1", "moderation: sometimes"),
@@ -201,6 +201,13 @@ class ConfigValidationTest {
                                   - {operators: [opZ]}
                                 """,
                         F + "routes[2].operators[0]: unknown operator \"opZ\" (defined: opA, opB)"),
+                arguments("weights not one per operator", ACCOUNT + TWO_OPERATORS
+                                + "routes: [{operators: [opA, opB], weights: [70]}]",
+                        F + "routes[0].weights: expected a list of 2 weights (1..1000), one per operator of the route, "
+                                + "got a list"),
+                arguments("weight out of range", ACCOUNT + TWO_OPERATORS
+                                + "routes: [{operators: [opA, opB], weights: [70, 0]}]",
+                        F + "routes[0].weights[1]: expected an integer 1..1000, got 0"),
                 arguments("route when no operator is defined", ACCOUNT + "routes: [{operators: [opA]}]",
                         F + "routes[0].operators[0]: unknown operator \"opA\" (defined: none)"),
                 arguments("unknown account in a route", TWO_ACCOUNTS + TWO_OPERATORS + "routes: [{account: bulk, operators: [opA]}]",
