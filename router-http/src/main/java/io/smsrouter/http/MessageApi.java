@@ -221,7 +221,8 @@ final class MessageApi {
         // the concatenation reference must be the same in every part: re-encode with it
         enc = n > 1 ? SmsEncoder.encode(text, concat, (int) (first & 0xFF)) : enc;
         long now = System.currentTimeMillis();
-        String schedule = dueMs > 0 ? ScheduleTime.absolute(dueMs) : "";
+        // SMPP times have tenths of a second: round up, never send early
+        String schedule = dueMs > 0 ? ScheduleTime.absolute((dueMs + 99) / 100 * 100) : "";
         boolean alpha = !from.chars().allMatch(Character::isDigit);
         int srcTon = alpha ? 5 : 1;
         int srcNpi = alpha ? 0 : 1;
