@@ -3,6 +3,11 @@ package io.smsrouter.bench;
 import io.smsrouter.bench.load.LoadClient;
 import io.smsrouter.bench.load.LoadResult;
 import io.smsrouter.bench.load.LoadSettings;
+import io.smsrouter.bench.load.OpenLoopSchedule;
+import io.smsrouter.bench.otp.OtpRecorder;
+import io.smsrouter.bench.otp.OtpReport;
+import io.smsrouter.bench.otp.OtpStream;
+import io.smsrouter.bench.otp.SubmitTap;
 import io.smsrouter.bench.report.HtmlReport;
 import io.smsrouter.bench.report.Summary;
 import picocli.CommandLine;
@@ -14,6 +19,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code scripts/bench}: the end-to-end load test of shared/SPEC.md section 6. With no options it
@@ -24,6 +31,16 @@ import java.util.concurrent.Callable;
  * <p>stdout carries the progress lines, the mode line and, last, the summary line; the report
  * files go to {@code --report-dir}. Exit status 0 when the run acked messages and lost no receipt,
  * 1 when it did not, 2 when it could not run.
+ *
+ * <p>{@code --otp-rate N} (routed only) measures what traffic classes are for (issue 5): an OTP
+ * stream of N msg/s on a bind of its own (account {@value Environment#OTP_ACCOUNT_ID}, traffic class
+ * otp), open loop, first alone (warmup, then the measured period), then beside the bulk load client
+ * (its warmup, then the measured period), with the router's tps toward the simulator capped
+ * ({@code --operator-tps}, default {@value #OTP_DEFAULT_OPERATOR_TPS}) so that the bulk builds a
+ * backlog in the router. Each OTP message is timed from its intended send time to its arrival at
+ * the simulator ({@link SubmitTap}); the run prints one {@code otp:} line per phase, the p99 ratio
+ * and the bulk's throughput, writes {@code otp-alone.hgrm} and {@code otp-bulk.hgrm}, and exits 0
+ * when every acked OTP message reached the operator.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = "End-to-end SMPP load test: load client -> router -> operator simulator, receipts back.")
@@ -92,7 +109,21 @@ public final class BenchMain implements Callable<Integer> {
             description = "routed, with --moderation auto: the stop-word file (default ${DEFAULT-VALUE})")
     Path stopWords = Path.of("conf/stopwords.txt");
 
+    @Option(names = "--otp-rate", paramLabel = "N",
+            description = "routed: also run an OTP stream of N msg/s on its own bind (account benchotp, traffic class "
+                    + "otp), first alone, then beside the bulk load; each OTP message is timed from its intended "
+                    + "send time to its arrival at the operator simulator (default 0: off)")
+    long otpRate = 0;
+
+    @Option(names = "--operator-tps", paramLabel = "N",
+            description = "routed: the router's tps ceiling toward the operator simulator, 0 = none "
+                    + "(default: " + OTP_DEFAULT_OPERATOR_TPS + " with --otp-rate, else none)")
+    Integer operatorTps;
+
     static final int MAX_PDU_LENGTH = 65536;
+    static final int OTP_DEFAULT_OPERATOR_TPS = 2000;
+    /** submit_sm the OTP bind keeps unanswered at most; an OTP client needs few. */
+    static final int OTP_WINDOW = 64;
 
     private final PrintStream out;
 
@@ -131,12 +162,16 @@ public final class BenchMain implements Callable<Integer> {
             System.err.println("bench: " + problem);
             return 2;
         }
+        if (otpRate > 0) {
+            return runOtp();
+        }
         Environment env;
         try {
             env = target != null ? new Environment.Target(target, systemId, password)
                     : direct ? new Environment.Direct(dlrDelayMs, MAX_PDU_LENGTH)
                     : new Environment.Routed(dlrDelayMs, MAX_PDU_LENGTH, window,
-                    moderation.equals("auto") ? stopWords.toAbsolutePath() : null);
+                    moderation.equals("auto") ? stopWords.toAbsolutePath() : null,
+                    operatorTps == null ? 0 : operatorTps, null);
         } catch (Exception e) {
             System.err.println("bench: could not start: " + e);
             return 2;
@@ -144,7 +179,7 @@ public final class BenchMain implements Callable<Integer> {
         LoadSettings settings = new LoadSettings(env.host(), env.port(), env.systemId(), env.password(), binds, window,
                 ratePerSecond, warmupSeconds, durationSeconds, drainSeconds, textLength, ucs2Percent, !noReceipts,
                 MAX_PDU_LENGTH);
-        String modeLine = modeLine(env.mode(), settings);
+        String modeLine = modeLine(env.mode(), settings) + (operatorTps == null ? "" : " operator_tps=" + operatorTps);
         out.println("bench: " + modeLine + " endpoint=" + env.host() + ":" + env.port() + " warmup="
                 + warmupSeconds + "s duration=" + durationSeconds + "s");
         LoadResult result;
@@ -180,6 +215,125 @@ public final class BenchMain implements Callable<Integer> {
         return summary.exitCode();
     }
 
+    /**
+     * {@code --otp-rate}: phase A, the OTP stream alone (warmup, measured period); phase B, the same
+     * stream beside the bulk load client, which runs its own warmup (the backlog builds) and measured
+     * period. One router, one simulator, one OTP schedule across both phases.
+     */
+    private Integer runOtp() throws Exception {
+        int opTps = operatorTps == null ? OTP_DEFAULT_OPERATOR_TPS : operatorTps;
+        AtomicReference<OtpRecorder> recorder = new AtomicReference<>();
+        SubmitTap.Listener tap = (submit, nanoTime) -> {
+            OtpRecorder r = recorder.get();
+            if (r != null) {
+                r.submitArrived(submit, nanoTime);
+            }
+        };
+        Environment.Routed env;
+        try {
+            env = new Environment.Routed(dlrDelayMs, MAX_PDU_LENGTH, window,
+                    moderation.equals("auto") ? stopWords.toAbsolutePath() : null, opTps, tap);
+        } catch (Exception e) {
+            System.err.println("bench: could not start: " + e);
+            return 2;
+        }
+        LoadSettings settings = new LoadSettings(env.host(), env.port(), env.systemId(), env.password(), binds, window,
+                ratePerSecond, warmupSeconds, durationSeconds, drainSeconds, textLength, ucs2Percent, !noReceipts,
+                MAX_PDU_LENGTH);
+        String modeLine = modeLine(env.mode(), settings) + " otp_rate=" + otpRate + " operator_tps=" + opTps;
+        out.println("bench: " + modeLine + " endpoint=" + env.host() + ":" + env.port() + " warmup="
+                + warmupSeconds + "s duration=" + durationSeconds + "s, twice: otp alone, then otp beside the bulk load");
+        LoadResult result;
+        OtpRecorder rec;
+        List<String> details = new ArrayList<>();
+        try (env) {
+            try (LoadClient client = new LoadClient(settings, out::println, env::progressStatus);
+                 OtpStream otp = new OtpStream(env.host(), env.port(), Environment.OTP_ACCOUNT_ID,
+                         Environment.OTP_ACCOUNT_PASSWORD, OTP_WINDOW)) {
+                try {
+                    client.connect(10_000);
+                    otp.connect(10_000);
+                } catch (Exception e) {
+                    System.err.println("bench: " + e.getMessage());
+                    return 2;
+                }
+                OpenLoopSchedule schedule = new OpenLoopSchedule(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20),
+                        otpRate);
+                rec = new OtpRecorder(schedule);
+                long aloneStart = schedule.startNanos() + TimeUnit.SECONDS.toNanos(warmupSeconds);
+                long aloneEnd = aloneStart + TimeUnit.SECONDS.toNanos(durationSeconds);
+                rec.window(OtpRecorder.Phase.ALONE, aloneStart, aloneEnd);
+                recorder.set(rec);
+                out.println("otp: starting the alone phase: " + otpRate + " msg/s, no bulk");
+                otp.start(rec, schedule.startNanos() + TimeUnit.DAYS.toNanos(1));
+                progressUntil(aloneEnd, schedule.startNanos(), aloneStart, rec, env);
+                long bulkStart = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
+                long bulkEnd = bulkStart + TimeUnit.SECONDS.toNanos(durationSeconds);
+                rec.window(OtpRecorder.Phase.BULK, bulkStart, bulkEnd);
+                otp.endAt(bulkEnd);
+                out.println("otp: starting the bulk phase: " + otpRate + " msg/s beside the bulk load (rate=" + settings.rateLabel()
+                        + ", operator tps " + opTps + ")");
+                result = client.run();
+                if (!OtpStream.awaitDrained(rec, TimeUnit.SECONDS.toMillis(Math.max(1, drainSeconds)))) {
+                    out.println("otp: not drained after " + drainSeconds + " s: some OTP messages never reached the operator");
+                }
+            }
+            long simulatorSubmits = env.simulatorSubmits(); // before the tap's count: the tap sees each one first
+            details.addAll(env.details());
+            details.add("tap: submits_seen=" + rec.submitsSeen() + " simulator_submits=" + simulatorSubmits
+                    + " otp_arrivals=" + rec.otpArrivals() + " otp_duplicates=" + rec.duplicates()
+                    + " otp_sent=" + rec.sentTotal() + " otp_unsent=" + rec.unsent());
+        }
+        OtpRecorder.PhaseResult alone = rec.result(OtpRecorder.Phase.ALONE);
+        OtpRecorder.PhaseResult bulk = rec.result(OtpRecorder.Phase.BULK);
+        List<String> otpLines = OtpReport.lines(alone, bulk, opTps, result);
+        Summary summary = Summary.of(result);
+        details.add(0, detailLine(result));
+        List<String> reportLines = new ArrayList<>(details);
+        reportLines.addAll(otpLines);
+        HtmlReport report = new HtmlReport(modeLine, summary, result, reportLines, warmupSeconds, durationSeconds,
+                !noReceipts);
+        try {
+            report.writeTo(reportDir);
+            HtmlReport.writeHgrm(reportDir.resolve("otp-alone.hgrm"), alone.arrivalMicros());
+            HtmlReport.writeHgrm(reportDir.resolve("otp-bulk.hgrm"), bulk.arrivalMicros());
+        } catch (Exception e) {
+            System.err.println("bench: could not write the report under " + reportDir + ": " + e);
+        }
+        for (String d : details) {
+            out.println(d);
+        }
+        out.println("report: " + reportDir.toAbsolutePath().normalize().resolve("index.html")
+                + " (otp: otp-alone.hgrm, otp-bulk.hgrm)");
+        for (String l : otpLines) {
+            out.println(l);
+        }
+        out.println(modeLine);
+        out.println(summary.line());
+        out.flush();
+        return OtpReport.exitCode(alone, bulk, result);
+    }
+
+    /** Phase A's progress: a line a second until {@code endNanos}. */
+    private void progressUntil(long endNanos, long startNanos, long measuredFrom, OtpRecorder rec,
+                               Environment env) throws InterruptedException {
+        long next = startNanos + TimeUnit.SECONDS.toNanos(1);
+        while (endNanos - System.nanoTime() > 0) {
+            long wait = Math.min(next, endNanos) - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            long now = System.nanoTime();
+            if (now - next >= 0) {
+                int second = (int) Math.round((next - startNanos) / 1e9);
+                out.println(String.format("%5ds %-6s otp_sent=%-7d otp_arrived=%-7d %s", second,
+                        now - measuredFrom < 0 ? "warmup" : "alone", rec.sentTotal(), rec.otpArrivals(),
+                        env.progressStatus()));
+                next += TimeUnit.SECONDS.toNanos(1);
+            }
+        }
+    }
+
     private String validate() {
         if (target != null && direct) {
             return "--target and --direct exclude each other";
@@ -207,6 +361,15 @@ public final class BenchMain implements Callable<Integer> {
         }
         if (moderation.equals("auto") && (target != null || direct)) {
             return "--moderation auto needs the routed mode (no --target, no --direct)";
+        }
+        if (otpRate < 0 || otpRate > 100_000) {
+            return "--otp-rate must be 0..100000";
+        }
+        if (otpRate > 0 && (target != null || direct)) {
+            return "--otp-rate needs the routed mode (no --target, no --direct): it times arrivals at the in-process simulator";
+        }
+        if (operatorTps != null && (operatorTps < 0 || target != null || direct)) {
+            return "--operator-tps must be at least 0, and goes with the routed mode";
         }
         if (moderation.equals("auto") && !java.nio.file.Files.isReadable(stopWords)) {
             return "--stop-words: cannot read " + stopWords.toAbsolutePath();

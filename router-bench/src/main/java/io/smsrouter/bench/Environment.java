@@ -1,6 +1,7 @@
 package io.smsrouter.bench;
 
 import io.netty.channel.EventLoopGroup;
+import io.smsrouter.bench.otp.SubmitTap;
 import io.smsrouter.core.engine.Engine;
 import io.smsrouter.server.Router;
 import io.smsrouter.server.config.AccountConfig;
@@ -35,6 +36,9 @@ import java.util.stream.Stream;
 abstract class Environment implements AutoCloseable {
     static final String ACCOUNT_ID = "bench";
     static final String ACCOUNT_PASSWORD = "benchpw";
+    /** The OTP stream's account ({@code --otp-rate}): traffic class otp, everything else like the bench account. */
+    static final String OTP_ACCOUNT_ID = "benchotp";
+    static final String OTP_ACCOUNT_PASSWORD = "otppw";
 
     /** routed, direct or target */
     abstract String mode();
@@ -60,13 +64,21 @@ abstract class Environment implements AutoCloseable {
     @Override
     public abstract void close();
 
-    /** The operator SMSC simulator on an event loop of its own: one thread, as a lean SMSC would have. */
+    /**
+     * The operator SMSC simulator on an event loop of its own: one thread, as a lean SMSC would have.
+     * With a tap, every submit_sm it receives is shown to the tap first ({@link SubmitTap}).
+     */
     static final class SimulatorHandle implements AutoCloseable {
-        final EventLoopGroup group = SmppTransport.newGroup(1);
+        final EventLoopGroup group;
         final SmscSimulator simulator;
         final InetSocketAddress address;
 
         SimulatorHandle(int dlrDelayMs, int maxPduLength) throws InterruptedException {
+            this(dlrDelayMs, maxPduLength, null);
+        }
+
+        SimulatorHandle(int dlrDelayMs, int maxPduLength, SubmitTap.Listener tap) throws InterruptedException {
+            group = tap == null ? SmppTransport.newGroup(1) : SubmitTap.group(1, tap);
             simulator = new SmscSimulator(new SimulatorSettings("127.0.0.1", 0, null, null, 0, dlrDelayMs, 100, 0, 0, 0,
                     maxPduLength), group);
             address = simulator.start();
@@ -74,7 +86,8 @@ abstract class Environment implements AutoCloseable {
 
         String details() {
             return "simulator: submits=" + simulator.submitCount() + " receipts_sent=" + simulator.receiptsSent()
-                    + " receipts_acked=" + simulator.receiptsAcked() + " throttled=" + simulator.throttledCount();
+                    + " receipts_acked=" + simulator.receiptsAcked() + " throttled=" + simulator.throttledCount()
+                    + (group instanceof SubmitTap.Group g ? " tapped_binds=" + g.tapped() : "");
         }
 
         @Override
@@ -144,11 +157,23 @@ abstract class Environment implements AutoCloseable {
 
         /** @param stopWords with moderation {@code auto} for the bench account against this file; null: none */
         Routed(int dlrDelayMs, int maxPduLength, int clientWindow, Path stopWords) throws Exception {
-            sim = new SimulatorHandle(dlrDelayMs, maxPduLength);
+            this(dlrDelayMs, maxPduLength, clientWindow, stopWords, 0, null);
+        }
+
+        /**
+         * @param operatorTps the router's tps ceiling toward the simulator (all binds), 0 = none
+         * @param otpTap      non-null: the config also has the OTP account ({@link #OTP_ACCOUNT_ID}, traffic
+         *                    class otp) and every submit_sm reaching the simulator is shown to this tap
+         */
+        Routed(int dlrDelayMs, int maxPduLength, int clientWindow, Path stopWords, int operatorTps,
+               SubmitTap.Listener otpTap) throws Exception {
+            sim = new SimulatorHandle(dlrDelayMs, maxPduLength, otpTap);
+            boolean otpAccount = otpTap != null;
             journalDir = Files.createTempDirectory("bench-journal");
             Router r = null;
             try {
-                r = new Router(config(journalDir, sim.address.getPort(), maxPduLength, clientWindow, stopWords)).start();
+                r = new Router(config(journalDir, sim.address.getPort(), maxPduLength, clientWindow, stopWords,
+                        operatorTps, otpAccount)).start();
                 awaitOperatorBinds(r, 10_000);
             } catch (Exception | Error e) {
                 if (r != null) {
@@ -164,14 +189,23 @@ abstract class Environment implements AutoCloseable {
 
         static RouterConfig config(Path journalDir, int simulatorPort, int maxPduLength, int clientWindow,
                                    Path stopWords) {
+            return config(journalDir, simulatorPort, maxPduLength, clientWindow, stopWords, 0, false);
+        }
+
+        static RouterConfig config(Path journalDir, int simulatorPort, int maxPduLength, int clientWindow,
+                                   Path stopWords, int operatorTps, boolean otpAccount) {
             SmppConfig d = SmppConfig.defaults();
             SmppConfig smpp = new SmppConfig("127.0.0.1", 0, maxPduLength,
                     Math.max(SmppConfig.DEFAULT_WINDOW_SIZE, clientWindow), d.enquireLinkIntervalMs(),
                     d.idleTimeoutMs(), d.responseTimeoutMs(), d.bindTimeoutMs());
             AccountConfig account = new AccountConfig(ACCOUNT_ID, ACCOUNT_PASSWORD, null,
                     stopWords == null ? AccountConfig.MODERATION_NONE : AccountConfig.MODERATION_AUTO, 0, 64, List.of());
+            List<AccountConfig> accounts = otpAccount
+                    ? List.of(account, new AccountConfig(OTP_ACCOUNT_ID, OTP_ACCOUNT_PASSWORD, null,
+                    AccountConfig.MODERATION_NONE, 0, 4, List.of(), null, "otp"))
+                    : List.of(account);
             OperatorConfig operator = new OperatorConfig(OPERATOR_ID, "127.0.0.1", simulatorPort, "router", "routerpw",
-                    OperatorConfig.DEFAULT_SYSTEM_TYPE, OPERATOR_BINDS, OPERATOR_WINDOW, 0,
+                    OperatorConfig.DEFAULT_SYSTEM_TYPE, OPERATOR_BINDS, OPERATOR_WINDOW, operatorTps,
                     OperatorConfig.DEFAULT_ENQUIRE_LINK_INTERVAL_MS, OperatorConfig.DEFAULT_RESPONSE_TIMEOUT_MS,
                     OperatorConfig.DEFAULT_RECONNECT_DELAY_MS, OperatorConfig.DEFAULT_MAX_RECONNECT_DELAY_MS);
             SimulatorConfig s = SimulatorConfig.defaults();
@@ -179,7 +213,7 @@ abstract class Environment implements AutoCloseable {
                     s.submitLatencyMs(), s.dlrDelayMs(), s.deliveredPercent(), s.undeliverablePercent(),
                     s.expiredPercent(), s.tps());
             return new RouterConfig(null, smpp, new HttpConfig("127.0.0.1", 0), AdminConfig.defaults(),
-                    new JournalConfig(journalDir, JournalConfig.DEFAULT_ROLL_CYCLE, false), List.of(account),
+                    new JournalConfig(journalDir, JournalConfig.DEFAULT_ROLL_CYCLE, false), accounts,
                     List.of(operator), List.of(new RouteConfig(null, null, null, List.of(OPERATOR_ID))),
                     stopWords == null ? ModerationConfig.defaults()
                             : new ModerationConfig(stopWords, ModerationConfig.DEFAULT_MAX_WAIT_SECONDS,
@@ -220,6 +254,11 @@ abstract class Environment implements AutoCloseable {
         @Override
         String password() {
             return ACCOUNT_PASSWORD;
+        }
+
+        /** submit_sm the simulator has taken so far. */
+        long simulatorSubmits() {
+            return sim.simulator.submitCount();
         }
 
         /** Messages acked to the client but not yet taken by an operator bind, and receipts waiting for a client bind. */

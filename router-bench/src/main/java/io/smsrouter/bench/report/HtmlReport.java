@@ -52,7 +52,8 @@ public record HtmlReport(String modeLine, Summary summary, LoadResult result, Li
         Files.writeString(dir.resolve("index.html"), html(), StandardCharsets.UTF_8);
     }
 
-    static void writeHgrm(Path file, Histogram h) throws IOException {
+    /** One HdrHistogram percentile distribution, values as recorded (microseconds). */
+    public static void writeHgrm(Path file, Histogram h) throws IOException {
         try (PrintStream ps = new PrintStream(Files.newOutputStream(file), false, StandardCharsets.UTF_8)) {
             h.outputPercentileDistribution(ps, 1.0);
         }
