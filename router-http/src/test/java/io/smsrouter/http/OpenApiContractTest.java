@@ -21,11 +21,13 @@ import io.smsrouter.core.correlation.LocalReceiptCorrelator;
 import io.smsrouter.core.engine.ClientRegistry;
 import io.smsrouter.core.engine.Engine;
 import io.smsrouter.core.journal.ChronicleJournal;
+import io.smsrouter.core.journal.Journal;
 import io.smsrouter.core.message.DeliveryState;
 import io.smsrouter.core.message.Message;
 import io.smsrouter.core.moderation.LocalModerationQueue;
 import io.smsrouter.core.moderation.Moderator;
 import io.smsrouter.core.moderation.StopWordFile;
+import io.smsrouter.core.policy.OptOut;
 import io.smsrouter.core.route.Route;
 import io.smsrouter.core.route.RouteTable;
 import org.junit.jupiter.api.AfterEach;
@@ -36,6 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -69,7 +73,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the real server: every documented operation exists and answers a documented status with a body
  * of the documented shape, provoked errors carry a documented status and code, every error code in
  * the sources is documented, the request examples are accepted, and the webhook is what the
- * document says.
+ * document says. The opt-out endpoints take either scheme, and are called with each.
  *
  * <p>Bodies are checked strictly: a field the schema does not list fails the test unless the
  * schema says {@code additionalProperties}, so a field added to the server must be documented.
@@ -88,6 +92,8 @@ class OpenApiContractTest {
     @TempDir
     Path dir;
     private ChronicleJournal journal;
+    /** Set to make the journal refuse opt-out changes (as a full disk would). */
+    private volatile boolean optOutJournalFails;
     private Engine engine;
     private EventLoopGroup group;
     private HttpServer server;
@@ -99,6 +105,18 @@ class OpenApiContractTest {
     void start() throws Exception {
         journal = new ChronicleJournal(dir.resolve("journal"), "HOURLY", false);
         Moderator moderator = Moderator.withoutStopWords();
+        Journal failing = (Journal) Proxy.newProxyInstance(Journal.class.getClassLoader(), new Class<?>[]{Journal.class},
+                (proxy, method, args) -> {
+                    if (optOutJournalFails && method.getName().equals("optOut")) {
+                        throw new IllegalStateException("journal: no space left on device");
+                    }
+                    try {
+                        return method.invoke(journal, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        // every account has an API key: the message, template and opt-out endpoints take it
         engine = new Engine(new AccountRegistry(List.of(
                 Account.of("shop", "pw", "k-shop", Moderation.NONE, 0, 4, List.of()),
                 Account.of("mod", "pw", "k-mod", Moderation.MANUAL, 0, 4, List.of()),
@@ -106,7 +124,7 @@ class OpenApiContractTest {
                 Account.of("slow", "pw", "k-slow", Moderation.NONE, 1, 4, List.of()))),
                 // nothing routes numbers outside +7: no_route for them
                 new RouteTable(List.of(new Route(null, "7", null, List.of("opA")))),
-                List.of("opA"), journal, new LocalReceiptCorrelator(Duration.ofHours(1), 1000), new ClientRegistry(),
+                List.of("opA"), failing, new LocalReceiptCorrelator(Duration.ofHours(1), 1000), new ClientRegistry(),
                 1000, moderator, new LocalModerationQueue(), 1000);
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         server = new HttpServer("127.0.0.1", 0, group, NioServerSocketChannel.class, engine, () -> null,
@@ -175,8 +193,10 @@ class OpenApiContractTest {
         ids.put("/api/v1/moderation/{id}/approve", held1);
         ids.put("/api/v1/moderation/{id}/reject", held2);
         ids.put("/api/v1/accounts/{id}/moderation", "mod");
+        String msisdn = doc.path("paths").path("/api/v1/optouts/{msisdn}").path("parameters").path(0)
+                .path("example").asText();
         List<Operation> ops = operations(doc);
-        assertThat(ops).hasSizeGreaterThanOrEqualTo(22);
+        assertThat(ops).hasSizeGreaterThanOrEqualTo(25);
         // creating methods first, deleting ones last, so that what a GET or DELETE names exists
         ops.sort((x, y) -> Integer.compare(METHODS.indexOf(x.method), METHODS.indexOf(y.method)));
         for (Operation op : ops) {
@@ -187,16 +207,25 @@ class OpenApiContractTest {
                         .path("id").asText());
             }
             path = path.replace("{id}", ids.getOrDefault(path, "0"))
-                    .replace("{name}", schema(doc, "TemplateName").path("example").asText());
-            HttpResponse<String> r = call(op.method.toUpperCase(), path, credentials(op), requestBody(doc, op));
-            JsonNode error = errorOf(r);
-            assertThat(r.statusCode() == 404 && error.path("code").asText().equals("not_found")
-                    && error.path("message").asText().startsWith("no such endpoint"))
-                    .as("%s answered \"no such endpoint\"", op).isFalse();
-            assertThat(r.statusCode()).as("%s %s: %s", op, path, r.body()).isNotEqualTo(405);
-            assertThat(r.statusCode()).as("%s %s: %s", op, path, r.body()).isBetween(200, 299);
-            checkAgainstDocument(doc, op, r);
+                    .replace("{name}", schema(doc, "TemplateName").path("example").asText())
+                    .replace("{msisdn}", msisdn);
+            // with each scheme the operation takes: POST /api/v1/optouts's first example is the
+            // account's opt-out with the key and a global one with the admin token, and DELETE
+            // without parameters removes exactly that one of each
+            List<String> keys = credentials(op);
+            assertThat(keys).as("credentials of %s", op).isNotEmpty();
+            for (String key : keys) {
+                HttpResponse<String> r = call(op.method.toUpperCase(), path, key, requestBody(doc, op));
+                JsonNode error = errorOf(r);
+                assertThat(r.statusCode() == 404 && error.path("code").asText().equals("not_found")
+                        && error.path("message").asText().startsWith("no such endpoint"))
+                        .as("%s answered \"no such endpoint\"", op).isFalse();
+                assertThat(r.statusCode()).as("%s %s as %s: %s", op, path, key, r.body()).isNotEqualTo(405);
+                assertThat(r.statusCode()).as("%s %s as %s: %s", op, path, key, r.body()).isBetween(200, 299);
+                checkAgainstDocument(doc, op, r);
+            }
         }
+        assertThat(engine.optOuts().size()).as("every opt-out the POSTs recorded was DELETEd").isZero();
     }
 
     @Test
@@ -222,6 +251,126 @@ class OpenApiContractTest {
         }
     }
 
+    @Test
+    void shouldKeepOptOutsWithEitherSchemeAsDocumentedAndRefuseMessagesToThem() throws Exception {
+        JsonNode doc = document();
+        String opt = "/api/v1/optouts";
+        Operation post = operation(doc, "post", opt);
+        Operation get = operation(doc, "get", opt);
+        Operation delete = operation(doc, "delete", opt + "/{msisdn}");
+        for (Operation op : List.of(post, get, delete)) {
+            assertThat(credentials(op)).as("schemes of %s", op).containsExactly(SHOP, ADMIN);
+        }
+        // every request example, with the account's key; those that make sense for the admin, with the token
+        JsonNode examples = post.node.path("requestBody").path("content").path("application/json").path("examples");
+        assertThat(examples.size()).isGreaterThanOrEqualTo(3);
+        for (Iterator<Map.Entry<String, JsonNode>> it = examples.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode value = e.getValue().path("value");
+            assertThat(problems(doc, value, schema(doc, "OptOutRequest"), e.getKey())).as("example %s", e.getKey())
+                    .isEmpty();
+            for (String key : value.has("sender") && !value.has("account") ? List.of(SHOP) : List.of(SHOP, ADMIN)) {
+                HttpResponse<String> r = call("POST", opt, key, JSON.writeValueAsString(value));
+                assertThat(r.statusCode()).as("example %s as %s: %s", e.getKey(), key, r.body()).isIn(200, 201);
+                checkAgainstDocument(doc, post, r);
+            }
+        }
+        engine.optOuts().list(null, null, 100).forEach(o -> engine.optIn(o.accountId(), o.sender(), o.msisdn(), "test"));
+
+        // the account's key: its own opt-out, account-wide; the same again is 200, created false
+        HttpResponse<String> r = call("POST", opt, SHOP, "{\"msisdn\":\"+79161234501\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        checkAgainstDocument(doc, post, r);
+        JsonNode created = JSON.readTree(r.body());
+        assertThat(created.path("msisdn").asText()).isEqualTo("79161234501");
+        assertThat(created.path("account").asText()).isEqualTo("shop");
+        assertThat(created.path("scope").asText()).isEqualTo("account");
+        assertThat(created.path("source").asText()).isEqualTo("api");
+        assertThat(created.path("created").asBoolean()).isTrue();
+        r = call("POST", opt, SHOP, "{\"msisdn\":\"79161234501\",\"account\":\"shop\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        checkAgainstDocument(doc, post, r);
+        assertThat(JSON.readTree(r.body()).path("created").asBoolean()).isFalse();
+        // one sender name of the account, kept in lower case
+        r = call("POST", opt, SHOP, "{\"msisdn\":\"79161234502\",\"sender\":\"Shop\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        assertThat(JSON.readTree(r.body()).path("scope").asText()).isEqualTo("sender");
+        assertThat(JSON.readTree(r.body()).path("sender").asText()).isEqualTo("shop");
+        // the admin token: a global opt-out, and another account's
+        r = call("POST", opt, ADMIN, "{\"msisdn\":\"79161234503\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        checkAgainstDocument(doc, post, r);
+        assertThat(JSON.readTree(r.body()).path("scope").asText()).isEqualTo("global");
+        assertThat(JSON.readTree(r.body()).path("source").asText()).isEqualTo("admin");
+        assertThat(JSON.readTree(r.body()).has("account")).isFalse();
+        r = call("POST", opt, ADMIN, "{\"msisdn\":\"79161234504\",\"account\":\"mod\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        assertThat(JSON.readTree(r.body()).path("account").asText()).isEqualTo("mod");
+
+        // listing: the key sees its account's, the token every one or one account's
+        assertThat(listed(doc, get, SHOP, "")).containsExactlyInAnyOrder("79161234501", "79161234502");
+        assertThat(listed(doc, get, SHOP, "?account=mod")).containsExactlyInAnyOrder("79161234501", "79161234502");
+        assertThat(listed(doc, get, ADMIN, "")).containsExactlyInAnyOrder("79161234501", "79161234502",
+                "79161234503", "79161234504");
+        assertThat(listed(doc, get, ADMIN, "?account=mod")).containsExactly("79161234504");
+        assertThat(listed(doc, get, ADMIN, "?msisdn=%2B79161234503")).containsExactly("79161234503");
+        assertThat(listed(doc, get, ADMIN, "?limit=1")).hasSize(1);
+        r = call("GET", opt, SHOP, null);
+        assertThat(JSON.readTree(r.body()).path("total").asLong()).isEqualTo(4);
+
+        // sending: refused with opted_out (403) in each scope, but an OTP goes (exempt by default)
+        Operation send = operation(doc, "post", "/api/v1/messages");
+        for (String to : List.of("79161234501", "79161234502", "79161234503")) {
+            r = call("POST", "/api/v1/messages", SHOP, "{\"from\":\"Shop\",\"to\":\"" + to
+                    + "\",\"text\":\"sale\",\"category\":\"promo\"}");
+            assertThat(r.statusCode()).as("%s: %s", to, r.body()).isEqualTo(403);
+            assertThat(errorOf(r).path("code").asText()).isEqualTo("opted_out");
+            checkAgainstDocument(doc, send, r);
+            assertThat(mentionsCode(doc, response(doc, send, 403), "opted_out")).isTrue();
+            r = call("POST", "/api/v1/messages", SHOP, "{\"from\":\"Shop\",\"to\":\"" + to
+                    + "\",\"text\":\"Your code is 4711\",\"category\":\"otp\"}");
+            assertThat(r.statusCode()).as("otp to %s: %s", to, r.body()).isEqualTo(202);
+        }
+        // another sender name of the account is not in the sender-scope opt-out
+        assertThat(call("POST", "/api/v1/messages", SHOP, "{\"from\":\"Other\",\"to\":\"79161234502\","
+                + "\"text\":\"x\",\"category\":\"promo\"}").statusCode()).isEqualTo(202);
+        // in a list, the refused recipient is an item with the error
+        r = call("POST", "/api/v1/messages", SHOP, "{\"from\":\"Shop\",\"to\":[\"79161234501\",\"79161234509\"],"
+                + "\"text\":\"x\",\"category\":\"promo\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        checkAgainstDocument(doc, send, r);
+        assertThat(JSON.readTree(r.body()).path(0).path("error").path("code").asText()).isEqualTo("opted_out");
+        assertThat(JSON.readTree(r.body()).path(1).has("id")).isTrue();
+
+        // withdrawing: exactly the key named, by the key or the token
+        assertThat(call("DELETE", opt + "/79161234502", SHOP, null).statusCode()).isEqualTo(404);
+        r = call("DELETE", opt + "/79161234502?sender=SHOP", SHOP, null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        checkAgainstDocument(doc, delete, r);
+        r = call("DELETE", opt + "/+79161234501?account=mod", SHOP, null);
+        assertThat(r.statusCode()).as("account is the key's own: %s", r.body()).isEqualTo(200);
+        assertThat(JSON.readTree(r.body()).path("msisdn").asText()).isEqualTo("79161234501");
+        assertThat(call("DELETE", opt + "/79161234504", ADMIN, null).statusCode()).isEqualTo(404);
+        r = call("DELETE", opt + "/79161234504?account=mod", ADMIN, null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        checkAgainstDocument(doc, delete, r);
+        r = call("DELETE", opt + "/79161234503", ADMIN, null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(listed(doc, get, ADMIN, "")).isEmpty();
+        assertThat(call("POST", "/api/v1/messages", SHOP, "{\"from\":\"Shop\",\"to\":\"79161234503\","
+                + "\"text\":\"x\",\"category\":\"promo\"}").statusCode()).isEqualTo(202);
+    }
+
+    /** The numbers GET /api/v1/optouts lists, its answer checked against the document. */
+    private List<String> listed(JsonNode doc, Operation get, String key, String query) throws Exception {
+        HttpResponse<String> r = call("GET", "/api/v1/optouts" + query, key, null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        checkAgainstDocument(doc, get, r);
+        List<String> out = new ArrayList<>();
+        JSON.readTree(r.body()).path("items").forEach(i -> out.add(i.path("msisdn").asText()));
+        return out;
+    }
+
     // ---- 3. errors carry a documented status and code ----
 
     /** A request that should fail, and the operation (or, for a wrong method, the path) that documents it. */
@@ -235,6 +384,8 @@ class OpenApiContractTest {
         String msgs = "/api/v1/messages";
         String one = "/api/v1/messages/{id}";
         String tpl = "/api/v1/templates/{name}";
+        String opt = "/api/v1/optouts";
+        String optOne = "/api/v1/optouts/{msisdn}";
         List<Provoked> cases = new ArrayList<>(List.of(
                 new Provoked("POST", msgs, "Bearer nope", "{}", 401, "unauthorized", "post", msgs),
                 new Provoked("POST", msgs, null, "{}", 401, "unauthorized", "post", msgs),
@@ -322,6 +473,35 @@ class OpenApiContractTest {
                         "post", "/api/v1/accounts/{id}/moderation"),
                 new Provoked("DELETE", "/api/v1/accounts/shop/moderation", ADMIN, null, 405, "method_not_allowed",
                         null, "/api/v1/accounts/{id}/moderation"),
+                new Provoked("POST", opt, null, "{\"msisdn\":\"79161234567\"}", 401, "unauthorized", "post", opt),
+                new Provoked("GET", opt, "Bearer nope", null, 401, "unauthorized", "get", opt),
+                new Provoked("PUT", opt, null, "{}", 401, "unauthorized", "post", opt),
+                new Provoked("DELETE", opt + "/79161234567", "Bearer nope", null, 401, "unauthorized", "delete",
+                        optOne),
+                new Provoked("POST", opt, SHOP, "{\"msisdn\":", 400, "bad_json", "post", opt),
+                new Provoked("POST", opt, ADMIN, "[1]", 400, "bad_request", "post", opt),
+                new Provoked("POST", opt, SHOP, "{\"msisdn\":79161234567}", 400, "bad_request", "post", opt),
+                new Provoked("POST", opt, SHOP, "{\"sender\":\"Shop\"}", 400, "missing_field", "post", opt),
+                new Provoked("POST", opt, SHOP, "{\"msisdn\":\"12\"}", 400, "invalid_number", "post", opt),
+                new Provoked("POST", opt, ADMIN, "{\"msisdn\":\"79161234567\",\"sender\":\"Shop\"}", 400,
+                        "bad_request", "post", opt),
+                new Provoked("POST", opt, SHOP, "{\"msisdn\":\"79161234567\",\"account\":\"mod\"}", 403,
+                        "forbidden", "post", opt),
+                new Provoked("POST", opt, ADMIN, "{\"msisdn\":\"79161234567\",\"account\":\"nobody\"}", 404,
+                        "unknown_account", "post", opt),
+                new Provoked("PUT", opt, ADMIN, "{}", 405, "method_not_allowed", null, opt),
+                new Provoked("DELETE", opt, SHOP, null, 405, "method_not_allowed", null, opt),
+                new Provoked("GET", opt + "?limit=0", ADMIN, null, 400, "bad_request", "get", opt),
+                new Provoked("GET", opt + "?limit=x", SHOP, null, 400, "bad_request", "get", opt),
+                new Provoked("GET", opt + "?msisdn=abc", SHOP, null, 400, "invalid_number", "get", opt),
+                new Provoked("DELETE", opt + "/79161234567", SHOP, null, 404, "not_found", "delete", optOne),
+                new Provoked("DELETE", opt + "/79161234567?account=shop", ADMIN, null, 404, "not_found", "delete",
+                        optOne),
+                new Provoked("DELETE", opt + "/79161234567", ADMIN, null, 404, "not_found", "delete", optOne),
+                new Provoked("DELETE", opt + "/abc", ADMIN, null, 400, "invalid_number", "delete", optOne),
+                new Provoked("DELETE", opt + "/79161234567?sender=Shop", ADMIN, null, 400, "bad_request", "delete",
+                        optOne),
+                new Provoked("GET", opt + "/79161234567", SHOP, null, 405, "method_not_allowed", null, optOne),
                 new Provoked("POST", "/health", null, null, 405, "method_not_allowed", null, "/health"),
                 new Provoked("POST", "/metrics", null, null, 405, "method_not_allowed", null, "/metrics"),
                 new Provoked("POST", "/moderation", null, null, 405, "method_not_allowed", null, "/moderation"),
@@ -330,8 +510,16 @@ class OpenApiContractTest {
         String taken = send(SHOP, "{\"from\":\"Shop\",\"to\":\"79161234567\",\"text\":\"x\"}").path("id").asText();
         assertThat(engine.operatorQueue("opA").poll()).isNotNull();
         cases.add(new Provoked("DELETE", "/api/v1/messages/" + taken, SHOP, null, 409, "not_cancellable", "delete", one));
+        // a recipient who opted out of the account; promo traffic to it is refused
+        engine.optOut(OptOut.account("shop", "79161234599", System.currentTimeMillis(), "api"));
+        cases.add(new Provoked("POST", msgs, SHOP, "{\"from\":\"Shop\",\"to\":\"79161234599\",\"text\":\"x\","
+                + "\"category\":\"promo\"}", 403, "opted_out", "post", msgs));
+        // the journal refusing an opt-out change
+        cases.add(new Provoked("POST", opt, SHOP, "{\"msisdn\":\"79161234598\"}", 503, "unavailable", "post", opt));
+        cases.add(new Provoked("DELETE", opt + "/79161234599", SHOP, null, 503, "unavailable", "delete", optOne));
 
         for (Provoked c : cases) {
+            optOutJournalFails = c.status == 503;
             HttpResponse<String> r = call(c.method, c.path, c.key, c.body);
             String what = c.method + " " + c.path + " -> " + r.statusCode() + " " + r.body();
             assertThat(r.statusCode()).as(what).isEqualTo(c.status);
@@ -377,14 +565,15 @@ class OpenApiContractTest {
     void shouldDocumentEveryErrorCodeTheSourcesProduceAndNoOther() throws Exception {
         Set<String> produced = new TreeSet<>();
         for (String file : List.of("MessageApi.java", "Templates.java", "ApiError.java", "AdminApi.java",
-                "HttpServer.java", "ApiDocs.java")) {
+                "HttpServer.java", "ApiDocs.java", "OptOutApi.java")) {
             Matcher m = SOURCE_CODE.matcher(Files.readString(sources().resolve(file)));
             while (m.find()) {
                 produced.add(m.group(1) != null ? m.group(1) : m.group(2));
             }
         }
         assertThat(produced).contains("unauthorized", "bad_json", "missing_field", "unknown_template", "throttled",
-                "journal_unavailable", "not_cancellable", "not_held", "invalid_stopwords", "write_failed");
+                "journal_unavailable", "not_cancellable", "not_held", "invalid_stopwords", "write_failed", "opted_out",
+                "forbidden", "unknown_account", "not_found", "unavailable");
         String yaml = resource();
         for (String code : produced) {
             assertThat(mentions(yaml, code)).as("code %s is in the document", code).isTrue();
@@ -707,14 +896,23 @@ class OpenApiContractTest {
         return media.getKey().equals("application/json") ? JSON.writeValueAsString(example) : example.asText();
     }
 
-    private static String credentials(Operation op) {
-        String scheme = op.node.path("security").path(0).fieldNames().hasNext()
-                ? op.node.path("security").path(0).fieldNames().next() : "";
-        return switch (scheme) {
-            case "apiKey" -> SHOP;
-            case "adminToken" -> ADMIN;
-            default -> null;
-        };
+    /** A valid Authorization header for each security alternative of the operation; null for none. */
+    private static List<String> credentials(Operation op) {
+        List<String> keys = new ArrayList<>();
+        if (!op.node.has("security")) {
+            keys.add(null);
+        }
+        for (JsonNode alternative : op.node.path("security")) {
+            for (Iterator<String> it = alternative.fieldNames(); it.hasNext(); ) {
+                String scheme = it.next();
+                keys.add(switch (scheme) {
+                    case "apiKey" -> SHOP;
+                    case "adminToken" -> ADMIN;
+                    default -> throw new AssertionError(op + ": unknown security scheme " + scheme);
+                });
+            }
+        }
+        return keys;
     }
 
     // ---- plumbing ----
