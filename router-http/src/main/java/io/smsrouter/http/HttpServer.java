@@ -62,6 +62,7 @@ public final class HttpServer implements AutoCloseable {
     private final Webhooks webhooks;
     private final MessageApi messages;
     private final Templates templates;
+    private final OptOutApi optOuts;
     private final byte[] moderationPage;
     /** Admin work too slow for an event loop (building a stop-word automaton). */
     private final ExecutorService slow = Executors.newSingleThreadExecutor(r -> {
@@ -111,6 +112,7 @@ public final class HttpServer implements AutoCloseable {
         this.webhooks = new Webhooks(engine, texts, JSON, api.webhookFirstRetryMs());
         this.templates = new Templates(JSON, api.templatesDir());
         this.messages = new MessageApi(JSON, engine, texts, templates, api.accountCallbacks(), api.maxRecipients());
+        this.optOuts = new OptOutApi(JSON, engine, messages, adminToken);
         engine.observe(texts);
         engine.clients().intercept(webhooks::take);
     }
@@ -181,6 +183,8 @@ public final class HttpServer implements AutoCloseable {
                 resp = admin.handle(req, path);
             } else if (req.decoderResult().isSuccess() && MessageApi.handles(path)) {
                 resp = messages.handle(req, path);
+            } else if (req.decoderResult().isSuccess() && OptOutApi.handles(path)) {
+                resp = optOuts.handle(req, path);
             } else if (req.decoderResult().isSuccess() && Templates.handles(path)) {
                 io.smsrouter.core.account.Account a = messages.account(req);
                 resp = a == null ? MessageApi.unauthorized() : templates.handle(req, path, a);

@@ -264,6 +264,8 @@ final class MessageApi {
             case NO_ROUTE -> new ApiError(HttpResponseStatus.FORBIDDEN, "no_route",
                     "no route takes messages to this number from this sender");
             case INVALID_SCHEDULE -> ApiError.bad("invalid_schedule", "scheduleAt: cannot be read");
+            case OPTED_OUT -> new ApiError(HttpResponseStatus.FORBIDDEN, "opted_out",
+                    "the recipient opted out of messages from this sender or account");
             case SYSTEM_ERROR, ACCEPTED -> new ApiError(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
                     "the message could not be accepted");
         };
@@ -346,12 +348,17 @@ final class MessageApi {
 
     /** Digits only, 5 to 15 of them (E.164), an optional leading '+' dropped. */
     static String msisdn(String to) {
+        return msisdn("to", to);
+    }
+
+    /** {@link #msisdn(String)} of a field with another name (for its error message). */
+    static String msisdn(String field, String to) {
         String s = to.trim();
         if (s.startsWith("+")) {
             s = s.substring(1);
         }
         if (s.length() < 5 || s.length() > 15 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw ApiError.bad("invalid_number", "to: expected 5 to 15 digits (E.164, '+' optional), got \""
+            throw ApiError.bad("invalid_number", field + ": expected 5 to 15 digits (E.164, '+' optional), got \""
                     + (to.length() > 40 ? to.substring(0, 40) + "…" : to) + "\"");
         }
         return s;

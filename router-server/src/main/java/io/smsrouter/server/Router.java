@@ -118,6 +118,9 @@ public final class Router implements AutoCloseable {
                 config.operators().stream().map(OperatorConfig::id).toList(), journal,
                 correlator, new ClientRegistry(), MAX_UNDELIVERED,
                 moderator, new LocalModerationQueue(), config.moderation().maxHeld());
+        java.util.Set<io.smsrouter.core.account.TrafficClass> exempt = new java.util.HashSet<>();
+        config.compliance().optOutExempt().forEach(c -> exempt.add(io.smsrouter.core.account.TrafficClass.parse(c)));
+        engine.optOutPolicy(io.smsrouter.core.policy.StopKeywords.of(config.compliance().stopKeywords()), exempt);
         SimulatorConfig sim = config.simulator();
         this.simulator = sim.enabled()
                 ? new SmscSimulator(new SimulatorSettings(sim.host(), sim.port(), sim.systemId(), sim.password(),

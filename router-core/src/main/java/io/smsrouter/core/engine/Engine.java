@@ -20,6 +20,11 @@ import io.smsrouter.core.moderation.ModerationDecision;
 import io.smsrouter.core.moderation.ModerationQueue;
 import io.smsrouter.core.moderation.Moderator;
 import io.smsrouter.core.moderation.Verdict;
+import io.smsrouter.core.moderation.MessageText;
+import io.smsrouter.core.policy.LocalOptOutRegistry;
+import io.smsrouter.core.policy.OptOut;
+import io.smsrouter.core.policy.OptOutRegistry;
+import io.smsrouter.core.policy.StopKeywords;
 import io.smsrouter.core.route.RouteTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +79,11 @@ public final class Engine {
     /** Whether an operator can take messages now (has a live bind); routes prefer those that can. */
     private volatile java.util.function.Predicate<String> operatorUp = id -> true;
     private final LongAdder failedOver = new LongAdder();
+    private final OptOutRegistry optOuts = new LocalOptOutRegistry();
+    private volatile StopKeywords stopKeywords = StopKeywords.defaults();
+    /** Traffic classes that may still be sent to a number that opted out (a code the subscriber asked for). */
+    private volatile java.util.Set<TrafficClass> optOutExempt = java.util.EnumSet.of(TrafficClass.OTP);
+    private final LongAdder optedOutRefusals = new LongAdder();
     /** Why the journal cannot take new messages now (disk full, write failed), or null. */
     private volatile String journalProblem;
 
@@ -278,6 +288,21 @@ public final class Engine {
             public void receiptForwarded(long id) {
                 counters[0]++;
                 toForward.remove(id);
+            }
+
+            @Override
+            public void optOut(boolean added, String accountId, String sender, String msisdn, long atMs,
+                               String source) {
+                counters[0]++;
+                try {
+                    if (added) {
+                        optOuts.add(new OptOut(accountId, sender, msisdn, atMs, source));
+                    } else {
+                        optOuts.remove(accountId, sender, msisdn);
+                    }
+                } catch (IllegalArgumentException malformed) {
+                    log.warn("journal: opt-out event for {} not understood: {}", msisdn, malformed.getMessage());
+                }
             }
 
             @Override
@@ -560,6 +585,11 @@ public final class Engine {
         if (m.destination().isEmpty()) {
             return SubmitOutcome.INVALID_DESTINATION;
         }
+        if (optOuts.size() > 0 && optOuts.isOptedOut(account.id(), m.source(), m.destination())
+                && !optOutExempt.contains(TrafficClass.of(m.priority(), account.trafficClass()))) {
+            optedOutRefusals.increment();
+            return SubmitOutcome.OPTED_OUT;
+        }
         if (undelivered[TrafficClass.of(m.priority(), account.trafficClass()).lane()].get() >= maxUndelivered
                 || journalProblem != null) {
             return SubmitOutcome.OVERLOADED;
@@ -700,6 +730,85 @@ public final class Engine {
                     downOperatorId, moved, stay.size());
         }
         return moved;
+    }
+
+    /** The opt-out registry (read it; change it through {@link #optOut} and {@link #optIn}, which journal). */
+    public OptOutRegistry optOuts() {
+        return optOuts;
+    }
+
+    /**
+     * Which MO texts are opt-out requests, and which traffic classes still go to a number that
+     * opted out.
+     */
+    public void optOutPolicy(StopKeywords keywords, java.util.Set<TrafficClass> exempt) {
+        this.stopKeywords = keywords;
+        this.optOutExempt = exempt.isEmpty() ? java.util.EnumSet.noneOf(TrafficClass.class)
+                : java.util.EnumSet.copyOf(exempt);
+    }
+
+    /**
+     * Records an opt-out (journaled first). False when the same one was there already.
+     *
+     * @throws RuntimeException when the journal cannot take it (then nothing changed)
+     */
+    public boolean optOut(OptOut o) {
+        // journaled even when present already: replaying a second add changes nothing
+        journal.optOut(true, o.accountId(), o.sender(), o.msisdn(), o.atMs(), o.source());
+        return optOuts.add(o);
+    }
+
+    /** Withdraws the opt-out with exactly this key (journaled first). False when there was none. */
+    public boolean optIn(String accountId, String sender, String msisdn, String source) {
+        OptOut key = new OptOut(accountId, sender, msisdn, System.currentTimeMillis(), source);
+        journal.optOut(false, key.accountId(), key.sender(), key.msisdn(), key.atMs(), source);
+        return optOuts.remove(key.accountId(), key.sender(), key.msisdn());
+    }
+
+    /** Messages refused because the recipient had opted out, since start. */
+    public long optedOutRefusalCount() {
+        return optedOutRefusals.sum();
+    }
+
+    /**
+     * A mobile-originated message from an operator (a subscriber's reply to {@code to}). A stop
+     * keyword ({@code STOP}, {@code СТОП}...) opts {@code from} out of sender {@code to}: for each
+     * account that lists that sender name, or, when none does, for every account (a reply cannot
+     * say which account's message it answers; refusing too much is the lawful side). Returns the
+     * opt-outs recorded.
+     */
+    public int onMobileOriginated(String operatorId, String from, String to, int dataCoding, int esmClass,
+                                  byte[] shortMessage, byte[] optionalParameters) {
+        String text = MessageText.toString(dataCoding, esmClass, shortMessage, optionalParameters);
+        String keyword = stopKeywords.matchedKeyword(text);
+        if (keyword == null || from == null || from.isEmpty() || to == null || to.isEmpty()) {
+            log.debug("MO from {} to {} via {} is not an opt-out request", from, to, operatorId);
+            return 0;
+        }
+        java.util.List<Account> owners = new ArrayList<>();
+        for (Account a : accounts.all()) {
+            if (!a.senders().isEmpty() && a.senderAllowed(to)) {
+                owners.add(a);
+            }
+        }
+        if (owners.isEmpty()) {
+            owners.addAll(accounts.all());
+        }
+        long now = System.currentTimeMillis();
+        int n = 0;
+        for (Account a : owners) {
+            try {
+                if (optOut(OptOut.sender(a.id(), to, from, now, "mo:" + keyword))) {
+                    n++;
+                }
+            } catch (IllegalArgumentException notANumber) {
+                log.warn("MO opt-out from {} to {} not recorded: {}", from, to, notANumber.getMessage());
+                return n;
+            }
+        }
+        log.info("opt-out: {} replied {} to {} via {}: {} accounts may no longer send to it from {}", from, keyword,
+                to, operatorId, n, to);
+        return n;
     }
 
     /** Messages moved to another operator because theirs was down, since start. */

@@ -15,6 +15,8 @@ public enum SubmitOutcome {
     NO_ROUTE,
     /** schedule_delivery_time (or the HTTP scheduleAt) cannot be read */
     INVALID_SCHEDULE,
+    /** the recipient opted out of messages from this sender or account */
+    OPTED_OUT,
     /** the journal could not take the message */
     SYSTEM_ERROR
 }

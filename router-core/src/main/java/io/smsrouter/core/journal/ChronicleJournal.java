@@ -34,6 +34,7 @@ public final class ChronicleJournal implements Journal {
     private static final byte PROBE = 8;
     private static final byte REQUEUED = 9;
     private static final byte NOTED = 10;
+    private static final byte OPT_OUT = 11;
 
     private final SingleChronicleQueue queue;
     private final boolean syncEachBatch;
@@ -273,6 +274,23 @@ public final class ChronicleJournal implements Journal {
     }
 
     @Override
+    public void optOut(boolean added, String accountId, String sender, String msisdn, long atMs, String source) {
+        WriterState w = writers.get();
+        try {
+            Bytes<?> b = w.begin();
+            b.writeByte(OPT_OUT);
+            b.writeBoolean(added);
+            b.writeUtf8(accountId);
+            b.writeUtf8(sender);
+            b.writeUtf8(msisdn);
+            b.writeLong(atMs);
+            b.writeUtf8(source);
+        } finally {
+            w.end();
+        }
+    }
+
+    @Override
     public void probe() {
         WriterState w = writers.get();
         if (w.batchDepth > 0) {
@@ -394,6 +412,8 @@ public final class ChronicleJournal implements Journal {
             case RECEIPT_FORWARDED -> l.receiptForwarded(b.readLong());
             case REQUEUED -> l.requeued(b.readLong(), b.readUtf8());
             case NOTED -> l.noted(b.readLong(), b.readUtf8(), b.readUtf8());
+            case OPT_OUT -> l.optOut(b.readBoolean(), b.readUtf8(), b.readUtf8(), b.readUtf8(), b.readLong(),
+                    b.readUtf8());
             case PROBE -> {
                 // written to test that the journal can be written again: no state change
             }

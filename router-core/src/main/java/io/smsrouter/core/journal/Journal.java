@@ -49,6 +49,13 @@ public interface Journal extends AutoCloseable {
     }
 
     /**
+     * A subscriber's opt-out was recorded ({@code added}) or withdrawn. {@code accountId} null is
+     * a global one, {@code sender} null every sender of the account.
+     */
+    default void optOut(boolean added, String accountId, String sender, String msisdn, long atMs, String source) {
+    }
+
+    /**
      * Starts a batch on the calling thread: its events are kept together and appended at once by
      * {@link #endBatch}. Nothing of a batch is durable before that returns, so the caller must not
      * make its effects visible (responses, hand-offs) until then. Batches nest.
@@ -96,6 +103,10 @@ public interface Journal extends AutoCloseable {
         }
 
         default void noted(long messageId, String key, String value) {
+        }
+
+        default void optOut(boolean added, String accountId, String sender, String msisdn, long atMs,
+                            String source) {
         }
     }
 }

@@ -49,7 +49,8 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
 
     static final List<String> ROOT_KEYS = List.of(
-            "smpp", "http", "admin", "journal", "accounts", "operators", "routes", "moderation", "simulator");
+            "smpp", "http", "admin", "journal", "accounts", "operators", "routes", "moderation", "simulator",
+            "compliance");
     static final List<String> SMPP_KEYS = List.of("host", "port", "maxPduLength", "windowSize",
             "enquireLinkIntervalMs", "idleTimeoutMs", "responseTimeoutMs", "bindTimeoutMs");
     static final List<String> HTTP_KEYS = List.of("host", "port", "maxRecipients");
@@ -62,6 +63,7 @@ public final class ConfigLoader {
             "binds", "window", "tps", "enquireLinkIntervalMs", "responseTimeoutMs", "reconnectDelayMs",
             "maxReconnectDelayMs");
     static final List<String> ROUTE_KEYS = List.of("sender", "prefix", "account", "operators", "weights");
+    static final List<String> COMPLIANCE_KEYS = List.of("stopKeywords", "optOutExempt");
     static final List<String> MODERATION_KEYS = List.of("stopWords", "maxWaitSeconds", "maxHeld");
     static final List<String> SIMULATOR_KEYS = List.of("enabled", "host", "port", "systemId", "password",
             "submitLatencyMs", "dlrDelayMs", "deliveredPercent", "undeliverablePercent", "expiredPercent", "tps");
@@ -77,6 +79,7 @@ public final class ConfigLoader {
     private static final StringRule ADMIN_TOKEN = StringRule.token("admin bearer token");
     private static final StringRule CALLBACK_URL = StringRule.matching("https?://[^\\s]{1,2000}",
             "an http:// or https:// URL");
+    private static final StringRule STOP_KEYWORD = StringRule.matching("\\S{1,40}", "one word of 1 to 40 characters");
     private static final StringRule SENDER = StringRule.ascii(1, 20, "SMPP 3.4 source_addr");
     private static final StringRule OPERATOR_ID = StringRule.matching("[A-Za-z0-9._-]{1,32}",
             "1 to 32 letters, digits, '.', '_' or '-'");
@@ -243,9 +246,10 @@ public final class ConfigLoader {
             List<RouteConfig> routes = routes(m.get("routes"), accounts, operators);
             ModerationConfig moderation = moderation(m.mapping("moderation", MODERATION_KEYS));
             SimulatorConfig simulator = simulator(m.mapping("simulator", SIMULATOR_KEYS));
+            ComplianceConfig compliance = compliance(m.mapping("compliance", COMPLIANCE_KEYS));
             checkListenersDoNotClash(smpp, http, simulator);
             return new RouterConfig(file, smpp, http, admin, journal, accounts, operators, routes, moderation,
-                    simulator);
+                    simulator, compliance);
         }
 
         private SmppConfig smpp(ConfigMapping m) {
@@ -478,6 +482,19 @@ public final class ConfigLoader {
             return (earlier.sender() == null || earlier.sender().equals(later.sender()))
                     && (earlier.account() == null || earlier.account().equals(later.account()))
                     && (earlier.prefix() == null || (later.prefix() != null && later.prefix().startsWith(earlier.prefix())));
+        }
+
+        private ComplianceConfig compliance(ConfigMapping m) {
+            ConfigValue k = m.get("stopKeywords");
+            List<String> keywords = k.isAbsent() ? null
+                    : strings(k, STOP_KEYWORD, "a list of stop keywords (one word each)");
+            if (keywords != null && keywords.isEmpty() && !k.isAbsent()) {
+                k.expected("at least one stop keyword");
+            }
+            ConfigValue e = m.get("optOutExempt");
+            List<String> exempt = e.isAbsent() ? null : strings(e, StringRule.oneOf(AccountConfig.TRAFFIC_CLASSES),
+                    "a list of traffic classes (" + String.join(", ", AccountConfig.TRAFFIC_CLASSES) + ")");
+            return new ComplianceConfig(keywords, exempt);
         }
 
         private ModerationConfig moderation(ConfigMapping m) {

@@ -18,12 +18,21 @@ import java.util.Optional;
  * @param routes     the ordered routing table; every operator id in it is one of {@code operators}
  * @param moderation moderation
  * @param simulator  the in-process operator simulator
+ * @param compliance opt-out keywords and exemptions
  */
 public record RouterConfig(Path file, SmppConfig smpp, HttpConfig http, AdminConfig admin, JournalConfig journal,
                            List<AccountConfig> accounts, List<OperatorConfig> operators, List<RouteConfig> routes,
-                           ModerationConfig moderation, SimulatorConfig simulator) {
+                           ModerationConfig moderation, SimulatorConfig simulator, ComplianceConfig compliance) {
+
+    public RouterConfig(Path file, SmppConfig smpp, HttpConfig http, AdminConfig admin, JournalConfig journal,
+                        List<AccountConfig> accounts, List<OperatorConfig> operators, List<RouteConfig> routes,
+                        ModerationConfig moderation, SimulatorConfig simulator) {
+        this(file, smpp, http, admin, journal, accounts, operators, routes, moderation, simulator,
+                ComplianceConfig.defaults());
+    }
 
     public RouterConfig {
+        compliance = compliance == null ? ComplianceConfig.defaults() : compliance;
         accounts = accounts == null ? List.of() : List.copyOf(accounts);
         operators = operators == null ? List.of() : List.copyOf(operators);
         routes = routes == null ? List.of() : List.copyOf(routes);

@@ -49,7 +49,7 @@ class ConfigValidationTest {
                                 + "enquireLinkIntervalMs, idleTimeoutMs, responseTimeoutMs, bindTimeoutMs)"),
                 arguments("unknown top-level key", ACCOUNT + "clustr: {nodeId: r1}",
                         F + "clustr: unknown key (expected one of smpp, http, admin, journal, accounts, operators, "
-                                + "routes, moderation, simulator)"),
+                                + "routes, moderation, simulator, compliance)"),
                 arguments("unknown key in a list element", "accounts: [{id: a, password: b, tpss: 5}]",
                         F + "accounts[0].tpss: unknown key (expected one of id, password, apiKey, moderation, tps, "
                                 + "maxBinds, senders, callbackUrl, trafficClass)"),
@@ -201,6 +201,10 @@ class ConfigValidationTest {
                                   - {operators: [opZ]}
                                 """,
                         F + "routes[2].operators[0]: unknown operator \"opZ\" (defined: opA, opB)"),
+                arguments("unknown traffic class exempt from opt-outs", ACCOUNT + "compliance: {optOutExempt: [otp, sms]}",
+                        F + "compliance.optOutExempt[1]: expected one of otp, service, transactional, promo, got \"sms\""),
+                arguments("a stop keyword of two words", ACCOUNT + "compliance: {stopKeywords: [STOP, \"no more\"]}",
+                        F + "compliance.stopKeywords[1]: expected one word of 1 to 40 characters, got \"no more\""),
                 arguments("weights not one per operator", ACCOUNT + TWO_OPERATORS
                                 + "routes: [{operators: [opA, opB], weights: [70]}]",
                         F + "routes[0].weights: expected a list of 2 weights (1..1000), one per operator of the route, "
@@ -253,11 +257,11 @@ class ConfigValidationTest {
 
                 // The document as a whole.
                 arguments("empty file", "", F + "expected a YAML mapping of smpp, http, admin, journal, accounts, "
-                        + "operators, routes, moderation, simulator, got an empty file"),
+                        + "operators, routes, moderation, simulator, compliance, got an empty file"),
                 arguments("only comments", "# nothing yet\n", F + "expected a YAML mapping of smpp, http, admin, "
-                        + "journal, accounts, operators, routes, moderation, simulator, got an empty file"),
+                        + "journal, accounts, operators, routes, moderation, simulator, compliance, got an empty file"),
                 arguments("a list at the top", "- smpp\n- http\n", F + "expected a YAML mapping of smpp, http, admin, "
-                        + "journal, accounts, operators, routes, moderation, simulator, got a list"));
+                        + "journal, accounts, operators, routes, moderation, simulator, compliance, got a list"));
     }
 
     @ParameterizedTest(name = "{0}")

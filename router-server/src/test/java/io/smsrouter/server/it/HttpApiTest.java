@@ -335,6 +335,61 @@ class HttpApiTest {
     }
 
     @Test
+    void optOutsByApiAndByAStopReplyRefuseLaterSendsButNotExemptOtp() throws Exception {
+        router = new Router(ItConfig.journal(dir.resolve("journal"))
+                .operatorAt((smsc = new JsmppSmsc(ItConfig.OPERATOR_SYSTEM_ID, ItConfig.OPERATOR_PASSWORD)).port())
+                .account(new AccountConfig("api", "apipw", "k-api-1", "none", 0, 4, List.of("Shop", "Deals"), null))
+                .account(new AccountConfig("otp", "otppw", "k-otp", "none", 0, 4, List.of(), null, "otp"))
+                .build()).start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> router.operators().get(0).boundCount() > 0);
+
+        // by the API: this account, sender Shop only
+        HttpResponse<String> add = call("POST", "/api/v1/optouts", KEY, "{\"msisdn\":\"+79161110001\",\"sender\":\"Shop\"}");
+        assertThat(add.statusCode()).as(add.body()).isEqualTo(201);
+        assertError(call("POST", "/api/v1/messages", KEY, "{\"from\":\"Shop\",\"to\":\"79161110001\",\"text\":\"hi\"}"),
+                403, "opted_out");
+        send("{\"from\":\"Deals\",\"to\":\"79161110001\",\"text\":\"other sender\"}", 202);
+
+        // by a reply: the subscriber answers STOP to Deals
+        smsc.sendMo("79161110002", "Deals", "Стоп");
+        await().atMost(Duration.ofSeconds(10)).until(() -> JSON.readTree(call("GET", "/api/v1/optouts?msisdn=79161110002",
+                KEY, null).body()).get("items").size() == 1);
+        JsonNode entry = JSON.readTree(call("GET", "/api/v1/optouts?msisdn=79161110002", KEY, null).body())
+                .get("items").get(0);
+        assertThat(entry.get("sender").asText()).isEqualTo("deals");
+        assertThat(entry.get("source").asText()).isEqualTo("mo:СТОП");
+        assertError(call("POST", "/api/v1/messages", KEY, "{\"from\":\"Deals\",\"to\":\"79161110002\",\"text\":\"x\"}"),
+                403, "opted_out");
+        smsc.sendMo("79161110003", "Deals", "Don't stop me now"); // not an opt-out
+
+        // global, by the admin: nobody may send, except an OTP code (exempt by default)
+        HttpResponse<String> global = call("POST", "/api/v1/optouts",
+                "Bearer " + io.smsrouter.server.config.AdminConfig.DEFAULT_TOKEN, "{\"msisdn\":\"79161110004\"}");
+        assertThat(global.statusCode()).as(global.body()).isEqualTo(201);
+        assertError(call("POST", "/api/v1/messages", KEY, "{\"from\":\"Shop\",\"to\":\"79161110004\",\"text\":\"x\"}"),
+                403, "opted_out");
+        HttpResponse<String> otp = call("POST", "/api/v1/messages", "Bearer k-otp",
+                "{\"from\":\"Bank\",\"to\":\"79161110004\",\"text\":\"Code 1234\"}");
+        assertThat(otp.statusCode()).as(otp.body()).isEqualTo(202);
+
+        // everything survives a restart; then the API opt-out is withdrawn
+        router.close();
+        router = new Router(ItConfig.journal(dir.resolve("journal")).operatorAt(smsc.port())
+                .account(new AccountConfig("api", "apipw", "k-api-1", "none", 0, 4, List.of("Shop", "Deals"), null))
+                .build()).start();
+        assertError(call("POST", "/api/v1/messages", KEY, "{\"from\":\"Deals\",\"to\":\"79161110002\",\"text\":\"x\"}"),
+                403, "opted_out");
+        assertThat(JSON.readTree(call("GET", "/api/v1/optouts?msisdn=79161110003", KEY, null).body()).get("items"))
+                .isEmpty();
+        HttpResponse<String> del = call("DELETE", "/api/v1/optouts/79161110001?sender=Shop", KEY, null);
+        assertThat(del.statusCode()).as(del.body()).isEqualTo(200);
+        send("{\"from\":\"Shop\",\"to\":\"79161110001\",\"text\":\"welcome back\"}", 202);
+        assertError(call("DELETE", "/api/v1/optouts/79161110001?sender=Shop", KEY, null), 404, "not_found");
+        assertError(call("POST", "/api/v1/optouts", "Bearer nope", "{\"msisdn\":\"79161110001\"}"), 401, "unauthorized");
+        assertError(call("POST", "/api/v1/optouts", KEY, "{\"msisdn\":\"abc\"}"), 400, "invalid_number");
+    }
+
+    @Test
     void aCallbackReceiverThatFailsTwiceGetsTheFinalStateOnTheThirdAttempt() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         List<String> bodies = new CopyOnWriteArrayList<>();

@@ -189,6 +189,17 @@ final class JsmppSmsc implements AutoCloseable {
         }
     }
 
+    /** A subscriber's reply (an MO deliver_sm, UCS-2) from {@code from} to {@code to}, on the first bound session. */
+    void sendMo(String from, String to, String text) throws Exception {
+        SMPPServerSession session = sessions.stream().filter(x -> x.getSessionState().isBound()).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no bound session"));
+        session.deliverShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, from,
+                TypeOfNumber.ALPHANUMERIC, NumberingPlanIndicator.UNKNOWN, to,
+                new ESMClass(MessageMode.DEFAULT, MessageType.DEFAULT, GSMSpecificFeature.DEFAULT),
+                (byte) 0, (byte) 0, new RegisteredDelivery(0), DataCodings.newInstance((byte) 8),
+                text.getBytes(StandardCharsets.UTF_16BE));
+    }
+
     private void sendReceipt(SMPPServerSession session, String id, SubmitSm sm, boolean withTlvs) {
         Date now = new Date();
         byte[] original = sm.getShortMessage() == null ? new byte[0] : sm.getShortMessage();

@@ -76,6 +76,11 @@ public final class CommandStatus {
     public static final int ESME_RTHROTTLED = 0x58;
     /** Invalid scheduled delivery time. */
     public static final int ESME_RINVSCHED = 0x61;
+    /**
+     * The recipient withdrew consent to messages from this sender or account (vendor-specific
+     * range 0x400-0x4FF of SMPP 3.4 section 5.1.3): a permanent refusal, do not retry.
+     */
+    public static final int ROUTER_ROPTEDOUT = 0x410;
     /** Invalid message validity period (expiry time). */
     public static final int ESME_RINVEXPIRY = 0x62;
     /** Predefined message invalid or not found. */
@@ -144,6 +149,7 @@ public final class CommandStatus {
             case ESME_RINVNUMMSGS: return "ESME_RINVNUMMSGS";
             case ESME_RTHROTTLED: return "ESME_RTHROTTLED";
             case ESME_RINVSCHED: return "ESME_RINVSCHED";
+            case ROUTER_ROPTEDOUT: return "ROUTER_ROPTEDOUT";
             case ESME_RINVEXPIRY: return "ESME_RINVEXPIRY";
             case ESME_RINVDFTMSGID: return "ESME_RINVDFTMSGID";
             case ESME_RX_T_APPN: return "ESME_RX_T_APPN";
@@ -199,6 +205,7 @@ public final class CommandStatus {
             case ESME_RINVNUMMSGS: return "Invalid number of messages";
             case ESME_RTHROTTLED: return "Throttling error (ESME has exceeded allowed message limits)";
             case ESME_RINVSCHED: return "Invalid scheduled delivery time";
+            case ROUTER_ROPTEDOUT: return "Recipient opted out";
             case ESME_RINVEXPIRY: return "Invalid message validity period (expiry time)";
             case ESME_RINVDFTMSGID: return "Predefined message invalid or not found";
             case ESME_RX_T_APPN: return "ESME receiver temporary app error code";

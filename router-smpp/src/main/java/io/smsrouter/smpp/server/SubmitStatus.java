@@ -17,6 +17,7 @@ final class SubmitStatus {
             case INVALID_DESTINATION -> CommandStatus.ESME_RINVDSTADR;
             case NO_ROUTE -> CommandStatus.ESME_RSUBMITFAIL;
             case INVALID_SCHEDULE -> CommandStatus.ESME_RINVSCHED;
+            case OPTED_OUT -> CommandStatus.ROUTER_ROPTEDOUT;
             case SYSTEM_ERROR -> CommandStatus.ESME_RSYSERR;
         };
     }

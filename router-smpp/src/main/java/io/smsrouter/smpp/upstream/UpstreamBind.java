@@ -420,7 +420,9 @@ final class UpstreamBind {
             if (type == 0x04 || type == 0x20) {
                 receipt(p);
             } else {
-                log.debug("{}: mobile-originated message from {} ignored", name, p.sourceAddr());
+                // a subscriber's reply: a stop keyword is an opt-out from the sender it answers
+                engine.onMobileOriginated(settings.id(), p.sourceAddr(), p.destinationAddr(), p.dataCoding(),
+                        p.esmClass(), p.shortMessage(), SmppMessages.encodeTlvs(p.tlvs()));
             }
             ctx.write(resp, ctx.voidPromise());
         }
