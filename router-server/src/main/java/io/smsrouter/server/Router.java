@@ -13,6 +13,7 @@ import io.smsrouter.core.moderation.Moderator;
 import io.smsrouter.core.moderation.StopWordAutomaton;
 import io.smsrouter.core.moderation.StopWordFile;
 import io.smsrouter.core.moderation.StopWordFormatException;
+import io.smsrouter.core.policy.OptOutSnapshot;
 import io.smsrouter.core.route.Route;
 import io.smsrouter.core.route.RouteTable;
 import io.smsrouter.http.HttpServer;
@@ -153,6 +154,38 @@ public final class Router implements AutoCloseable {
         }
     }
 
+    private java.nio.file.Path optOutSnapshot() {
+        return config.journal().dir().resolve("optouts.snapshot");
+    }
+
+    /**
+     * Deletes the journal files older than {@code journal.retentionHours}: first the messages still
+     * waiting in the router that were accepted in them are journaled again, and the opt-outs are
+     * written to their snapshot, so that recovery needs none of the deleted files.
+     */
+    void applyRetention() {
+        long retentionMs = config.journal().retentionHours() * 3_600_000L;
+        if (retentionMs <= 0) {
+            return;
+        }
+        long cycle = journal.cycleMillis();
+        long boundary = (System.currentTimeMillis() - retentionMs) / cycle * cycle;
+        if (!journal.hasCyclesEndingBefore(boundary)) {
+            return;
+        }
+        int carried = engine.carryForward(boundary + 60_000);
+        long optOuts;
+        try {
+            optOuts = OptOutSnapshot.write(engine.optOuts(), optOutSnapshot());
+        } catch (java.io.IOException e) {
+            log.error("journal retention skipped: the opt-out snapshot could not be written: {}", e.toString());
+            return;
+        }
+        int deleted = journal.deleteCyclesEndingBefore(boundary);
+        log.info("journal retention: {} files older than {} h deleted; {} waiting messages written again, "
+                + "{} opt-outs in {}", deleted, config.journal().retentionHours(), carried, optOuts, optOutSnapshot());
+    }
+
     /** Null while the router accepts traffic; otherwise why not (for /health). */
     private String notAcceptingReason() {
         if (!accepting) {
@@ -162,6 +195,14 @@ public final class Router implements AutoCloseable {
     }
 
     public Router start() throws InterruptedException {
+        try {
+            long loaded = OptOutSnapshot.load(optOutSnapshot(), engine.optOuts());
+            if (loaded > 0) {
+                log.info("opt-outs: {} from {}", loaded, optOutSnapshot());
+            }
+        } catch (java.io.IOException e) {
+            throw new StartException("cannot read the opt-out snapshot " + optOutSnapshot() + ": " + e.getMessage(), e);
+        }
         engine.recover(RECEIPT_VALIDITY);
         journalGuard.check();
         if (simulator != null) {
@@ -196,6 +237,8 @@ public final class Router implements AutoCloseable {
                 2, 2, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(() -> guarded("moderation expiry", () -> engine.expireHeld(maxWaitMs)),
                 1, 1, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(() -> guarded("journal retention", this::applyRetention),
+                0, 10, TimeUnit.MINUTES);
         Map<String, Long> downSince = new HashMap<>();
         housekeeping.scheduleWithFixedDelay(() -> guarded("operator failover", () -> {
             long now = System.currentTimeMillis();

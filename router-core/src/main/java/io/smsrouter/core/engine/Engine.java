@@ -732,6 +732,44 @@ public final class Engine {
         return moved;
     }
 
+    /**
+     * Journals again every message still waiting in the router (queued for an operator, scheduled
+     * or held) that was accepted before {@code acceptedBeforeMs}, so that the journal files before
+     * that time can be deleted without losing it: recovery finds it in the newer files. Returns
+     * how many were written. A message a bind has taken but the operator not yet answered is not
+     * seen here; it is only at risk if it is older than the retention and the router dies before
+     * the answer.
+     */
+    public int carryForward(long acceptedBeforeMs) {
+        int[] n = new int[1];
+        journal.beginBatch();
+        try {
+            for (OperatorQueue q : operatorQueues.values()) {
+                q.forEach(m -> {
+                    if (m.acceptedAtMs() < acceptedBeforeMs) {
+                        journal.accepted(m, q.operatorId());
+                        n[0]++;
+                    }
+                });
+            }
+            for (Scheduled s : scheduledById.values()) {
+                if (s.message().acceptedAtMs() < acceptedBeforeMs) {
+                    journal.accepted(s.message(), s.operatorId());
+                    n[0]++;
+                }
+            }
+            for (HeldMessage h : moderation.list()) {
+                if (h.message().acceptedAtMs() < acceptedBeforeMs) {
+                    journal.held(h.message(), h.operatorId());
+                    n[0]++;
+                }
+            }
+        } finally {
+            journal.endBatch();
+        }
+        return n[0];
+    }
+
     /** The opt-out registry (read it; change it through {@link #optOut} and {@link #optIn}, which journal). */
     public OptOutRegistry optOuts() {
         return optOuts;

@@ -104,6 +104,13 @@ public final class OperatorQueue {
         return null;
     }
 
+    /** Every queued message, lane by lane (weakly consistent: messages may come and go meanwhile). */
+    public void forEach(java.util.function.Consumer<Message> action) {
+        for (ConcurrentLinkedDeque<Message> lane : lanes) {
+            lane.forEach(action);
+        }
+    }
+
     public int size() {
         return size.get();
     }

@@ -78,8 +78,17 @@ public final class ChronicleJournal implements Journal {
      *                      appends under strace, so the sync is explicit ({@code appender.sync()}).
      */
     public ChronicleJournal(Path dir, String rollCycle, boolean syncEachBatch) {
+        this(dir, rollCycle, syncEachBatch, null);
+    }
+
+    /** With the queue's clock given (tests of roll cycles and retention); null: the system clock. */
+    public ChronicleJournal(Path dir, String rollCycle, boolean syncEachBatch,
+                            net.openhft.chronicle.core.time.TimeProvider clock) {
         SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(dir)
                 .rollCycle(rollCycle(rollCycle));
+        if (clock != null) {
+            builder.timeProvider(clock);
+        }
         if (syncEachBatch) {
             builder.syncMode(SyncMode.SYNC);
         }
@@ -126,6 +135,56 @@ public final class ChronicleJournal implements Journal {
             throw new IllegalArgumentException(dir + " is not a journal: no Chronicle Queue files (*.cq4, *.cq4t)");
         }
         return new ChronicleJournal(SingleChronicleQueueBuilder.binary(dir).readOnly(true).build());
+    }
+
+    /**
+     * Deletes the queue files of whole roll cycles that ended at or before {@code epochMs}, never
+     * the current cycle's, and returns how many. The caller must first make sure nothing it still
+     * needs lives only in them (see {@code Engine.carryForward}).
+     */
+    public int deleteCyclesEndingBefore(long epochMs) {
+        RollCycle rc = queue.rollCycle();
+        long length = rc.lengthInMillis();
+        int current = queue.cycle();
+        int first = queue.firstCycle();
+        if (first == Integer.MAX_VALUE || first >= current) {
+            return 0;
+        }
+        java.time.format.DateTimeFormatter names = java.time.format.DateTimeFormatter.ofPattern(rc.format())
+                .withZone(java.time.ZoneOffset.UTC);
+        java.nio.file.Path dir = java.nio.file.Path.of(queue.fileAbsolutePath());
+        int deleted = 0;
+        for (int c = first; c < current; c++) {
+            long end = (c + 1L) * length + queue.epoch();
+            if (end > epochMs) {
+                break;
+            }
+            java.nio.file.Path f = dir.resolve(names.format(java.time.Instant.ofEpochMilli(c * length + queue.epoch()))
+                    + SingleChronicleQueue.SUFFIX);
+            try {
+                if (java.nio.file.Files.deleteIfExists(f)) {
+                    deleted++;
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot delete old journal file " + f, e);
+            }
+        }
+        if (deleted > 0) {
+            queue.refreshDirectoryListing();
+        }
+        return deleted;
+    }
+
+    /** True when some file holds a whole roll cycle that ended at or before {@code epochMs} (not the current one). */
+    public boolean hasCyclesEndingBefore(long epochMs) {
+        int first = queue.firstCycle();
+        return first != Integer.MAX_VALUE && first < queue.cycle()
+                && (first + 1L) * queue.rollCycle().lengthInMillis() + queue.epoch() <= epochMs;
+    }
+
+    /** Length of one roll cycle (one queue file), in milliseconds. */
+    public long cycleMillis() {
+        return queue.rollCycle().lengthInMillis();
     }
 
     static RollCycle rollCycle(String name) {

@@ -55,7 +55,8 @@ public final class ConfigLoader {
             "enquireLinkIntervalMs", "idleTimeoutMs", "responseTimeoutMs", "bindTimeoutMs");
     static final List<String> HTTP_KEYS = List.of("host", "port", "maxRecipients");
     static final List<String> ADMIN_KEYS = List.of("token");
-    static final List<String> JOURNAL_KEYS = List.of("dir", "rollCycle", "syncEachBatch", "minFreeMb");
+    static final List<String> JOURNAL_KEYS = List.of("dir", "rollCycle", "syncEachBatch", "minFreeMb",
+            "retentionHours");
     static final List<String> ACCOUNT_KEYS = List.of(
             "id", "password", "apiKey", "moderation", "tps", "maxBinds", "senders", "callbackUrl",
             "trafficClass");
@@ -286,7 +287,8 @@ public final class ConfigLoader {
             return new JournalConfig(dir,
                     m.string("rollCycle", JournalConfig.DEFAULT_ROLL_CYCLE, StringRule.oneOf(JournalConfig.ROLL_CYCLES)),
                     m.bool("syncEachBatch", JournalConfig.DEFAULT_SYNC_EACH_BATCH),
-                    m.integer("minFreeMb", JournalConfig.DEFAULT_MIN_FREE_MB, 0, 1_000_000));
+                    m.integer("minFreeMb", JournalConfig.DEFAULT_MIN_FREE_MB, 0, 1_000_000),
+                    m.integer("retentionHours", JournalConfig.DEFAULT_RETENTION_HOURS, 0, 24 * 366));
         }
 
         private List<AccountConfig> accounts(ConfigValue v, AdminConfig admin) {

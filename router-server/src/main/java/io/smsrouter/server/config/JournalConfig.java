@@ -17,12 +17,19 @@ import java.util.List;
  * @param minFreeMb     below this much free space on the journal's disk the router stops accepting
  *                      (ESME_RMSGQFUL, /health 503) until there is room again; default
  *                      {@value #DEFAULT_MIN_FREE_MB}
+ * @param retentionHours journal files older than this are deleted (what is still waiting in them
+ *                      is written again first); 0 keeps every file; default {@value #DEFAULT_RETENTION_HOURS}
  */
-public record JournalConfig(Path dir, String rollCycle, boolean syncEachBatch, int minFreeMb) {
+public record JournalConfig(Path dir, String rollCycle, boolean syncEachBatch, int minFreeMb, int retentionHours) {
     public static final int DEFAULT_MIN_FREE_MB = 100;
+    public static final int DEFAULT_RETENTION_HOURS = 72;
 
     public JournalConfig(Path dir, String rollCycle, boolean syncEachBatch) {
-        this(dir, rollCycle, syncEachBatch, DEFAULT_MIN_FREE_MB);
+        this(dir, rollCycle, syncEachBatch, DEFAULT_MIN_FREE_MB, DEFAULT_RETENTION_HOURS);
+    }
+
+    public JournalConfig(Path dir, String rollCycle, boolean syncEachBatch, int minFreeMb) {
+        this(dir, rollCycle, syncEachBatch, minFreeMb, DEFAULT_RETENTION_HOURS);
     }
 
     public static final String DEFAULT_DIR = "data/journal";

@@ -1,0 +1,117 @@
+package io.smsrouter.core.engine;
+
+import io.smsrouter.core.account.Account;
+import io.smsrouter.core.account.AccountRegistry;
+import io.smsrouter.core.account.Moderation;
+import io.smsrouter.core.correlation.LocalReceiptCorrelator;
+import io.smsrouter.core.journal.ChronicleJournal;
+import io.smsrouter.core.message.DeliveryState;
+import io.smsrouter.core.message.Message;
+import io.smsrouter.core.policy.OptOut;
+import io.smsrouter.core.policy.OptOutSnapshot;
+import io.smsrouter.core.route.Route;
+import io.smsrouter.core.route.RouteTable;
+import net.openhft.chronicle.core.time.SetTimeProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Deleting old journal files loses nothing still needed: messages still waiting are journaled
+ * again first, opt-outs go to their snapshot, and recovery from what is left finds them all.
+ */
+class RetentionTest {
+    @TempDir
+    Path dir;
+
+    private final List<ChronicleJournal> journals = new ArrayList<>();
+    private final Account shop = Account.of("shop", "pw", null, Moderation.NONE, 0, 4, List.of());
+    private final SetTimeProvider clock = new SetTimeProvider(Instant.parse("2026-11-20T10:00:05Z").toEpochMilli()
+            * 1_000_000L);
+
+    @AfterEach
+    void close() {
+        journals.forEach(ChronicleJournal::close);
+    }
+
+    private long now() {
+        return clock.currentTimeMillis();
+    }
+
+    private ChronicleJournal journal() {
+        ChronicleJournal j = new ChronicleJournal(dir.resolve("journal"), "MINUTELY", false, clock);
+        journals.add(j);
+        return j;
+    }
+
+    private Engine engine(ChronicleJournal j) {
+        return new Engine(new AccountRegistry(List.of(shop)),
+                new RouteTable(List.of(new Route(null, null, null, List.of("opA")))),
+                List.of("opA"), j, new LocalReceiptCorrelator(Duration.ofHours(1), 1000), new ClientRegistry(), 1000);
+    }
+
+    private Message msg(Engine e, String to) {
+        return new Message(e.nextId(), "shop", "", 5, 0, "Shop", 1, 1, to, 0, 0, 0, "", "", 1, 0,
+                "hello".getBytes(StandardCharsets.US_ASCII), null, now());
+    }
+
+    private long queueFiles() throws Exception {
+        try (Stream<Path> s = Files.list(dir.resolve("journal"))) {
+            return s.filter(p -> p.toString().endsWith(".cq4")).count();
+        }
+    }
+
+    @Test
+    void oldFilesGoButWaitingMessagesAndOptOutsStay() throws Exception {
+        ChronicleJournal j = journal();
+        Engine e = engine(j);
+        Message waiting = msg(e, "79160000001");
+        Message done = msg(e, "79160000002");
+        e.submit(shop, waiting);
+        e.submit(shop, done);
+        // the operator takes and delivers one; the other is still queued
+        assertThat(e.operatorQueue("opA").remove(done.id())).isEqualTo(done);
+        e.onSubmitted(done, "opA", "U1");
+        e.onOperatorReceipt("opA", "U1", DeliveryState.DELIVERED, 0, now());
+        e.optOut(OptOut.sender("shop", "Shop", "79160000009", now(), "api"));
+
+        clock.advanceMillis(TimeUnit.MINUTES.toMillis(5));
+        Message recent = msg(e, "79160000003");
+        e.submit(shop, recent);
+        assertThat(queueFiles()).isEqualTo(2);
+
+        // what Router.applyRetention does, with a retention of two minutes
+        long boundary = (now() - TimeUnit.MINUTES.toMillis(2)) / j.cycleMillis() * j.cycleMillis();
+        assertThat(j.hasCyclesEndingBefore(boundary)).isTrue();
+        assertThat(e.carryForward(boundary + 60_000)).as("waiting messages written again").isEqualTo(1);
+        OptOutSnapshot.write(e.optOuts(), dir.resolve("journal").resolve("optouts.snapshot"));
+        assertThat(j.deleteCyclesEndingBefore(boundary)).isEqualTo(1);
+        assertThat(queueFiles()).isEqualTo(1);
+        assertThat(j.hasCyclesEndingBefore(boundary)).isFalse();
+        journals.remove(0).close();
+
+        ChronicleJournal again = journal();
+        Engine recovered = engine(again);
+        OptOutSnapshot.load(dir.resolve("journal").resolve("optouts.snapshot"), recovered.optOuts());
+        Engine.RecoveryReport r = recovered.recover(Duration.ofHours(72));
+        List<Long> queued = new ArrayList<>();
+        for (Message m = recovered.operatorQueue("opA").poll(); m != null; m = recovered.operatorQueue("opA").poll()) {
+            queued.add(m.id());
+        }
+        assertThat(queued).containsExactlyInAnyOrder(waiting.id(), recent.id());
+        assertThat(recovered.optOuts().isOptedOut("shop", "Shop", "79160000009")).isTrue();
+        assertThat(r.highestId()).isGreaterThanOrEqualTo(recent.id());
+    }
+}
