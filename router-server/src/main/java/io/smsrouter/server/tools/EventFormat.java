@@ -50,6 +50,12 @@ final class EventFormat {
             field(sb, "operator", q.operatorId());
         } else if (e instanceof JournalEvent.Noted n) {
             field(sb, n.key(), n.value());
+        } else if (e instanceof JournalEvent.OptOutChanged o) {
+            field(sb, "msisdn", o.msisdn());
+            field(sb, "account", o.accountId());
+            field(sb, "sender", o.sender());
+            field(sb, "source", o.source());
+            sb.append(" at=").append(time(o.atMs()));
         } else if (e instanceof JournalEvent.Receipt r) {
             sb.append(" state=").append(r.state());
             sb.append(" error=").append(r.errorCode());
@@ -86,6 +92,12 @@ final class EventFormat {
             o.put("operator", q.operatorId());
         } else if (e instanceof JournalEvent.Noted n) {
             o.put(n.key(), n.value());
+        } else if (e instanceof JournalEvent.OptOutChanged c) {
+            o.put("msisdn", c.msisdn());
+            o.put("account", c.accountId());
+            o.put("sender", c.sender());
+            o.put("source", c.source());
+            o.put("at", time(c.atMs()));
         } else if (e instanceof JournalEvent.Receipt r) {
             o.put("state", r.state().name());
             o.put("error", r.errorCode());

@@ -73,6 +73,20 @@ sealed interface JournalEvent {
         }
     }
 
+    /** An opt-out recorded or withdrawn; not about a message, so its id is 0. */
+    record OptOutChanged(boolean added, String accountId, String sender, String msisdn, long atMs, String source)
+            implements JournalEvent {
+        @Override
+        public long id() {
+            return 0;
+        }
+
+        @Override
+        public String type() {
+            return added ? "opt_out" : "opt_in";
+        }
+    }
+
     record ReceiptForwarded(long id) implements JournalEvent {
         @Override
         public String type() {
@@ -126,6 +140,12 @@ sealed interface JournalEvent {
             @Override
             public void noted(long messageId, String key, String value) {
                 sink.accept(new Noted(messageId, key, value));
+            }
+
+            @Override
+            public void optOut(boolean added, String accountId, String sender, String msisdn, long atMs,
+                               String source) {
+                sink.accept(new OptOutChanged(added, accountId, sender, msisdn, atMs, source));
             }
         };
     }
