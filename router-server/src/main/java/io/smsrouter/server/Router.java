@@ -218,7 +218,7 @@ public final class Router implements AutoCloseable {
             OperatorConnector c = new OperatorConnector(new OperatorSettings(o.id(), o.host(), port, o.systemId(),
                     o.password(), o.systemType(), o.binds(), o.window(), o.tps(), o.enquireLinkIntervalMs(),
                     o.responseTimeoutMs(), o.reconnectDelayMs(), o.maxReconnectDelayMs(),
-                    config.smpp().maxPduLength()), engine, group);
+                    config.smpp().maxPduLength(), "sar".equals(o.concatenation())), engine, group);
             operators.add(c);
             c.start();
         }

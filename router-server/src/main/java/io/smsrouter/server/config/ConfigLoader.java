@@ -62,7 +62,7 @@ public final class ConfigLoader {
             "trafficClass");
     static final List<String> OPERATOR_KEYS = List.of("id", "host", "port", "systemId", "password", "systemType",
             "binds", "window", "tps", "enquireLinkIntervalMs", "responseTimeoutMs", "reconnectDelayMs",
-            "maxReconnectDelayMs");
+            "maxReconnectDelayMs", "concatenation");
     static final List<String> ROUTE_KEYS = List.of("sender", "prefix", "account", "operators", "weights");
     static final List<String> COMPLIANCE_KEYS = List.of("stopKeywords", "optOutExempt");
     static final List<String> MODERATION_KEYS = List.of("stopWords", "maxWaitSeconds", "maxHeld");
@@ -375,8 +375,10 @@ public final class ConfigLoader {
                                 + first + ")");
                     }
                 }
+                String concatenation = o.string("concatenation", OperatorConfig.DEFAULT_CONCATENATION,
+                        StringRule.oneOf(OperatorConfig.CONCATENATIONS));
                 operators.add(new OperatorConfig(id, host, port == null ? 0 : port, systemId, password, systemType,
-                        binds, window, tps, enquireLink, responseTimeout, reconnect, maxReconnect));
+                        binds, window, tps, enquireLink, responseTimeout, reconnect, maxReconnect, concatenation));
             }
             return operators;
         }

@@ -21,10 +21,23 @@ package io.smsrouter.server.config;
  *                              default {@value #DEFAULT_RECONNECT_DELAY_MS}
  * @param maxReconnectDelayMs   ceiling of that delay, ms, at least {@code reconnectDelayMs};
  *                              default {@value #DEFAULT_MAX_RECONNECT_DELAY_MS}
+ * @param concatenation         how the parts of a long text the router split (HTTP API) are tied
+ *                              together upstream: {@code udh} (a concatenation header in the text) or
+ *                              {@code sar} (the sar_* TLVs); default {@value #DEFAULT_CONCATENATION}
  */
 public record OperatorConfig(String id, String host, int port, String systemId, String password, String systemType,
                              int binds, int window, int tps, int enquireLinkIntervalMs, int responseTimeoutMs,
-                             int reconnectDelayMs, int maxReconnectDelayMs) {
+                             int reconnectDelayMs, int maxReconnectDelayMs, String concatenation) {
+
+    public static final String DEFAULT_CONCATENATION = "udh";
+    public static final java.util.List<String> CONCATENATIONS = java.util.List.of("udh", "sar");
+
+    public OperatorConfig(String id, String host, int port, String systemId, String password, String systemType,
+                          int binds, int window, int tps, int enquireLinkIntervalMs, int responseTimeoutMs,
+                          int reconnectDelayMs, int maxReconnectDelayMs) {
+        this(id, host, port, systemId, password, systemType, binds, window, tps, enquireLinkIntervalMs,
+                responseTimeoutMs, reconnectDelayMs, maxReconnectDelayMs, DEFAULT_CONCATENATION);
+    }
 
     public static final String DEFAULT_SYSTEM_TYPE = "";
     public static final int DEFAULT_BINDS = 1;

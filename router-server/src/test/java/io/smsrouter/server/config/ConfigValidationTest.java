@@ -83,7 +83,7 @@ class ConfigValidationTest {
                 arguments("scalar where a list element mapping is expected", ACCOUNT + "operators: [opA]",
                         F + "operators[0]: expected an operator: a mapping of id, host, port, systemId, password, "
                                 + "systemType, binds, window, tps, enquireLinkIntervalMs, responseTimeoutMs, "
-                                + "reconnectDelayMs, maxReconnectDelayMs, got \"opA\""),
+                                + "reconnectDelayMs, maxReconnectDelayMs, concatenation, got \"opA\""),
                 arguments("scalar where a list of senders is expected", "accounts: [{id: a, password: b, senders: Shop}]",
                         F + "accounts[0].senders: expected a list of sender names, got \"Shop\""),
 

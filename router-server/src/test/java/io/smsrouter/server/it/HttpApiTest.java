@@ -143,6 +143,28 @@ class HttpApiTest {
     }
 
     @Test
+    void anOperatorThatWantsSarTlvsGetsThePartsWithThemInsteadOfAUdh() throws Exception {
+        smsc = new JsmppSmsc(ItConfig.OPERATOR_SYSTEM_ID, ItConfig.OPERATOR_PASSWORD);
+        router = new Router(config(0, null).operatorConcatenation("sar").build()).start();
+        String longText = "Доставка заказа 1234 перенесена на завтра. ".repeat(3); // 129 UCS-2 units: 2 parts
+        JsonNode r = send(JSON.writeValueAsString(java.util.Map.of("from", "Shop", "to", "79161234567",
+                "text", longText)), 202);
+        assertThat(r.get("parts").asInt()).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> smsc.received().size() == 2);
+        List<SubmitSm> parts = new java.util.ArrayList<>(smsc.received());
+        parts.sort(java.util.Comparator.comparingInt(sm -> sm.getOptionalParameter(
+                org.jsmpp.bean.OptionalParameter.Tag.SAR_SEGMENT_SEQNUM).serialize()[4]));
+        StringBuilder joined = new StringBuilder();
+        for (SubmitSm sm : parts) {
+            assertThat(sm.getEsmClass() & 0x40).as("no UDHI").isZero();
+            assertThat(sm.getOptionalParameter(org.jsmpp.bean.OptionalParameter.Tag.SAR_TOTAL_SEGMENTS)).isNotNull();
+            assertThat(sm.getOptionalParameter(org.jsmpp.bean.OptionalParameter.Tag.SAR_MSG_REF_NUM)).isNotNull();
+            joined.append(new String(sm.getShortMessage(), StandardCharsets.UTF_16BE));
+        }
+        assertThat(joined.toString()).isEqualTo(longText);
+    }
+
+    @Test
     void aBulkRequestOfAThousandRecipientsWithVariables() throws Exception {
         router = new Router(config(0, null).build()).start();
         ObjectNode body = JSON.createObjectNode();

@@ -34,6 +34,7 @@ final class ItConfig {
     private int operatorBinds = 1;
     private int operatorWindow = 64;
     private int operatorTps;
+    private String concatenation = OperatorConfig.DEFAULT_CONCATENATION;
     private boolean simulatorEnabled;
     private int simulatorTps;
     private int maxPduLength = SmppConfig.DEFAULT_MAX_PDU_LENGTH;
@@ -77,6 +78,12 @@ final class ItConfig {
     /** The operator's rate limit (messages per second over all its binds); 0 = none. */
     ItConfig operatorTps(int tps) {
         this.operatorTps = tps;
+        return this;
+    }
+
+    /** {@code udh} or {@code sar}: how the operator wants the parts of texts the router splits. */
+    ItConfig operatorConcatenation(String c) {
+        this.concatenation = c;
         return this;
     }
 
@@ -134,7 +141,7 @@ final class ItConfig {
         // a 5 s response timeout, and quick reconnects: the outage tests bring the operator back within seconds
         OperatorConfig op = new OperatorConfig(OPERATOR, HOST, operatorPort, OPERATOR_SYSTEM_ID, OPERATOR_PASSWORD,
                 OperatorConfig.DEFAULT_SYSTEM_TYPE, operatorBinds, operatorWindow, operatorTps,
-                OperatorConfig.DEFAULT_ENQUIRE_LINK_INTERVAL_MS, 5_000, 200, 1_000);
+                OperatorConfig.DEFAULT_ENQUIRE_LINK_INTERVAL_MS, 5_000, 200, 1_000, concatenation);
         SimulatorConfig sim = new SimulatorConfig(simulatorEnabled, HOST, 0, null, null,
                 SimulatorConfig.DEFAULT_SUBMIT_LATENCY_MS, SimulatorConfig.DEFAULT_DLR_DELAY_MS, 100, 0, 0, simulatorTps);
         return new RouterConfig(Path.of("it-router.yaml"), smpp, new HttpConfig(HOST, 0, maxRecipients), AdminConfig.defaults(),

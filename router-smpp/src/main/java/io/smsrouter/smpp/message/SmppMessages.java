@@ -42,6 +42,14 @@ public final class SmppMessages {
      * that a receipt is always requested, because the router tracks every message to its end.
      */
     public static SmPdu toSubmitSm(Message m) {
+        return toSubmitSm(m, false);
+    }
+
+    /**
+     * {@link #toSubmitSm(Message)}; with {@code sar}, a part that carries a concatenation UDH (and
+     * nothing else in its UDH) goes with the SAR TLVs instead, for operators that want those.
+     */
+    public static SmPdu toSubmitSm(Message m, boolean sar) {
         SmPdu p = new SmPdu(CommandId.SUBMIT_SM);
         p.serviceType(m.serviceType());
         p.sourceAddrTon(m.sourceTon());
@@ -63,7 +71,38 @@ public final class SmppMessages {
         if (m.optionalParameters().length > 0) {
             p.tlvs().addAll(decodeTlvs(m.optionalParameters()));
         }
+        if (sar && (m.esmClass() & 0x40) != 0) {
+            udhToSar(p, m.shortMessage());
+        }
         return p;
+    }
+
+    /** Moves a concatenation-only UDH (8-bit or 16-bit reference) into SAR TLVs; anything else stays. */
+    private static void udhToSar(SmPdu p, byte[] sm) {
+        if (sm.length < 6) {
+            return;
+        }
+        int udhl = sm[0] & 0xFF;
+        int iei = sm[1] & 0xFF;
+        int ref;
+        int total;
+        int seq;
+        if (udhl == 5 && iei == 0x00 && (sm[2] & 0xFF) == 3) {
+            ref = sm[3] & 0xFF;
+            total = sm[4] & 0xFF;
+            seq = sm[5] & 0xFF;
+        } else if (udhl == 6 && sm.length >= 7 && iei == 0x08 && (sm[2] & 0xFF) == 4) {
+            ref = ((sm[3] & 0xFF) << 8) | (sm[4] & 0xFF);
+            total = sm[5] & 0xFF;
+            seq = sm[6] & 0xFF;
+        } else {
+            return;
+        }
+        p.shortMessage(java.util.Arrays.copyOfRange(sm, udhl + 1, sm.length));
+        p.esmClass(p.esmClass() & ~0x40 & 0xFF);
+        p.tlvs().add(Tlv.ofShort(TlvTag.SAR_MSG_REF_NUM, ref));
+        p.tlvs().add(Tlv.ofByte(TlvTag.SAR_TOTAL_SEGMENTS, total));
+        p.tlvs().add(Tlv.ofByte(TlvTag.SAR_SEGMENT_SEQNUM, seq));
     }
 
     /** The receipt deliver_sm to a client: from the original recipient, to the original sender. */

@@ -8,5 +8,14 @@ package io.smsrouter.smpp.upstream;
 public record OperatorSettings(String id, String host, int port, String systemId, String password,
                                String systemType, int binds, int window, int tps, int enquireLinkIntervalMs,
                                int responseTimeoutMs, int reconnectDelayMs, int maxReconnectDelayMs,
-                               int maxPduLength) {
+                               int maxPduLength, boolean sarConcatenation) {
+
+    /** With UDH concatenation (the parts go upstream as they were accepted). */
+    public OperatorSettings(String id, String host, int port, String systemId, String password,
+                            String systemType, int binds, int window, int tps, int enquireLinkIntervalMs,
+                            int responseTimeoutMs, int reconnectDelayMs, int maxReconnectDelayMs,
+                            int maxPduLength) {
+        this(id, host, port, systemId, password, systemType, binds, window, tps, enquireLinkIntervalMs,
+                responseTimeoutMs, reconnectDelayMs, maxReconnectDelayMs, maxPduLength, false);
+    }
 }

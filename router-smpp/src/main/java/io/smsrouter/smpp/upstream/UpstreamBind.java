@@ -236,7 +236,7 @@ final class UpstreamBind {
                 if (m == null) {
                     break;
                 }
-                SmPdu p = SmppMessages.toSubmitSm(m);
+                SmPdu p = SmppMessages.toSubmitSm(m, settings.sarConcatenation());
                 int seq = nextSequence();
                 p.sequenceNumber(seq);
                 Inflight stale = outstanding.put(seq, new Inflight(m, now));
