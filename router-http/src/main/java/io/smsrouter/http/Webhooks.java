@@ -42,6 +42,9 @@ final class Webhooks implements AutoCloseable {
     private final long firstDelayMs;
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong failedAttempts = new AtomicLong();
+    private final java.util.concurrent.ConcurrentLinkedQueue<Receipt> forwarded =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    static final int FORWARD_EVERY_MS = 20;
 
     Webhooks(Engine engine, HttpMessages texts, ObjectMapper json, long firstDelayMs) {
         this.engine = engine;
@@ -53,6 +56,8 @@ final class Webhooks implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        timer.scheduleWithFixedDelay(this::journalForwarded, FORWARD_EVERY_MS, FORWARD_EVERY_MS,
+                TimeUnit.MILLISECONDS);
         this.client = HttpClient.newBuilder().connectTimeout(TIMEOUT).executor(timer)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
@@ -66,15 +71,20 @@ final class Webhooks implements AutoCloseable {
         if (t.partDone(r)) {
             t.event(r.state().name().toLowerCase(java.util.Locale.ROOT),
                     r.errorCode() == 0 ? "" : "error " + r.errorCode());
-            // never journal from here: this runs inside the engine's dispatch of a batch
-            timer.execute(t.callbackUrl.isEmpty() ? () -> finish(t) : () -> attempt(t, 1));
+            if (t.callbackUrl.isEmpty()) {
+                finish(t);
+            } else {
+                timer.execute(() -> attempt(t, 1));
+            }
         } else if (t.complete()) {
             // a receipt again for a text already done (a duplicate, or re-sent after a restart)
-            timer.execute(() -> {
-                if (t.callbackDone) {
-                    engine.receiptForwarded(r);
-                }
-            });
+            boolean done;
+            synchronized (t) {
+                done = t.callbackDone;
+            }
+            if (done) {
+                forwarded.add(r);
+            }
         }
         return true;
     }
@@ -116,21 +126,39 @@ final class Webhooks implements AutoCloseable {
         }
     }
 
+    /**
+     * The text's callback is made (or given up, or there is none): its receipts are journaled as
+     * forwarded by the next {@link #journalForwarded} run. Never journals itself: this also runs
+     * inside the engine's dispatch of a batch.
+     */
     private void finish(HttpMessages.Text t) {
         synchronized (t) {
             t.callbackDone = true;
         }
+        forwarded.addAll(t.receipts());
+    }
+
+    /**
+     * Journals the receipts of finished texts as forwarded, all that have gathered in one batch:
+     * one append every {@value #FORWARD_EVERY_MS} ms instead of one per text, which would contend
+     * with the event loops for the journal's write lock at tens of thousands of texts a second.
+     */
+    private void journalForwarded() {
+        if (forwarded.isEmpty()) {
+            return;
+        }
         try {
             engine.beginBatch();
             try {
-                for (Receipt r : t.receipts()) {
+                for (Receipt r = forwarded.poll(); r != null; r = forwarded.poll()) {
                     engine.receiptForwarded(r);
                 }
             } finally {
                 engine.endBatch();
             }
         } catch (RuntimeException e) {
-            log.warn("could not journal the callback of message {} as done: {}", t.firstId, e.toString());
+            // not journaled: after a restart these receipts come again and their callbacks are made again
+            log.warn("could not journal finished callbacks as done: {}", e.toString());
         }
     }
 
@@ -170,6 +198,11 @@ final class Webhooks implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            timer.submit(this::journalForwarded).get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.debug("finished callbacks not journaled at close: {}", e.toString());
+        }
         timer.shutdownNow();
     }
 }
