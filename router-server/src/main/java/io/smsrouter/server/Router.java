@@ -68,6 +68,12 @@ public final class Router implements AutoCloseable {
 
     private final RouterConfig config;
     private final EventLoopGroup group;
+    /**
+     * HTTP requests run on threads of their own: a bulk request does milliseconds of work, and on
+     * the SMPP event loops it would queue ahead of every operator response, so the binds' windows
+     * would wait and sending would nearly stop while HTTP traffic comes in.
+     */
+    private final EventLoopGroup httpGroup;
     private final ChronicleJournal journal;
     private final DiskReceiptCorrelator correlator;
     private final Engine engine;
@@ -92,6 +98,9 @@ public final class Router implements AutoCloseable {
         this.config = config;
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         this.group = SmppTransport.newGroup(threads);
+        // half the cores (one here): measured with scripts/http-bench, one HTTP thread beside the
+        // SMPP loops gave the best single-request rate; a thread per core cost about a third of it
+        this.httpGroup = SmppTransport.newGroup(Math.max(1, threads / 2));
         this.journal = new ChronicleJournal(config.journal().dir(), config.journal().rollCycle(),
                 config.journal().syncEachBatch());
         List<Account> accounts = new ArrayList<>();
@@ -140,7 +149,7 @@ public final class Router implements AutoCloseable {
         }
         // templates beside the journal: data/journal -> data/templates
         java.nio.file.Path journalDir = config.journal().dir().toAbsolutePath();
-        this.httpServer = new HttpServer(config.http().host(), config.http().port(), group,
+        this.httpServer = new HttpServer(config.http().host(), config.http().port(), httpGroup,
                 SmppTransport.serverChannel(), engine, this::notAcceptingReason, config.admin().token(), stopWords,
                 new HttpServer.ApiOptions(journalDir.resolveSibling("templates"), callbacks,
                         config.http().maxRecipients(), 1000));
@@ -336,6 +345,7 @@ public final class Router implements AutoCloseable {
             simulator.close();
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5000);
+        httpGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5000);
         journal.close();
         correlator.close();
         log.info("stopped: accepted={} submitted={} receipts in={} out={}", engine.acceptedCount(),
