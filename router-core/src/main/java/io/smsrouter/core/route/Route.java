@@ -48,12 +48,13 @@ public final class Route {
 
     public boolean matches(Message m) {
         return (sender == null || sender.equalsIgnoreCase(m.source()))
-                && (prefix == null || normalizedDestination(m.destination()).startsWith(prefix))
+                && (prefix == null || destinationStartsWith(m.destination(), prefix))
                 && (account == null || account.equals(m.accountId()));
     }
 
-    private static String normalizedDestination(String d) {
-        return d.startsWith("+") ? d.substring(1) : d;
+    /** The number starts with the prefix, a leading '+' ignored (without copying the number). */
+    private static boolean destinationStartsWith(String d, String prefix) {
+        return d.startsWith(prefix, !d.isEmpty() && d.charAt(0) == '+' ? 1 : 0);
     }
 
     /** The next operator by weight among all of the route's. */
