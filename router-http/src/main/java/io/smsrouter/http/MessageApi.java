@@ -210,16 +210,13 @@ final class MessageApi {
         if (text.isEmpty()) {
             throw ApiError.bad("empty_text", "text: must not be empty");
         }
-        SmsEncoder.Encoded enc;
-        try {
-            enc = SmsEncoder.encode(text, concat, 0);
-        } catch (IllegalArgumentException e) {
-            throw ApiError.bad("text_too_long", e.getMessage());
+        // count first (no encoding), so the parts are built once, with their ids' reference
+        int n = SmsEncoder.segments(text, concat);
+        if (n > SmsEncoder.MAX_PARTS) {
+            throw ApiError.bad("text_too_long", "text: " + n + " parts, at most " + SmsEncoder.MAX_PARTS);
         }
-        int n = enc.parts().size();
         long first = engine.nextIds(n);
-        // the concatenation reference must be the same in every part: re-encode with it
-        enc = n > 1 ? SmsEncoder.encode(text, concat, (int) (first & 0xFF)) : enc;
+        SmsEncoder.Encoded enc = SmsEncoder.encode(text, concat, (int) (first & 0xFF));
         long now = System.currentTimeMillis();
         // SMPP times have tenths of a second: round up, never send early
         String schedule = dueMs > 0 ? ScheduleTime.absolute((dueMs + 99) / 100 * 100) : "";
