@@ -16,17 +16,18 @@ import java.util.List;
  * the callback URL, the history and the receipts of the parts. Rebuilt after a restart from the
  * {@code http} notes in the journal (the history then starts at the restart).
  *
- * <p>Bounded: the newest {@value #MAX_TEXTS} texts for {@value #KEEP_HOURS} hours. A receipt for a
+ * <p>Bounded: the parts of the newest texts, at most {@value #MAX_PARTS} (a text takes about
+ * 600 bytes of heap), for {@value #KEEP_HOURS} hours. A receipt for a
  * text no longer kept goes the SMPP way (to a receiver bind of the account, or waits for one).
  */
 final class HttpMessages implements Engine.MessageObserver {
     static final String NOTE = "http";
-    static final int MAX_TEXTS = 1_000_000;
+    static final int MAX_PARTS = 500_000;
     static final int KEEP_HOURS = 72;
 
     /** Part id → its text's record (every part of a text maps to the same record). */
     private final Cache<Long, Text> byPart = Caffeine.newBuilder().executor(Runnable::run)
-            .maximumSize(MAX_TEXTS * 2L).expireAfterWrite(Duration.ofHours(KEEP_HOURS)).build();
+            .maximumSize(MAX_PARTS).expireAfterWrite(Duration.ofHours(KEEP_HOURS)).build();
 
     /** One text sent through the API to one recipient: its parts, callback and history. */
     static final class Text {
