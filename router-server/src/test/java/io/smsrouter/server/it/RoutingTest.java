@@ -128,8 +128,12 @@ class RoutingTest {
         return l;
     }
 
+    /**
+     * Distinct numbers with this prefix the SMSC got: a submit_sm the router sent again after a
+     * response timeout (a busy machine) is the same message, and counts once.
+     */
     private static long countTo(JsmppSmsc s, String prefix) {
-        return s.received().stream().map(SubmitSm::getDestAddress).filter(d -> d.startsWith(prefix)).count();
+        return s.received().stream().map(SubmitSm::getDestAddress).filter(d -> d.startsWith(prefix)).distinct().count();
     }
 
     @Test
@@ -145,9 +149,10 @@ class RoutingTest {
         send("Shop", numbers("7903", 50));
         send("Shop", numbers("7926", 10_000));
         await().atMost(Duration.ofSeconds(90)).until(() ->
-                a.received().size() + b.received().size() + c.received().size() == 10_100);
+                countTo(a, "79") + countTo(b, "79") + countTo(c, "79") >= 10_100);
 
-        assertThat(c.received()).hasSize(50).allMatch(sm -> sm.getSourceAddr().equals("Bank"));
+        assertThat(countTo(c, "79")).isEqualTo(50);
+        assertThat(c.received()).allMatch(sm -> sm.getSourceAddr().equals("Bank"));
         assertThat(countTo(b, "7903")).isEqualTo(50);
         assertThat(countTo(a, "7903")).isZero();
         long toA = countTo(a, "7926");
@@ -166,7 +171,7 @@ class RoutingTest {
         start(List.of(operator("opA", a.port()), operator("opB", bPort)),
                 List.of(new RouteConfig(null, null, null, List.of("opA", "opB"))));
         Set<String> before = send("Shop", numbers("7916", 1_000));
-        await().atMost(Duration.ofSeconds(30)).until(() -> a.received().size() + b.submitCount() == 1_000);
+        await().atMost(Duration.ofSeconds(30)).until(() -> countTo(a, "7916") + b.submitCount() >= 1_000);
         assertThat(b.submitCount()).isBetween(400L, 600L);
 
         b.close();
@@ -183,7 +188,7 @@ class RoutingTest {
         operators.add(back);
         await().atMost(Duration.ofSeconds(20)).until(() -> router.operators().get(1).boundCount() > 0);
         send("Shop", numbers("7918", 1_000));
-        await().atMost(Duration.ofSeconds(30)).until(() -> countTo(a, "7918") + back.submitCount() == 1_000);
+        await().atMost(Duration.ofSeconds(30)).until(() -> countTo(a, "7918") + back.submitCount() >= 1_000);
         assertThat(back.submitCount()).as("traffic for the operator that came back").isBetween(400L, 600L);
     }
 }
