@@ -249,12 +249,23 @@ public final class Router implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(() -> guarded("journal retention", this::applyRetention),
                 0, 10, TimeUnit.MINUTES);
         Map<String, Long> downSince = new HashMap<>();
+        java.util.Set<String> movedOff = new java.util.HashSet<>();
+        java.util.Set<String> upBefore = new java.util.HashSet<>();
         housekeeping.scheduleWithFixedDelay(() -> guarded("operator failover", () -> {
             long now = System.currentTimeMillis();
+            java.util.Set<String> up = new java.util.HashSet<>();
+            operators.stream().filter(c -> c.boundCount() > 0).forEach(c -> up.add(c.id()));
+            boolean changed = !up.equals(upBefore);
+            upBefore.clear();
+            upBefore.addAll(up);
             for (OperatorConnector c : operators) {
-                if (c.boundCount() > 0) {
+                if (up.contains(c.id())) {
                     downSince.remove(c.id());
-                } else if (now - downSince.computeIfAbsent(c.id(), k -> now) >= FAILOVER_AFTER_MS) {
+                    movedOff.remove(c.id());
+                } else if (now - downSince.computeIfAbsent(c.id(), k -> now) >= FAILOVER_AFTER_MS
+                        && (movedOff.add(c.id()) || changed)) {
+                    // once per outage, and again when another operator comes up: the messages that
+                    // had nowhere else to go may have somewhere now
                     engine.failover(c.id());
                 }
             }
