@@ -92,9 +92,8 @@ final class AdminApi {
         }
         try {
             return route(req, path);
-        } catch (BadRequest e) {
-            return HttpServer.error(e.code.equals("method_not_allowed") ? HttpResponseStatus.METHOD_NOT_ALLOWED
-                    : HttpResponseStatus.BAD_REQUEST, e.code, e.getMessage());
+        } catch (ApiError e) {
+            return e.response();
         } catch (RuntimeException e) {
             log.error("admin request {} {} failed", req.method(), path, e);
             return HttpServer.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
@@ -115,17 +114,17 @@ final class AdminApi {
         String rest = path.length() > MODERATION.length() ? path.substring(MODERATION.length() + 1) : "";
         switch (rest) {
             case "queue":
-                requireMethod(method, HttpMethod.GET);
+                ApiError.requireMethod(method, HttpMethod.GET);
                 return queue(new QueryStringDecoder(req.uri()).parameters());
             case "decisions":
-                requireMethod(method, HttpMethod.GET);
+                ApiError.requireMethod(method, HttpMethod.GET);
                 return decisions(new QueryStringDecoder(req.uri()).parameters());
             case "stopwords":
                 return stopWords(req);
             case "approve":
             case "reject":
-                requireMethod(method, HttpMethod.POST);
-                return bulk(rest, body(req));
+                ApiError.requireMethod(method, HttpMethod.POST);
+                return bulk(rest, ApiError.body(json, req));
             default:
                 break;
         }
@@ -133,17 +132,17 @@ final class AdminApi {
         if (slash > 0) {
             String action = rest.substring(slash + 1);
             if (action.equals("approve") || action.equals("reject")) {
-                requireMethod(method, HttpMethod.POST);
-                return decideOne(messageId(rest.substring(0, slash)), action, body(req));
+                ApiError.requireMethod(method, HttpMethod.POST);
+                return decideOne(ApiError.messageId(rest.substring(0, slash)), action, ApiError.body(json, req));
             }
         }
         return HttpServer.error(HttpResponseStatus.NOT_FOUND, "not_found", "no such endpoint: " + path);
     }
 
     private FullHttpResponse queue(Map<String, List<String>> params) {
-        String account = param(params, "account");
-        String category = param(params, "category");
-        int limit = intParam(params, "limit", DEFAULT_LIMIT, 1, 10_000);
+        String account = ApiError.param(params, "account");
+        String category = ApiError.param(params, "category");
+        int limit = ApiError.intParam(params, "limit", DEFAULT_LIMIT, 1, 10_000);
         List<HeldMessage> all = engine.moderationQueue().list();
         Map<String, Integer> campaigns = new HashMap<>();
         Set<String> accounts = new TreeSet<>();
@@ -246,11 +245,11 @@ final class AdminApi {
     private FullHttpResponse bulk(String action, JsonNode body) {
         JsonNode list = body.get("ids");
         if (list == null || !list.isArray() || list.isEmpty()) {
-            throw new BadRequest("bad_request", "expected {\"ids\": [\"<message id>\", ...]}");
+            throw ApiError.bad("bad_request", "expected {\"ids\": [\"<message id>\", ...]}");
         }
         List<Long> ids = new ArrayList<>();
         for (JsonNode n : list) {
-            ids.add(messageId(n.asText()));
+            ids.add(ApiError.messageId(n.asText()));
         }
         return HttpServer.json(HttpResponseStatus.OK, decide(action, ids, body).toString());
     }
@@ -285,7 +284,7 @@ final class AdminApi {
     }
 
     private FullHttpResponse decisions(Map<String, List<String>> params) {
-        int limit = intParam(params, "limit", 50, 1, 500);
+        int limit = ApiError.intParam(params, "limit", 50, 1, 500);
         ObjectNode root = json.createObjectNode();
         ArrayNode items = root.putArray("items");
         for (ModerationDecision d : engine.moderationQueue().recentDecisions(limit)) {
@@ -309,12 +308,12 @@ final class AdminApi {
             }
             return r;
         }
-        requireMethod(req.method(), HttpMethod.PUT);
+        ApiError.requireMethod(req.method(), HttpMethod.PUT);
         String content = req.content().toString(StandardCharsets.UTF_8);
         try {
             stopWords.replace(content);
         } catch (StopWordFormatException e) {
-            throw new BadRequest("invalid_stopwords", e.getMessage() + "; the list in force is unchanged");
+            throw ApiError.bad("invalid_stopwords", e.getMessage() + "; the list in force is unchanged");
         } catch (java.io.IOException e) {
             return HttpServer.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "write_failed",
                     "the stop-word file could not be written: " + e.getMessage() + "; the list in force is unchanged");
@@ -326,7 +325,7 @@ final class AdminApi {
 
     private FullHttpResponse accounts(FullHttpRequest req, String path) {
         if (path.equals(ACCOUNTS)) {
-            requireMethod(req.method(), HttpMethod.GET);
+            ApiError.requireMethod(req.method(), HttpMethod.GET);
             ObjectNode root = json.createObjectNode();
             ArrayNode items = root.putArray("items");
             for (Account a : engine.accounts().all()) {
@@ -345,17 +344,17 @@ final class AdminApi {
                     "no account " + rest.substring(0, slash));
         }
         if (req.method() == HttpMethod.PUT || req.method() == HttpMethod.POST) {
-            String mode = text(body(req), "mode");
+            String mode = text(ApiError.body(json, req), "mode");
             Moderation m;
             try {
                 m = Moderation.parse(mode);
             } catch (IllegalArgumentException e) {
-                throw new BadRequest("bad_request", "mode: expected one of none, auto, manual, got \"" + mode + "\"");
+                throw ApiError.bad("bad_request", "mode: expected one of none, auto, manual, got \"" + mode + "\"");
             }
             engine.moderator().setMode(a.id(), m);
             log.info("moderation mode of account {} set to {} through the admin API", a.id(), m);
         } else {
-            requireMethod(req.method(), HttpMethod.GET);
+            ApiError.requireMethod(req.method(), HttpMethod.GET);
         }
         return HttpServer.json(HttpResponseStatus.OK, account(a).toString());
     }
@@ -367,75 +366,15 @@ final class AdminApi {
         return o;
     }
 
-    private JsonNode body(FullHttpRequest req) {
-        if (req.content().readableBytes() == 0) {
-            return json.createObjectNode();
-        }
-        try {
-            JsonNode n = json.readTree(req.content().toString(StandardCharsets.UTF_8));
-            if (n == null || !n.isObject()) {
-                throw new BadRequest("bad_request", "expected a JSON object");
-            }
-            return n;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new BadRequest("bad_json", "the body is not valid JSON: " + e.getOriginalMessage());
-        }
-    }
-
     private static String text(JsonNode body, String field) {
         JsonNode n = body.get(field);
         if (n == null || n.isNull()) {
             return "";
         }
         if (!n.isValueNode()) {
-            throw new BadRequest("bad_request", field + ": expected a string");
+            throw ApiError.bad("bad_request", field + ": expected a string");
         }
         String s = n.asText();
         return s.length() > 500 ? s.substring(0, 500) : s;
-    }
-
-    private static long messageId(String s) {
-        try {
-            return Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            throw new BadRequest("bad_request", "expected a message id (digits), got \"" + s + "\"");
-        }
-    }
-
-    private static void requireMethod(HttpMethod actual, HttpMethod expected) {
-        if (!actual.equals(expected)) {
-            throw new BadRequest("method_not_allowed", "use " + expected.name());
-        }
-    }
-
-    private static String param(Map<String, List<String>> params, String name) {
-        List<String> v = params.get(name);
-        return v == null || v.isEmpty() || v.get(0).isEmpty() ? null : v.get(0);
-    }
-
-    private static int intParam(Map<String, List<String>> params, String name, int dflt, int min, int max) {
-        String v = param(params, name);
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // falls through to the error
-        }
-        throw new BadRequest("bad_request", name + ": expected an integer " + min + ".." + max + ", got \"" + v + "\"");
-    }
-
-    /** A client error, answered with 400 and the code. */
-    private static final class BadRequest extends RuntimeException {
-        final String code;
-
-        BadRequest(String code, String message) {
-            super(message, null, false, false);
-            this.code = code;
-        }
     }
 }

@@ -90,6 +90,29 @@ final class ApiError extends RuntimeException {
         }
     }
 
+    /** A query parameter's first value; null when absent or empty. */
+    static String param(java.util.Map<String, java.util.List<String>> params, String name) {
+        java.util.List<String> v = params.get(name);
+        return v == null || v.isEmpty() || v.get(0).isEmpty() ? null : v.get(0);
+    }
+
+    /** An integer query parameter in {@code min..max}, {@code dflt} when absent. */
+    static int intParam(java.util.Map<String, java.util.List<String>> params, String name, int dflt, int min, int max) {
+        String v = param(params, name);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // falls through to the error
+        }
+        throw bad("bad_request", name + ": expected an integer " + min + ".." + max + ", got \"" + v + "\"");
+    }
+
     static void requireMethod(HttpMethod actual, HttpMethod expected) {
         if (!actual.equals(expected)) {
             throw new ApiError(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "use " + expected.name());

@@ -72,8 +72,8 @@ final class OptOutApi {
                 throw new ApiError(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "use DELETE");
             }
             String msisdn = QueryStringDecoder.decodeComponent(path.substring(PATH.length() + 1));
-            String accountId = account != null ? account.id() : param(params, "account");
-            return remove(accountId, param(params, "sender"), msisdn, admin);
+            String accountId = account != null ? account.id() : ApiError.param(params, "account");
+            return remove(accountId, ApiError.param(params, "sender"), msisdn, admin);
         } catch (ApiError e) {
             return e.response();
         } catch (IllegalArgumentException e) {
@@ -86,7 +86,7 @@ final class OptOutApi {
     }
 
     private FullHttpResponse add(Account account, JsonNode body) {
-        String msisdn = MessageApi.msisdn("msisdn", requireText(body, "msisdn"));
+        String msisdn = MessageApi.msisdn("msisdn", ApiError.string(body, "msisdn", true));
         String sender = ApiError.string(body, "sender", false);
         String accountId = account != null ? account.id() : ApiError.string(body, "account", false);
         if (account != null && body.hasNonNull("account") && !account.id().equals(body.get("account").asText())) {
@@ -107,20 +107,9 @@ final class OptOutApi {
     }
 
     private FullHttpResponse list(Account account, Map<String, List<String>> params) {
-        String accountId = account != null ? account.id() : param(params, "account");
-        String msisdn = param(params, "msisdn");
-        int limit = DEFAULT_LIMIT;
-        String l = param(params, "limit");
-        if (l != null) {
-            try {
-                limit = Integer.parseInt(l);
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > 100_000) {
-                throw ApiError.bad("bad_request", "limit: expected an integer 1..100000, got \"" + l + "\"");
-            }
-        }
+        String accountId = account != null ? account.id() : ApiError.param(params, "account");
+        String msisdn = ApiError.param(params, "msisdn");
+        int limit = ApiError.intParam(params, "limit", DEFAULT_LIMIT, 1, 100_000);
         List<OptOut> entries = engine.optOuts().list(accountId,
                 msisdn == null ? null : MessageApi.msisdn("msisdn", msisdn), limit);
         ObjectNode root = json.createObjectNode();
@@ -162,12 +151,4 @@ final class OptOutApi {
         return o;
     }
 
-    private static String requireText(JsonNode body, String field) {
-        return ApiError.string(body, field, true);
-    }
-
-    private static String param(Map<String, List<String>> params, String name) {
-        List<String> v = params.get(name);
-        return v == null || v.isEmpty() || v.get(0).isEmpty() ? null : v.get(0);
-    }
 }
