@@ -183,11 +183,14 @@ final class MessageApi {
                         "the journal could not take the messages; nothing was accepted: " + journalFailed);
             }
         }
-        // held and scheduled messages take their place when the batch is journaled
+        // the answer tells how each was accepted: held and scheduled messages take their place
+        // when the batch is journaled; the rest are ACCEPTED, even if an operator (on another
+        // thread) has taken one by now
         for (ObjectNode o : accepted) {
             long id = Long.parseLong(o.get("id").asText());
             HttpMessages.Text t = texts.get(id);
-            String state = state(id, t);
+            String state = engine.moderationQueue().get(id) != null ? "HELD"
+                    : engine.scheduledFor(id) > 0 ? "SCHEDULED" : "ACCEPTED";
             o.put("status", state);
             if (t != null && state.equals("HELD")) {
                 t.event("held", "waiting for a moderator");
