@@ -63,6 +63,7 @@ public final class HttpServer implements AutoCloseable {
     private final MessageApi messages;
     private final Templates templates;
     private final OptOutApi optOuts;
+    private final BalanceApi balances;
     private final byte[] moderationPage;
     /** Admin work too slow for an event loop (building a stop-word automaton). */
     private final ExecutorService slow = Executors.newSingleThreadExecutor(r -> {
@@ -113,6 +114,7 @@ public final class HttpServer implements AutoCloseable {
         this.templates = new Templates(JSON, api.templatesDir());
         this.messages = new MessageApi(JSON, engine, texts, templates, api.accountCallbacks(), api.maxRecipients());
         this.optOuts = new OptOutApi(JSON, engine, messages, adminToken);
+        this.balances = new BalanceApi(JSON, engine, messages, adminToken);
         engine.observe(texts);
         engine.clients().intercept(webhooks::take);
     }
@@ -185,6 +187,8 @@ public final class HttpServer implements AutoCloseable {
                 resp = messages.handle(req, path);
             } else if (req.decoderResult().isSuccess() && OptOutApi.handles(path)) {
                 resp = optOuts.handle(req, path);
+            } else if (req.decoderResult().isSuccess() && BalanceApi.handles(path)) {
+                resp = balances.handle(req, path);
             } else if (req.decoderResult().isSuccess() && Templates.handles(path)) {
                 io.smsrouter.core.account.Account a = messages.account(req);
                 resp = a == null ? MessageApi.unauthorized() : templates.handle(req, path, a);

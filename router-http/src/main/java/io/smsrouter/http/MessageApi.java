@@ -266,6 +266,10 @@ final class MessageApi {
             case INVALID_SCHEDULE -> ApiError.bad("invalid_schedule", "scheduleAt: cannot be read");
             case OPTED_OUT -> new ApiError(HttpResponseStatus.FORBIDDEN, "opted_out",
                     "the recipient opted out of messages from this sender or account");
+            case NO_BALANCE -> new ApiError(HttpResponseStatus.PAYMENT_REQUIRED, "insufficient_balance",
+                    "the account's balance does not cover the message's price");
+            case NO_PRICE -> new ApiError(HttpResponseStatus.FORBIDDEN, "no_price",
+                    "no price applies to this number for the account; ask the router's operator");
             case SYSTEM_ERROR, ACCEPTED -> new ApiError(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
                     "the message could not be accepted");
         };

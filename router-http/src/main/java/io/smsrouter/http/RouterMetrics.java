@@ -37,6 +37,19 @@ final class RouterMetrics {
                 .description("messages held for a moderator since start").register(r);
         Gauge.builder("router.moderation.queue", e, x -> x.moderationQueue().size())
                 .description("messages waiting for a moderator now").register(r);
+        io.smsrouter.core.billing.Billing bill = e.billing();
+        if (bill != null) {
+            for (io.smsrouter.core.billing.Billing.Balance b : bill.balances()) {
+                String id = b.accountId();
+                Gauge.builder("router.balance", bill, x -> x.balance(id).available()
+                                / (double) io.smsrouter.core.billing.Amounts.SCALE)
+                        .tag("account", id).description("prepaid balance available to spend").register(r);
+                Gauge.builder("router.balance.reserved", bill, x -> x.balance(id).reserved()
+                                / (double) io.smsrouter.core.billing.Amounts.SCALE)
+                        .tag("account", id).description("price of the account's messages not yet settled")
+                        .register(r);
+            }
+        }
         for (Verdict v : Verdict.values()) {
             FunctionCounter.builder("router.moderation.decisions", e, x -> x.decidedCount(v))
                     .tag("verdict", v.name().toLowerCase(java.util.Locale.ROOT))

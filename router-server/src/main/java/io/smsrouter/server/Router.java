@@ -131,6 +131,20 @@ public final class Router implements AutoCloseable {
         java.util.Set<io.smsrouter.core.account.TrafficClass> exempt = new java.util.HashSet<>();
         config.compliance().optOutExempt().forEach(c -> exempt.add(io.smsrouter.core.account.TrafficClass.parse(c)));
         engine.optOutPolicy(io.smsrouter.core.policy.StopKeywords.of(config.compliance().stopKeywords()), exempt);
+        Map<String, Long> balances = new HashMap<>();
+        config.accounts().stream().filter(a -> a.balance() != null).forEach(a -> balances.put(a.id(), a.balance()));
+        if (!balances.isEmpty()) {
+            io.smsrouter.core.billing.PriceTable prices;
+            try {
+                prices = io.smsrouter.core.billing.PriceTable.load(config.billing().prices());
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                journal.close();
+                throw new ConfigException(config.file() + ": billing.prices: expected a valid price file: "
+                        + e.getMessage(), e);
+            }
+            engine.billing(new io.smsrouter.core.billing.Billing(prices, balances,
+                    config.billing().refundUndelivered()));
+        }
         SimulatorConfig sim = config.simulator();
         this.simulator = sim.enabled()
                 ? new SmscSimulator(new SimulatorSettings(sim.host(), sim.port(), sim.systemId(), sim.password(),
@@ -270,6 +284,11 @@ public final class Router implements AutoCloseable {
                 }
             }
         }), 1, 1, TimeUnit.SECONDS);
+        if (engine.billing() != null && engine.billing().refundUndelivered()) {
+            // no receipt comes after the validity: what is still reserved then counts as spent
+            housekeeping.scheduleWithFixedDelay(() -> guarded("billing settlement", () -> engine.billing()
+                    .settleOlderThan(System.currentTimeMillis() - RECEIPT_VALIDITY.toMillis())), 1, 1, TimeUnit.MINUTES);
+        }
         housekeeping.scheduleWithFixedDelay(() -> guarded("scheduled messages",
                 () -> engine.releaseDue(System.currentTimeMillis())), 200, 200, TimeUnit.MILLISECONDS);
         accepting = true;

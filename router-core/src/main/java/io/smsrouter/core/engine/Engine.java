@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.smsrouter.core.account.Account;
 import io.smsrouter.core.account.AccountRegistry;
 import io.smsrouter.core.account.TrafficClass;
+import io.smsrouter.core.billing.Billing;
 import io.smsrouter.core.correlation.Correlation;
 import io.smsrouter.core.correlation.ReceiptCorrelator;
 import io.smsrouter.core.journal.Journal;
@@ -84,6 +85,8 @@ public final class Engine {
     /** Traffic classes that may still be sent to a number that opted out (a code the subscriber asked for). */
     private volatile java.util.Set<TrafficClass> optOutExempt = java.util.EnumSet.of(TrafficClass.OTP);
     private final LongAdder optedOutRefusals = new LongAdder();
+    /** Prepaid balances and prices, or null: nobody is billed. */
+    private volatile Billing billing;
     /** Why the journal cannot take new messages now (disk full, write failed), or null. */
     private volatile String journalProblem;
 
@@ -135,6 +138,8 @@ public final class Engine {
         final ArrayList<Receipt> receipts = new ArrayList<>();
         final ArrayList<HeldMessage> held = new ArrayList<>();
         final ArrayList<Scheduled> scheduled = new ArrayList<>();
+        /** ids of messages whose price was reserved in this batch (returned if the batch fails) */
+        final ArrayList<Long> charged = new ArrayList<>();
     }
 
     private final ThreadLocal<Batch> batches = ThreadLocal.withInitial(Batch::new);
@@ -212,6 +217,7 @@ public final class Engine {
         Map<Long, String> operatorOf = new HashMap<>();
         Map<Long, Held> held = new LinkedHashMap<>();
         long[] counters = new long[2]; // events, highest id
+        Billing bill = billing;
         journal.replay(new Journal.JournalListener() {
             @Override
             public void accepted(Message m, String operatorId) {
@@ -249,6 +255,9 @@ public final class Engine {
             public void submitted(long id, String operatorId, String upstreamId) {
                 counters[0]++;
                 unsent.remove(id);
+                if (bill != null && !bill.refundUndelivered()) {
+                    bill.settle(id);
+                }
                 if (open.containsKey(id)) {
                     awaiting.put(id, new Awaiting(operatorId, upstreamId));
                     operatorOf.put(id, operatorId);
@@ -267,6 +276,9 @@ public final class Engine {
                 counters[0]++;
                 if (!state.isFinal()) {
                     return;
+                }
+                if (bill != null) {
+                    bill.settle(id); // a refund, when due, was journaled before this
                 }
                 Correlation c = open.remove(id);
                 awaiting.remove(id);
@@ -302,6 +314,25 @@ public final class Engine {
                     }
                 } catch (IllegalArgumentException malformed) {
                     log.warn("journal: opt-out event for {} not understood: {}", msisdn, malformed.getMessage());
+                }
+            }
+
+            @Override
+            public void ledger(int kind, String accountId, long amount, long messageId, long atMs) {
+                counters[0]++;
+                if (bill == null) {
+                    return;
+                }
+                switch (kind) {
+                    case Journal.LEDGER_CHARGE -> bill.replayCharge(accountId, messageId, amount, atMs);
+                    case Journal.LEDGER_REFUND -> {
+                        if (bill.refund(messageId) == null) {
+                            bill.refundSettled(accountId, amount);
+                        }
+                    }
+                    case Journal.LEDGER_TOP_UP -> bill.topUp(accountId, amount);
+                    case Journal.LEDGER_EARLIER -> bill.spentEarlier(accountId, amount);
+                    default -> log.warn("journal: ledger event of unknown kind {} for {}", kind, accountId);
                 }
             }
 
@@ -467,6 +498,11 @@ public final class Engine {
             for (int i = 0, n = b.scheduled.size(); i < n; i++) {
                 undelivered(b.scheduled.get(i).message()).decrementAndGet();
             }
+            Billing bill = billing;
+            for (int i = 0, n = b.charged.size(); i < n; i++) {
+                bill.unreserve(b.charged.get(i));
+            }
+            b.charged.clear();
             b.queues.clear();
             b.messages.clear();
             b.receipts.clear();
@@ -495,6 +531,7 @@ public final class Engine {
         for (int i = 0, n = b.scheduled.size(); i < n; i++) {
             schedule(b.scheduled.get(i));
         }
+        b.charged.clear();
         b.scheduled.clear();
         b.held.clear();
         b.queues.clear();
@@ -520,7 +557,49 @@ public final class Engine {
         if (q == null) {
             return SubmitOutcome.NO_ROUTE;
         }
-        return admit(m, operatorId, q, moderator.check(account, m), due);
+        Billing bill = billing;
+        if (bill == null || !bill.billed(account.id())) {
+            return admit(m, operatorId, q, moderator.check(account, m), due);
+        }
+        long cost = bill.cost(account.id(), operatorId, m);
+        if (cost < 0) {
+            return SubmitOutcome.NO_PRICE;
+        }
+        if (!bill.reserve(account.id(), m.id(), cost, m.acceptedAtMs())) {
+            return SubmitOutcome.NO_BALANCE;
+        }
+        // the charge goes into the same journal excerpt as the message: both or neither survive a crash
+        boolean outermost = batches.get().depth == 0;
+        SubmitOutcome out;
+        beginBatch();
+        try {
+            out = charged(bill, m, cost, admit(m, operatorId, q, moderator.check(account, m), due));
+        } finally {
+            if (outermost) {
+                try {
+                    endBatch();
+                } catch (RuntimeException e) {
+                    out = SubmitOutcome.OVERLOADED; // endBatch returned the reservation
+                }
+            } else {
+                endBatch();
+            }
+        }
+        return out;
+    }
+
+    /**
+     * After {@link #admit} of a message whose price is reserved: journals the charge in the
+     * message's batch when it was accepted, else returns the reservation.
+     */
+    private SubmitOutcome charged(Billing bill, Message m, long cost, SubmitOutcome out) {
+        if (out != SubmitOutcome.ACCEPTED) {
+            bill.unreserve(m.id());
+            return out;
+        }
+        journal.ledger(Journal.LEDGER_CHARGE, m.accountId(), cost, m.id(), m.acceptedAtMs());
+        batches.get().charged.add(m.id());
+        return out;
     }
 
     /**
@@ -549,13 +628,39 @@ public final class Engine {
         if (hold != null && moderation.size() + parts.size() > maxHeld) {
             return SubmitOutcome.OVERLOADED;
         }
+        Billing bill = billing;
+        long[] costs = null;
+        if (bill != null && bill.billed(account.id())) {
+            costs = new long[parts.size()];
+            for (int i = 0; i < costs.length; i++) {
+                costs[i] = bill.cost(account.id(), operatorId, parts.get(i));
+                if (costs[i] < 0) {
+                    return SubmitOutcome.NO_PRICE;
+                }
+            }
+            for (int i = 0; i < costs.length; i++) {
+                Message m = parts.get(i);
+                if (!bill.reserve(account.id(), m.id(), costs[i], m.acceptedAtMs())) {
+                    for (int j = 0; j < i; j++) {
+                        bill.unreserve(parts.get(j).id());
+                    }
+                    return SubmitOutcome.NO_BALANCE;
+                }
+            }
+        }
         beginBatch();
         try {
-            for (Message m : parts) {
+            for (int i = 0; i < parts.size(); i++) {
+                Message m = parts.get(i);
                 try {
                     journal.noted(m.id(), noteKey, noteValue);
                 } catch (RuntimeException | InternalError e) {
                     journalUnavailable("journal write failed: " + e);
+                    if (costs != null) {
+                        for (int j = i; j < parts.size(); j++) {
+                            bill.unreserve(parts.get(j).id());
+                        }
+                    }
                     return SubmitOutcome.OVERLOADED;
                 }
                 MessageObserver o = observer;
@@ -563,7 +668,15 @@ public final class Engine {
                     o.noted(m.id(), noteKey, noteValue);
                 }
                 SubmitOutcome out = admit(m, operatorId, q, hold, due);
+                if (costs != null) {
+                    out = charged(bill, m, costs[i], out);
+                }
                 if (out != SubmitOutcome.ACCEPTED) {
+                    if (costs != null) {
+                        for (int j = i + 1; j < parts.size(); j++) {
+                            bill.unreserve(parts.get(j).id());
+                        }
+                    }
                     return out; // only a journal failure gets here: the batch fails as a whole
                 }
             }
@@ -768,6 +881,37 @@ public final class Engine {
             journal.endBatch();
         }
         return n[0];
+    }
+
+    /**
+     * Bills accounts from now on (before {@link #recover}, which reads the charges, refunds and
+     * top-ups of the journal into it).
+     */
+    public void billing(Billing b) {
+        this.billing = b;
+    }
+
+    /** The balances and prices, or null when nobody is billed. */
+    public Billing billing() {
+        return billing;
+    }
+
+    /**
+     * Adds {@code amount} to a billed account's balance, journaled first. False when the account
+     * is not billed. Throws when the journal cannot take it (nothing changed then).
+     */
+    public boolean topUp(String accountId, long amount) {
+        Billing bill = billing;
+        if (bill == null || !bill.billed(accountId)) {
+            return false;
+        }
+        try {
+            journal.ledger(Journal.LEDGER_TOP_UP, accountId, amount, 0, System.currentTimeMillis());
+        } catch (RuntimeException | InternalError e) {
+            throw journalFailed(e);
+        }
+        bill.topUp(accountId, amount);
+        return true;
     }
 
     /** The opt-out registry (read it; change it through {@link #optOut} and {@link #optIn}, which journal). */
@@ -1006,7 +1150,34 @@ public final class Engine {
     private void endHeld(Message m, String operatorId, DeliveryState state) {
         long now = System.currentTimeMillis();
         statuses.put(new MessageStatus(m.id(), m.accountId(), state, 0, operatorId, m.acceptedAtMs(), now));
-        finalReceipt(Correlation.of(m), state, 0, now);
+        boolean refund = beginRefund(m.id());
+        try {
+            finalReceipt(Correlation.of(m), state, 0, now);
+        } finally {
+            endRefund(refund);
+        }
+    }
+
+    /**
+     * Returns the message's reserved price to its account, if it has one, journaling the refund
+     * in a batch that the caller ends with {@link #endRefund} after the events that end the
+     * message, so that the refund and the message's end are kept together. True when it did.
+     */
+    private boolean beginRefund(long messageId) {
+        Billing bill = billing;
+        Billing.Charge c = bill == null ? null : bill.refund(messageId);
+        if (c == null) {
+            return false;
+        }
+        beginBatch();
+        journal.ledger(Journal.LEDGER_REFUND, c.accountId(), c.amount(), messageId, System.currentTimeMillis());
+        return true;
+    }
+
+    private void endRefund(boolean began) {
+        if (began) {
+            endBatch();
+        }
     }
 
     /**
@@ -1029,6 +1200,10 @@ public final class Engine {
             o.submitted(m.id(), operatorId, upstreamId);
         }
         undelivered(m).decrementAndGet();
+        Billing bill = billing;
+        if (bill != null && !bill.refundUndelivered()) {
+            bill.settle(m.id()); // the operator took it: it bills it
+        }
         correlator.put(operatorId, upstreamId, Correlation.of(m));
         PendingReceipt early = orphanReceipts.estimatedSize() == 0 ? null
                 : orphanReceipts.asMap().remove(orphanKey(operatorId, upstreamId));
@@ -1045,11 +1220,17 @@ public final class Engine {
 
     /** A message that never reached an operator ends here: journaled, its status set, the client told. */
     private void endUnsent(Message m, String operatorId, DeliveryState state, int errorCode) {
-        journal.failed(m.id(), errorCode);
-        undelivered(m).decrementAndGet();
-        long now = System.currentTimeMillis();
-        statuses.put(new MessageStatus(m.id(), m.accountId(), state, errorCode, operatorId, m.acceptedAtMs(), now));
-        finalReceipt(Correlation.of(m), state, errorCode, now);
+        boolean refund = beginRefund(m.id());
+        try {
+            journal.failed(m.id(), errorCode);
+            undelivered(m).decrementAndGet();
+            long now = System.currentTimeMillis();
+            statuses.put(new MessageStatus(m.id(), m.accountId(), state, errorCode, operatorId, m.acceptedAtMs(),
+                    now));
+            finalReceipt(Correlation.of(m), state, errorCode, now);
+        } finally {
+            endRefund(refund);
+        }
     }
 
     /** A receipt from an operator, for its message id {@code upstreamId}. */
@@ -1072,7 +1253,20 @@ public final class Engine {
         if (prev != null && prev.state().isFinal()) {
             return; // a duplicate final receipt: the client already has one
         }
-        finalReceipt(c, state, errorCode, doneTimeMs);
+        Billing bill = billing;
+        boolean refund = false;
+        if (bill != null && state.isFinal() && bill.refundUndelivered()) {
+            if (state == DeliveryState.DELIVERED) {
+                bill.settle(c.messageId());
+            } else {
+                refund = beginRefund(c.messageId());
+            }
+        }
+        try {
+            finalReceipt(c, state, errorCode, doneTimeMs);
+        } finally {
+            endRefund(refund);
+        }
     }
 
     private void finalReceipt(Correlation c, DeliveryState state, int errorCode, long doneTimeMs) {

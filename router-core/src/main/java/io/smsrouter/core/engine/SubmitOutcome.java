@@ -17,6 +17,10 @@ public enum SubmitOutcome {
     INVALID_SCHEDULE,
     /** the recipient opted out of messages from this sender or account */
     OPTED_OUT,
+    /** the account's prepaid balance does not cover the message's price */
+    NO_BALANCE,
+    /** the account is billed, but no price applies to this destination through the chosen operator */
+    NO_PRICE,
     /** the journal could not take the message */
     SYSTEM_ERROR
 }

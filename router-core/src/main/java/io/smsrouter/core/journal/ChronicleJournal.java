@@ -35,6 +35,10 @@ public final class ChronicleJournal implements Journal {
     private static final byte REQUEUED = 9;
     private static final byte NOTED = 10;
     private static final byte OPT_OUT = 11;
+    private static final byte LEDGER = 12;
+    /** Sums of the ledger events of deleted files (see {@link #deleteCyclesEndingBefore}). */
+    static final String LEDGER_BASE = "ledger.base";
+    private static final int LEDGER_BASE_MAGIC = 0x4C454447; // "LEDG"
 
     private final SingleChronicleQueue queue;
     private final boolean syncEachBatch;
@@ -140,7 +144,8 @@ public final class ChronicleJournal implements Journal {
     /**
      * Deletes the queue files of whole roll cycles that ended at or before {@code epochMs}, never
      * the current cycle's, and returns how many. The caller must first make sure nothing it still
-     * needs lives only in them (see {@code Engine.carryForward}).
+     * needs lives only in them (see {@code Engine.carryForward}); the sums of their ledger events
+     * are kept here, in {@value #LEDGER_BASE} (written and forced to disk before any file goes).
      */
     public int deleteCyclesEndingBefore(long epochMs) {
         RollCycle rc = queue.rollCycle();
@@ -153,6 +158,14 @@ public final class ChronicleJournal implements Journal {
         java.time.format.DateTimeFormatter names = java.time.format.DateTimeFormatter.ofPattern(rc.format())
                 .withZone(java.time.ZoneOffset.UTC);
         java.nio.file.Path dir = java.nio.file.Path.of(queue.fileAbsolutePath());
+        int last = first - 1;
+        for (int c = first; c < current && (c + 1L) * length + queue.epoch() <= epochMs; c++) {
+            last = c;
+        }
+        if (last < first) {
+            return 0;
+        }
+        foldLedger(last); // the money moved in these files outlives them
         int deleted = 0;
         for (int c = first; c < current; c++) {
             long end = (c + 1L) * length + queue.epoch();
@@ -350,6 +363,22 @@ public final class ChronicleJournal implements Journal {
     }
 
     @Override
+    public void ledger(int kind, String accountId, long amount, long messageId, long atMs) {
+        WriterState w = writers.get();
+        try {
+            Bytes<?> b = w.begin();
+            b.writeByte(LEDGER);
+            b.writeUnsignedByte(kind);
+            b.writeUtf8(accountId);
+            b.writeLong(amount);
+            b.writeLong(messageId);
+            b.writeLong(atMs);
+        } finally {
+            w.end();
+        }
+    }
+
+    @Override
     public void probe() {
         WriterState w = writers.get();
         if (w.batchDepth > 0) {
@@ -398,19 +427,149 @@ public final class ChronicleJournal implements Journal {
         return data;
     }
 
+    /**
+     * Reads every event from the start, in order. The sums of the ledger events of files that
+     * retention deleted come first, as one {@link Journal#LEDGER_TOP_UP} and one
+     * {@link Journal#LEDGER_EARLIER} event per account.
+     */
     @Override
     public void replay(JournalListener l) {
+        LedgerBase base = readLedgerBase();
+        base.sums.forEach((account, sums) -> {
+            if (sums[0] != 0) {
+                l.ledger(LEDGER_TOP_UP, account, sums[0], 0, 0);
+            }
+            if (sums[1] != 0) {
+                l.ledger(LEDGER_EARLIER, account, sums[1], 0, 0);
+            }
+        });
         ExcerptTailer tailer = queue.createTailer();
+        RollCycle rc = queue.rollCycle();
         while (true) {
             try (DocumentContext dc = tailer.readingDocument()) {
                 if (!dc.isPresent()) {
                     return;
                 }
+                // a file already summed into the base but not yet deleted (a crash in between)
+                boolean folded = rc.toCycle(dc.index()) <= base.foldedThroughCycle;
                 Bytes<?> b = dc.wire().bytes();
                 while (b.readRemaining() > 0) {
-                    readEvent(b, l);
+                    readEvent(b, l, folded);
                 }
             }
+        }
+    }
+
+    /** Per account {top-ups, charges less refunds} of the deleted files, through which cycle. */
+    private record LedgerBase(int foldedThroughCycle, java.util.Map<String, long[]> sums) {
+    }
+
+    private LedgerBase readLedgerBase() {
+        java.nio.file.Path f = java.nio.file.Path.of(queue.fileAbsolutePath()).resolve(LEDGER_BASE);
+        java.util.Map<String, long[]> sums = new java.util.TreeMap<>();
+        if (!java.nio.file.Files.exists(f)) {
+            return new LedgerBase(Integer.MIN_VALUE, sums);
+        }
+        try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(
+                java.nio.file.Files.newInputStream(f)))) {
+            if (in.readInt() != LEDGER_BASE_MAGIC) {
+                throw new IllegalStateException(f + " is not a ledger base file");
+            }
+            int through = in.readInt();
+            int n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                sums.put(in.readUTF(), new long[]{in.readLong(), in.readLong()});
+            }
+            return new LedgerBase(through, sums);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + f, e);
+        }
+    }
+
+    private void writeLedgerBase(LedgerBase base) throws java.io.IOException {
+        java.nio.file.Path dir = java.nio.file.Path.of(queue.fileAbsolutePath());
+        java.nio.file.Path tmp = dir.resolve(LEDGER_BASE + ".tmp");
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
+                java.nio.file.StandardOpenOption.WRITE);
+             java.io.DataOutputStream out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(
+                     java.nio.channels.Channels.newOutputStream(ch)))) {
+            out.writeInt(LEDGER_BASE_MAGIC);
+            out.writeInt(base.foldedThroughCycle());
+            out.writeInt(base.sums().size());
+            for (java.util.Map.Entry<String, long[]> e : base.sums().entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeLong(e.getValue()[0]);
+                out.writeLong(e.getValue()[1]);
+            }
+            out.flush();
+            ch.force(true);
+        }
+        java.nio.file.Files.move(tmp, dir.resolve(LEDGER_BASE), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Adds the ledger events of cycles up to {@code lastCycle} (inclusive) to the base file. */
+    private void foldLedger(int lastCycle) {
+        LedgerBase base = readLedgerBase();
+        if (lastCycle <= base.foldedThroughCycle()) {
+            return;
+        }
+        java.util.Map<String, long[]> sums = base.sums();
+        JournalListener sum = new JournalListener() {
+            @Override
+            public void accepted(Message message, String operatorId) {
+            }
+
+            @Override
+            public void submitted(long messageId, String operatorId, String upstreamId) {
+            }
+
+            @Override
+            public void failed(long messageId, int errorCode) {
+            }
+
+            @Override
+            public void receipt(long messageId, DeliveryState state, int errorCode, long doneTimeMs) {
+            }
+
+            @Override
+            public void receiptForwarded(long messageId) {
+            }
+
+            @Override
+            public void ledger(int kind, String accountId, long amount, long messageId, long atMs) {
+                long[] s = sums.computeIfAbsent(accountId, a -> new long[2]);
+                switch (kind) {
+                    case LEDGER_TOP_UP -> s[0] += amount;
+                    case LEDGER_CHARGE, LEDGER_EARLIER -> s[1] += amount;
+                    case LEDGER_REFUND -> s[1] -= amount;
+                    default -> {
+                    }
+                }
+            }
+        };
+        RollCycle rc = queue.rollCycle();
+        ExcerptTailer tailer = queue.createTailer();
+        while (true) {
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent()) {
+                    break;
+                }
+                int cycle = rc.toCycle(dc.index());
+                if (cycle > lastCycle) {
+                    break;
+                }
+                Bytes<?> b = dc.wire().bytes();
+                while (b.readRemaining() > 0) {
+                    readEvent(b, sum, cycle <= base.foldedThroughCycle());
+                }
+            }
+        }
+        try {
+            writeLedgerBase(new LedgerBase(lastCycle, sums));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the ledger base file", e);
         }
     }
 
@@ -433,7 +592,7 @@ public final class ChronicleJournal implements Journal {
                 if (read) {
                     Bytes<?> b = dc.wire().bytes();
                     while (b.readRemaining() > 0) {
-                        readEvent(b, l);
+                        readEvent(b, l, false);
                     }
                 }
             }
@@ -444,7 +603,7 @@ public final class ChronicleJournal implements Journal {
     }
 
     /** One event; an excerpt holds one, or a whole batch of them. */
-    private static void readEvent(Bytes<?> b, JournalListener l) {
+    private static void readEvent(Bytes<?> b, JournalListener l, boolean skipLedger) {
         byte type = b.readByte();
         switch (type) {
             case ACCEPTED, HELD -> {
@@ -473,6 +632,16 @@ public final class ChronicleJournal implements Journal {
             case NOTED -> l.noted(b.readLong(), b.readUtf8(), b.readUtf8());
             case OPT_OUT -> l.optOut(b.readBoolean(), b.readUtf8(), b.readUtf8(), b.readUtf8(), b.readLong(),
                     b.readUtf8());
+            case LEDGER -> {
+                int kind = b.readUnsignedByte();
+                String account = b.readUtf8();
+                long amount = b.readLong();
+                long messageId = b.readLong();
+                long atMs = b.readLong();
+                if (!skipLedger) {
+                    l.ledger(kind, account, amount, messageId, atMs);
+                }
+            }
             case PROBE -> {
                 // written to test that the journal can be written again: no state change
             }

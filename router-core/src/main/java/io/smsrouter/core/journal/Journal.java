@@ -10,6 +10,18 @@ import io.smsrouter.core.message.Message;
  */
 public interface Journal extends AutoCloseable {
 
+    /** {@link #ledger} kind: the price of message {@code messageId} reserved from the account at acceptance. */
+    int LEDGER_CHARGE = 1;
+    /** {@link #ledger} kind: a reservation returned to the account (the message was not billed). */
+    int LEDGER_REFUND = 2;
+    /** {@link #ledger} kind: money added to the account. */
+    int LEDGER_TOP_UP = 3;
+    /**
+     * Replay only: the charges less refunds of journal files that retention removed, all spent by
+     * now. Never written by {@link #ledger}.
+     */
+    int LEDGER_EARLIER = 4;
+
     void accepted(Message message, String operatorId);
 
     /**
@@ -53,6 +65,16 @@ public interface Journal extends AutoCloseable {
      * a global one, {@code sender} null every sender of the account.
      */
     default void optOut(boolean added, String accountId, String sender, String msisdn, long atMs, String source) {
+    }
+
+    /**
+     * Money moved on a billed account ({@code kind} one of the {@code LEDGER_} constants; {@code
+     * amount} in millionths, never negative; {@code messageId} 0 for a top-up). A charge is written
+     * in the same batch as its message's {@link #accepted} or {@link #held} event, a refund before
+     * the event that ends the message. Retention must not lose these: a journal that deletes old
+     * files keeps their sums (replayed as {@link #LEDGER_TOP_UP} and {@link #LEDGER_EARLIER}).
+     */
+    default void ledger(int kind, String accountId, long amount, long messageId, long atMs) {
     }
 
     /**
@@ -107,6 +129,9 @@ public interface Journal extends AutoCloseable {
 
         default void optOut(boolean added, String accountId, String sender, String msisdn, long atMs,
                             String source) {
+        }
+
+        default void ledger(int kind, String accountId, long amount, long messageId, long atMs) {
         }
     }
 }

@@ -89,6 +89,22 @@ public final class MessageText {
         return new String(buf, 0, n);
     }
 
+    /**
+     * Octets of the message's text as carried: {@code short_message}, or when that is empty the
+     * {@code message_payload} TLV's value (a user data header included).
+     */
+    public static int octets(byte[] shortMessage, byte[] optionalParameters) {
+        if (shortMessage != null && shortMessage.length > 0) {
+            return shortMessage.length;
+        }
+        int payload = findPayload(optionalParameters);
+        if (payload < 0) {
+            return 0;
+        }
+        int valueLen = (optionalParameters[payload - 2] & 0xFF) << 8 | (optionalParameters[payload - 1] & 0xFF);
+        return Math.min(valueLen, optionalParameters.length - payload);
+    }
+
     /** Offset of the message_payload value in a TLV stream, or -1. */
     private static int findPayload(byte[] tlvs) {
         if (tlvs == null) {

@@ -20,9 +20,22 @@ import java.util.List;
  *                   no HTTP category): otp, service, transactional or promo; default transactional
  * @param callbackUrl where receipts of the account's HTTP messages are POSTed when a message names
  *                   no {@code callbackUrl} of its own; null: none
+ * @param balance    prepaid: the starting balance in millionths (config {@code balance: 100.50});
+ *                   null: the account is not billed
+ * @param dedupWindowSeconds one SMS per phone: a message with the same sender and text to the same
+ *                   number within this many seconds of the first is answered OK but not sent
+ *                   (marked duplicate); 0: off (default)
+ * @param sendingWindow local hours of the recipient in which its promo messages go out, such as
+ *                   {@code 09:00-21:00}; null: {@code compliance.sendingWindow}
  */
 public record AccountConfig(String id, String password, String apiKey, String moderation, int tps, int maxBinds,
-                            List<String> senders, String callbackUrl, String trafficClass) {
+                            List<String> senders, String callbackUrl, String trafficClass, Long balance,
+                            int dedupWindowSeconds, String sendingWindow) {
+
+    public AccountConfig(String id, String password, String apiKey, String moderation, int tps, int maxBinds,
+                         List<String> senders, String callbackUrl, String trafficClass) {
+        this(id, password, apiKey, moderation, tps, maxBinds, senders, callbackUrl, trafficClass, null, 0, null);
+    }
 
     public static final List<String> TRAFFIC_CLASSES = List.of("otp", "service", "transactional", "promo");
     public static final String DEFAULT_TRAFFIC_CLASS = "transactional";
@@ -60,6 +73,7 @@ public record AccountConfig(String id, String password, String apiKey, String mo
     public String toString() {
         return "AccountConfig[id=" + id + ", password=***, apiKey=" + (apiKey == null ? "null" : "***")
                 + ", moderation=" + moderation + ", tps=" + tps + ", maxBinds=" + maxBinds + ", senders=" + senders
-                + ", callbackUrl=" + callbackUrl + ", trafficClass=" + trafficClass + "]";
+                + ", callbackUrl=" + callbackUrl + ", trafficClass=" + trafficClass + ", balance=" + balance
+                + ", dedupWindowSeconds=" + dedupWindowSeconds + ", sendingWindow=" + sendingWindow + "]";
     }
 }

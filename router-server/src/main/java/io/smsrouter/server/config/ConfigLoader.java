@@ -50,7 +50,7 @@ public final class ConfigLoader {
 
     static final List<String> ROOT_KEYS = List.of(
             "smpp", "http", "admin", "journal", "accounts", "operators", "routes", "moderation", "simulator",
-            "compliance");
+            "compliance", "billing");
     static final List<String> SMPP_KEYS = List.of("host", "port", "maxPduLength", "windowSize",
             "enquireLinkIntervalMs", "idleTimeoutMs", "responseTimeoutMs", "bindTimeoutMs");
     static final List<String> HTTP_KEYS = List.of("host", "port", "maxRecipients");
@@ -59,7 +59,8 @@ public final class ConfigLoader {
             "retentionHours");
     static final List<String> ACCOUNT_KEYS = List.of(
             "id", "password", "apiKey", "moderation", "tps", "maxBinds", "senders", "callbackUrl",
-            "trafficClass");
+            "trafficClass", "balance", "dedupWindowSeconds", "sendingWindow");
+    static final List<String> BILLING_KEYS = List.of("prices", "refundUndelivered");
     static final List<String> OPERATOR_KEYS = List.of("id", "host", "port", "systemId", "password", "systemType",
             "binds", "window", "tps", "enquireLinkIntervalMs", "responseTimeoutMs", "reconnectDelayMs",
             "maxReconnectDelayMs", "concatenation");
@@ -248,9 +249,70 @@ public final class ConfigLoader {
             ModerationConfig moderation = moderation(m.mapping("moderation", MODERATION_KEYS));
             SimulatorConfig simulator = simulator(m.mapping("simulator", SIMULATOR_KEYS));
             ComplianceConfig compliance = compliance(m.mapping("compliance", COMPLIANCE_KEYS));
+            BillingConfig billing = billing(m.mapping("billing", BILLING_KEYS), accounts);
             checkListenersDoNotClash(smpp, http, simulator);
             return new RouterConfig(file, smpp, http, admin, journal, accounts, operators, routes, moderation,
-                    simulator, compliance);
+                    simulator, compliance, billing);
+        }
+
+        private BillingConfig billing(ConfigMapping m, List<AccountConfig> accounts) {
+            ConfigValue v = m.get("prices");
+            Path prices = path(v, null);
+            if (prices != null) {
+                if (!(Files.isRegularFile(prices) && Files.isReadable(prices))) {
+                    v.problem("expected an existing, readable price file, got " + ConfigValue.describe(v.node)
+                            + " (looked for " + prices + ")");
+                } else {
+                    try {
+                        io.smsrouter.core.billing.PriceTable.load(prices);
+                    } catch (IllegalArgumentException | java.io.IOException e) {
+                        v.problem("expected a valid price file: " + e.getMessage());
+                    }
+                }
+            } else {
+                for (AccountConfig a : accounts) {
+                    if (a.balance() != null) {
+                        v.missing("a price file (account " + a.id() + " has a balance, so its messages need prices)");
+                        break;
+                    }
+                }
+            }
+            return new BillingConfig(prices, m.bool("refundUndelivered", false));
+        }
+
+        /** A money amount (a number or a string such as "100.50"); null when absent or wrong. */
+        private Long amount(ConfigValue v) {
+            if (v.isAbsent()) {
+                return null;
+            }
+            if (!(v.node.isNumber() || v.node.isTextual())) {
+                v.expected("an amount such as 100 or 250.75");
+                return null;
+            }
+            try {
+                return io.smsrouter.core.billing.Amounts.parse(v.node.asText());
+            } catch (IllegalArgumentException e) {
+                v.problem(e.getMessage());
+                return null;
+            }
+        }
+
+        /** A sending window such as "09:00-21:00"; null when absent or wrong. */
+        private String sendingWindow(ConfigValue v) {
+            if (v.isAbsent()) {
+                return null;
+            }
+            String s = v.asString(StringRule.nonEmpty("a sending window such as 09:00-21:00"));
+            if (s == null) {
+                return null;
+            }
+            try {
+                io.smsrouter.core.policy.SendingWindow.parse(s);
+                return s;
+            } catch (IllegalArgumentException e) {
+                v.problem(e.getMessage());
+                return null;
+            }
         }
 
         private SmppConfig smpp(ConfigMapping m) {
@@ -313,6 +375,9 @@ public final class ConfigLoader {
                 String callbackUrl = a.string("callbackUrl", null, CALLBACK_URL);
                 String trafficClass = a.string("trafficClass", AccountConfig.DEFAULT_TRAFFIC_CLASS,
                         StringRule.oneOf(AccountConfig.TRAFFIC_CLASSES));
+                Long balance = amount(a.get("balance"));
+                int dedupWindow = a.integer("dedupWindowSeconds", 0, 0, 7 * 24 * 3600);
+                String sendingWindow = sendingWindow(a.get("sendingWindow"));
                 if (id != null) {
                     String first = idPaths.putIfAbsent(id, item.path);
                     if (first != null) {
@@ -329,7 +394,7 @@ public final class ConfigLoader {
                     }
                 }
                 accounts.add(new AccountConfig(id, password, apiKey, moderation, tps, maxBinds, senders, callbackUrl,
-                        trafficClass));
+                        trafficClass, balance, dedupWindow, sendingWindow));
             }
             return accounts;
         }

@@ -19,10 +19,19 @@ import java.util.Optional;
  * @param moderation moderation
  * @param simulator  the in-process operator simulator
  * @param compliance opt-out keywords and exemptions
+ * @param billing    prices of billed accounts
  */
 public record RouterConfig(Path file, SmppConfig smpp, HttpConfig http, AdminConfig admin, JournalConfig journal,
                            List<AccountConfig> accounts, List<OperatorConfig> operators, List<RouteConfig> routes,
-                           ModerationConfig moderation, SimulatorConfig simulator, ComplianceConfig compliance) {
+                           ModerationConfig moderation, SimulatorConfig simulator, ComplianceConfig compliance,
+                           BillingConfig billing) {
+
+    public RouterConfig(Path file, SmppConfig smpp, HttpConfig http, AdminConfig admin, JournalConfig journal,
+                        List<AccountConfig> accounts, List<OperatorConfig> operators, List<RouteConfig> routes,
+                        ModerationConfig moderation, SimulatorConfig simulator, ComplianceConfig compliance) {
+        this(file, smpp, http, admin, journal, accounts, operators, routes, moderation, simulator, compliance,
+                BillingConfig.defaults());
+    }
 
     public RouterConfig(Path file, SmppConfig smpp, HttpConfig http, AdminConfig admin, JournalConfig journal,
                         List<AccountConfig> accounts, List<OperatorConfig> operators, List<RouteConfig> routes,
@@ -33,6 +42,7 @@ public record RouterConfig(Path file, SmppConfig smpp, HttpConfig http, AdminCon
 
     public RouterConfig {
         compliance = compliance == null ? ComplianceConfig.defaults() : compliance;
+        billing = billing == null ? BillingConfig.defaults() : billing;
         accounts = accounts == null ? List.of() : List.copyOf(accounts);
         operators = operators == null ? List.of() : List.copyOf(operators);
         routes = routes == null ? List.of() : List.copyOf(routes);

@@ -49,10 +49,10 @@ class ConfigValidationTest {
                                 + "enquireLinkIntervalMs, idleTimeoutMs, responseTimeoutMs, bindTimeoutMs)"),
                 arguments("unknown top-level key", ACCOUNT + "clustr: {nodeId: r1}",
                         F + "clustr: unknown key (expected one of smpp, http, admin, journal, accounts, operators, "
-                                + "routes, moderation, simulator, compliance)"),
+                                + "routes, moderation, simulator, compliance, billing)"),
                 arguments("unknown key in a list element", "accounts: [{id: a, password: b, tpss: 5}]",
                         F + "accounts[0].tpss: unknown key (expected one of id, password, apiKey, moderation, tps, "
-                                + "maxBinds, senders, callbackUrl, trafficClass)"),
+                                + "maxBinds, senders, callbackUrl, trafficClass, balance, dedupWindowSeconds, sendingWindow)"),
                 arguments("unknown key in a route", ACCOUNT + TWO_OPERATORS + "routes: [{operators: [opA], to: \"7\"}]",
                         F + "routes[0].to: unknown key (expected one of sender, prefix, account, operators, weights)"),
 
@@ -79,7 +79,7 @@ class ConfigValidationTest {
                         F + "http: expected a mapping of host, port, maxRecipients, got 8080"),
                 arguments("mapping where a list is expected", "accounts: {id: shop, password: secret1}",
                         F + "accounts: expected a list of at least one account (a mapping of id, password, apiKey, "
-                                + "moderation, tps, maxBinds, senders, callbackUrl, trafficClass), got a mapping"),
+                                + "moderation, tps, maxBinds, senders, callbackUrl, trafficClass, balance, dedupWindowSeconds, sendingWindow), got a mapping"),
                 arguments("scalar where a list element mapping is expected", ACCOUNT + "operators: [opA]",
                         F + "operators[0]: expected an operator: a mapping of id, host, port, systemId, password, "
                                 + "systemType, binds, window, tps, enquireLinkIntervalMs, responseTimeoutMs, "
@@ -163,10 +163,10 @@ class ConfigValidationTest {
                 // Required keys.
                 arguments("no accounts", "smpp: {port: 2775}",
                         F + "accounts: required key missing, expected a list of at least one account (a mapping of id, "
-                                + "password, apiKey, moderation, tps, maxBinds, senders, callbackUrl, trafficClass)"),
+                                + "password, apiKey, moderation, tps, maxBinds, senders, callbackUrl, trafficClass, balance, dedupWindowSeconds, sendingWindow)"),
                 arguments("empty accounts", "accounts: []",
                         F + "accounts: expected a list of at least one account (a mapping of id, password, apiKey, "
-                                + "moderation, tps, maxBinds, senders, callbackUrl, trafficClass), got an empty list"),
+                                + "moderation, tps, maxBinds, senders, callbackUrl, trafficClass, balance, dedupWindowSeconds, sendingWindow), got an empty list"),
                 arguments("account without password", "accounts: [{id: shop}]",
                         F + "accounts[0].password: required key missing, expected 1 to 8 printable ASCII characters "
                                 + "(SMPP 3.4 password)"),
@@ -249,6 +249,19 @@ class ConfigValidationTest {
                         F + "routes[1]: unreachable: routes[0] comes first and matches every message this route would "
                                 + "(put more specific routes first)"),
 
+                // Billing and quiet hours.
+                arguments("balance not an amount", "accounts: [{id: shop, password: pw, balance: lots}]\n",
+                        F + "accounts[0].balance: expected an amount such as 100 or 0.35 (not negative, at most 6 "
+                                + "decimals), got \"lots\""),
+                arguments("balance without prices", "accounts: [{id: shop, password: pw, balance: 100}]\n",
+                        F + "billing.prices: required key missing, expected a price file (account shop has a "
+                                + "balance, so its messages need prices)"),
+                arguments("bad sending window", "accounts: [{id: shop, password: pw, sendingWindow: \"9-21\"}]\n",
+                        F + "accounts[0].sendingWindow: expected a sending window \"HH:MM-HH:MM\" in local time, "
+                                + "00:00 to 23:59 (like 09:00-21:00, or 22:00-06:00 across midnight), got \"9-21\""),
+                arguments("dedup window negative", "accounts: [{id: shop, password: pw, dedupWindowSeconds: -1}]\n",
+                        F + "accounts[0].dedupWindowSeconds: expected an integer 0..604800, got -1"),
+
                 // Listeners.
                 arguments("http on the smpp port", ACCOUNT + "http: {port: 2775}",
                         F + "http.port: expected a port not already used by smpp.port, got 2775"),
@@ -257,11 +270,11 @@ class ConfigValidationTest {
 
                 // The document as a whole.
                 arguments("empty file", "", F + "expected a YAML mapping of smpp, http, admin, journal, accounts, "
-                        + "operators, routes, moderation, simulator, compliance, got an empty file"),
+                        + "operators, routes, moderation, simulator, compliance, billing, got an empty file"),
                 arguments("only comments", "# nothing yet\n", F + "expected a YAML mapping of smpp, http, admin, "
-                        + "journal, accounts, operators, routes, moderation, simulator, compliance, got an empty file"),
+                        + "journal, accounts, operators, routes, moderation, simulator, compliance, billing, got an empty file"),
                 arguments("a list at the top", "- smpp\n- http\n", F + "expected a YAML mapping of smpp, http, admin, "
-                        + "journal, accounts, operators, routes, moderation, simulator, compliance, got a list"));
+                        + "journal, accounts, operators, routes, moderation, simulator, compliance, billing, got a list"));
     }
 
     @ParameterizedTest(name = "{0}")

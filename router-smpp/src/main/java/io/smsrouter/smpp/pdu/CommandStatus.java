@@ -81,6 +81,13 @@ public final class CommandStatus {
      * range 0x400-0x4FF of SMPP 3.4 section 5.1.3): a permanent refusal, do not retry.
      */
     public static final int ROUTER_ROPTEDOUT = 0x410;
+    /**
+     * The account's prepaid balance does not cover the message's price (vendor-specific): retry
+     * after a top-up.
+     */
+    public static final int ROUTER_RNOBALANCE = 0x411;
+    /** The account is billed but no price applies to this destination (vendor-specific): a config gap. */
+    public static final int ROUTER_RNOPRICE = 0x412;
     /** Invalid message validity period (expiry time). */
     public static final int ESME_RINVEXPIRY = 0x62;
     /** Predefined message invalid or not found. */
@@ -150,6 +157,8 @@ public final class CommandStatus {
             case ESME_RTHROTTLED: return "ESME_RTHROTTLED";
             case ESME_RINVSCHED: return "ESME_RINVSCHED";
             case ROUTER_ROPTEDOUT: return "ROUTER_ROPTEDOUT";
+            case ROUTER_RNOBALANCE: return "ROUTER_RNOBALANCE";
+            case ROUTER_RNOPRICE: return "ROUTER_RNOPRICE";
             case ESME_RINVEXPIRY: return "ESME_RINVEXPIRY";
             case ESME_RINVDFTMSGID: return "ESME_RINVDFTMSGID";
             case ESME_RX_T_APPN: return "ESME_RX_T_APPN";
@@ -206,6 +215,8 @@ public final class CommandStatus {
             case ESME_RTHROTTLED: return "Throttling error (ESME has exceeded allowed message limits)";
             case ESME_RINVSCHED: return "Invalid scheduled delivery time";
             case ROUTER_ROPTEDOUT: return "Recipient opted out";
+            case ROUTER_RNOBALANCE: return "Insufficient balance";
+            case ROUTER_RNOPRICE: return "No price for this destination";
             case ESME_RINVEXPIRY: return "Invalid message validity period (expiry time)";
             case ESME_RINVDFTMSGID: return "Predefined message invalid or not found";
             case ESME_RX_T_APPN: return "ESME receiver temporary app error code";

@@ -1,0 +1,140 @@
+package io.smsrouter.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.smsrouter.core.account.Account;
+import io.smsrouter.core.billing.Amounts;
+import io.smsrouter.core.billing.Billing;
+import io.smsrouter.core.engine.Engine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Prepaid balances. {@code GET /api/v1/balance}: with an account's API key its own figures; with
+ * the admin token every billed account's, or one ({@code ?account=}).
+ * {@code POST /api/v1/balance/topups} (admin token) {@code {"account","amount"}} adds to a balance,
+ * journaled before the answer. Amounts are decimal strings ({@code "100.50"}), exact.
+ */
+final class BalanceApi {
+    private static final Logger log = LoggerFactory.getLogger(BalanceApi.class);
+    static final String PATH = "/api/v1/balance";
+    static final String TOPUPS = PATH + "/topups";
+
+    private final ObjectMapper json;
+    private final Engine engine;
+    private final MessageApi keys;
+    private final byte[] adminToken;
+
+    BalanceApi(ObjectMapper json, Engine engine, MessageApi keys, String adminToken) {
+        this.json = json;
+        this.engine = engine;
+        this.keys = keys;
+        this.adminToken = ("Bearer " + adminToken).getBytes(StandardCharsets.UTF_8);
+    }
+
+    static boolean handles(String path) {
+        return path.equals(PATH) || path.startsWith(PATH + "/");
+    }
+
+    FullHttpResponse handle(FullHttpRequest req, String path) {
+        String h = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+        boolean admin = h != null && MessageDigest.isEqual(adminToken, h.getBytes(StandardCharsets.UTF_8));
+        Account account = admin ? null : keys.account(req);
+        if (!admin && account == null) {
+            return HttpServer.error(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
+                    "this endpoint needs the account's API key or the admin token: Authorization: Bearer <key>");
+        }
+        try {
+            if (path.equals(PATH) || path.equals(PATH + "/")) {
+                ApiError.requireMethod(req.method(), HttpMethod.GET);
+                Map<String, List<String>> params = new QueryStringDecoder(req.uri()).parameters();
+                return get(account != null ? account.id() : ApiError.param(params, "account"), account == null);
+            }
+            if (path.equals(TOPUPS)) {
+                ApiError.requireMethod(req.method(), HttpMethod.POST);
+                if (!admin) {
+                    throw new ApiError(HttpResponseStatus.FORBIDDEN, "forbidden", "top-ups need the admin token");
+                }
+                return topUp(ApiError.body(json, req));
+            }
+            throw new ApiError(HttpResponseStatus.NOT_FOUND, "not_found", "no such resource: " + path);
+        } catch (ApiError e) {
+            return e.response();
+        } catch (RuntimeException e) {
+            log.error("balance request {} {} failed", req.method(), path, e);
+            return HttpServer.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
+                    "the top-up could not be recorded: " + e.getMessage());
+        }
+    }
+
+    private FullHttpResponse get(String accountId, boolean admin) {
+        Billing bill = engine.billing();
+        if (accountId == null) { // the admin, for every billed account
+            ObjectNode root = json.createObjectNode();
+            ArrayNode items = root.putArray("items");
+            if (bill != null) {
+                bill.balances().forEach(b -> describe(items.addObject(), b));
+            }
+            return HttpServer.json(HttpResponseStatus.OK, root.toString());
+        }
+        if (admin && engine.accounts().get(accountId) == null) {
+            throw new ApiError(HttpResponseStatus.NOT_FOUND, "unknown_account", "no account " + accountId);
+        }
+        Billing.Balance b = bill == null ? null : bill.balance(accountId);
+        if (b == null) {
+            throw new ApiError(HttpResponseStatus.NOT_FOUND, "not_billed",
+                    "account " + accountId + " has no prepaid balance (it is not billed)");
+        }
+        return HttpServer.json(HttpResponseStatus.OK, describe(json.createObjectNode(), b).toString());
+    }
+
+    private FullHttpResponse topUp(JsonNode body) {
+        String accountId = ApiError.string(body, "account", true);
+        JsonNode a = body.get("amount");
+        if (a == null || !(a.isTextual() || a.isNumber())) {
+            throw ApiError.bad("bad_request", "amount: expected an amount such as \"100.50\"");
+        }
+        long amount;
+        try {
+            amount = Amounts.parse(a.asText());
+        } catch (IllegalArgumentException e) {
+            throw ApiError.bad("bad_amount", "amount: " + e.getMessage());
+        }
+        if (amount == 0) {
+            throw ApiError.bad("bad_amount", "amount: expected more than 0");
+        }
+        if (engine.accounts().get(accountId) == null) {
+            throw new ApiError(HttpResponseStatus.NOT_FOUND, "unknown_account", "no account " + accountId);
+        }
+        if (!engine.topUp(accountId, amount)) {
+            throw new ApiError(HttpResponseStatus.NOT_FOUND, "not_billed",
+                    "account " + accountId + " has no prepaid balance (give it one in the config)");
+        }
+        log.info("balance of {} topped up by {}", accountId, Amounts.format(amount));
+        return HttpServer.json(HttpResponseStatus.OK,
+                describe(json.createObjectNode(), engine.billing().balance(accountId)).toString());
+    }
+
+    private static ObjectNode describe(ObjectNode o, Billing.Balance b) {
+        o.put("account", b.accountId());
+        o.put("balance", Amounts.format(b.available()));
+        o.put("reserved", Amounts.format(b.reserved()));
+        o.put("spent", Amounts.format(b.spent()));
+        o.put("initial", Amounts.format(b.initial()));
+        o.put("topUps", Amounts.format(b.topUps()));
+        return o;
+    }
+}
