@@ -190,7 +190,7 @@ final class MessageApi {
             long id = Long.parseLong(o.get("id").asText());
             HttpMessages.Text t = texts.get(id);
             String state = engine.moderationQueue().get(id) != null ? "HELD"
-                    : engine.scheduledFor(id) > 0 ? "SCHEDULED" : "ACCEPTED";
+                    : engine.scheduledFor(id) > 0 ? "SCHEDULED" : duplicate(id) ? "DUPLICATE" : "ACCEPTED";
             o.put("status", state);
             if (t != null && state.equals("HELD")) {
                 t.event("held", "waiting for a moderator");
@@ -502,9 +502,18 @@ final class MessageApi {
     }
 
     /** The API's state of a text: the engine's state of its first part, refined by what the API knows. */
+    /** Whether the message was answered OK but not sent: it repeats one of its account's dedup window. */
+    private boolean duplicate(long id) {
+        MessageStatus s = engine.status(id);
+        return s != null && s.state() == DeliveryState.REJECTED && s.errorCode() == Engine.DUPLICATE_ERROR;
+    }
+
     private String state(long id, HttpMessages.Text t) {
         if (engine.moderationQueue().get(id) != null) {
             return "HELD";
+        }
+        if (duplicate(id)) {
+            return "DUPLICATE";
         }
         if (engine.scheduledFor(id) > 0) {
             return "SCHEDULED";

@@ -37,6 +37,11 @@ final class RouterMetrics {
                 .description("messages held for a moderator since start").register(r);
         Gauge.builder("router.moderation.queue", e, x -> x.moderationQueue().size())
                 .description("messages waiting for a moderator now").register(r);
+        FunctionCounter.builder("router.messages.duplicates", e, Engine::duplicateCount)
+                .description("messages answered OK but not sent: repeats within the account's dedup window")
+                .register(r);
+        FunctionCounter.builder("router.messages.quiet.hours.delayed", e, Engine::quietHoursDelayedCount)
+                .description("promo messages scheduled for the recipient's next sending window").register(r);
         io.smsrouter.core.billing.Billing bill = e.billing();
         if (bill != null) {
             for (io.smsrouter.core.billing.Billing.Balance b : bill.balances()) {

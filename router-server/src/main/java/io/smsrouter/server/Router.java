@@ -53,6 +53,8 @@ public final class Router implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Router.class);
     /** How long a receipt may come after its message and still be matched. */
     public static final Duration RECEIPT_VALIDITY = Duration.ofHours(72);
+    /** Messages remembered for one-SMS-per-phone at most (about 150 bytes each). */
+    static final long DEDUP_ENTRIES = 1_000_000;
     /**
      * Messages accepted but not yet taken by an operator (held on the heap, about 0.5 KB each)
      * before clients get ESME_RMSGQFUL.
@@ -131,6 +133,34 @@ public final class Router implements AutoCloseable {
         java.util.Set<io.smsrouter.core.account.TrafficClass> exempt = new java.util.HashSet<>();
         config.compliance().optOutExempt().forEach(c -> exempt.add(io.smsrouter.core.account.TrafficClass.parse(c)));
         engine.optOutPolicy(io.smsrouter.core.policy.StopKeywords.of(config.compliance().stopKeywords()), exempt);
+        Map<String, Duration> dedupWindows = new HashMap<>();
+        config.accounts().stream().filter(a -> a.dedupWindowSeconds() > 0)
+                .forEach(a -> dedupWindows.put(a.id(), Duration.ofSeconds(a.dedupWindowSeconds())));
+        if (!dedupWindows.isEmpty()) {
+            engine.dedup(new io.smsrouter.core.policy.DuplicateFilter(dedupWindows, DEDUP_ENTRIES));
+        }
+        if (config.compliance().timeZones() != null) {
+            io.smsrouter.core.policy.TimeZoneTable zones;
+            try {
+                zones = io.smsrouter.core.policy.TimeZoneTable.load(config.compliance().timeZones());
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                journal.close();
+                throw new ConfigException(config.file() + ": compliance.timeZones: expected a valid time-zone file: "
+                        + e.getMessage(), e);
+            }
+            Map<String, io.smsrouter.core.policy.SendingWindow> windows = new HashMap<>();
+            java.util.Set<String> anyTime = new java.util.HashSet<>();
+            for (AccountConfig a : config.accounts()) {
+                if (io.smsrouter.server.config.ComplianceConfig.ANY_TIME.equals(a.sendingWindow())) {
+                    anyTime.add(a.id());
+                } else if (a.sendingWindow() != null) {
+                    windows.put(a.id(), io.smsrouter.core.policy.SendingWindow.parse(a.sendingWindow()));
+                }
+            }
+            engine.quietHours(new io.smsrouter.core.policy.QuietHours(zones,
+                    io.smsrouter.core.policy.SendingWindow.parse(config.compliance().sendingWindow()), windows,
+                    anyTime));
+        }
         Map<String, Long> balances = new HashMap<>();
         config.accounts().stream().filter(a -> a.balance() != null).forEach(a -> balances.put(a.id(), a.balance()));
         if (!balances.isEmpty()) {

@@ -53,6 +53,11 @@ public final class Engine {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
     /** Error code of a receipt for a message that no longer has any route after a restart. */
     public static final int NO_ROUTE_ERROR = 0x0B;
+    /**
+     * Error code of a message not sent because it repeats one sent within its account's
+     * {@code dedupWindowSeconds} (state REJECTED, receipt {@code stat:REJECTD err:998}).
+     */
+    public static final int DUPLICATE_ERROR = 998;
 
     private final AccountRegistry accounts;
     private final RouteTable routes;
@@ -85,6 +90,12 @@ public final class Engine {
     /** Traffic classes that may still be sent to a number that opted out (a code the subscriber asked for). */
     private volatile java.util.Set<TrafficClass> optOutExempt = java.util.EnumSet.of(TrafficClass.OTP);
     private final LongAdder optedOutRefusals = new LongAdder();
+    /** One SMS per phone, or null: no account deduplicates. */
+    private volatile io.smsrouter.core.policy.DuplicateFilter dedup;
+    /** Sending windows of promo traffic, or null: no quiet hours. */
+    private volatile io.smsrouter.core.policy.QuietHours quietHours;
+    private final LongAdder duplicates = new LongAdder();
+    private final LongAdder quietDelayed = new LongAdder();
     /** Prepaid balances and prices, or null: nobody is billed. */
     private volatile Billing billing;
     /** Why the journal cannot take new messages now (disk full, write failed), or null. */
@@ -218,11 +229,16 @@ public final class Engine {
         Map<Long, Held> held = new LinkedHashMap<>();
         long[] counters = new long[2]; // events, highest id
         Billing bill = billing;
+        io.smsrouter.core.policy.DuplicateFilter d = dedup;
         journal.replay(new Journal.JournalListener() {
             @Override
             public void accepted(Message m, String operatorId) {
                 counters[0]++;
                 counters[1] = Math.max(counters[1], m.id());
+                if (d != null && d.applies(m.accountId())
+                        && io.smsrouter.core.moderation.MessagePart.of(m) == null) {
+                    d.firstOf(m); // the window goes on across the restart
+                }
                 unsent.put(m.id(), m);
                 operatorOf.put(m.id(), operatorId);
                 open.put(m.id(), Correlation.of(m));
@@ -552,11 +568,77 @@ public final class Engine {
         if (due < 0) {
             return SubmitOutcome.INVALID_SCHEDULE;
         }
+        long opening = quietUntil(account, m, due);
+        if (opening > 0) {
+            m = m.withSchedule(ScheduleTime.absolute(opening));
+            due = opening;
+        }
         String operatorId = routes.select(m, operatorUp);
         OperatorQueue q = operatorId == null ? null : operatorQueues.get(operatorId);
         if (q == null) {
             return SubmitOutcome.NO_ROUTE;
         }
+        io.smsrouter.core.policy.DuplicateFilter d = dedup;
+        if (d != null && d.applies(account.id())
+                && io.smsrouter.core.moderation.MessagePart.of(m) == null && d.firstOf(m) != 0) {
+            return duplicate(m, operatorId);
+        }
+        SubmitOutcome out = charge(account, m, operatorId, q, due);
+        if (out != SubmitOutcome.ACCEPTED && d != null) {
+            d.forget(m);
+        }
+        return out;
+    }
+
+    /**
+     * The epoch ms at which a promo message may reach its recipient when that is later than it
+     * would go otherwise ({@code due}, 0 for now); 0 when quiet hours do not delay it.
+     */
+    private long quietUntil(Account account, Message m, long due) {
+        io.smsrouter.core.policy.QuietHours quiet = quietHours;
+        if (quiet == null || classOf(m) != TrafficClass.PROMO) {
+            return 0;
+        }
+        long opening = quiet.nextOpening(account.id(), m.destination(), Math.max(due, m.acceptedAtMs()));
+        if (opening > 0) {
+            quietDelayed.increment();
+        }
+        return opening;
+    }
+
+    /**
+     * Accepts a repeat of a message sent within the account's dedup window: journaled, answered OK
+     * like any message, but ended at once (REJECTED, {@link #DUPLICATE_ERROR}) and never sent or
+     * charged.
+     */
+    private SubmitOutcome duplicate(Message m, String operatorId) {
+        boolean outermost = batches.get().depth == 0;
+        beginBatch();
+        try {
+            journal.accepted(m, operatorId);
+            accepted.increment();
+            duplicates.increment();
+            undelivered(m).incrementAndGet(); // endUnsent counts it out
+            endUnsent(m, operatorId, DeliveryState.REJECTED, DUPLICATE_ERROR);
+        } catch (RuntimeException | InternalError e) {
+            journalUnavailable("journal write failed: " + e);
+            return SubmitOutcome.OVERLOADED;
+        } finally {
+            if (outermost) {
+                try {
+                    endBatch();
+                } catch (RuntimeException e) {
+                    return SubmitOutcome.OVERLOADED;
+                }
+            } else {
+                endBatch();
+            }
+        }
+        return SubmitOutcome.ACCEPTED;
+    }
+
+    /** Bills the message when its account is billed, then {@link #admit}s it. */
+    private SubmitOutcome charge(Account account, Message m, String operatorId, OperatorQueue q, long due) {
         Billing bill = billing;
         if (bill == null || !bill.billed(account.id())) {
             return admit(m, operatorId, q, moderator.check(account, m), due);
@@ -619,11 +701,54 @@ public final class Engine {
         if (due < 0) {
             return SubmitOutcome.INVALID_SCHEDULE;
         }
+        long opening = quietUntil(account, first, due);
+        if (opening > 0) {
+            String at = ScheduleTime.absolute(opening);
+            parts = parts.stream().map(p -> p.withSchedule(at)).toList();
+            first = parts.get(0);
+            due = opening;
+        }
         String operatorId = routes.select(first, operatorUp);
         OperatorQueue q = operatorId == null ? null : operatorQueues.get(operatorId);
         if (q == null) {
             return SubmitOutcome.NO_ROUTE;
         }
+        io.smsrouter.core.policy.DuplicateFilter d = dedup;
+        if (d != null && d.applies(account.id()) && d.firstOf(whole) != 0) {
+            return duplicateParts(parts, operatorId, noteKey, noteValue);
+        }
+        SubmitOutcome out = chargeParts(account, parts, whole, operatorId, q, due, noteKey, noteValue);
+        if (out != SubmitOutcome.ACCEPTED && d != null) {
+            d.forget(whole);
+        }
+        return out;
+    }
+
+    /** Every part of a text that repeats one sent within the dedup window: see {@link #duplicate}. */
+    private SubmitOutcome duplicateParts(java.util.List<Message> parts, String operatorId, String noteKey,
+                                         String noteValue) {
+        beginBatch();
+        try {
+            for (Message m : parts) {
+                journal.noted(m.id(), noteKey, noteValue);
+                MessageObserver o = observer;
+                if (o != null) {
+                    o.noted(m.id(), noteKey, noteValue);
+                }
+                SubmitOutcome out = duplicate(m, operatorId);
+                if (out != SubmitOutcome.ACCEPTED) {
+                    return out;
+                }
+            }
+        } finally {
+            endBatch();
+        }
+        return SubmitOutcome.ACCEPTED;
+    }
+
+    private SubmitOutcome chargeParts(Account account, java.util.List<Message> parts, Message whole,
+                                      String operatorId, OperatorQueue q, long due, String noteKey,
+                                      String noteValue) {
         HoldReason hold = moderator.check(account, whole);
         if (hold != null && moderation.size() + parts.size() > maxHeld) {
             return SubmitOutcome.OVERLOADED;
@@ -881,6 +1006,26 @@ public final class Engine {
             journal.endBatch();
         }
         return n[0];
+    }
+
+    /** Deduplicates the messages of the filter's accounts from now on (before {@link #recover}). */
+    public void dedup(io.smsrouter.core.policy.DuplicateFilter d) {
+        this.dedup = d;
+    }
+
+    /** Holds promo messages outside their recipients' sending windows from now on. */
+    public void quietHours(io.smsrouter.core.policy.QuietHours q) {
+        this.quietHours = q;
+    }
+
+    /** Messages answered OK but not sent: repeats within their account's dedup window. */
+    public long duplicateCount() {
+        return duplicates.sum();
+    }
+
+    /** Promo messages scheduled for their recipient's next sending window. */
+    public long quietHoursDelayedCount() {
+        return quietDelayed.sum();
     }
 
     /**
@@ -1297,11 +1442,13 @@ public final class Engine {
         if (h != null) {
             writeForHeld(h, () -> journal.failed(messageId, 0));
             endHeld(h.message(), h.operatorId(), DeliveryState.DELETED);
+            forgetFirst(h.message());
             return true;
         }
         Scheduled later = takeScheduled(accountId, messageId);
         if (later != null) {
             endUnsent(later.message(), later.operatorId(), DeliveryState.DELETED, 0);
+            forgetFirst(later.message());
             return true;
         }
         Message m = takeQueued(accountId, messageId);
@@ -1310,7 +1457,16 @@ public final class Engine {
         }
         MessageStatus s = statuses.get(m.id());
         endUnsent(m, s == null ? null : s.operatorId(), DeliveryState.DELETED, 0);
+        forgetFirst(m);
         return true;
+    }
+
+    /** A cancelled message no longer makes a repeat of it a duplicate. */
+    private void forgetFirst(Message m) {
+        io.smsrouter.core.policy.DuplicateFilter d = dedup;
+        if (d != null) {
+            d.forget(m);
+        }
     }
 
     /**

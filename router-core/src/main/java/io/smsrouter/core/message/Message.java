@@ -53,6 +53,13 @@ public record Message(
                 optionalParameters, acceptedAtMs);
     }
 
+    /** This message with another schedule_delivery_time (SMPP absolute or relative form). */
+    public Message withSchedule(String scheduleDeliveryTime) {
+        return new Message(id, accountId, serviceType, sourceTon, sourceNpi, source, destTon, destNpi, destination,
+                esmClass, protocolId, priority, scheduleDeliveryTime, validityPeriod, registeredDelivery, dataCoding,
+                shortMessage, optionalParameters, acceptedAtMs);
+    }
+
     /** The id as clients see it: decimal, so that stacks that parse ids as numbers (Kannel) agree. */
     public String idString() {
         return Long.toString(id);

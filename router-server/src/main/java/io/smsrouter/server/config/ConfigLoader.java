@@ -65,7 +65,8 @@ public final class ConfigLoader {
             "binds", "window", "tps", "enquireLinkIntervalMs", "responseTimeoutMs", "reconnectDelayMs",
             "maxReconnectDelayMs", "concatenation");
     static final List<String> ROUTE_KEYS = List.of("sender", "prefix", "account", "operators", "weights");
-    static final List<String> COMPLIANCE_KEYS = List.of("stopKeywords", "optOutExempt");
+    static final List<String> COMPLIANCE_KEYS = List.of("stopKeywords", "optOutExempt", "timeZones",
+            "sendingWindow");
     static final List<String> MODERATION_KEYS = List.of("stopWords", "maxWaitSeconds", "maxHeld");
     static final List<String> SIMULATOR_KEYS = List.of("enabled", "host", "port", "systemId", "password",
             "submitLatencyMs", "dlrDelayMs", "deliveredPercent", "undeliverablePercent", "expiredPercent", "tps");
@@ -303,8 +304,8 @@ public final class ConfigLoader {
                 return null;
             }
             String s = v.asString(StringRule.nonEmpty("a sending window such as 09:00-21:00"));
-            if (s == null) {
-                return null;
+            if (s == null || s.equals(ComplianceConfig.ANY_TIME)) {
+                return s;
             }
             try {
                 io.smsrouter.core.policy.SendingWindow.parse(s);
@@ -563,7 +564,27 @@ public final class ConfigLoader {
             ConfigValue e = m.get("optOutExempt");
             List<String> exempt = e.isAbsent() ? null : strings(e, StringRule.oneOf(AccountConfig.TRAFFIC_CLASSES),
                     "a list of traffic classes (" + String.join(", ", AccountConfig.TRAFFIC_CLASSES) + ")");
-            return new ComplianceConfig(keywords, exempt);
+            ConfigValue z = m.get("timeZones");
+            Path timeZones = path(z, null);
+            if (timeZones != null) {
+                if (!(Files.isRegularFile(timeZones) && Files.isReadable(timeZones))) {
+                    z.problem("expected an existing, readable time-zone file, got " + ConfigValue.describe(z.node)
+                            + " (looked for " + timeZones + ")");
+                } else {
+                    try {
+                        io.smsrouter.core.policy.TimeZoneTable.load(timeZones);
+                    } catch (IllegalArgumentException | java.io.IOException ex) {
+                        z.problem("expected a valid time-zone file: " + ex.getMessage());
+                    }
+                }
+            }
+            ConfigValue w = m.get("sendingWindow");
+            String window = sendingWindow(w);
+            if (ComplianceConfig.ANY_TIME.equals(window)) {
+                w.problem("expected a sending window such as 09:00-21:00 (\"any\" is for accounts; leave out "
+                        + "compliance.timeZones for no quiet hours at all)");
+            }
+            return new ComplianceConfig(keywords, exempt, timeZones, window);
         }
 
         private ModerationConfig moderation(ConfigMapping m) {
