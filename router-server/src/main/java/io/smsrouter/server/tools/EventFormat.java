@@ -56,6 +56,12 @@ final class EventFormat {
             field(sb, "sender", o.sender());
             field(sb, "source", o.source());
             sb.append(" at=").append(time(o.atMs()));
+        } else if (e instanceof JournalEvent.Ledger l) {
+            field(sb, "account", l.accountId());
+            sb.append(" amount=").append(io.smsrouter.core.billing.Amounts.format(l.amount()));
+            if (l.atMs() > 0) {
+                sb.append(" at=").append(time(l.atMs()));
+            }
         } else if (e instanceof JournalEvent.Receipt r) {
             sb.append(" state=").append(r.state());
             sb.append(" error=").append(r.errorCode());
@@ -98,6 +104,12 @@ final class EventFormat {
             o.put("sender", c.sender());
             o.put("source", c.source());
             o.put("at", time(c.atMs()));
+        } else if (e instanceof JournalEvent.Ledger l) {
+            o.put("account", l.accountId());
+            o.put("amount", io.smsrouter.core.billing.Amounts.format(l.amount()));
+            if (l.atMs() > 0) {
+                o.put("at", time(l.atMs()));
+            }
         } else if (e instanceof JournalEvent.Receipt r) {
             o.put("state", r.state().name());
             o.put("error", r.errorCode());

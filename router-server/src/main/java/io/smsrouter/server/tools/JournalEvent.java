@@ -87,6 +87,20 @@ sealed interface JournalEvent {
         }
     }
 
+    /** Money moved on a billed account: a charge or refund of message {@code id}, or a top-up (id 0). */
+    record Ledger(int kind, String accountId, long amount, long id, long atMs) implements JournalEvent {
+        @Override
+        public String type() {
+            return switch (kind) {
+                case io.smsrouter.core.journal.Journal.LEDGER_CHARGE -> "charge";
+                case io.smsrouter.core.journal.Journal.LEDGER_REFUND -> "refund";
+                case io.smsrouter.core.journal.Journal.LEDGER_TOP_UP -> "top_up";
+                case io.smsrouter.core.journal.Journal.LEDGER_EARLIER -> "spent_in_deleted_files";
+                default -> "ledger_" + kind;
+            };
+        }
+    }
+
     record ReceiptForwarded(long id) implements JournalEvent {
         @Override
         public String type() {
@@ -146,6 +160,11 @@ sealed interface JournalEvent {
             public void optOut(boolean added, String accountId, String sender, String msisdn, long atMs,
                                String source) {
                 sink.accept(new OptOutChanged(added, accountId, sender, msisdn, atMs, source));
+            }
+
+            @Override
+            public void ledger(int kind, String accountId, long amount, long messageId, long atMs) {
+                sink.accept(new Ledger(kind, accountId, amount, messageId, atMs));
             }
         };
     }
