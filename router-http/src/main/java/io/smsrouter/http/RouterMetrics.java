@@ -42,6 +42,12 @@ final class RouterMetrics {
                 .register(r);
         FunctionCounter.builder("router.messages.quiet.hours.delayed", e, Engine::quietHoursDelayedCount)
                 .description("promo messages scheduled for the recipient's next sending window").register(r);
+        FunctionCounter.builder("router.mo.received", e, Engine::moReceivedCount)
+                .description("subscribers' messages forwarded to the account that owns the number or name "
+                        + "they were sent to").register(r);
+        FunctionCounter.builder("router.mo.unrouted", e, Engine::moUnroutedCount)
+                .description("subscribers' messages to a number or name no account lists among its senders")
+                .register(r);
         io.smsrouter.core.billing.Billing bill = e.billing();
         if (bill != null) {
             for (io.smsrouter.core.billing.Billing.Balance b : bill.balances()) {

@@ -95,6 +95,8 @@ public final class Engine {
     /** Sending windows of promo traffic, or null: no quiet hours. */
     private volatile io.smsrouter.core.policy.QuietHours quietHours;
     private final LongAdder duplicates = new LongAdder();
+    private final LongAdder moReceived = new LongAdder();
+    private final LongAdder moUnrouted = new LongAdder();
     private final LongAdder quietDelayed = new LongAdder();
     /** Prepaid balances and prices, or null: nobody is billed. */
     private volatile Billing billing;
@@ -349,6 +351,15 @@ public final class Engine {
                     case Journal.LEDGER_TOP_UP -> bill.topUp(accountId, amount);
                     case Journal.LEDGER_EARLIER -> bill.spentEarlier(accountId, amount);
                     default -> log.warn("journal: ledger event of unknown kind {} for {}", kind, accountId);
+                }
+            }
+
+            @Override
+            public void mobileOriginated(Receipt mo, String operatorId) {
+                counters[0]++;
+                counters[1] = Math.max(counters[1], mo.messageId());
+                if (mo.doneTimeMs() >= cutoff) {
+                    toForward.put(mo.messageId(), mo);
                 }
             }
 
@@ -1106,6 +1117,7 @@ public final class Engine {
      */
     public int onMobileOriginated(String operatorId, String from, String to, int dataCoding, int esmClass,
                                   byte[] shortMessage, byte[] optionalParameters) {
+        forwardMo(operatorId, from, to, dataCoding, esmClass, shortMessage, optionalParameters);
         String text = MessageText.toString(dataCoding, esmClass, shortMessage, optionalParameters);
         String keyword = stopKeywords.matchedKeyword(text);
         if (keyword == null || from == null || from.isEmpty() || to == null || to.isEmpty()) {
@@ -1136,6 +1148,54 @@ public final class Engine {
         log.info("opt-out: {} replied {} to {} via {}: {} accounts may no longer send to it from {}", from, keyword,
                 to, operatorId, n, to);
         return n;
+    }
+
+    /**
+     * Hands a subscriber's message to each account that lists the number or name it was sent to
+     * among its {@code senders}: journaled first (the caller answers the operator only after this
+     * returns; it throws when the journal cannot take it, and the operator should then be told to
+     * try again), then delivered like a receipt, waiting for a receiver bind if need be.
+     */
+    private void forwardMo(String operatorId, String from, String to, int dataCoding, int esmClass,
+                           byte[] shortMessage, byte[] optionalParameters) {
+        if (to == null || to.isEmpty()) {
+            moUnrouted.increment();
+            return;
+        }
+        java.util.List<Receipt> out = new ArrayList<>(1);
+        long now = System.currentTimeMillis();
+        for (Account a : accounts.all()) {
+            if (!a.senders().isEmpty() && a.senderAllowed(to)) {
+                out.add(Receipt.mo(nextId(), a.id(), from == null ? "" : from, to, esmClass & ~0x3C & 0xFF,
+                        dataCoding, shortMessage, optionalParameters, now));
+            }
+        }
+        if (out.isEmpty()) {
+            moUnrouted.increment();
+            log.debug("MO from {} to {} via {}: no account lists {} among its senders", from, to, operatorId, to);
+            return;
+        }
+        beginBatch();
+        try {
+            for (Receipt mo : out) {
+                journal.mobileOriginated(mo, operatorId);
+                moReceived.increment();
+                Batch b = batches.get();
+                b.receipts.add(mo);
+            }
+        } finally {
+            endBatch();
+        }
+    }
+
+    /** Subscribers' messages forwarded to (or waiting for) their accounts, since start. */
+    public long moReceivedCount() {
+        return moReceived.sum();
+    }
+
+    /** Subscribers' messages to a number or name no account lists, since start (not kept). */
+    public long moUnroutedCount() {
+        return moUnrouted.sum();
     }
 
     /** Messages moved to another operator because theirs was down, since start. */

@@ -36,6 +36,7 @@ public final class ChronicleJournal implements Journal {
     private static final byte NOTED = 10;
     private static final byte OPT_OUT = 11;
     private static final byte LEDGER = 12;
+    private static final byte MO = 13;
     /** Sums of the ledger events of deleted files (see {@link #deleteCyclesEndingBefore}). */
     static final String LEDGER_BASE = "ledger.base";
     private static final int LEDGER_BASE_MAGIC = 0x4C454447; // "LEDG"
@@ -379,6 +380,27 @@ public final class ChronicleJournal implements Journal {
     }
 
     @Override
+    public void mobileOriginated(io.smsrouter.core.message.Receipt mo, String operatorId) {
+        WriterState w = writers.get();
+        try {
+            Bytes<?> b = w.begin();
+            b.writeByte(MO);
+            b.writeLong(mo.messageId());
+            b.writeUtf8(mo.accountId());
+            b.writeUtf8(operatorId);
+            b.writeUtf8(mo.source());
+            b.writeUtf8(mo.destination());
+            b.writeUnsignedByte(mo.esmClass());
+            b.writeUnsignedByte(mo.dataCoding());
+            writeBytes(b, mo.moBody());
+            writeBytes(b, mo.moTlvs());
+            b.writeLong(mo.doneTimeMs());
+        } finally {
+            w.end();
+        }
+    }
+
+    @Override
     public void probe() {
         WriterState w = writers.get();
         if (w.batchDepth > 0) {
@@ -641,6 +663,20 @@ public final class ChronicleJournal implements Journal {
                 if (!skipLedger) {
                     l.ledger(kind, account, amount, messageId, atMs);
                 }
+            }
+            case MO -> {
+                long id = b.readLong();
+                String account = b.readUtf8();
+                String operatorId = b.readUtf8();
+                String from = b.readUtf8();
+                String to = b.readUtf8();
+                int esm = b.readUnsignedByte();
+                int dc = b.readUnsignedByte();
+                byte[] body = readBytes(b);
+                byte[] tlvs = readBytes(b);
+                long atMs = b.readLong();
+                l.mobileOriginated(io.smsrouter.core.message.Receipt.mo(id, account, from, to, esm, dc, body, tlvs,
+                        atMs), operatorId);
             }
             case PROBE -> {
                 // written to test that the journal can be written again: no state change

@@ -78,6 +78,13 @@ public interface Journal extends AutoCloseable {
     }
 
     /**
+     * A subscriber's message ({@link Receipt#isMo}) for an account, before it is handed to the
+     * account's sessions; {@link #receiptForwarded} with its id says the client has it.
+     */
+    default void mobileOriginated(io.smsrouter.core.message.Receipt mo, String operatorId) {
+    }
+
+    /**
      * Starts a batch on the calling thread: its events are kept together and appended at once by
      * {@link #endBatch}. Nothing of a batch is durable before that returns, so the caller must not
      * make its effects visible (responses, hand-offs) until then. Batches nest.
@@ -132,6 +139,9 @@ public interface Journal extends AutoCloseable {
         }
 
         default void ledger(int kind, String accountId, long amount, long messageId, long atMs) {
+        }
+
+        default void mobileOriginated(io.smsrouter.core.message.Receipt mo, String operatorId) {
         }
     }
 }

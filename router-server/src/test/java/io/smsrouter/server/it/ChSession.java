@@ -95,6 +95,11 @@ final class ChSession implements AutoCloseable {
         return resp;
     }
 
+    /** Every deliver_sm received, as cloudhopper decoded it. */
+    List<DeliverSm> rawDeliverSms() {
+        return List.copyOf(handler.raw);
+    }
+
     /** The receipt received for this router id, or null. */
     Receipt receiptFor(String messageId) {
         for (Receipt r : handler.received) {
@@ -198,6 +203,7 @@ final class ChSession implements AutoCloseable {
         final Map<Integer, AtomicInteger> failures = new ConcurrentHashMap<>();
         final AtomicInteger expired = new AtomicInteger();
         final ConcurrentLinkedQueue<Receipt> received = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<DeliverSm> raw = new ConcurrentLinkedQueue<>();
 
         void ok(String id) {
             if (!okIds.add(id)) {
@@ -225,6 +231,7 @@ final class ChSession implements AutoCloseable {
         @SuppressWarnings("rawtypes")
         public PduResponse firePduRequestReceived(PduRequest request) {
             if (request instanceof DeliverSm d) {
+                raw.add(d);
                 received.add(parse(d));
             }
             return request.createResponse();

@@ -105,6 +105,35 @@ public final class SmppMessages {
         p.tlvs().add(Tlv.ofByte(TlvTag.SAR_SEGMENT_SEQNUM, seq));
     }
 
+    /**
+     * A subscriber's message to a client (its {@code esm_class} type bits are 0, a UDH bit kept):
+     * from the subscriber, to the number or name they wrote to, the operator's text and TLVs.
+     */
+    public static SmPdu moDeliverSm(Receipt mo) {
+        SmPdu p = new SmPdu(CommandId.DELIVER_SM);
+        p.serviceType("");
+        p.sourceAddrTon(mo.sourceTon());
+        p.sourceAddrNpi(mo.sourceNpi());
+        p.sourceAddr(mo.source());
+        p.destAddrTon(mo.destTon());
+        p.destAddrNpi(mo.destNpi());
+        p.destinationAddr(mo.destination());
+        p.esmClass(mo.esmClass());
+        p.scheduleDeliveryTime("");
+        p.validityPeriod("");
+        p.dataCoding(mo.dataCoding());
+        p.shortMessage(mo.moBody());
+        if (mo.moTlvs().length > 0) {
+            p.tlvs().addAll(decodeTlvs(mo.moTlvs()));
+        }
+        return p;
+    }
+
+    /** The deliver_sm for a receipt or, for an MO, {@link #moDeliverSm}. */
+    public static SmPdu deliverSm(Receipt r) {
+        return r.isMo() ? moDeliverSm(r) : receiptDeliverSm(r);
+    }
+
     /** The receipt deliver_sm to a client: from the original recipient, to the original sender. */
     public static SmPdu receiptDeliverSm(Receipt r) {
         SmPdu p = new SmPdu(CommandId.DELIVER_SM);

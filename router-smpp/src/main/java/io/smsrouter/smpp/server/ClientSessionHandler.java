@@ -139,7 +139,7 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
                 continue;
             }
             int seq = nextSequence();
-            SmPdu p = SmppMessages.receiptDeliverSm(r);
+            SmPdu p = SmppMessages.deliverSm(r);
             p.sequenceNumber(seq);
             Outstanding stale = outstanding.put(seq, new Outstanding(r, System.nanoTime()));
             if (stale != null) {

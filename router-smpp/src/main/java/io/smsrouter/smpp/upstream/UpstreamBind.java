@@ -420,9 +420,17 @@ final class UpstreamBind {
             if (type == 0x04 || type == 0x20) {
                 receipt(p);
             } else {
-                // a subscriber's reply: a stop keyword is an opt-out from the sender it answers
-                engine.onMobileOriginated(settings.id(), p.sourceAddr(), p.destinationAddr(), p.dataCoding(),
-                        p.esmClass(), p.shortMessage(), SmppMessages.encodeTlvs(p.tlvs()));
+                // a subscriber's message: forwarded to the account that owns the number or name it
+                // answers, and a stop keyword is an opt-out from that sender
+                try {
+                    engine.onMobileOriginated(settings.id(), p.sourceAddr(), p.destinationAddr(), p.dataCoding(),
+                            p.esmClass(), p.shortMessage(), SmppMessages.encodeTlvs(p.tlvs()));
+                } catch (RuntimeException e) {
+                    // not kept (the journal refused it): the operator must send it again
+                    log.warn("{}: MO from {} to {} not accepted, the operator will retry: {}", name, p.sourceAddr(),
+                            p.destinationAddr(), e.toString());
+                    resp.commandStatus(CommandStatus.ESME_RX_T_APPN);
+                }
             }
             ctx.write(resp, ctx.voidPromise());
         }
