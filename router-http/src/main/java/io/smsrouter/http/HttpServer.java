@@ -82,7 +82,12 @@ public final class HttpServer implements AutoCloseable {
      * @param webhookFirstRetryMs delay before the first retry of a failed callback (doubling after)
      */
     public record ApiOptions(java.nio.file.Path templatesDir, java.util.Map<String, String> accountCallbacks,
-                             int maxRecipients, long webhookFirstRetryMs) {
+                             int maxRecipients, long webhookFirstRetryMs, java.util.Map<String, String> moUrls) {
+        public ApiOptions(java.nio.file.Path templatesDir, java.util.Map<String, String> accountCallbacks,
+                          int maxRecipients, long webhookFirstRetryMs) {
+            this(templatesDir, accountCallbacks, maxRecipients, webhookFirstRetryMs, java.util.Map.of());
+        }
+
         public static ApiOptions defaults() {
             return new ApiOptions(null, java.util.Map.of(), 10_000, 1000);
         }
@@ -110,7 +115,7 @@ public final class HttpServer implements AutoCloseable {
         this.texts = new HttpMessages();
         this.admin = new AdminApi(JSON, engine, stopWords, adminToken, texts::partsOf);
         this.moderationPage = resource("moderation.html");
-        this.webhooks = new Webhooks(engine, texts, JSON, api.webhookFirstRetryMs());
+        this.webhooks = new Webhooks(engine, texts, JSON, api.webhookFirstRetryMs(), api.moUrls());
         this.templates = new Templates(JSON, api.templatesDir());
         this.messages = new MessageApi(JSON, engine, texts, templates, api.accountCallbacks(), api.maxRecipients());
         this.optOuts = new OptOutApi(JSON, engine, messages, adminToken);

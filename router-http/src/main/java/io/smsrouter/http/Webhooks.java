@@ -46,7 +46,13 @@ final class Webhooks implements AutoCloseable {
             new java.util.concurrent.ConcurrentLinkedQueue<>();
     static final int FORWARD_EVERY_MS = 20;
 
-    Webhooks(Engine engine, HttpMessages texts, ObjectMapper json, long firstDelayMs) {
+    private final java.util.Map<String, String> moUrls;
+    private final AtomicLong moDelivered = new AtomicLong();
+
+    /** @param moUrls per account, where its subscribers' messages (MO) are POSTed instead of sent over SMPP */
+    Webhooks(Engine engine, HttpMessages texts, ObjectMapper json, long firstDelayMs,
+             java.util.Map<String, String> moUrls) {
+        this.moUrls = java.util.Map.copyOf(moUrls);
         this.engine = engine;
         this.texts = texts;
         this.json = json;
@@ -62,8 +68,19 @@ final class Webhooks implements AutoCloseable {
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
-    /** The receipt interceptor: true for a receipt of an HTTP message (taken here). */
+    /**
+     * The receipt interceptor: true for a receipt of an HTTP message, or a subscriber's message
+     * for an account with an {@code moUrl} (taken here).
+     */
     boolean take(Receipt r) {
+        if (r.isMo()) {
+            String url = moUrls.get(r.accountId());
+            if (url == null) {
+                return false; // over SMPP
+            }
+            timer.execute(() -> attemptMo(r, url, 1));
+            return true;
+        }
         HttpMessages.Text t = texts.get(r.messageId());
         if (t == null) {
             return false;
@@ -118,6 +135,52 @@ final class Webhooks implements AutoCloseable {
                 timer.schedule(() -> attempt(t, n + 1), delay, TimeUnit.MILLISECONDS);
             }
         });
+    }
+
+    /**
+     * POSTs a subscriber's message, retried like a callback; once it is taken (or given up) it is
+     * journaled as forwarded.
+     */
+    private void attemptMo(Receipt mo, String url, int n) {
+        HttpRequest req;
+        try {
+            req = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
+                    .header("Content-Type", "application/json")
+                    .header("User-Agent", "smsrouter")
+                    .POST(HttpRequest.BodyPublishers.ofString(moBody(mo))).build();
+        } catch (IllegalArgumentException e) {
+            log.warn("MO {} for {} not posted: bad URL {}: {}", mo.messageId(), mo.accountId(), url, e.getMessage());
+            forwarded.add(mo);
+            return;
+        }
+        client.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((resp, err) -> {
+            boolean ok = err == null && resp.statusCode() / 100 == 2;
+            if (ok) {
+                moDelivered.incrementAndGet();
+                forwarded.add(mo);
+            } else if (n >= MAX_ATTEMPTS) {
+                log.warn("MO {} for {} to {} given up after {} attempts ({})", mo.messageId(), mo.accountId(), url, n,
+                        err != null ? rootMessage(err) : "HTTP " + resp.statusCode());
+                forwarded.add(mo);
+            } else {
+                failedAttempts.incrementAndGet();
+                long delay = Math.min(firstDelayMs << Math.min(n - 1, 20), MAX_DELAY_S * 1000L);
+                timer.schedule(() -> attemptMo(mo, url, n + 1), delay, TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    private String moBody(Receipt mo) {
+        ObjectNode o = json.createObjectNode();
+        o.put("type", "mo");
+        o.put("id", Long.toString(mo.messageId()));
+        o.put("account", mo.accountId());
+        o.put("from", mo.source());
+        o.put("to", mo.destination());
+        o.put("text", io.smsrouter.core.moderation.MessageText.toString(mo.dataCoding(), mo.esmClass(), mo.moBody(),
+                mo.moTlvs()));
+        o.put("receivedAt", Instant.ofEpochMilli(mo.doneTimeMs()).toString());
+        return o.toString();
     }
 
     private static void record(HttpMessages.Text t, String what, String detail) {

@@ -186,9 +186,13 @@ public final class Router implements AutoCloseable {
                 s.enquireLinkIntervalMs(), s.idleTimeoutMs(), s.responseTimeoutMs(), s.bindTimeoutMs(), "smsrouter"),
                 engine, group);
         Map<String, String> callbacks = new HashMap<>();
+        Map<String, String> moUrls = new HashMap<>();
         for (AccountConfig a : config.accounts()) {
             if (a.callbackUrl() != null) {
                 callbacks.put(a.id(), a.callbackUrl());
+            }
+            if (a.moUrl() != null) {
+                moUrls.put(a.id(), a.moUrl());
             }
         }
         // templates beside the journal: data/journal -> data/templates
@@ -196,7 +200,7 @@ public final class Router implements AutoCloseable {
         this.httpServer = new HttpServer(config.http().host(), config.http().port(), httpGroup,
                 SmppTransport.serverChannel(), engine, this::notAcceptingReason, config.admin().token(), stopWords,
                 new HttpServer.ApiOptions(journalDir.resolveSibling("templates"), callbacks,
-                        config.http().maxRecipients(), 1000));
+                        config.http().maxRecipients(), 1000, moUrls));
         try {
             this.journalGuard = new JournalSpaceGuard(engine, config.journal().dir(), config.journal().minFreeMb());
         } catch (java.io.IOException e) {

@@ -27,14 +27,23 @@ import java.util.List;
  *                   (marked duplicate); 0: off (default)
  * @param sendingWindow local hours of the recipient in which its promo messages go out, such as
  *                   {@code 09:00-21:00}; null: {@code compliance.sendingWindow}
+ * @param moUrl      where subscribers' messages to the account's senders are POSTed (JSON) instead
+ *                   of being sent to its SMPP binds; null: over SMPP
  */
 public record AccountConfig(String id, String password, String apiKey, String moderation, int tps, int maxBinds,
                             List<String> senders, String callbackUrl, String trafficClass, Long balance,
-                            int dedupWindowSeconds, String sendingWindow) {
+                            int dedupWindowSeconds, String sendingWindow, String moUrl) {
+
+    public AccountConfig(String id, String password, String apiKey, String moderation, int tps, int maxBinds,
+                         List<String> senders, String callbackUrl, String trafficClass, Long balance,
+                         int dedupWindowSeconds, String sendingWindow) {
+        this(id, password, apiKey, moderation, tps, maxBinds, senders, callbackUrl, trafficClass, balance,
+                dedupWindowSeconds, sendingWindow, null);
+    }
 
     public AccountConfig(String id, String password, String apiKey, String moderation, int tps, int maxBinds,
                          List<String> senders, String callbackUrl, String trafficClass) {
-        this(id, password, apiKey, moderation, tps, maxBinds, senders, callbackUrl, trafficClass, null, 0, null);
+        this(id, password, apiKey, moderation, tps, maxBinds, senders, callbackUrl, trafficClass, null, 0, null, null);
     }
 
     public static final List<String> TRAFFIC_CLASSES = List.of("otp", "service", "transactional", "promo");
@@ -74,6 +83,7 @@ public record AccountConfig(String id, String password, String apiKey, String mo
         return "AccountConfig[id=" + id + ", password=***, apiKey=" + (apiKey == null ? "null" : "***")
                 + ", moderation=" + moderation + ", tps=" + tps + ", maxBinds=" + maxBinds + ", senders=" + senders
                 + ", callbackUrl=" + callbackUrl + ", trafficClass=" + trafficClass + ", balance=" + balance
-                + ", dedupWindowSeconds=" + dedupWindowSeconds + ", sendingWindow=" + sendingWindow + "]";
+                + ", dedupWindowSeconds=" + dedupWindowSeconds + ", sendingWindow=" + sendingWindow
+                + ", moUrl=" + moUrl + "]";
     }
 }

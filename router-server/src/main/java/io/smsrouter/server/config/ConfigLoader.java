@@ -59,7 +59,7 @@ public final class ConfigLoader {
             "retentionHours");
     static final List<String> ACCOUNT_KEYS = List.of(
             "id", "password", "apiKey", "moderation", "tps", "maxBinds", "senders", "callbackUrl",
-            "trafficClass", "balance", "dedupWindowSeconds", "sendingWindow");
+            "trafficClass", "balance", "dedupWindowSeconds", "sendingWindow", "moUrl");
     static final List<String> BILLING_KEYS = List.of("prices", "refundUndelivered");
     static final List<String> OPERATOR_KEYS = List.of("id", "host", "port", "systemId", "password", "systemType",
             "binds", "window", "tps", "enquireLinkIntervalMs", "responseTimeoutMs", "reconnectDelayMs",
@@ -379,6 +379,7 @@ public final class ConfigLoader {
                 Long balance = amount(a.get("balance"));
                 int dedupWindow = a.integer("dedupWindowSeconds", 0, 0, 7 * 24 * 3600);
                 String sendingWindow = sendingWindow(a.get("sendingWindow"));
+                String moUrl = a.string("moUrl", null, CALLBACK_URL);
                 if (id != null) {
                     String first = idPaths.putIfAbsent(id, item.path);
                     if (first != null) {
@@ -395,7 +396,7 @@ public final class ConfigLoader {
                     }
                 }
                 accounts.add(new AccountConfig(id, password, apiKey, moderation, tps, maxBinds, senders, callbackUrl,
-                        trafficClass, balance, dedupWindow, sendingWindow));
+                        trafficClass, balance, dedupWindow, sendingWindow, moUrl));
             }
             return accounts;
         }

@@ -78,6 +78,46 @@ class MoForwardingTest {
     }
 
     @Test
+    void anAccountWithAnMoUrlGetsTheReplyAsJsonRetriedUntilTaken() throws Exception {
+        java.util.concurrent.LinkedBlockingQueue<String> bodies = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/mo", ex -> {
+            byte[] body = ex.getRequestBody().readAllBytes();
+            int n = calls.incrementAndGet();
+            if (n > 1) { // the first attempt fails: the router must try again
+                bodies.add(new String(body, StandardCharsets.UTF_8));
+            }
+            ex.sendResponseHeaders(n > 1 ? 200 : 503, -1);
+            ex.close();
+        });
+        receiver.start();
+        try {
+            smsc = new JsmppSmsc(ItConfig.OPERATOR_SYSTEM_ID, ItConfig.OPERATOR_PASSWORD);
+            router = new Router(ItConfig.journal(dir.resolve("journal")).operatorAt(smsc.port())
+                    .account(new AccountConfig("crm", "crmpw", null, "none", 0, 4, List.of("Bank"), null,
+                            "transactional", null, 0, null,
+                            "http://127.0.0.1:" + receiver.getAddress().getPort() + "/mo"))
+                    .build()).start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> router.operators().get(0).boundCount() > 0);
+            smsc.sendMo("79161110006", "Bank", "Да, подтверждаю");
+            String body = bodies.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(body).as("posted after a failed first attempt").isNotNull();
+            com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+            assertThat(json.get("type").asText()).isEqualTo("mo");
+            assertThat(json.get("account").asText()).isEqualTo("crm");
+            assertThat(json.get("from").asText()).isEqualTo("79161110006");
+            assertThat(json.get("to").asText()).isEqualTo("Bank");
+            assertThat(json.get("text").asText()).isEqualTo("Да, подтверждаю");
+            await().atMost(Duration.ofSeconds(10)).until(() -> router.engine().receiptsOutCount() == 1);
+            assertThat(calls.get()).isEqualTo(2);
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    @Test
     void aReplyWaitsForAReceiverAcrossARestart() throws Exception {
         smsc = new JsmppSmsc(ItConfig.OPERATOR_SYSTEM_ID, ItConfig.OPERATOR_PASSWORD);
         router = start(smsc.port());
