@@ -17,6 +17,10 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.smsrouter.core.account.Account;
 import io.smsrouter.core.account.AccountRegistry;
 import io.smsrouter.core.account.Moderation;
+import io.smsrouter.core.account.TrafficClass;
+import io.smsrouter.core.billing.Amounts;
+import io.smsrouter.core.billing.Billing;
+import io.smsrouter.core.billing.PriceTable;
 import io.smsrouter.core.correlation.LocalReceiptCorrelator;
 import io.smsrouter.core.engine.ClientRegistry;
 import io.smsrouter.core.engine.Engine;
@@ -27,7 +31,11 @@ import io.smsrouter.core.message.Message;
 import io.smsrouter.core.moderation.LocalModerationQueue;
 import io.smsrouter.core.moderation.Moderator;
 import io.smsrouter.core.moderation.StopWordFile;
+import io.smsrouter.core.policy.DuplicateFilter;
 import io.smsrouter.core.policy.OptOut;
+import io.smsrouter.core.policy.QuietHours;
+import io.smsrouter.core.policy.SendingWindow;
+import io.smsrouter.core.policy.TimeZoneTable;
 import io.smsrouter.core.route.Route;
 import io.smsrouter.core.route.RouteTable;
 import org.junit.jupiter.api.AfterEach;
@@ -50,7 +58,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -86,14 +98,20 @@ class OpenApiContractTest {
     private static final String MOD = "Bearer k-mod";
     private static final String PICKY = "Bearer k-picky";
     private static final String SLOW = "Bearer k-slow";
+    /** Billed: a balance of 1.00, a price of 1.00 a part to +7 numbers and none elsewhere. */
+    private static final String PREPAID = "Bearer k-prepaid";
+    /** Deduplicated: a repeat within 10 minutes is a DUPLICATE. */
+    private static final String ONCE = "Bearer k-once";
+    /** Promo traffic, whose recipients are always in quiet hours. */
+    private static final String NIGHT = "Bearer k-night";
     private static final int MAX_RECIPIENTS = 3;
     private static final List<String> METHODS = List.of("put", "post", "get", "head", "delete");
 
     @TempDir
     Path dir;
     private ChronicleJournal journal;
-    /** Set to make the journal refuse opt-out changes (as a full disk would). */
-    private volatile boolean optOutJournalFails;
+    /** Set to make the journal refuse opt-out changes and top-ups (as a full disk would). */
+    private volatile boolean journalFails;
     private Engine engine;
     private EventLoopGroup group;
     private HttpServer server;
@@ -107,7 +125,7 @@ class OpenApiContractTest {
         Moderator moderator = Moderator.withoutStopWords();
         Journal failing = (Journal) Proxy.newProxyInstance(Journal.class.getClassLoader(), new Class<?>[]{Journal.class},
                 (proxy, method, args) -> {
-                    if (optOutJournalFails && method.getName().equals("optOut")) {
+                    if (journalFails && (method.getName().equals("optOut") || method.getName().equals("ledger"))) {
                         throw new IllegalStateException("journal: no space left on device");
                     }
                     try {
@@ -121,11 +139,24 @@ class OpenApiContractTest {
                 Account.of("shop", "pw", "k-shop", Moderation.NONE, 0, 4, List.of()),
                 Account.of("mod", "pw", "k-mod", Moderation.MANUAL, 0, 4, List.of()),
                 Account.of("picky", "pw", "k-picky", Moderation.NONE, 0, 4, List.of("Shop")),
-                Account.of("slow", "pw", "k-slow", Moderation.NONE, 1, 4, List.of()))),
-                // nothing routes numbers outside +7: no_route for them
-                new RouteTable(List.of(new Route(null, "7", null, List.of("opA")))),
+                Account.of("slow", "pw", "k-slow", Moderation.NONE, 1, 4, List.of()),
+                Account.of("prepaid", "pw", "k-prepaid", Moderation.NONE, 0, 4, List.of()),
+                Account.of("once", "pw", "k-once", Moderation.NONE, 0, 4, List.of()),
+                Account.of("night", "pw", "k-night", Moderation.NONE, 0, 4, List.of(), TrafficClass.PROMO))),
+                // nothing routes numbers outside +7 and +49: no_route for them
+                new RouteTable(List.of(new Route(null, "7", null, List.of("opA")),
+                        new Route(null, "49", null, List.of("opA")))),
                 List.of("opA"), failing, new LocalReceiptCorrelator(Duration.ofHours(1), 1000), new ClientRegistry(),
                 1000, moderator, new LocalModerationQueue(), 1000);
+        // prepaid pays 1.00 a part to +7 and has no price for +49 (no_price); it starts with 1.00
+        engine.billing(new Billing(PriceTable.of(List.of(new PriceTable.Price(null, null, "7", Amounts.parse("1.00")))),
+                Map.of("prepaid", Amounts.parse("1.00")), false));
+        engine.dedup(new DuplicateFilter(Map.of("once", Duration.ofMinutes(10)), 1000));
+        // every +7 number is in UTC, and night's window opens two hours from now: always quiet now
+        LocalTime opens = LocalTime.now(ZoneOffset.UTC).plusHours(2).withSecond(0).withNano(0);
+        engine.quietHours(new QuietHours(TimeZoneTable.of(Map.of("7", ZoneId.of("UTC"))),
+                new SendingWindow(opens, opens.plusHours(1)), Map.of(),
+                java.util.Set.of("shop", "mod", "picky", "slow", "prepaid", "once")));
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         server = new HttpServer("127.0.0.1", 0, group, NioServerSocketChannel.class, engine, () -> null,
                 "admin-token", new StopWordFile(null, moderator),
@@ -179,6 +210,29 @@ class OpenApiContractTest {
             }
             assertThat(op.node.path("responses").has("405")).as("405 of %s", op).isTrue();
         }
+    }
+
+    @Test
+    void shouldGiveResponseExamplesThatMatchTheirSchemas() throws Exception {
+        JsonNode doc = document();
+        int checked = 0;
+        for (Operation op : operations(doc)) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = op.node.path("responses").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> r = it.next();
+                JsonNode json = resolve(doc, r.getValue()).path("content").path("application/json");
+                List<JsonNode> examples = new ArrayList<>();
+                if (json.has("example")) {
+                    examples.add(json.get("example"));
+                }
+                json.path("examples").forEach(e -> examples.add(e.path("value")));
+                for (JsonNode e : examples) {
+                    String where = op + " " + r.getKey() + " example";
+                    assertThat(problems(doc, e, json.path("schema"), where)).as(e.toString()).isEmpty();
+                    checked++;
+                }
+            }
+        }
+        assertThat(checked).isGreaterThanOrEqualTo(10);
     }
 
     // ---- 2. every documented operation exists and answers as documented ----
@@ -371,6 +425,203 @@ class OpenApiContractTest {
         return out;
     }
 
+    // ---- prepaid balances, duplicates and quiet hours ----
+
+    @Test
+    void shouldKeepPrepaidBalancesAsDocumentedAndRefuseWhatTheyDoNotCover() throws Exception {
+        JsonNode doc = document();
+        String msgs = "/api/v1/messages";
+        Operation send = operation(doc, "post", msgs);
+        Operation get = operation(doc, "get", "/api/v1/balance");
+        Operation top = operation(doc, "post", "/api/v1/balance/topups");
+        assertThat(credentials(get)).containsExactly(PREPAID, ADMIN);
+        assertThat(credentials(top)).containsExactly(ADMIN);
+
+        // the documented figures keep the invariant too
+        invariant(top.node.path("responses").path("200").path("content").path("application/json").path("example"));
+        get.node.path("responses").path("200").path("content").path("application/json").path("examples")
+                .forEach(e -> (e.path("value").has("items") ? e.path("value").path("items") : List.of(e.path("value")))
+                        .forEach(OpenApiContractTest::invariant));
+
+        assertThat(figures(doc, get, PREPAID, "")).isEqualTo(List.of("prepaid", "1.00", "0.00", "0.00", "1.00", "0.00"));
+        // the account key sees its own figures whatever it asks for
+        assertThat(figures(doc, get, PREPAID, "?account=shop").get(0)).isEqualTo("prepaid");
+
+        // the first message takes the whole 1.00, reserved until an operator has it
+        String first = send(PREPAID, "{\"from\":\"Shop\",\"to\":\"79161234567\",\"text\":\"x\"}").path("id").asText();
+        assertThat(figures(doc, get, PREPAID, "")).isEqualTo(List.of("prepaid", "0.00", "1.00", "0.00", "1.00", "0.00"));
+        // the next is not covered: 402; a number no price applies to: 403 no_price
+        HttpResponse<String> r = call("POST", msgs, PREPAID, "{\"from\":\"Shop\",\"to\":\"79161234568\",\"text\":\"x\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(402);
+        assertThat(errorOf(r).path("code").asText()).isEqualTo("insufficient_balance");
+        checkAgainstDocument(doc, send, r);
+        assertThat(mentionsCode(doc, response(doc, send, 402), "insufficient_balance")).isTrue();
+        r = call("POST", msgs, PREPAID, "{\"from\":\"Shop\",\"to\":\"+4915112345678\",\"text\":\"x\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
+        assertThat(errorOf(r).path("code").asText()).isEqualTo("no_price");
+        checkAgainstDocument(doc, send, r);
+        assertThat(mentionsCode(doc, response(doc, send, 403), "no_price")).isTrue();
+        // in a list each recipient is refused on its own, with the codes the description lists
+        r = call("POST", msgs, PREPAID, "{\"from\":\"Shop\",\"to\":[\"79161234568\",\"4915112345678\"],\"text\":\"x\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        checkAgainstDocument(doc, send, r);
+        JsonNode items = JSON.readTree(r.body());
+        assertThat(items.path(0).path("error").path("code").asText()).isEqualTo("insufficient_balance");
+        assertThat(items.path(1).path("error").path("code").asText()).isEqualTo("no_price");
+        for (String code : List.of("insufficient_balance", "no_price")) {
+            assertThat(mentions(send.node.path("description").asText(), code)).as("bulk code %s", code).isTrue();
+        }
+        assertThat(figures(doc, get, PREPAID, "")).isEqualTo(List.of("prepaid", "0.00", "1.00", "0.00", "1.00", "0.00"));
+
+        // the operator takes the first: spent
+        Message m = engine.operatorQueue("opA").poll();
+        assertThat(m).isNotNull();
+        assertThat(m.idString()).isEqualTo(first);
+        engine.onSubmitted(m, "opA", "up-1");
+        assertThat(figures(doc, get, PREPAID, "")).isEqualTo(List.of("prepaid", "0.00", "0.00", "1.00", "1.00", "0.00"));
+
+        // a top-up (the documented example first), with exact decimals, as a string or a JSON number
+        HttpResponse<String> t = call("POST", "/api/v1/balance/topups", ADMIN, requestBody(doc, top));
+        assertThat(t.statusCode()).as(t.body()).isEqualTo(200);
+        checkAgainstDocument(doc, top, t);
+        assertThat(JSON.readTree(t.body()).path("topUps").asText()).isEqualTo("100.50");
+        t = call("POST", "/api/v1/balance/topups", ADMIN, "{\"account\":\"prepaid\",\"amount\":\"0.000001\"}");
+        assertThat(t.statusCode()).as(t.body()).isEqualTo(200);
+        checkAgainstDocument(doc, top, t);
+        t = call("POST", "/api/v1/balance/topups", ADMIN, "{\"account\":\"prepaid\",\"amount\":2}");
+        assertThat(t.statusCode()).as(t.body()).isEqualTo(200);
+        checkAgainstDocument(doc, top, t);
+        assertThat(invariant(JSON.readTree(t.body()))).isEqualTo(List.of("prepaid", "102.500001", "0.00", "1.00", "1.00",
+                "102.500001"));
+        // covered again; a cancelled message gives its price back
+        String second = send(PREPAID, "{\"from\":\"Shop\",\"to\":\"79161234568\",\"text\":\"x\"}").path("id").asText();
+        assertThat(figures(doc, get, PREPAID, "")).isEqualTo(List.of("prepaid", "101.500001", "1.00", "1.00", "1.00",
+                "102.500001"));
+        assertThat(call("DELETE", msgs + "/" + second, PREPAID, null).statusCode()).isEqualTo(200);
+        assertThat(figures(doc, get, PREPAID, "")).isEqualTo(List.of("prepaid", "102.500001", "0.00", "1.00", "1.00",
+                "102.500001"));
+
+        // the admin token: every billed account (a list), or one
+        r = call("GET", "/api/v1/balance", ADMIN, null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        checkAgainstDocument(doc, get, r);
+        JsonNode list = JSON.readTree(r.body()).path("items");
+        assertThat(list.size()).isEqualTo(1);
+        assertThat(invariant(list.get(0)).get(0)).isEqualTo("prepaid");
+        assertThat(figures(doc, get, ADMIN, "?account=prepaid").get(1)).isEqualTo("102.500001");
+    }
+
+    /** The figures GET /api/v1/balance answers (account, balance, reserved, spent, initial, topUps), checked. */
+    private List<String> figures(JsonNode doc, Operation get, String key, String query) throws Exception {
+        HttpResponse<String> r = call("GET", "/api/v1/balance" + query, key, null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        checkAgainstDocument(doc, get, r);
+        assertThat(problems(doc, JSON.readTree(r.body()), schema(doc, "Balance"), "balance")).as(r.body()).isEmpty();
+        return invariant(JSON.readTree(r.body()));
+    }
+
+    /** The figures of a Balance, once its documented invariant is checked: balance + reserved + spent = initial + topUps. */
+    private static List<String> invariant(JsonNode b) {
+        List<String> out = new ArrayList<>();
+        for (String f : List.of("account", "balance", "reserved", "spent", "initial", "topUps")) {
+            assertThat(b.path(f).isTextual()).as("%s is a string in %s", f, b).isTrue();
+            out.add(b.path(f).asText());
+        }
+        BigDecimal left = new BigDecimal(out.get(1)).add(new BigDecimal(out.get(2))).add(new BigDecimal(out.get(3)));
+        BigDecimal right = new BigDecimal(out.get(4)).add(new BigDecimal(out.get(5)));
+        assertThat(left).as("balance + reserved + spent = initial + topUps in %s", b).isEqualByComparingTo(right);
+        return out;
+    }
+
+    @Test
+    void shouldAnswerARepeatWithinTheDedupWindowAsDuplicate() throws Exception {
+        JsonNode doc = document();
+        Operation send = operation(doc, "post", "/api/v1/messages");
+        Operation get = operation(doc, "get", "/api/v1/messages/{id}");
+        List<String> bodies = new CopyOnWriteArrayList<>();
+        String url = receiver(bodies);
+        String body = "{\"from\":\"Shop\",\"to\":\"79161234567\",\"text\":\"Your order is ready\",\"callbackUrl\":\""
+                + url + "\"}";
+        HttpResponse<String> r = call("POST", "/api/v1/messages", ONCE, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        assertThat(JSON.readTree(r.body()).path("status").asText()).isEqualTo("ACCEPTED");
+        r = call("POST", "/api/v1/messages", ONCE, body.replace("Shop", "SHOP"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        checkAgainstDocument(doc, send, r);
+        JsonNode dup = JSON.readTree(r.body());
+        assertThat(dup.path("status").asText()).isEqualTo("DUPLICATE");
+        String id = dup.path("id").asText();
+        assertThat(id).isNotEmpty();
+
+        // its status: DUPLICATE, final, error 998; the callback says REJECTED with 998
+        JsonNode status = awaitStatus(ONCE, id, s -> s.path("callback").path("attempts").size() == 1);
+        HttpResponse<String> g = call("GET", "/api/v1/messages/" + id, ONCE, null);
+        checkAgainstDocument(doc, get, g);
+        assertThat(status.path("status").asText()).isEqualTo("DUPLICATE");
+        assertThat(status.path("error").asInt()).isEqualTo(Engine.DUPLICATE_ERROR);
+        assertThat(status.has("doneAt")).isTrue();
+        assertThat(bodies).hasSize(1);
+        JsonNode payload = JSON.readTree(bodies.get(0));
+        assertThat(problems(doc, payload, schema(doc, "WebhookPayload"), "webhook")).as(bodies.get(0)).isEmpty();
+        assertThat(payload.path("status").asText()).isEqualTo("REJECTED");
+        assertThat(payload.path("error").asInt()).isEqualTo(Engine.DUPLICATE_ERROR);
+        // not sent: only the first is queued for the operator; and not cancellable
+        assertThat(engine.operatorQueue("opA").size()).isEqualTo(1);
+        r = call("DELETE", "/api/v1/messages/" + id, ONCE, null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(409);
+        assertThat(errorOf(r).path("code").asText()).isEqualTo("not_cancellable");
+
+        // another text goes; in a list, the same number twice is sent once
+        assertThat(send(ONCE, "{\"from\":\"Shop\",\"to\":\"79161234567\",\"text\":\"Another\"}").path("status")
+                .asText()).isEqualTo("ACCEPTED");
+        r = call("POST", "/api/v1/messages", ONCE, "{\"from\":\"Shop\",\"to\":[\"79161234501\",\"+79161234501\"],"
+                + "\"text\":\"x\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        checkAgainstDocument(doc, send, r);
+        assertThat(JSON.readTree(r.body()).findValuesAsText("status")).containsExactly("ACCEPTED", "DUPLICATE");
+        for (String state : List.of("DUPLICATE", "SCHEDULED")) {
+            assertThat(schema(doc, "MessageState").path("enum").toString()).contains("\"" + state + "\"");
+        }
+    }
+
+    @Test
+    void shouldScheduleAPromoMessageInQuietHoursForTheWindowsOpening() throws Exception {
+        JsonNode doc = document();
+        Operation get = operation(doc, "get", "/api/v1/messages/{id}");
+        long before = System.currentTimeMillis();
+        JsonNode accepted = send(NIGHT, "{\"from\":\"Shop\",\"to\":\"79161234567\",\"text\":\"Sale!\"}");
+        assertThat(accepted.path("status").asText()).isEqualTo("SCHEDULED");
+        HttpResponse<String> r = call("GET", "/api/v1/messages/" + accepted.path("id").asText(), NIGHT, null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        checkAgainstDocument(doc, get, r);
+        JsonNode status = JSON.readTree(r.body());
+        assertThat(status.path("status").asText()).isEqualTo("SCHEDULED");
+        long due = Instant.parse(status.path("scheduledFor").asText()).toEpochMilli();
+        assertThat(due).isBetween(before + TimeUnit.MINUTES.toMillis(60), before + TimeUnit.HOURS.toMillis(2));
+        assertThat(engine.operatorQueue("opA").size()).isZero();
+        // the document says so where SCHEDULED is explained
+        assertThat(schema(doc, "MessageState").path("description").asText()).contains("quiet hours");
+        // an OTP of the same account is not delayed
+        assertThat(send(NIGHT, "{\"from\":\"Shop\",\"to\":\"79161234567\",\"text\":\"4711\",\"category\":\"otp\"}")
+                .path("status").asText()).isEqualTo("ACCEPTED");
+    }
+
+    /** A callback receiver that records the bodies it gets and answers 200; its URL. */
+    private String receiver(List<String> bodies) throws IOException {
+        com.sun.net.httpserver.HttpServer receiver =
+                com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receivers.add(receiver);
+        receiver.createContext("/hook", ex -> {
+            try (InputStream in = ex.getRequestBody()) {
+                bodies.add(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        receiver.start();
+        return "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+    }
+
     // ---- 3. errors carry a documented status and code ----
 
     /** A request that should fail, and the operation (or, for a wrong method, the path) that documents it. */
@@ -386,6 +637,8 @@ class OpenApiContractTest {
         String tpl = "/api/v1/templates/{name}";
         String opt = "/api/v1/optouts";
         String optOne = "/api/v1/optouts/{msisdn}";
+        String bal = "/api/v1/balance";
+        String top = "/api/v1/balance/topups";
         List<Provoked> cases = new ArrayList<>(List.of(
                 new Provoked("POST", msgs, "Bearer nope", "{}", 401, "unauthorized", "post", msgs),
                 new Provoked("POST", msgs, null, "{}", 401, "unauthorized", "post", msgs),
@@ -502,6 +755,41 @@ class OpenApiContractTest {
                 new Provoked("DELETE", opt + "/79161234567?sender=Shop", ADMIN, null, 400, "bad_request", "delete",
                         optOne),
                 new Provoked("GET", opt + "/79161234567", SHOP, null, 405, "method_not_allowed", null, optOne),
+                new Provoked("GET", bal, null, null, 401, "unauthorized", "get", bal),
+                new Provoked("GET", bal, "Bearer nope", null, 401, "unauthorized", "get", bal),
+                new Provoked("PUT", bal, null, "{}", 401, "unauthorized", "get", bal),
+                new Provoked("GET", bal, SHOP, null, 404, "not_billed", "get", bal),
+                new Provoked("GET", bal + "?account=shop", ADMIN, null, 404, "not_billed", "get", bal),
+                new Provoked("GET", bal + "?account=nobody", ADMIN, null, 404, "unknown_account", "get", bal),
+                new Provoked("POST", bal, ADMIN, "{}", 405, "method_not_allowed", null, bal),
+                new Provoked("DELETE", bal, PREPAID, null, 405, "method_not_allowed", null, bal),
+                new Provoked("POST", top, null, "{\"account\":\"prepaid\",\"amount\":\"1\"}", 401, "unauthorized",
+                        "post", top),
+                new Provoked("POST", top, PREPAID, "{\"account\":\"prepaid\",\"amount\":\"1\"}", 403, "forbidden",
+                        "post", top),
+                new Provoked("POST", top, ADMIN, "{\"account\":", 400, "bad_json", "post", top),
+                new Provoked("POST", top, ADMIN, "[1]", 400, "bad_request", "post", top),
+                new Provoked("POST", top, ADMIN, "{\"account\":\"prepaid\"}", 400, "bad_request", "post", top),
+                new Provoked("POST", top, ADMIN, "{\"account\":\"prepaid\",\"amount\":true}", 400, "bad_request",
+                        "post", top),
+                new Provoked("POST", top, ADMIN, "{\"account\":7,\"amount\":\"1\"}", 400, "bad_request", "post",
+                        top),
+                new Provoked("POST", top, ADMIN, "{\"amount\":\"1\"}", 400, "missing_field", "post", top),
+                new Provoked("POST", top, ADMIN, "{\"account\":\"prepaid\",\"amount\":\"-1\"}", 400, "bad_amount",
+                        "post", top),
+                new Provoked("POST", top, ADMIN, "{\"account\":\"prepaid\",\"amount\":\"0.00\"}", 400,
+                        "bad_amount", "post", top),
+                new Provoked("POST", top, ADMIN, "{\"account\":\"prepaid\",\"amount\":\"1.0000001\"}", 400,
+                        "bad_amount", "post", top),
+                new Provoked("POST", top, ADMIN, "{\"account\":\"prepaid\",\"amount\":\"ten\"}", 400,
+                        "bad_amount", "post", top),
+                new Provoked("POST", top, ADMIN, "{\"account\":\"prepaid\",\"amount\":\"1000000000001\"}", 400,
+                        "bad_amount", "post", top),
+                new Provoked("POST", top, ADMIN, "{\"account\":\"nobody\",\"amount\":\"1\"}", 404,
+                        "unknown_account", "post", top),
+                new Provoked("POST", top, ADMIN, "{\"account\":\"shop\",\"amount\":\"1\"}", 404, "not_billed",
+                        "post", top),
+                new Provoked("GET", top, ADMIN, null, 405, "method_not_allowed", null, top),
                 new Provoked("POST", "/health", null, null, 405, "method_not_allowed", null, "/health"),
                 new Provoked("POST", "/metrics", null, null, 405, "method_not_allowed", null, "/metrics"),
                 new Provoked("POST", "/moderation", null, null, 405, "method_not_allowed", null, "/moderation"),
@@ -514,18 +802,28 @@ class OpenApiContractTest {
         engine.optOut(OptOut.account("shop", "79161234599", System.currentTimeMillis(), "api"));
         cases.add(new Provoked("POST", msgs, SHOP, "{\"from\":\"Shop\",\"to\":\"79161234599\",\"text\":\"x\","
                 + "\"category\":\"promo\"}", 403, "opted_out", "post", msgs));
-        // the journal refusing an opt-out change
+        // the billed account: its 1.00 goes on the first message to +7, the next is not covered,
+        // and nothing prices +49; alone or in a list
+        send(PREPAID, "{\"from\":\"Shop\",\"to\":\"79161234567\",\"text\":\"x\"}");
+        cases.add(new Provoked("POST", msgs, PREPAID, "{\"from\":\"Shop\",\"to\":\"79161234568\",\"text\":\"x\"}",
+                402, "insufficient_balance", "post", msgs));
+        cases.add(new Provoked("POST", msgs, PREPAID, "{\"from\":\"Shop\",\"to\":\"4915112345678\",\"text\":\"x\"}",
+                403, "no_price", "post", msgs));
+        // the journal refusing an opt-out change or a top-up
         cases.add(new Provoked("POST", opt, SHOP, "{\"msisdn\":\"79161234598\"}", 503, "unavailable", "post", opt));
         cases.add(new Provoked("DELETE", opt + "/79161234599", SHOP, null, 503, "unavailable", "delete", optOne));
+        cases.add(new Provoked("POST", top, ADMIN, "{\"account\":\"prepaid\",\"amount\":\"1\"}", 503,
+                "unavailable", "post", top));
 
         for (Provoked c : cases) {
-            optOutJournalFails = c.status == 503;
+            journalFails = c.status == 503;
             HttpResponse<String> r = call(c.method, c.path, c.key, c.body);
             String what = c.method + " " + c.path + " -> " + r.statusCode() + " " + r.body();
             assertThat(r.statusCode()).as(what).isEqualTo(c.status);
             assertThat(errorOf(r).path("code").asText()).as(what).isEqualTo(c.code);
             assertThat(documented(doc, c, r.statusCode(), c.code)).as("documented: %s", what).isTrue();
         }
+        assertThat(engine.billing().balance("prepaid").topUps()).as("the refused top-ups changed nothing").isZero();
     }
 
     @Test
@@ -565,7 +863,7 @@ class OpenApiContractTest {
     void shouldDocumentEveryErrorCodeTheSourcesProduceAndNoOther() throws Exception {
         Set<String> produced = new TreeSet<>();
         for (String file : List.of("MessageApi.java", "Templates.java", "ApiError.java", "AdminApi.java",
-                "HttpServer.java", "ApiDocs.java", "OptOutApi.java")) {
+                "HttpServer.java", "ApiDocs.java", "OptOutApi.java", "BalanceApi.java")) {
             Matcher m = SOURCE_CODE.matcher(Files.readString(sources().resolve(file)));
             while (m.find()) {
                 produced.add(m.group(1) != null ? m.group(1) : m.group(2));
@@ -573,7 +871,8 @@ class OpenApiContractTest {
         }
         assertThat(produced).contains("unauthorized", "bad_json", "missing_field", "unknown_template", "throttled",
                 "journal_unavailable", "not_cancellable", "not_held", "invalid_stopwords", "write_failed", "opted_out",
-                "forbidden", "unknown_account", "not_found", "unavailable");
+                "forbidden", "unknown_account", "not_found", "unavailable", "insufficient_balance", "no_price",
+                "not_billed", "bad_amount");
         String yaml = resource();
         for (String code : produced) {
             assertThat(mentions(yaml, code)).as("code %s is in the document", code).isTrue();
@@ -647,10 +946,14 @@ class OpenApiContractTest {
     }
 
     private JsonNode awaitStatus(String id, java.util.function.Predicate<JsonNode> done) throws Exception {
+        return awaitStatus(SHOP, id, done);
+    }
+
+    private JsonNode awaitStatus(String key, String id, java.util.function.Predicate<JsonNode> done) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         JsonNode s;
         do {
-            HttpResponse<String> r = call("GET", "/api/v1/messages/" + id, SHOP, null);
+            HttpResponse<String> r = call("GET", "/api/v1/messages/" + id, key, null);
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             s = JSON.readTree(r.body());
             if (done.test(s)) {
@@ -896,7 +1199,10 @@ class OpenApiContractTest {
         return media.getKey().equals("application/json") ? JSON.writeValueAsString(example) : example.asText();
     }
 
-    /** A valid Authorization header for each security alternative of the operation; null for none. */
+    /**
+     * A valid Authorization header for each security alternative of the operation; null for none.
+     * The account key is shop's, or under /api/v1/balance the billed account's.
+     */
     private static List<String> credentials(Operation op) {
         List<String> keys = new ArrayList<>();
         if (!op.node.has("security")) {
@@ -906,7 +1212,7 @@ class OpenApiContractTest {
             for (Iterator<String> it = alternative.fieldNames(); it.hasNext(); ) {
                 String scheme = it.next();
                 keys.add(switch (scheme) {
-                    case "apiKey" -> SHOP;
+                    case "apiKey" -> op.path.startsWith("/api/v1/balance") ? PREPAID : SHOP;
                     case "adminToken" -> ADMIN;
                     default -> throw new AssertionError(op + ": unknown security scheme " + scheme);
                 });
