@@ -70,13 +70,14 @@ final class BalanceApi {
                 }
                 return topUp(ApiError.body(json, req));
             }
-            throw new ApiError(HttpResponseStatus.NOT_FOUND, "not_found", "no such resource: " + path);
+            throw new ApiError(HttpResponseStatus.NOT_FOUND, "not_found", "no such endpoint: " + path);
         } catch (ApiError e) {
             return e.response();
         } catch (RuntimeException e) {
             log.error("balance request {} {} failed", req.method(), path, e);
             return HttpServer.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
-                    "the top-up could not be recorded: " + e.getMessage());
+                    (req.method() == HttpMethod.POST ? "the top-up could not be recorded: "
+                            : "the balance could not be read: ") + e.getMessage());
         }
     }
 
@@ -119,7 +120,13 @@ final class BalanceApi {
         if (engine.accounts().get(accountId) == null) {
             throw new ApiError(HttpResponseStatus.NOT_FOUND, "unknown_account", "no account " + accountId);
         }
-        if (!engine.topUp(accountId, amount)) {
+        boolean billed;
+        try {
+            billed = engine.topUp(accountId, amount);
+        } catch (IllegalArgumentException tooMuch) {
+            throw ApiError.bad("bad_amount", "amount: " + tooMuch.getMessage());
+        }
+        if (!billed) {
             throw new ApiError(HttpResponseStatus.NOT_FOUND, "not_billed",
                     "account " + accountId + " has no prepaid balance (give it one in the config)");
         }

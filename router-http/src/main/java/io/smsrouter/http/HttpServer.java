@@ -64,6 +64,7 @@ public final class HttpServer implements AutoCloseable {
     private final Templates templates;
     private final OptOutApi optOuts;
     private final BalanceApi balances;
+    private final LogApi smsLog;
     private final byte[] moderationPage;
     /** Admin work too slow for an event loop (building a stop-word automaton). */
     private final ExecutorService slow = Executors.newSingleThreadExecutor(r -> {
@@ -120,6 +121,7 @@ public final class HttpServer implements AutoCloseable {
         this.messages = new MessageApi(JSON, engine, texts, templates, api.accountCallbacks(), api.maxRecipients());
         this.optOuts = new OptOutApi(JSON, engine, messages, adminToken);
         this.balances = new BalanceApi(JSON, engine, messages, adminToken);
+        this.smsLog = new LogApi(JSON, engine, messages, adminToken);
         engine.observe(texts);
         engine.clients().intercept(webhooks::take);
     }
@@ -188,6 +190,18 @@ public final class HttpServer implements AutoCloseable {
                     return;
                 }
                 resp = admin.handle(req, path);
+            } else if (req.decoderResult().isSuccess() && LogApi.handles(path)) {
+                FullHttpRequest held = req.retainedDuplicate();
+                slow.execute(() -> {
+                    FullHttpResponse r;
+                    try {
+                        r = smsLog.handle(held);
+                    } finally {
+                        held.release();
+                    }
+                    ctx.executor().execute(() -> respond(ctx, req, r));
+                });
+                return;
             } else if (req.decoderResult().isSuccess() && MessageApi.handles(path)) {
                 resp = messages.handle(req, path);
             } else if (req.decoderResult().isSuccess() && OptOutApi.handles(path)) {

@@ -78,6 +78,21 @@ final class MessageApi {
         return byKey.get(h.substring(7).trim());
     }
 
+    /** Who sends over the API, for the SMS log: the account and its key's fingerprint (never the key). */
+    private final java.util.Map<String, String> origins = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private String origin(Account a) {
+        return origins.computeIfAbsent(a.id(), id -> {
+            try {
+                byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(a.apiKey().getBytes(StandardCharsets.UTF_8));
+                return "api:" + id + " key sha256:" + java.util.HexFormat.of().formatHex(h, 0, 4);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                return "api:" + id;
+            }
+        });
+    }
+
     static FullHttpResponse unauthorized() {
         return HttpServer.error(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
                 "this endpoint needs the account's API key: Authorization: Bearer <apiKey>");
@@ -155,6 +170,7 @@ final class MessageApi {
         List<ObjectNode> accepted = new ArrayList<>();
         FullHttpResponse single = null;
         engine.beginBatch();
+        engine.origin(origin(account));
         try {
             for (Recipient r : recipients) {
                 ObjectNode out = results.addObject();
@@ -402,7 +418,8 @@ final class MessageApi {
             throw ApiError.bad("invalid_category", "category: expected otp, service, transactional or promo, got \""
                     + category + "\"");
         }
-        return c.priorityFlag();
+        // promo must say so: priority_flag 0 would mean "the account's class"
+        return c == TrafficClass.PROMO ? TrafficClass.PROMO_PRIORITY : c.priorityFlag();
     }
 
     /** {@code scheduleAt} as epoch ms (0 when absent); a time in the past sends at once. */
@@ -501,13 +518,13 @@ final class MessageApi {
         return new ApiError(HttpResponseStatus.NOT_FOUND, "not_found", "no message " + id + " for this account");
     }
 
-    /** The API's state of a text: the engine's state of its first part, refined by what the API knows. */
     /** Whether the message was answered OK but not sent: it repeats one of its account's dedup window. */
     private boolean duplicate(long id) {
         MessageStatus s = engine.status(id);
         return s != null && s.state() == DeliveryState.REJECTED && s.errorCode() == Engine.DUPLICATE_ERROR;
     }
 
+    /** The API's state of a text: the engine's state of its first part, refined by what the API knows. */
     private String state(long id, HttpMessages.Text t) {
         if (engine.moderationQueue().get(id) != null) {
             return "HELD";

@@ -20,6 +20,13 @@ public enum TrafficClass {
 
     private static final TrafficClass[] BY_PRIORITY = {PROMO, TRANSACTIONAL, SERVICE, OTP};
 
+    /**
+     * A message's priority value that selects promo whatever its account's class (an HTTP
+     * {@code category: promo}, or an SMPP client's reserved priority_flag 4); operators get
+     * priority_flag 0 for it.
+     */
+    public static final int PROMO_PRIORITY = 4;
+
     private final int priorityFlag;
 
     TrafficClass(int priorityFlag) {
@@ -36,9 +43,17 @@ public enum TrafficClass {
         return ordinal();
     }
 
-    /** The class a message is in: its priority_flag's when 1..3, else the account's. */
+    /** The class a message is in: its priority_flag's when 1..3 (4: promo), else the account's. */
     public static TrafficClass of(int priorityFlag, TrafficClass accountClass) {
+        if (priorityFlag == PROMO_PRIORITY) {
+            return PROMO;
+        }
         return priorityFlag > 0 && priorityFlag < BY_PRIORITY.length ? BY_PRIORITY[priorityFlag] : accountClass;
+    }
+
+    /** The SMPP 3.4 priority_flag (0..3) to send upstream for a message's priority value. */
+    public static int upstreamPriority(int priority) {
+        return priority >= 0 && priority <= 3 ? priority : 0;
     }
 
     /** Lower-case name as in the config and the HTTP API. */

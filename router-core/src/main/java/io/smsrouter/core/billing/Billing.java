@@ -156,6 +156,15 @@ public final class Billing {
         return n;
     }
 
+    /** The most an account's balance may hold: a million times {@link Amounts#MAX}, far from overflow. */
+    public static final long MAX_BALANCE = Amounts.MAX * 1000;
+
+    /** Whether adding {@code amount} keeps the account's balance within {@link #MAX_BALANCE}. */
+    public boolean canTopUp(String accountId, long amount) {
+        Ledger l = ledgers.get(accountId);
+        return l != null && amount >= 0 && l.available.get() + l.reserved.get() <= MAX_BALANCE - amount;
+    }
+
     /** Adds to an account's balance; false when the account is not billed. */
     public boolean topUp(String accountId, long amount) {
         Ledger l = ledgers.get(accountId);

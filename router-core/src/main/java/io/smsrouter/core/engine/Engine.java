@@ -153,6 +153,9 @@ public final class Engine {
         final ArrayList<Scheduled> scheduled = new ArrayList<>();
         /** ids of messages whose price was reserved in this batch (returned if the batch fails) */
         final ArrayList<Long> charged = new ArrayList<>();
+        /** who sends the batch's messages (see {@link #origin}), and the origin last journaled in it */
+        String origin;
+        String originWritten;
     }
 
     private final ThreadLocal<Batch> batches = ThreadLocal.withInitial(Batch::new);
@@ -530,6 +533,8 @@ public final class Engine {
                 bill.unreserve(b.charged.get(i));
             }
             b.charged.clear();
+            b.origin = null;
+            b.originWritten = null;
             b.queues.clear();
             b.messages.clear();
             b.receipts.clear();
@@ -559,6 +564,8 @@ public final class Engine {
             schedule(b.scheduled.get(i));
         }
         b.charged.clear();
+        b.origin = null;
+        b.originWritten = null;
         b.scheduled.clear();
         b.held.clear();
         b.queues.clear();
@@ -626,6 +633,7 @@ public final class Engine {
         boolean outermost = batches.get().depth == 0;
         beginBatch();
         try {
+            writeOrigin();
             journal.accepted(m, operatorId);
             accepted.increment();
             duplicates.increment();
@@ -855,12 +863,37 @@ public final class Engine {
         }
     }
 
+    /**
+     * Says who sends the messages submitted next in the calling thread's open batch (an SMPP bind
+     * and its address, an API key): journaled once per batch before the first of them is, for the
+     * SMS log. Ignored outside a batch.
+     */
+    public void origin(String who) {
+        Batch b = batches.get();
+        if (b.depth > 0) {
+            b.origin = who;
+        }
+    }
+
+    /** The note key of an origin (message id 0; it applies to the messages after it in its excerpt). */
+    public static final String ORIGIN_NOTE = "origin";
+
+    private void writeOrigin() {
+        Batch b = batches.get();
+        String o = b.origin;
+        if (o != null && !o.equals(b.originWritten)) {
+            journal.noted(0, ORIGIN_NOTE, o);
+            b.originWritten = o;
+        }
+    }
+
     /** Journals a message that passed every check, then holds, schedules or queues it. */
     private SubmitOutcome admit(Message m, String operatorId, OperatorQueue q, HoldReason hold, long due) {
         if (hold != null) {
             return hold(m, operatorId, hold);
         }
         try {
+            writeOrigin();
             journal.accepted(m, operatorId);
         } catch (RuntimeException | InternalError e) {
             journalUnavailable("journal write failed: " + e);
@@ -1019,6 +1052,11 @@ public final class Engine {
         return n[0];
     }
 
+    /** The SMS log rows the query asks for, read from the journal (a slow call: not on an event loop). */
+    public java.util.List<SmsLog.Row> smsLog(SmsLog.Query q) {
+        return SmsLog.read(journal, q);
+    }
+
     /** Deduplicates the messages of the filter's accounts from now on (before {@link #recover}). */
     public void dedup(io.smsrouter.core.policy.DuplicateFilter d) {
         this.dedup = d;
@@ -1060,6 +1098,10 @@ public final class Engine {
         Billing bill = billing;
         if (bill == null || !bill.billed(accountId)) {
             return false;
+        }
+        if (!bill.canTopUp(accountId, amount)) {
+            throw new IllegalArgumentException("the balance would exceed " + io.smsrouter.core.billing.Amounts.format(
+                    Billing.MAX_BALANCE));
         }
         try {
             journal.ledger(Journal.LEDGER_TOP_UP, accountId, amount, 0, System.currentTimeMillis());
@@ -1213,6 +1255,7 @@ public final class Engine {
             return SubmitOutcome.OVERLOADED;
         }
         try {
+            writeOrigin();
             journal.held(m, operatorId);
         } catch (RuntimeException | InternalError e) {
             journalUnavailable("journal write failed: " + e);

@@ -474,9 +474,45 @@ public final class ChronicleJournal implements Journal {
                 }
                 // a file already summed into the base but not yet deleted (a crash in between)
                 boolean folded = rc.toCycle(dc.index()) <= base.foldedThroughCycle;
+                l.excerpt(dc.index());
                 Bytes<?> b = dc.wire().bytes();
                 while (b.readRemaining() > 0) {
                     readEvent(b, l, folded);
+                }
+            }
+        }
+    }
+
+    /**
+     * Events from the file that holds {@code fromMs} on. Ledger events are not adjusted for
+     * deleted files here: this is for reports, not for rebuilding balances.
+     */
+    @Override
+    public void replayFrom(long fromMs, JournalListener l, java.util.function.BooleanSupplier keepGoing) {
+        RollCycle rc = queue.rollCycle();
+        int cycle = (int) Math.max(0, (fromMs - queue.epoch()) / rc.lengthInMillis());
+        ExcerptTailer tailer = queue.createTailer();
+        int first = queue.firstCycle();
+        if (first != Integer.MAX_VALUE && cycle > first) {
+            // the first file at or after that time (hours without traffic have none)
+            int last = queue.lastCycle();
+            int c = cycle;
+            while (c <= last && !tailer.moveToIndex(rc.toIndex(c, 0))) {
+                c++;
+            }
+            if (c > last) {
+                return;
+            }
+        }
+        while (keepGoing.getAsBoolean()) {
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent()) {
+                    return;
+                }
+                l.excerpt(dc.index());
+                Bytes<?> b = dc.wire().bytes();
+                while (b.readRemaining() > 0) {
+                    readEvent(b, l, false);
                 }
             }
         }
@@ -612,6 +648,7 @@ public final class ChronicleJournal implements Journal {
             try (DocumentContext dc = tailer.readingDocument()) {
                 read = dc.isPresent();
                 if (read) {
+                    l.excerpt(dc.index());
                     Bytes<?> b = dc.wire().bytes();
                     while (b.readRemaining() > 0) {
                         readEvent(b, l, false);

@@ -106,6 +106,15 @@ public interface Journal extends AutoCloseable {
     /** Reads every event from the start, in order, on the calling thread. */
     void replay(JournalListener listener);
 
+    /**
+     * Reads the events from about {@code fromMs} on (a journal may start earlier, at the start of
+     * the file that holds that time), in order, until the end or until {@code keepGoing} says
+     * stop (asked before each excerpt).
+     */
+    default void replayFrom(long fromMs, JournalListener listener, java.util.function.BooleanSupplier keepGoing) {
+        replay(listener);
+    }
+
     @Override
     void close();
 
@@ -142,6 +151,13 @@ public interface Journal extends AutoCloseable {
         }
 
         default void mobileOriginated(io.smsrouter.core.message.Receipt mo, String operatorId) {
+        }
+
+        /**
+         * A new excerpt (one append: an event, or a whole batch) starts; {@code index} is its place
+         * in the journal. Events of one excerpt were written together.
+         */
+        default void excerpt(long index) {
         }
     }
 }

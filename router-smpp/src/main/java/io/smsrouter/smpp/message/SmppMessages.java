@@ -60,7 +60,7 @@ public final class SmppMessages {
         p.destinationAddr(m.destination());
         p.esmClass(m.esmClass() & ~0x03 & 0xFF);
         p.protocolId(m.protocolId());
-        p.priorityFlag(m.priority());
+        p.priorityFlag(io.smsrouter.core.account.TrafficClass.upstreamPriority(m.priority()));
         p.scheduleDeliveryTime(m.scheduleDeliveryTime());
         p.validityPeriod(m.validityPeriod());
         p.registeredDelivery((m.registeredDelivery() & ~0x03) | 0x01);

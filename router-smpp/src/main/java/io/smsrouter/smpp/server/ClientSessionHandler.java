@@ -87,6 +87,8 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
     private int nextSequence = 1;
     private boolean receiptAcked;
     private final ReadBatch batch;
+    /** Who sends this session's messages, for the SMS log: {@code smpp:<system_id>@<address>:<port>}. */
+    private String origin;
 
     private record Outstanding(Receipt receipt, long sentAtNanos) {
     }
@@ -356,6 +358,7 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
             return;
         }
         registered = true;
+        origin = "smpp:" + a.id() + "@" + remote();
         if (bindTimer != null) {
             bindTimer.cancel(false);
         }
@@ -379,6 +382,7 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
     }
 
     private void accept(Message m, MessageIdRespPdu resp) {
+        engine.origin(origin);
         SubmitOutcome outcome = engine.submit(account, m);
         int status = SubmitStatus.of(outcome);
         resp.commandStatus(status);
@@ -415,6 +419,7 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
             single.shortMessage(p.shortMessage());
             single.tlvs().addAll(p.tlvs());
             Message m = SmppMessages.fromSubmitSm(engine.nextId(), account.id(), single, now);
+            engine.origin(origin);
             int status = SubmitStatus.of(engine.submit(account, m));
             if (status == CommandStatus.ESME_ROK) {
                 if (firstId == null) {
