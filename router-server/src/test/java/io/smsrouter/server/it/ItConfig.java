@@ -2,6 +2,8 @@ package io.smsrouter.server.it;
 
 import io.smsrouter.server.config.AccountConfig;
 import io.smsrouter.server.config.AdminConfig;
+import io.smsrouter.server.config.BillingConfig;
+import io.smsrouter.server.config.ComplianceConfig;
 import io.smsrouter.server.config.HttpConfig;
 import io.smsrouter.server.config.JournalConfig;
 import io.smsrouter.server.config.ModerationConfig;
@@ -41,6 +43,10 @@ final class ItConfig {
     private ModerationConfig moderation = ModerationConfig.defaults();
     private int smppPort;
     private int maxRecipients = HttpConfig.DEFAULT_MAX_RECIPIENTS;
+    private int simulatorDeliveredPercent = 100;
+    private int simulatorUndeliverablePercent;
+    private int simulatorExpiredPercent;
+    private BillingConfig billing = BillingConfig.defaults();
 
     private ItConfig(Path journalDir) {
         this.journalDir = journalDir;
@@ -60,6 +66,14 @@ final class ItConfig {
 
     ItConfig simulatorTps(int tps) {
         this.simulatorTps = tps;
+        return this;
+    }
+
+    /** The simulator's mix of receipts, in percent (adding up to 100); default all DELIVRD. */
+    ItConfig simulatorReceipts(int deliveredPercent, int undeliverablePercent, int expiredPercent) {
+        this.simulatorDeliveredPercent = deliveredPercent;
+        this.simulatorUndeliverablePercent = undeliverablePercent;
+        this.simulatorExpiredPercent = expiredPercent;
         return this;
     }
 
@@ -129,6 +143,12 @@ final class ItConfig {
         return this;
     }
 
+    /** Prices for accounts with a balance (see conf/prices.csv for the file's rows). */
+    ItConfig billing(Path prices, boolean refundUndelivered) {
+        this.billing = new BillingConfig(prices, refundUndelivered);
+        return this;
+    }
+
     RouterConfig build() {
         List<AccountConfig> acc = new ArrayList<>(accounts);
         if (acc.stream().noneMatch(a -> a.id().equals(ACCOUNT))) {
@@ -143,9 +163,11 @@ final class ItConfig {
                 OperatorConfig.DEFAULT_SYSTEM_TYPE, operatorBinds, operatorWindow, operatorTps,
                 OperatorConfig.DEFAULT_ENQUIRE_LINK_INTERVAL_MS, 5_000, 200, 1_000, concatenation);
         SimulatorConfig sim = new SimulatorConfig(simulatorEnabled, HOST, 0, null, null,
-                SimulatorConfig.DEFAULT_SUBMIT_LATENCY_MS, SimulatorConfig.DEFAULT_DLR_DELAY_MS, 100, 0, 0, simulatorTps);
+                SimulatorConfig.DEFAULT_SUBMIT_LATENCY_MS, SimulatorConfig.DEFAULT_DLR_DELAY_MS,
+                simulatorDeliveredPercent, simulatorUndeliverablePercent, simulatorExpiredPercent, simulatorTps);
         return new RouterConfig(Path.of("it-router.yaml"), smpp, new HttpConfig(HOST, 0, maxRecipients), AdminConfig.defaults(),
                 new JournalConfig(journalDir, JournalConfig.DEFAULT_ROLL_CYCLE, false), acc, List.of(op),
-                List.of(new RouteConfig(null, null, null, List.of(OPERATOR))), moderation, sim);
+                List.of(new RouteConfig(null, null, null, List.of(OPERATOR))), moderation, sim,
+                ComplianceConfig.defaults(), billing);
     }
 }
