@@ -110,7 +110,7 @@ class OpenApiContractTest {
     @TempDir
     Path dir;
     private ChronicleJournal journal;
-    /** Set to make the journal refuse opt-out changes and top-ups (as a full disk would). */
+    /** Set to make the journal refuse opt-out changes and top-ups (as a full disk would), and reads for the SMS log. */
     private volatile boolean journalFails;
     private Engine engine;
     private EventLoopGroup group;
@@ -125,7 +125,8 @@ class OpenApiContractTest {
         Moderator moderator = Moderator.withoutStopWords();
         Journal failing = (Journal) Proxy.newProxyInstance(Journal.class.getClassLoader(), new Class<?>[]{Journal.class},
                 (proxy, method, args) -> {
-                    if (journalFails && (method.getName().equals("optOut") || method.getName().equals("ledger"))) {
+                    if (journalFails && (method.getName().equals("optOut") || method.getName().equals("ledger")
+                            || method.getName().equals("replayFrom"))) {
                         throw new IllegalStateException("journal: no space left on device");
                     }
                     try {
@@ -606,6 +607,173 @@ class OpenApiContractTest {
                 .path("status").asText()).isEqualTo("ACCEPTED");
     }
 
+    // ---- the SMS log ----
+
+    @Test
+    void shouldListTheSmsLogAsDocumentedAsJsonAndCsvWithEitherScheme() throws Exception {
+        JsonNode doc = document();
+        String path = "/api/v1/log";
+        Operation get = operation(doc, "get", path);
+        assertThat(credentials(get)).containsExactly(SHOP, ADMIN);
+        JsonNode documented = response(doc, get, 200);
+        assertThat(documented.path("content").has("application/json")).isTrue();
+        assertThat(documented.path("content").has("text/csv")).isTrue();
+        assertThat(documented.path("headers").has("Content-Disposition")).isTrue();
+        assertThat(schema(doc, "SmsLogItem").path("properties").path("state").path("allOf").path(0)
+                .path("$ref").asText()).isEqualTo("#/components/schemas/MessageState");
+
+        // shop: one delivered, one whose text a spreadsheet would run, a long text in three parts;
+        // prepaid: one billed, then cancelled (refunded); once: a DUPLICATE
+        String delivered = send(SHOP, "{\"from\":\"Shop\",\"to\":\"79161234567\",\"text\":\"Your order is ready\"}")
+                .path("id").asText();
+        Message m = engine.operatorQueue("opA").poll();
+        assertThat(m).isNotNull();
+        assertThat(m.idString()).isEqualTo(delivered);
+        engine.onSubmitted(m, "opA", "up-1");
+        long doneAt = System.currentTimeMillis();
+        engine.onOperatorReceipt("opA", "up-1", DeliveryState.DELIVERED, 0, doneAt);
+        String formula = send(SHOP, "{\"from\":\"Shop\",\"to\":\"+79161234568\",\"text\":\"=1+2, \\\"hi\\\"\"}")
+                .path("id").asText();
+        JsonNode parts = send(SHOP, "{\"from\":\"Promo\",\"to\":\"79161234569\",\"text\":\"" + "x".repeat(400) + "\"}");
+        assertThat(parts.path("parts").asInt()).isEqualTo(3);
+        String billed = send(PREPAID, "{\"from\":\"Bank\",\"to\":\"79161234570\",\"text\":\"Code 4711\"}")
+                .path("id").asText();
+        send(ONCE, "{\"from\":\"Shop\",\"to\":\"79161234571\",\"text\":\"Once\"}");
+        String duplicate = send(ONCE, "{\"from\":\"Shop\",\"to\":\"79161234571\",\"text\":\"Once\"}").path("id").asText();
+
+        // the account's key: its own messages, in acceptance order, whatever account it names
+        JsonNode mine = awaitLog(doc, get, SHOP, "", l -> "DELIVERED".equals(item(l, delivered).path("state").asText()));
+        assertThat(ids(mine)).hasSize(5).startsWith(delivered, formula);
+        assertThat(ids(smsLog(doc, get, SHOP, "?account=prepaid"))).isEqualTo(ids(mine));
+        assertThat(mine.path("truncated").asBoolean()).isFalse();
+        JsonNode d = item(mine, delivered);
+        assertThat(d.path("account").asText()).isEqualTo("shop");
+        assertThat(d.path("origin").asText()).matches("api:shop key sha256:[0-9a-f]{8}").doesNotContain("k-shop");
+        assertThat(d.path("from").asText()).isEqualTo("Shop");
+        assertThat(d.path("to").asText()).isEqualTo("79161234567");
+        assertThat(d.path("segments").asInt()).isEqualTo(1);
+        assertThat(d.has("price")).as("shop is not billed").isFalse();
+        assertThat(d.path("refunded").asBoolean()).isFalse();
+        assertThat(d.path("error").asInt()).isZero();
+        assertThat(d.path("operator").asText()).isEqualTo("opA");
+        assertThat(d.path("upstreamId").asText()).isEqualTo("up-1");
+        assertThat(Instant.parse(d.path("doneAt").asText()).toEpochMilli()).isEqualTo(doneAt);
+        assertThat(d.path("text").asText()).isEqualTo("Your order is ready");
+        JsonNode f = item(mine, formula);
+        assertThat(f.path("state").asText()).isEqualTo("ACCEPTED");
+        assertThat(f.path("to").asText()).isEqualTo("79161234568");
+        assertThat(f.has("doneAt")).isFalse();
+        assertThat(f.has("upstreamId")).isFalse();
+        // a concatenated text: one item per part, one segment each, the pieces make the text
+        StringBuilder pieces = new StringBuilder();
+        for (JsonNode i : mine.path("items")) {
+            if (i.path("from").asText().equals("Promo")) {
+                assertThat(i.path("segments").asInt()).isEqualTo(1);
+                pieces.append(i.path("text").asText());
+            }
+        }
+        assertThat(pieces.toString()).isEqualTo("x".repeat(400));
+
+        // filters: number (+ sent as %2B), sender in any case, limit, period (an offset sent as %2B)
+        assertThat(ids(smsLog(doc, get, SHOP, "?msisdn=%2B79161234568"))).containsExactly(formula);
+        assertThat(ids(smsLog(doc, get, SHOP, "?sender=PROMO"))).hasSize(3);
+        JsonNode one = smsLog(doc, get, SHOP, "?limit=1&format=json");
+        assertThat(ids(one)).containsExactly(delivered);
+        assertThat(one.path("truncated").asBoolean()).isTrue();
+        JsonNode later = smsLog(doc, get, SHOP, "?from=2099-01-01T00:00:00Z&to=2099-01-02T00:00:00Z");
+        assertThat(later.path("count").asInt()).isZero();
+        assertThat(later.path("from").asText()).isEqualTo("2099-01-01T00:00:00Z");
+        assertThat(later.path("to").asText()).isEqualTo("2099-01-02T00:00:00Z");
+        String hourAgo = java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+                OffsetDateTime.now(ZoneOffset.ofHours(3)).minusHours(1).withNano(0));
+        assertThat(ids(smsLog(doc, get, SHOP, "?from=" + hourAgo.replace("+", "%2B")))).isEqualTo(ids(mine));
+        JsonNode dflt = smsLog(doc, get, SHOP, "");
+        assertThat(Instant.parse(dflt.path("to").asText()).toEpochMilli()
+                - Instant.parse(dflt.path("from").asText()).toEpochMilli()).isEqualTo(TimeUnit.DAYS.toMillis(1));
+
+        // the admin token: every account's, or one account's; the price, the refund, the duplicate
+        JsonNode all = smsLog(doc, get, ADMIN, "");
+        assertThat(all.path("count").asInt()).isEqualTo(8);
+        assertThat(ids(all)).containsSubsequence(delivered, billed, duplicate);
+        assertThat(call("DELETE", "/api/v1/messages/" + billed, PREPAID, null).statusCode()).isEqualTo(200);
+        JsonNode prepaid = smsLog(doc, get, ADMIN, "?account=prepaid");
+        assertThat(ids(prepaid)).containsExactly(billed);
+        JsonNode b = item(prepaid, billed);
+        assertThat(b.path("origin").asText()).matches("api:prepaid key sha256:[0-9a-f]{8}");
+        assertThat(b.path("price").asText()).isEqualTo("1.00");
+        assertThat(b.path("refunded").asBoolean()).isTrue();
+        assertThat(b.path("state").asText()).isEqualTo("CANCELLED");
+        assertThat(b.has("doneAt")).isTrue();
+        JsonNode dup = item(smsLog(doc, get, ADMIN, "?account=once"), duplicate);
+        assertThat(dup.path("state").asText()).isEqualTo("DUPLICATE");
+        assertThat(dup.path("error").asInt()).isEqualTo(Engine.DUPLICATE_ERROR);
+        assertThat(dup.has("price")).isFalse();
+
+        // CSV: the documented type, attachment and columns (SmsLogItem's fields in order), with either scheme
+        List<String> columns = new ArrayList<>();
+        schema(doc, "SmsLogItem").path("properties").fieldNames().forEachRemaining(columns::add);
+        String header = String.join(",", columns);
+        assertThat(documented.path("content").path("text/csv").path("example").asText()).startsWith(header + "\n");
+        for (String key : credentials(get)) {
+            HttpResponse<String> csv = call("GET", path + "?format=csv", key, null);
+            assertThat(csv.statusCode()).as(csv.body()).isEqualTo(200);
+            checkAgainstDocument(doc, get, csv);
+            assertThat(csv.headers().firstValue("Content-Type")).hasValue("text/csv; charset=utf-8");
+            assertThat(csv.headers().firstValue("Content-Disposition"))
+                    .hasValue("attachment; filename=\"sms-log.csv\"");
+            assertThat(csv.body()).endsWith("\r\n");
+            List<String> lines = List.of(csv.body().split("\r\n"));
+            assertThat(lines.get(0)).isEqualTo(header);
+            assertThat(lines).hasSize(1 + smsLog(doc, get, key, "").path("count").asInt());
+        }
+        List<String> lines = List.of(call("GET", path + "?format=csv", SHOP, null).body().split("\r\n"));
+        assertThat(lines.get(1)).startsWith(delivered + ",shop,api:shop key sha256:")
+                .endsWith(",Shop,79161234567,1,,false,DELIVERED,0,opA,up-1," + d.path("acceptedAt").asText() + ","
+                        + d.path("doneAt").asText() + ",Your order is ready");
+        // quoted per RFC 4180, and defused for spreadsheets
+        assertThat(lines.get(2)).startsWith(formula + ",")
+                .endsWith(",ACCEPTED,0,opA,," + f.path("acceptedAt").asText() + ",,\"'=1+2, \"\"hi\"\"\"");
+    }
+
+    /** GET /api/v1/log with the query: 200, checked against the document, count = items. */
+    private JsonNode smsLog(JsonNode doc, Operation get, String key, String query) throws Exception {
+        HttpResponse<String> r = call("GET", "/api/v1/log" + query, key, null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        checkAgainstDocument(doc, get, r);
+        JsonNode log = JSON.readTree(r.body());
+        assertThat(log.path("count").asInt()).isEqualTo(log.path("items").size());
+        return log;
+    }
+
+    private JsonNode awaitLog(JsonNode doc, Operation get, String key, String query,
+                              java.util.function.Predicate<JsonNode> done) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        JsonNode log;
+        do {
+            log = smsLog(doc, get, key, query);
+            if (done.test(log)) {
+                return log;
+            }
+            Thread.sleep(20);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("the log did not get there: " + log);
+    }
+
+    private static List<String> ids(JsonNode log) {
+        List<String> out = new ArrayList<>();
+        log.path("items").forEach(i -> out.add(i.path("id").asText()));
+        return out;
+    }
+
+    private static JsonNode item(JsonNode log, String id) {
+        for (JsonNode i : log.path("items")) {
+            if (i.path("id").asText().equals(id)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no item " + id + " in " + log);
+    }
+
     /** A callback receiver that records the bodies it gets and answers 200; its URL. */
     private String receiver(List<String> bodies) throws IOException {
         com.sun.net.httpserver.HttpServer receiver =
@@ -639,6 +807,7 @@ class OpenApiContractTest {
         String optOne = "/api/v1/optouts/{msisdn}";
         String bal = "/api/v1/balance";
         String top = "/api/v1/balance/topups";
+        String smsLog = "/api/v1/log";
         List<Provoked> cases = new ArrayList<>(List.of(
                 new Provoked("POST", msgs, "Bearer nope", "{}", 401, "unauthorized", "post", msgs),
                 new Provoked("POST", msgs, null, "{}", 401, "unauthorized", "post", msgs),
@@ -790,6 +959,22 @@ class OpenApiContractTest {
                 new Provoked("POST", top, ADMIN, "{\"account\":\"shop\",\"amount\":\"1\"}", 404, "not_billed",
                         "post", top),
                 new Provoked("GET", top, ADMIN, null, 405, "method_not_allowed", null, top),
+                new Provoked("GET", smsLog, null, null, 401, "unauthorized", "get", smsLog),
+                new Provoked("GET", smsLog, "Bearer nope", null, 401, "unauthorized", "get", smsLog),
+                new Provoked("POST", smsLog, null, "{}", 401, "unauthorized", "get", smsLog),
+                new Provoked("GET", smsLog + "?from=yesterday", SHOP, null, 400, "bad_request", "get", smsLog),
+                new Provoked("GET", smsLog + "?to=2026-13-01T00:00:00Z", ADMIN, null, 400, "bad_request", "get",
+                        smsLog),
+                new Provoked("GET", smsLog + "?from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z", SHOP, null, 400,
+                        "bad_request", "get", smsLog),
+                new Provoked("GET", smsLog + "?limit=0", SHOP, null, 400, "bad_request", "get", smsLog),
+                new Provoked("GET", smsLog + "?limit=100001", ADMIN, null, 400, "bad_request", "get", smsLog),
+                new Provoked("GET", smsLog + "?limit=x", SHOP, null, 400, "bad_request", "get", smsLog),
+                new Provoked("GET", smsLog + "?format=xlsx", SHOP, null, 400, "bad_request", "get", smsLog),
+                new Provoked("GET", smsLog + "?msisdn=abc", SHOP, null, 400, "invalid_number", "get", smsLog),
+                new Provoked("GET", smsLog + "?account=nobody", ADMIN, null, 404, "unknown_account", "get", smsLog),
+                new Provoked("POST", smsLog, ADMIN, "{}", 405, "method_not_allowed", null, smsLog),
+                new Provoked("DELETE", smsLog, SHOP, null, 405, "method_not_allowed", null, smsLog),
                 new Provoked("POST", "/health", null, null, 405, "method_not_allowed", null, "/health"),
                 new Provoked("POST", "/metrics", null, null, 405, "method_not_allowed", null, "/metrics"),
                 new Provoked("POST", "/moderation", null, null, 405, "method_not_allowed", null, "/moderation"),
@@ -809,11 +994,14 @@ class OpenApiContractTest {
                 402, "insufficient_balance", "post", msgs));
         cases.add(new Provoked("POST", msgs, PREPAID, "{\"from\":\"Shop\",\"to\":\"4915112345678\",\"text\":\"x\"}",
                 403, "no_price", "post", msgs));
-        // the journal refusing an opt-out change or a top-up
+        // the journal refusing an opt-out change or a top-up ...
         cases.add(new Provoked("POST", opt, SHOP, "{\"msisdn\":\"79161234598\"}", 503, "unavailable", "post", opt));
         cases.add(new Provoked("DELETE", opt + "/79161234599", SHOP, null, 503, "unavailable", "delete", optOne));
         cases.add(new Provoked("POST", top, ADMIN, "{\"account\":\"prepaid\",\"amount\":\"1\"}", 503,
                 "unavailable", "post", top));
+        // ... or a read of the SMS log, with either scheme
+        cases.add(new Provoked("GET", smsLog, SHOP, null, 503, "unavailable", "get", smsLog));
+        cases.add(new Provoked("GET", smsLog + "?format=csv", ADMIN, null, 503, "unavailable", "get", smsLog));
 
         for (Provoked c : cases) {
             journalFails = c.status == 503;
@@ -863,7 +1051,7 @@ class OpenApiContractTest {
     void shouldDocumentEveryErrorCodeTheSourcesProduceAndNoOther() throws Exception {
         Set<String> produced = new TreeSet<>();
         for (String file : List.of("MessageApi.java", "Templates.java", "ApiError.java", "AdminApi.java",
-                "HttpServer.java", "ApiDocs.java", "OptOutApi.java", "BalanceApi.java")) {
+                "HttpServer.java", "ApiDocs.java", "OptOutApi.java", "BalanceApi.java", "LogApi.java")) {
             Matcher m = SOURCE_CODE.matcher(Files.readString(sources().resolve(file)));
             while (m.find()) {
                 produced.add(m.group(1) != null ? m.group(1) : m.group(2));
