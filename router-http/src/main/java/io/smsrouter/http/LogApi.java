@@ -85,10 +85,15 @@ final class LogApi {
             if (format != null && !format.equals("csv") && !format.equals("json")) {
                 throw ApiError.bad("bad_request", "format: expected csv or json, got \"" + format + "\"");
             }
+            // one more than asked: whether anything was left out
             List<SmsLog.Row> rows = engine.smsLog(new SmsLog.Query(accountId, from, to,
                     msisdn == null ? null : MessageApi.msisdn("msisdn", msisdn), ApiError.param(params, "sender"),
-                    limit));
-            return "csv".equals(format) ? csv(rows) : json(rows, from, to, limit);
+                    limit + 1));
+            boolean truncated = rows.size() > limit;
+            if (truncated) {
+                rows = rows.subList(0, limit);
+            }
+            return "csv".equals(format) ? csv(rows, truncated) : json(rows, from, to, truncated);
         } catch (ApiError e) {
             return e.response();
         } catch (RuntimeException e) {
@@ -105,18 +110,18 @@ final class LogApi {
         }
         try {
             return Instant.parse(v).toEpochMilli();
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeParseException | ArithmeticException e) {
             throw ApiError.bad("bad_request", name + ": expected an ISO-8601 instant such as "
                     + "2026-11-26T09:00:00Z, got \"" + v + "\"");
         }
     }
 
-    private FullHttpResponse json(List<SmsLog.Row> rows, long from, long to, int limit) {
+    private FullHttpResponse json(List<SmsLog.Row> rows, long from, long to, boolean truncated) {
         ObjectNode root = json.createObjectNode();
         root.put("from", Instant.ofEpochMilli(from).toString());
         root.put("to", Instant.ofEpochMilli(to).toString());
         root.put("count", rows.size());
-        root.put("truncated", rows.size() >= limit);
+        root.put("truncated", truncated);
         ArrayNode items = root.putArray("items");
         for (SmsLog.Row r : rows) {
             ObjectNode o = items.addObject();
@@ -135,8 +140,9 @@ final class LogApi {
         return HttpServer.json(HttpResponseStatus.OK, root.toString());
     }
 
-    private static FullHttpResponse csv(List<SmsLog.Row> rows) {
+    private static FullHttpResponse csv(List<SmsLog.Row> rows, boolean truncated) {
         StringBuilder sb = new StringBuilder(128 + rows.size() * 160);
+        sb.append('\uFEFF'); // a byte order mark: spreadsheets then read the file as UTF-8
         sb.append(String.join(",", COLUMNS)).append("\r\n");
         for (SmsLog.Row r : rows) {
             String[] v = values(r);
@@ -154,12 +160,16 @@ final class LogApi {
         resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/csv; charset=utf-8");
         resp.headers().set(HttpHeaderNames.CONTENT_DISPOSITION, "attachment; filename=\"sms-log.csv\"");
         resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        resp.headers().set("X-Truncated", Boolean.toString(truncated));
         return resp;
     }
 
-    /** RFC 4180: quoted when it holds a comma, a quote or a line break; a leading =+-@ is defused for spreadsheets. */
+    /**
+     * RFC 4180: quoted when it holds a comma, a quote or a line break; a leading = + - @ tab or CR
+     * is defused for spreadsheets (OWASP CSV injection), numbers such as +79161234567 excepted.
+     */
     private static void csvField(StringBuilder sb, String v) {
-        String s = !v.isEmpty() && "=+-@".indexOf(v.charAt(0)) >= 0 && !v.matches("[+-]?[0-9.]+") ? "'" + v : v;
+        String s = !v.isEmpty() && "=+-@\t\r".indexOf(v.charAt(0)) >= 0 && !v.matches("[+-]?[0-9.]+") ? "'" + v : v;
         if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
             sb.append('"').append(s.replace("\"", "\"\"")).append('"');
         } else {

@@ -4,7 +4,6 @@ import io.smsrouter.core.message.Message;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Prepaid balances: an account with a {@code balance} pays for each message when it is accepted
@@ -14,9 +13,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * cancelled, refused by the operator, no route) or, with {@code refundUndelivered}, when the
  * operator could not deliver it. Accounts without a balance are not billed at all.
  *
- * <p>For each billed account {@code available + reserved + spent == initial + topUps} holds at
- * every moment a reader can see (each step moves an amount between two of them). The engine
- * journals every charge, refund and top-up, so the same figures come back after a restart.
+ * <p>For each billed account {@code available + reserved + spent == initial + topUps}, in every
+ * {@link #balance} a reader gets: an account's figures change under its own lock, together.
+ * The engine journals every charge, refund and top-up, so the same figures come back after a
+ * restart.
  */
 public final class Billing {
 
@@ -28,20 +28,24 @@ public final class Billing {
     public record Charge(String accountId, long amount, long atMs) {
     }
 
+    /** One account's figures; every field is read and written under the instance's lock. */
     private static final class Ledger {
         final String accountId;
         final long initial;
-        final AtomicLong available;
-        final AtomicLong reserved = new AtomicLong();
-        final AtomicLong spent = new AtomicLong();
-        final AtomicLong topUps = new AtomicLong();
+        long available;
+        long reserved;
+        long spent;
+        long topUps;
 
         Ledger(String accountId, long initial) {
             this.accountId = accountId;
             this.initial = initial;
-            this.available = new AtomicLong(initial);
+            this.available = initial;
         }
     }
+
+    /** The most an account's balance may hold: a thousand times {@link Amounts#MAX}, far from overflow. */
+    public static final long MAX_BALANCE = Amounts.MAX * 1000;
 
     private final PriceTable prices;
     private final boolean refundUndelivered;
@@ -73,23 +77,23 @@ public final class Billing {
     }
 
     /**
-     * Reserves {@code amount} for a message; false (and nothing changed) when the account's
-     * available balance is smaller.
+     * Reserves {@code amount} for a message (added to what it has reserved already); false, and
+     * nothing changed, when the account's available balance is smaller.
      */
     public boolean reserve(String accountId, long messageId, long amount, long atMs) {
         Ledger l = ledgers.get(accountId);
         if (l == null) {
             return false;
         }
-        long before;
-        do {
-            before = l.available.get();
-            if (before < amount) {
+        synchronized (l) {
+            if (l.available < amount) {
                 return false;
             }
-        } while (!l.available.compareAndSet(before, before - amount));
-        l.reserved.addAndGet(amount);
-        open.put(messageId, new Charge(accountId, amount, atMs));
+            l.available -= amount;
+            l.reserved += amount;
+            open.merge(messageId, new Charge(accountId, amount, atMs),
+                    (a, b) -> new Charge(a.accountId(), a.amount() + b.amount(), a.atMs()));
+        }
         return true;
     }
 
@@ -102,9 +106,12 @@ public final class Billing {
         if (l == null) {
             return; // the account is no longer billed: its old charges do not matter
         }
-        l.available.addAndGet(-amount);
-        l.reserved.addAndGet(amount);
-        open.put(messageId, new Charge(accountId, amount, atMs));
+        synchronized (l) {
+            l.available -= amount;
+            l.reserved += amount;
+            open.merge(messageId, new Charge(accountId, amount, atMs),
+                    (a, b) -> new Charge(a.accountId(), a.amount() + b.amount(), a.atMs()));
+        }
     }
 
     /** The reservation of a message whose acceptance failed after all: as if never made. */
@@ -117,30 +124,72 @@ public final class Billing {
         return open.get(messageId);
     }
 
-    /** Returns the message's reservation to its account; the charge, or null when there was none. */
+    /** Returns the message's whole reservation to its account; the charge, or null when there was none. */
     public Charge refund(long messageId) {
-        Charge c = open.remove(messageId);
+        Charge c = open.get(messageId);
         if (c == null) {
             return null;
         }
         Ledger l = ledgers.get(c.accountId());
-        if (l != null) {
-            l.reserved.addAndGet(-c.amount());
-            l.available.addAndGet(c.amount());
+        if (l == null) {
+            open.remove(messageId);
+            return c;
+        }
+        synchronized (l) {
+            c = open.remove(messageId); // under the lock: a concurrent refund or settle takes it once
+            if (c == null) {
+                return null;
+            }
+            l.reserved -= c.amount();
+            l.available += c.amount();
         }
         return c;
     }
 
+    /**
+     * Returns {@code amount} of a message's reservation (all of it at most); a refund read back
+     * from the journal whose charge is settled already, or older than what the journal holds,
+     * comes back out of the spent money.
+     */
+    public void refundPart(String accountId, long messageId, long amount) {
+        Ledger l = ledgers.get(accountId);
+        if (l == null) {
+            return;
+        }
+        synchronized (l) {
+            Charge c = open.get(messageId);
+            long fromReserved = c == null ? 0 : Math.min(amount, c.amount());
+            if (c != null) {
+                if (fromReserved == c.amount()) {
+                    open.remove(messageId);
+                } else {
+                    open.put(messageId, new Charge(c.accountId(), c.amount() - fromReserved, c.atMs()));
+                }
+            }
+            l.reserved -= fromReserved;
+            l.spent -= amount - fromReserved;
+            l.available += amount;
+        }
+    }
+
     /** The message was billed for good: its reservation becomes spent. */
     public void settle(long messageId) {
-        Charge c = open.remove(messageId);
+        Charge c = open.get(messageId);
         if (c == null) {
             return;
         }
         Ledger l = ledgers.get(c.accountId());
-        if (l != null) {
-            l.spent.addAndGet(c.amount());
-            l.reserved.addAndGet(-c.amount());
+        if (l == null) {
+            open.remove(messageId);
+            return;
+        }
+        synchronized (l) {
+            c = open.remove(messageId);
+            if (c == null) {
+                return;
+            }
+            l.spent += c.amount();
+            l.reserved -= c.amount();
         }
     }
 
@@ -156,13 +205,15 @@ public final class Billing {
         return n;
     }
 
-    /** The most an account's balance may hold: a million times {@link Amounts#MAX}, far from overflow. */
-    public static final long MAX_BALANCE = Amounts.MAX * 1000;
-
     /** Whether adding {@code amount} keeps the account's balance within {@link #MAX_BALANCE}. */
     public boolean canTopUp(String accountId, long amount) {
         Ledger l = ledgers.get(accountId);
-        return l != null && amount >= 0 && l.available.get() + l.reserved.get() <= MAX_BALANCE - amount;
+        if (l == null || amount < 0) {
+            return false;
+        }
+        synchronized (l) {
+            return l.available + l.reserved <= MAX_BALANCE - amount;
+        }
     }
 
     /** Adds to an account's balance; false when the account is not billed. */
@@ -171,40 +222,33 @@ public final class Billing {
         if (l == null) {
             return false;
         }
-        l.topUps.addAndGet(amount);
-        l.available.addAndGet(amount);
-        return true;
-    }
-
-    /** A refund read back from the journal whose charge is older than what the journal still holds. */
-    public void refundSettled(String accountId, long amount) {
-        Ledger l = ledgers.get(accountId);
-        if (l != null) {
-            l.spent.addAndGet(-amount);
-            l.available.addAndGet(amount);
+        synchronized (l) {
+            l.topUps += amount;
+            l.available += amount;
         }
+        return true;
     }
 
     /** Charges read back from journal files that retention removed: all spent by now. */
     public void spentEarlier(String accountId, long amount) {
         Ledger l = ledgers.get(accountId);
         if (l != null) {
-            l.spent.addAndGet(amount);
-            l.available.addAndGet(-amount);
+            synchronized (l) {
+                l.spent += amount;
+                l.available -= amount;
+            }
         }
     }
 
-    /** The account's figures, or null when it is not billed. */
+    /** The account's figures, read together, or null when it is not billed. */
     public Balance balance(String accountId) {
         Ledger l = ledgers.get(accountId);
         if (l == null) {
             return null;
         }
-        // three reads: under traffic they can be a message apart
-        long spent = l.spent.get();
-        long reserved = l.reserved.get();
-        long available = l.available.get();
-        return new Balance(accountId, available, reserved, spent, l.initial, l.topUps.get());
+        synchronized (l) {
+            return new Balance(accountId, l.available, l.reserved, l.spent, l.initial, l.topUps);
+        }
     }
 
     /** Every billed account's figures. */

@@ -90,6 +90,7 @@ public final class Engine {
     /** Traffic classes that may still be sent to a number that opted out (a code the subscriber asked for). */
     private volatile java.util.Set<TrafficClass> optOutExempt = java.util.EnumSet.of(TrafficClass.OTP);
     private final LongAdder optedOutRefusals = new LongAdder();
+    private volatile EngineMetrics metrics = EngineMetrics.NONE;
     /** One SMS per phone, or null: no account deduplicates. */
     private volatile io.smsrouter.core.policy.DuplicateFilter dedup;
     /** Sending windows of promo traffic, or null: no quiet hours. */
@@ -346,11 +347,7 @@ public final class Engine {
                 }
                 switch (kind) {
                     case Journal.LEDGER_CHARGE -> bill.replayCharge(accountId, messageId, amount, atMs);
-                    case Journal.LEDGER_REFUND -> {
-                        if (bill.refund(messageId) == null) {
-                            bill.refundSettled(accountId, amount);
-                        }
-                    }
+                    case Journal.LEDGER_REFUND -> bill.refundPart(accountId, messageId, amount);
                     case Journal.LEDGER_TOP_UP -> bill.topUp(accountId, amount);
                     case Journal.LEDGER_EARLIER -> bill.spentEarlier(accountId, amount);
                     default -> log.warn("journal: ledger event of unknown kind {} for {}", kind, accountId);
@@ -578,6 +575,12 @@ public final class Engine {
      * operator; anything else means nothing was kept.
      */
     public SubmitOutcome submit(Account account, Message m) {
+        SubmitOutcome out = submitOne(account, m);
+        metrics.submitted(account.id(), out, 1);
+        return out;
+    }
+
+    private SubmitOutcome submitOne(Account account, Message m) {
         SubmitOutcome refused = refusal(account, m);
         if (refused != null) {
             return refused;
@@ -711,6 +714,13 @@ public final class Engine {
      */
     public SubmitOutcome submitParts(Account account, java.util.List<Message> parts, Message whole,
                                      String noteKey, String noteValue) {
+        SubmitOutcome out = submitAll(account, parts, whole, noteKey, noteValue);
+        metrics.submitted(account.id(), out, parts.size());
+        return out;
+    }
+
+    private SubmitOutcome submitAll(Account account, java.util.List<Message> parts, Message whole,
+                                    String noteKey, String noteValue) {
         Message first = parts.get(0);
         SubmitOutcome refused = refusal(account, first);
         if (refused != null) {
@@ -1050,6 +1060,21 @@ public final class Engine {
             journal.endBatch();
         }
         return n[0];
+    }
+
+    /** Reports to {@code m} from now on (set before traffic starts). */
+    public void metrics(EngineMetrics m) {
+        this.metrics = m == null ? EngineMetrics.NONE : m;
+    }
+
+    /** Where the engine and its adapters report what they count and time. */
+    public EngineMetrics metrics() {
+        return metrics;
+    }
+
+    /** The operators this engine has queues for. */
+    public java.util.Set<String> operatorIds() {
+        return operatorQueues.keySet();
     }
 
     /** The SMS log rows the query asks for, read from the journal (a slow call: not on an event loop). */
@@ -1448,6 +1473,7 @@ public final class Engine {
             o.submitted(m.id(), operatorId, upstreamId);
         }
         undelivered(m).decrementAndGet();
+        metrics.toOperator(operatorId, m.acceptedAtMs());
         Billing bill = billing;
         if (bill != null && !bill.refundUndelivered()) {
             bill.settle(m.id()); // the operator took it: it bills it
@@ -1463,6 +1489,7 @@ public final class Engine {
     /** The operator refused the message for good: it ends UNDELIVERABLE and the client is told. */
     public void onSubmitFailed(Message m, String operatorId, int errorCode) {
         retries.remove(m.id());
+        metrics.operatorRefused(operatorId, errorCode);
         endUnsent(m, operatorId, DeliveryState.UNDELIVERABLE, errorCode);
     }
 
@@ -1492,6 +1519,7 @@ public final class Engine {
             return;
         }
         receiptsIn.increment();
+        metrics.operatorReceipt(operatorId, state, c.submitTimeMs());
         if (state.isFinal()) {
             correlator.remove(operatorId, upstreamId);
         }
@@ -1519,6 +1547,9 @@ public final class Engine {
 
     private void finalReceipt(Correlation c, DeliveryState state, int errorCode, long doneTimeMs) {
         journal.receipt(c.messageId(), state, errorCode, doneTimeMs);
+        if (state.isFinal()) {
+            metrics.finished(c.accountId(), state);
+        }
         if (state.isFinal() && Message.wantsReceipt(c.registeredDelivery(), state)) {
             Receipt r = toReceipt(c, state, errorCode, doneTimeMs);
             Batch b = batches.get();
@@ -1577,9 +1608,36 @@ public final class Engine {
      * journaled under the same id and queued first. False when it cannot be replaced any more.
      */
     public boolean replace(String accountId, long messageId, java.util.function.UnaryOperator<Message> change) {
+        long[] delta = new long[1]; // price change journaled with the new version
+        boolean outermost = batches.get().depth == 0;
+        boolean replaced;
+        beginBatch();
+        try {
+            replaced = replaceInBatch(accountId, messageId, change, delta);
+        } finally {
+            if (outermost) {
+                try {
+                    endBatch();
+                } catch (RuntimeException e) {
+                    undoReprice(accountId, messageId, delta[0]);
+                    throw e;
+                }
+            } else {
+                endBatch();
+            }
+        }
+        return replaced;
+    }
+
+    private boolean replaceInBatch(String accountId, long messageId, java.util.function.UnaryOperator<Message> change,
+                                   long[] delta) {
         HeldMessage h = takeHeld(accountId, messageId);
         if (h != null) {
             Message updated = change.apply(h.message());
+            if (!reprice(accountId, messageId, updated, h.operatorId(), delta)) {
+                moderation.add(h);
+                return false;
+            }
             writeForHeld(h, () -> journal.held(updated, h.operatorId()));
             moderation.add(moderator.describe(updated, h.operatorId(), h.reason(), h.heldAtMs()));
             return true;
@@ -1587,6 +1645,10 @@ public final class Engine {
         Scheduled later = takeScheduled(accountId, messageId);
         if (later != null) {
             Message updated = change.apply(later.message());
+            if (!reprice(accountId, messageId, updated, later.operatorId(), delta)) {
+                schedule(later);
+                return false;
+            }
             try {
                 journal.accepted(updated, later.operatorId());
             } catch (RuntimeException | InternalError e) {
@@ -1604,9 +1666,56 @@ public final class Engine {
         }
         Message updated = change.apply(old);
         OperatorQueue q = operatorQueues.get(s.operatorId());
+        if (!reprice(accountId, messageId, updated, q.operatorId(), delta)) {
+            q.retry(old);
+            return false;
+        }
         journal.accepted(updated, q.operatorId());
         q.retry(updated);
         return true;
+    }
+
+    /**
+     * A replaced message of a billed account costs what its new version costs: the difference is
+     * reserved (false, nothing changed, when the balance does not cover it, or no price applies)
+     * or returned, and journaled in the caller's batch. {@code delta[0]} gets the difference.
+     */
+    private boolean reprice(String accountId, long messageId, Message updated, String operatorId, long[] delta) {
+        Billing bill = billing;
+        Billing.Charge c = bill == null ? null : bill.charge(messageId);
+        if (c == null) {
+            return true; // not billed
+        }
+        long cost = bill.cost(accountId, operatorId, updated);
+        if (cost < 0) {
+            return false;
+        }
+        long diff = cost - c.amount();
+        long now = System.currentTimeMillis();
+        if (diff > 0) {
+            if (!bill.reserve(accountId, messageId, diff, c.atMs())) {
+                return false;
+            }
+            journal.ledger(Journal.LEDGER_CHARGE, accountId, diff, messageId, now);
+        } else if (diff < 0) {
+            bill.refundPart(accountId, messageId, -diff);
+            journal.ledger(Journal.LEDGER_REFUND, accountId, -diff, messageId, now);
+        }
+        delta[0] = diff;
+        return true;
+    }
+
+    /** The batch of a replace was not journaled: its price change is undone. */
+    private void undoReprice(String accountId, long messageId, long diff) {
+        Billing bill = billing;
+        if (bill == null || diff == 0) {
+            return;
+        }
+        if (diff > 0) {
+            bill.refundPart(accountId, messageId, diff);
+        } else {
+            bill.replayCharge(accountId, messageId, -diff, System.currentTimeMillis());
+        }
     }
 
     private HeldMessage takeHeld(String accountId, long messageId) {

@@ -37,10 +37,10 @@ public final class SmsLog {
         public final long id;
         public final String accountId;
         public final String origin;
-        public final String sender;
+        public String sender;
         public final String recipient;
-        public final int segments;
-        public final String text;
+        public int segments;
+        public String text;
         public final long acceptedAtMs;
         public long price = -1;
         public boolean refunded;
@@ -84,7 +84,7 @@ public final class SmsLog {
 
             @Override
             public void accepted(Message m, String operatorId) {
-                add(m, operatorId, m.scheduleDeliveryTime().isEmpty() ? "ACCEPTED" : "SCHEDULED");
+                add(m, operatorId, later(m) ? "SCHEDULED" : "ACCEPTED");
             }
 
             @Override
@@ -95,7 +95,12 @@ public final class SmsLog {
             private void add(Message m, String operatorId, String state) {
                 Row r = rows.get(m.id());
                 if (r != null) {
-                    return; // written again (a replace, or carried forward by retention)
+                    // written again: a replace (new text), or carried forward by retention (the same)
+                    r.sender = m.source();
+                    r.segments = Segments.of(m);
+                    r.text = MessageText.toString(m.dataCoding(), m.esmClass(), m.shortMessage(),
+                            m.optionalParameters());
+                    return;
                 }
                 if (m.acceptedAtMs() < q.fromMs() || m.acceptedAtMs() > q.toMs() || rows.size() >= q.limit()
                         || q.accountId() != null && !q.accountId().equals(m.accountId())
@@ -172,6 +177,19 @@ public final class SmsLog {
             }
         }, () -> true);
         return new ArrayList<>(rows.values());
+    }
+
+    /** Whether the message was to wait for a time after its acceptance. */
+    private static boolean later(Message m) {
+        if (m.scheduleDeliveryTime().isEmpty()) {
+            return false;
+        }
+        try {
+            return io.smsrouter.core.message.ScheduleTime.toEpochMillis(m.scheduleDeliveryTime(), m.acceptedAtMs())
+                    > m.acceptedAtMs();
+        } catch (IllegalArgumentException unreadable) {
+            return false;
+        }
     }
 
     private static String digits(String s) {

@@ -490,7 +490,7 @@ public final class ChronicleJournal implements Journal {
     @Override
     public void replayFrom(long fromMs, JournalListener l, java.util.function.BooleanSupplier keepGoing) {
         RollCycle rc = queue.rollCycle();
-        int cycle = (int) Math.max(0, (fromMs - queue.epoch()) / rc.lengthInMillis());
+        int cycle = (int) Math.min(Integer.MAX_VALUE, Math.max(0, (fromMs - queue.epoch()) / rc.lengthInMillis()));
         ExcerptTailer tailer = queue.createTailer();
         int first = queue.firstCycle();
         if (first != Integer.MAX_VALUE && cycle > first) {
