@@ -48,6 +48,18 @@ final class RouterMetrics {
         FunctionCounter.builder("router.mo.unrouted", e, Engine::moUnroutedCount)
                 .description("subscribers' messages to a number or name no account lists among its senders")
                 .register(r);
+        e.metrics(new MicrometerEngineMetrics(r, e.accounts().all(), e.operatorIds()));
+        for (String op : e.operatorIds()) {
+            for (io.smsrouter.core.account.TrafficClass c : io.smsrouter.core.account.TrafficClass.values()) {
+                Gauge.builder("router.operator.queue.depth", e, x -> x.operatorQueue(op).laneSize(c.lane()))
+                        .tag("operator", op).tag("class", c.id())
+                        .description("messages waiting for this operator in this class's lane").register(r);
+            }
+        }
+        Gauge.builder("router.moderation.oldest.age", e, x -> {
+            io.smsrouter.core.moderation.HeldMessage h = x.moderationQueue().oldest();
+            return h == null ? 0 : Math.max(0, System.currentTimeMillis() - h.heldAtMs()) / 1000.0;
+        }).baseUnit("seconds").description("how long the oldest held message has waited for a moderator").register(r);
         io.smsrouter.core.billing.Billing bill = e.billing();
         if (bill != null) {
             for (io.smsrouter.core.billing.Billing.Balance b : bill.balances()) {

@@ -201,6 +201,8 @@ public final class Router implements AutoCloseable {
                 SmppTransport.serverChannel(), engine, this::notAcceptingReason, config.admin().token(), stopWords,
                 new HttpServer.ApiOptions(journalDir.resolveSibling("templates"), callbacks,
                         config.http().maxRecipients(), 1000, moUrls));
+        io.micrometer.core.instrument.Gauge.builder("router.journal.size", this, Router::journalBytes)
+                .baseUnit("bytes").description("disk used by the journal directory").register(httpServer.registry());
         try {
             this.journalGuard = new JournalSpaceGuard(engine, config.journal().dir(), config.journal().minFreeMb());
         } catch (java.io.IOException e) {
@@ -208,6 +210,38 @@ public final class Router implements AutoCloseable {
             correlator.close();
             throw new ConfigException(config.file() + ": journal.dir: cannot read the free space of "
                     + config.journal().dir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Per bind of an operator: up, window use, window size (Prometheus gauges). */
+    private void bindMetrics(OperatorConnector c) {
+        io.micrometer.core.instrument.MeterRegistry r = httpServer.registry();
+        for (int i = 0; i < c.bindCount(); i++) {
+            int bind = i;
+            String name = Integer.toString(i);
+            io.micrometer.core.instrument.Gauge.builder("router.bind.up", c, x -> x.bound(bind) ? 1 : 0)
+                    .tag("operator", c.id()).tag("bind", name).description("1 while the bind is bound").register(r);
+            io.micrometer.core.instrument.Gauge.builder("router.bind.outstanding", c, x -> x.outstanding(bind))
+                    .tag("operator", c.id()).tag("bind", name)
+                    .description("submit_sm sent on the bind and not answered yet").register(r);
+            io.micrometer.core.instrument.Gauge.builder("router.bind.window", c, x -> x.window())
+                    .tag("operator", c.id()).tag("bind", name)
+                    .description("submit_sm the bind may have unanswered at once").register(r);
+        }
+    }
+
+    /** Bytes of the journal's files (queue files, correlation segments, snapshots). */
+    private double journalBytes() {
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(config.journal().dir())) {
+            return files.filter(java.nio.file.Files::isRegularFile).mapToLong(f -> {
+                try {
+                    return java.nio.file.Files.size(f);
+                } catch (java.io.IOException gone) {
+                    return 0; // deleted by retention meanwhile
+                }
+            }).sum();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return Double.NaN;
         }
     }
 
@@ -277,6 +311,7 @@ public final class Router implements AutoCloseable {
                     o.responseTimeoutMs(), o.reconnectDelayMs(), o.maxReconnectDelayMs(),
                     config.smpp().maxPduLength(), "sar".equals(o.concatenation())), engine, group);
             operators.add(c);
+            bindMetrics(c);
             c.start();
         }
         Map<String, OperatorConnector> byId = new HashMap<>();

@@ -89,6 +89,9 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
     private final ReadBatch batch;
     /** Who sends this session's messages, for the SMS log: {@code smpp:<system_id>@<address>:<port>}. */
     private String origin;
+    /** When the current read started, and how many submits it answered (for the latency metric). */
+    private long readStartNanos;
+    private int answered;
 
     private record Outstanding(Receipt receipt, long sentAtNanos) {
     }
@@ -213,6 +216,9 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (readStartNanos == 0) {
+            readStartNanos = System.nanoTime();
+        }
         batch.begin();
         if (msg instanceof Pdu pdu) {
             try {
@@ -241,6 +247,12 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
             return;
         }
         ctx.flush();
+        if (answered > 0 && account != null) {
+            // from the read to the flush of the answers: decoding, checks, journal, encoding
+            engine.metrics().clientResponse(account.id(), System.nanoTime() - readStartNanos, answered);
+        }
+        answered = 0;
+        readStartNanos = 0;
         if (!ctx.channel().isWritable()) {
             // the client is not reading its responses: stop reading its requests until it does
             ctx.channel().config().setAutoRead(false);
@@ -382,6 +394,7 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
     }
 
     private void accept(Message m, MessageIdRespPdu resp) {
+        answered++;
         engine.origin(origin);
         SubmitOutcome outcome = engine.submit(account, m);
         int status = SubmitStatus.of(outcome);

@@ -50,6 +50,26 @@ public final class OperatorConnector implements AutoCloseable {
         return n;
     }
 
+    /** Binds configured (bound or not). */
+    public int bindCount() {
+        return binds.size();
+    }
+
+    /** Whether bind {@code i} is bound now. */
+    public boolean bound(int i) {
+        return binds.get(i).isBound();
+    }
+
+    /** submit_sm sent on bind {@code i} and not answered yet (at most {@link #window}). */
+    public int outstanding(int i) {
+        return binds.get(i).outstandingCount();
+    }
+
+    /** The window of each bind: submit_sm that may be unanswered at once. */
+    public int window() {
+        return settings.window();
+    }
+
     public int outstanding() {
         int n = 0;
         for (UpstreamBind b : binds) {

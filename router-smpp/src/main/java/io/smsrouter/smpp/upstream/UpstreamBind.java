@@ -385,6 +385,7 @@ final class UpstreamBind {
             }
             outstandingCount = outstanding.size();
             int status = resp.commandStatus();
+            engine.metrics().operatorResponse(settings.id(), System.nanoTime() - f.sentAtNanos);
             if (status == CommandStatus.ESME_ROK) {
                 throttleBackoffMs = 0;
                 engine.onSubmitted(f.message, settings.id(), resp.messageId());
@@ -397,6 +398,7 @@ final class UpstreamBind {
             switch (status) {
                 case CommandStatus.ESME_RTHROTTLED, CommandStatus.ESME_RMSGQFUL -> {
                     // the operator asks us to slow down: pause this bind, retry the message first
+                    engine.metrics().operatorThrottled(settings.id());
                     throttleBackoffMs = Math.min(1000, Math.max(10, throttleBackoffMs * 2));
                     pausedUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(throttleBackoffMs);
                     queue.retry(f.message);
