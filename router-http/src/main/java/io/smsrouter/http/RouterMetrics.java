@@ -37,6 +37,8 @@ final class RouterMetrics {
                 .description("messages held for a moderator since start").register(r);
         Gauge.builder("router.moderation.queue", e, x -> x.moderationQueue().size())
                 .description("messages waiting for a moderator now").register(r);
+        FunctionCounter.builder("router.messages.expired.in.queue", e, Engine::expiredInQueueCount)
+                .description("messages whose validity ran out while no operator could take them").register(r);
         FunctionCounter.builder("router.messages.duplicates", e, Engine::duplicateCount)
                 .description("messages answered OK but not sent: repeats within the account's dedup window")
                 .register(r);

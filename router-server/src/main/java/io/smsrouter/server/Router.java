@@ -53,6 +53,11 @@ public final class Router implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Router.class);
     /** How long a receipt may come after its message and still be matched. */
     public static final Duration RECEIPT_VALIDITY = Duration.ofHours(72);
+    /**
+     * How long a message without a validity_period may wait for an operator that can take it
+     * before it ends UNDELIV (err:997).
+     */
+    public static final Duration DEFAULT_VALIDITY = Duration.ofHours(48);
     /** Messages remembered for one-SMS-per-phone at most (about 150 bytes each). */
     static final long DEDUP_ENTRIES = 1_000_000;
     /**
@@ -358,6 +363,9 @@ public final class Router implements AutoCloseable {
             housekeeping.scheduleWithFixedDelay(() -> guarded("billing settlement", () -> engine.billing()
                     .settleOlderThan(System.currentTimeMillis() - RECEIPT_VALIDITY.toMillis())), 1, 1, TimeUnit.MINUTES);
         }
+        housekeeping.scheduleWithFixedDelay(() -> guarded("validity of queued messages",
+                () -> engine.expireQueued(System.currentTimeMillis(), DEFAULT_VALIDITY.toMillis())), 5, 5,
+                TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(() -> guarded("scheduled messages",
                 () -> engine.releaseDue(System.currentTimeMillis())), 200, 200, TimeUnit.MILLISECONDS);
         accepting = true;

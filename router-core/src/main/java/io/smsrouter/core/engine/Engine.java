@@ -58,6 +58,11 @@ public final class Engine {
      * {@code dedupWindowSeconds} (state REJECTED, receipt {@code stat:REJECTD err:998}).
      */
     public static final int DUPLICATE_ERROR = 998;
+    /**
+     * Error code of a message whose validity ran out while it waited for an operator that could
+     * take it (state UNDELIVERABLE, receipt {@code stat:UNDELIV err:997}).
+     */
+    public static final int VALIDITY_ERROR = 997;
 
     private final AccountRegistry accounts;
     private final RouteTable routes;
@@ -96,6 +101,7 @@ public final class Engine {
     /** Sending windows of promo traffic, or null: no quiet hours. */
     private volatile io.smsrouter.core.policy.QuietHours quietHours;
     private final LongAdder duplicates = new LongAdder();
+    private final LongAdder expiredInQueue = new LongAdder();
     private final LongAdder moReceived = new LongAdder();
     private final LongAdder moUnrouted = new LongAdder();
     private final LongAdder quietDelayed = new LongAdder();
@@ -1263,6 +1269,41 @@ public final class Engine {
     /** Subscribers' messages to a number or name no account lists, since start (not kept). */
     public long moUnroutedCount() {
         return moUnrouted.sum();
+    }
+
+    /**
+     * Ends every queued message whose validity has run out by {@code nowMs} (its
+     * {@code validity_period}, or {@code defaultValidityMs} after its acceptance when it has none
+     * or an unreadable one) while it waited for an operator: UNDELIVERABLE with
+     * {@link #VALIDITY_ERROR}, and a receipt if the client asked. Returns how many.
+     */
+    public int expireQueued(long nowMs, long defaultValidityMs) {
+        int n = 0;
+        for (OperatorQueue q : operatorQueues.values()) {
+            n += q.removeIf(m -> validUntil(m, defaultValidityMs) <= nowMs,
+                    m -> endUnsent(m, q.operatorId(), DeliveryState.UNDELIVERABLE, VALIDITY_ERROR));
+        }
+        if (n > 0) {
+            expiredInQueue.add(n);
+            log.warn("{} queued messages reached the end of their validity with no operator taking them", n);
+        }
+        return n;
+    }
+
+    private static long validUntil(Message m, long defaultValidityMs) {
+        if (!m.validityPeriod().isEmpty()) {
+            try {
+                return ScheduleTime.toEpochMillis(m.validityPeriod(), m.acceptedAtMs());
+            } catch (IllegalArgumentException unreadable) {
+                // the default then
+            }
+        }
+        return m.acceptedAtMs() + defaultValidityMs;
+    }
+
+    /** Messages ended because their validity ran out in a queue, since start. */
+    public long expiredInQueueCount() {
+        return expiredInQueue.sum();
     }
 
     /** Messages moved to another operator because theirs was down, since start. */

@@ -104,6 +104,25 @@ public final class OperatorQueue {
         return null;
     }
 
+    /**
+     * Takes out every queued message {@code expired} says yes to and hands it to {@code taken};
+     * returns how many. O(queue length), one pass.
+     */
+    public int removeIf(java.util.function.Predicate<Message> expired, java.util.function.Consumer<Message> taken) {
+        int n = 0;
+        for (ConcurrentLinkedDeque<Message> lane : lanes) {
+            for (java.util.Iterator<Message> it = lane.iterator(); it.hasNext(); ) {
+                Message m = it.next();
+                if (expired.test(m) && lane.removeFirstOccurrence(m)) {
+                    size.decrementAndGet();
+                    taken.accept(m);
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
     /** Every queued message, lane by lane (weakly consistent: messages may come and go meanwhile). */
     public void forEach(java.util.function.Consumer<Message> action) {
         for (ConcurrentLinkedDeque<Message> lane : lanes) {

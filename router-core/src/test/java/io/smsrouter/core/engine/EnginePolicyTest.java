@@ -208,6 +208,31 @@ class EnginePolicyTest {
     }
 
     @Test
+    void shouldEndAQueuedMessageWhenItsValidityRunsOutWithNoOperatorTakingIt() {
+        Engine e = newEngine();
+        long now = System.currentTimeMillis();
+        // validity_period 10 s relative, accepted 11 s ago: over; one with no validity falls back to the default
+        Message stale = new Message(e.nextId(), "crm", "", 5, 0, "Shop", 1, 1, "79161234501", 0, 0, 0, "",
+                "000000000010000R", 1, 0, "late".getBytes(StandardCharsets.ISO_8859_1), null, now - 11_000);
+        Message fresh = new Message(e.nextId(), "crm", "", 5, 0, "Shop", 1, 1, "79161234502", 0, 0, 0, "",
+                "000000000010000R", 1, 0, "in time".getBytes(StandardCharsets.ISO_8859_1), null, now - 5_000);
+        Message old = msg(e, "crm", "Shop", "79161234503", "no validity", now - 3_600_000, 0);
+        e.submit(crm, stale);
+        e.submit(crm, fresh);
+        e.submit(crm, old);
+        assertThat(e.expireQueued(now, Duration.ofHours(2).toMillis())).isEqualTo(1);
+        assertThat(e.status(stale.id()).state()).isEqualTo(DeliveryState.UNDELIVERABLE);
+        assertThat(e.status(stale.id()).errorCode()).isEqualTo(Engine.VALIDITY_ERROR);
+        assertThat(receipts).extracting(Receipt::messageId).containsExactly(stale.id());
+        assertThat(receipts.get(0).state()).isEqualTo(DeliveryState.UNDELIVERABLE);
+        assertThat(e.expireQueued(now, Duration.ofMinutes(30).toMillis())).as("the default validity").isEqualTo(1);
+        assertThat(e.undeliveredCount()).as("only the fresh one is still waiting").isEqualTo(1);
+        assertThat(e.operatorQueue("opA").poll().id()).isEqualTo(fresh.id());
+        assertThat(e.operatorQueue("opA").poll()).isNull();
+        assertThat(e.expiredInQueueCount()).isEqualTo(2);
+    }
+
+    @Test
     void shouldKeepTheMorningTimeAcrossARestart() {
         Engine e = newEngine();
         LocalDate tomorrow = LocalDate.now(MOSCOW).plusDays(1);

@@ -41,7 +41,13 @@ class ShippedConfigTest {
         assertThat(c.accounts()).containsExactly(
                 new AccountConfig("shop", "secret1", "k-shop-1", "auto", 500, 4, List.of("Shop")),
                 new AccountConfig("otp", "otppass", "k-otp-1", "none", 2000, 4, List.of(), null, "otp"),
-                new AccountConfig("bulk", "bulkpw", "k-bulk-1", "none", 0, 8, List.of(), null, "promo"));
+                new AccountConfig("bulk", "bulkpw", "k-bulk-1", "none", 0, 8, List.of(), null, "promo"),
+                new AccountConfig("prepaid", "prepaid", "k-prepaid-1", "none", 0, 4, List.of(), null, "transactional",
+                        io.smsrouter.core.billing.Amounts.parse("100.00"), 600, null));
+        assertThat(c.billing().prices()).isEqualTo(root.resolve("conf/prices.csv"));
+        assertThat(c.billing().refundUndelivered()).isFalse();
+        assertThat(c.compliance().timeZones()).isEqualTo(root.resolve("conf/timezones.csv"));
+        assertThat(c.compliance().sendingWindow()).isEqualTo("09:00-21:00");
 
         assertThat(c.operators()).containsExactly(new OperatorConfig("opA", "127.0.0.1", 2776, "router", "routerpw",
                 "", 2, 64, 0, 30_000, 10_000, 1_000, 30_000));
@@ -68,15 +74,17 @@ class ShippedConfigTest {
                 Map.entry("operators", ConfigLoader.OPERATOR_KEYS), Map.entry("routes", ConfigLoader.ROUTE_KEYS),
                 Map.entry("moderation", ConfigLoader.MODERATION_KEYS),
                 Map.entry("simulator", ConfigLoader.SIMULATOR_KEYS),
-                Map.entry("compliance", ConfigLoader.COMPLIANCE_KEYS));
+                Map.entry("compliance", ConfigLoader.COMPLIANCE_KEYS),
+                Map.entry("billing", ConfigLoader.BILLING_KEYS));
         String text = Files.readString(ROUTER_YAML, StandardCharsets.UTF_8);
         List<String> undocumented = new ArrayList<>();
         sections.forEach((section, keys) -> {
             String body = section.isEmpty() ? text : sectionText(text, section);
             for (String key : keys) {
-                // Route conditions are documented in comments above the table, and an optional URL as a commented
-                // example, so there a commented mention counts.
-                String lead = section.equals("routes") || key.equals("callbackUrl") ? "[\\s#]*" : "\\s*";
+                // Route conditions are documented in comments above the table, and optional URLs and an
+                // account's own sending window as commented examples, so there a commented mention counts.
+                String lead = section.equals("routes") || List.of("callbackUrl", "moUrl", "sendingWindow").contains(key) ? "[\\s#]*"
+                        : "\\s*";
                 if (!Pattern.compile("(?m)^" + lead + "(?:- )?" + key + ":").matcher(body).find()) {
                     undocumented.add(section.isEmpty() ? key : section + "." + key);
                 }
