@@ -117,7 +117,8 @@ public final class Router implements AutoCloseable {
         }
         List<Route> routes = new ArrayList<>();
         for (RouteConfig r : config.routes()) {
-            routes.add(new Route(r.sender(), r.prefix(), r.account(), r.operators(), r.weights()));
+            routes.add(new Route(r.sender(), r.prefix(), r.account(),
+                    io.smsrouter.core.account.TrafficClass.parse(r.category()), r.operators(), r.weights()));
         }
         Moderator moderator = new Moderator(StopWordAutomaton.EMPTY);
         this.stopWords = new StopWordFile(config.moderation().stopWords(), moderator);

@@ -600,7 +600,7 @@ public final class Engine {
             m = m.withSchedule(ScheduleTime.absolute(opening));
             due = opening;
         }
-        String operatorId = routes.select(m, operatorUp);
+        String operatorId = routes.select(m, classOf(m), operatorUp);
         OperatorQueue q = operatorId == null ? null : operatorQueues.get(operatorId);
         if (q == null) {
             return SubmitOutcome.NO_ROUTE;
@@ -743,7 +743,7 @@ public final class Engine {
             first = parts.get(0);
             due = opening;
         }
-        String operatorId = routes.select(first, operatorUp);
+        String operatorId = routes.select(first, classOf(first), operatorUp);
         OperatorQueue q = operatorId == null ? null : operatorQueues.get(operatorId);
         if (q == null) {
             return SubmitOutcome.NO_ROUTE;
@@ -1002,7 +1002,7 @@ public final class Engine {
         ArrayList<Message> stay = new ArrayList<>();
         int moved = 0;
         for (Message m = from.poll(); m != null; m = from.poll()) {
-            io.smsrouter.core.route.Route r = routes.routeOf(m);
+            io.smsrouter.core.route.Route r = routes.routeOf(m, classOf(m));
             String other = r == null ? null : r.pickOperator(elsewhere);
             OperatorQueue to = other == null || !elsewhere.test(other) ? null : operatorQueues.get(other);
             if (to == null) {
@@ -1363,7 +1363,7 @@ public final class Engine {
         m = m.withoutSchedule();
         OperatorQueue q = operatorId == null ? null : operatorQueues.get(operatorId);
         if (q == null) {
-            String other = routes.select(m, operatorUp);
+            String other = routes.select(m, classOf(m), operatorUp);
             q = other == null ? null : operatorQueues.get(other);
         }
         undelivered(m).incrementAndGet();
@@ -1802,7 +1802,7 @@ public final class Engine {
 
     /** The class a message travels in: its priority_flag's, or its account's. */
     public TrafficClass classOf(Message m) {
-        if (m.priority() > 0 && m.priority() <= 3) {
+        if (m.priority() > 0 && m.priority() <= TrafficClass.PROMO_PRIORITY) {
             return TrafficClass.of(m.priority(), Account.DEFAULT_CLASS);
         }
         Account a = accounts.get(m.accountId());

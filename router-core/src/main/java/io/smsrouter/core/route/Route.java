@@ -12,6 +12,9 @@ import java.util.function.Predicate;
  */
 public final class Route {
     private final String sender;
+    /** The sender condition when it is a pattern ({@code *} for any characters), else null. */
+    private final java.util.regex.Pattern senderPattern;
+    private final io.smsrouter.core.account.TrafficClass category;
     private final String prefix;
     private final String account;
     private final List<String> operators;
@@ -26,6 +29,16 @@ public final class Route {
      * @param weights each operator's share, in the order of {@code operators}; empty = equal shares
      */
     public Route(String sender, String prefix, String account, List<String> operators, List<Integer> weights) {
+        this(sender, prefix, account, null, operators, weights);
+    }
+
+    /**
+     * @param sender   the sender name, ignoring case; {@code *} in it stands for any characters
+     *                 ({@code Shop*}, {@code *Bank}); null = any
+     * @param category the message's traffic class; null = any
+     */
+    public Route(String sender, String prefix, String account, io.smsrouter.core.account.TrafficClass category,
+                 List<String> operators, List<Integer> weights) {
         if (operators == null || operators.isEmpty()) {
             throw new IllegalArgumentException("a route needs at least one operator");
         }
@@ -33,6 +46,8 @@ public final class Route {
             throw new IllegalArgumentException("a route needs one weight per operator");
         }
         this.sender = sender;
+        this.senderPattern = sender != null && sender.indexOf('*') >= 0 ? glob(sender) : null;
+        this.category = category;
         this.prefix = prefix;
         this.account = account;
         this.operators = List.copyOf(operators);
@@ -46,10 +61,30 @@ public final class Route {
         }
     }
 
+    /** Whether the message matches, whatever its class (a route with a category matches no message here). */
     public boolean matches(Message m) {
-        return (sender == null || sender.equalsIgnoreCase(m.source()))
+        return matches(m, null);
+    }
+
+    /** Whether the message, of traffic class {@code cls}, meets every condition of the route. */
+    public boolean matches(Message m, io.smsrouter.core.account.TrafficClass cls) {
+        return (category == null || category == cls)
+                && (sender == null || (senderPattern == null ? sender.equalsIgnoreCase(m.source())
+                : senderPattern.matcher(m.source()).matches()))
                 && (prefix == null || destinationStartsWith(m.destination(), prefix))
                 && (account == null || account.equals(m.accountId()));
+    }
+
+    private static java.util.regex.Pattern glob(String s) {
+        StringBuilder re = new StringBuilder();
+        int from = 0;
+        for (int star = s.indexOf('*'); star >= 0; star = s.indexOf('*', from)) {
+            re.append(java.util.regex.Pattern.quote(s.substring(from, star))).append(".*");
+            from = star + 1;
+        }
+        re.append(java.util.regex.Pattern.quote(s.substring(from)));
+        return java.util.regex.Pattern.compile(re.toString(), java.util.regex.Pattern.CASE_INSENSITIVE
+                | java.util.regex.Pattern.UNICODE_CASE | java.util.regex.Pattern.DOTALL);
     }
 
     /** The number starts with the prefix, a leading '+' ignored (without copying the number). */

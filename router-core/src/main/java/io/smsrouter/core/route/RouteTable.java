@@ -24,8 +24,13 @@ public final class RouteTable {
      * when no route matches.
      */
     public String select(Message m, Predicate<String> usable) {
+        return select(m, null, usable);
+    }
+
+    /** {@link #select(Message, Predicate)} for a message of traffic class {@code cls} (routes may ask for one). */
+    public String select(Message m, io.smsrouter.core.account.TrafficClass cls, Predicate<String> usable) {
         for (Route r : routes) {
-            if (r.matches(m)) {
+            if (r.matches(m, cls)) {
                 return r.pickOperator(usable);
             }
         }
@@ -34,8 +39,13 @@ public final class RouteTable {
 
     /** The route a message takes (the first that matches), or null. */
     public Route routeOf(Message m) {
+        return routeOf(m, null);
+    }
+
+    /** The route a message of traffic class {@code cls} takes, or null. */
+    public Route routeOf(Message m, io.smsrouter.core.account.TrafficClass cls) {
         for (Route r : routes) {
-            if (r.matches(m)) {
+            if (r.matches(m, cls)) {
                 return r;
             }
         }

@@ -201,6 +201,14 @@ class EnginePolicyTest {
         assertThat(drain(e)).isEqualTo(4);
         assertThat(e.scheduledCount()).isEqualTo(2);
 
+        // HTTP category promo (priority 4) from a transactional account is promo all the same
+        Message marked = new Message(e.nextId(), "crm", "", 5, 0, "Shop", 1, 1, "79161234569", 0, 0,
+                TrafficClass.PROMO_PRIORITY, "", "", 1, 0, "Sale!".getBytes(StandardCharsets.ISO_8859_1), null,
+                elevenPmMoscow);
+        e.submit(crm, marked);
+        assertThat(e.scheduledFor(marked.id())).isEqualTo(nineAmMoscow);
+        assertThat(e.classOf(marked)).isEqualTo(TrafficClass.PROMO);
+
         // in the window: at once
         long noon = ZonedDateTime.of(tomorrow, LocalTime.NOON, MOSCOW).toInstant().toEpochMilli();
         e.submit(promo, msg(e, "promo", "Shop", "79161234567", "Sale!", noon, 0));

@@ -64,7 +64,8 @@ public final class ConfigLoader {
     static final List<String> OPERATOR_KEYS = List.of("id", "host", "port", "systemId", "password", "systemType",
             "binds", "window", "tps", "enquireLinkIntervalMs", "responseTimeoutMs", "reconnectDelayMs",
             "maxReconnectDelayMs", "concatenation");
-    static final List<String> ROUTE_KEYS = List.of("sender", "prefix", "account", "operators", "weights");
+    static final List<String> ROUTE_KEYS = List.of("sender", "prefix", "account", "category", "operators",
+            "weights");
     static final List<String> COMPLIANCE_KEYS = List.of("stopKeywords", "optOutExempt", "timeZones",
             "sendingWindow");
     static final List<String> MODERATION_KEYS = List.of("stopWords", "maxWaitSeconds", "maxHeld");
@@ -482,6 +483,7 @@ public final class ConfigLoader {
                 String sender = r.string("sender", null, SENDER);
                 String prefix = r.string("prefix", null, PREFIX);
                 String account = r.string("account", null, ACCOUNT_REF);
+                String category = r.string("category", null, StringRule.oneOf(AccountConfig.TRAFFIC_CLASSES));
                 if (account != null && !accountIds.contains(account)) {
                     r.get("account").problem("unknown account " + ConfigValue.quote(account) + " (defined: "
                             + String.join(", ", accountIds) + ")");
@@ -530,7 +532,7 @@ public final class ConfigLoader {
                     }
                 }
                 RouteConfig route = new RouteConfig(sender, prefix, account, targets,
-                        weights.size() == targets.size() ? weights : List.of());
+                        weights.size() == targets.size() ? weights : List.of(), category);
                 boolean valid = problems.count() == problemsBefore;
                 if (valid) {
                     for (int j = 0; j < routes.size(); j++) {
@@ -550,7 +552,8 @@ public final class ConfigLoader {
 
         /** True when every message {@code later} matches is matched by {@code earlier} already. */
         private static boolean covers(RouteConfig earlier, RouteConfig later) {
-            return (earlier.sender() == null || earlier.sender().equals(later.sender()))
+            return (earlier.category() == null || earlier.category().equals(later.category()))
+                    && (earlier.sender() == null || earlier.sender().equals(later.sender()))
                     && (earlier.account() == null || earlier.account().equals(later.account()))
                     && (earlier.prefix() == null || (later.prefix() != null && later.prefix().startsWith(earlier.prefix())));
         }

@@ -54,7 +54,7 @@ class ConfigValidationTest {
                         F + "accounts[0].tpss: unknown key (expected one of id, password, apiKey, moderation, tps, "
                                 + "maxBinds, senders, callbackUrl, trafficClass, balance, dedupWindowSeconds, sendingWindow, moUrl)"),
                 arguments("unknown key in a route", ACCOUNT + TWO_OPERATORS + "routes: [{operators: [opA], to: \"7\"}]",
-                        F + "routes[0].to: unknown key (expected one of sender, prefix, account, operators, weights)"),
+                        F + "routes[0].to: unknown key (expected one of sender, prefix, account, category, operators, weights)"),
 
                 // Enumerations.
                 arguments("moderation mode", TWO_ACCOUNTS.replace("apiKey: k-otp-1", "moderation: sometimes"),
@@ -248,6 +248,12 @@ class ConfigValidationTest {
                                 """,
                         F + "routes[1]: unreachable: routes[0] comes first and matches every message this route would "
                                 + "(put more specific routes first)"),
+
+                // Route categories.
+                arguments("route category unknown", "accounts: [{id: shop, password: pw}]\n"
+                                + "operators: [{id: opA, host: 127.0.0.1, port: 2776, systemId: r, password: p}]\n"
+                                + "routes: [{category: bulk, operators: [opA]}, {operators: [opA]}]\n",
+                        F + "routes[0].category: expected one of otp, service, transactional, promo, got \"bulk\""),
 
                 // Billing and quiet hours.
                 arguments("balance not an amount", "accounts: [{id: shop, password: pw, balance: lots}]\n",
