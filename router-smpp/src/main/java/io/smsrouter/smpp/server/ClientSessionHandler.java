@@ -236,7 +236,9 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
             // a request we could not parse gets generic_nack; the session goes on unless framing is lost
             ctx.write(HeaderOnlyPdu.genericNack(bad.status(), bad.sequenceNumber()), ctx.voidPromise());
             if (bad.fatal()) {
-                ctx.writeAndFlush(new HeaderOnlyPdu(CommandId.UNBIND)).addListener(ChannelFutureListener.CLOSE);
+                HeaderOnlyPdu unbind = new HeaderOnlyPdu(CommandId.UNBIND);
+                unbind.sequenceNumber(nextSequence()); // section 5.1.4: from 1, never 0
+                ctx.writeAndFlush(unbind).addListener(ChannelFutureListener.CLOSE);
             }
         }
     }
@@ -522,7 +524,13 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
                     ctx.executor().schedule(() -> engine.redeliver(r), 1, TimeUnit.SECONDS);
                 }
             }
-            case CommandId.UNBIND_RESP -> ctx.close();
+            case CommandId.UNBIND_RESP -> {
+                // the answer to our shutdown unbind; an unbind_resp to nothing we sent is ignored like
+                // any other response, the session goes on
+                if (state == State.UNBINDING) {
+                    ctx.close();
+                }
+            }
             default -> {
                 // enquire_link_resp and anything else: nothing to do
             }
