@@ -1,6 +1,5 @@
 package io.smsrouter.smpp.fuzz;
 
-import com.code_intelligence.jazzer.junit.DictionaryFile;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +30,6 @@ class SmppSessionFuzzTest {
         session.close();
     }
 
-    @DictionaryFile(resourcePath = "smpp.dict")
     @FuzzTest(maxDuration = "5m")
     void sessionAnswersEveryRequest(byte[] data) {
         session.check(data);
