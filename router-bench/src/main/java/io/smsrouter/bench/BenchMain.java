@@ -41,6 +41,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * the simulator ({@link SubmitTap}); the run prints one {@code otp:} line per phase, the p99 ratio
  * and the bulk's throughput, writes {@code otp-alone.hgrm} and {@code otp-bulk.hgrm}, and exits 0
  * when every acked OTP message reached the operator.
+ *
+ * <p>{@code --policies} (routed only) measures what the compliance and billing policies of issue 7
+ * cost on the full path: the bench account gets all of them at once (tps limit, sender allow-list,
+ * moderation auto, one SMS per phone, promo traffic with quiet hours and an open window, a prepaid
+ * balance with a price list), the opt-out registry gets 1,000,000 entries before the load, and the
+ * load client sends each message to a number it has not used before, so that none is a duplicate.
+ * Compare with the same command without it ({@link Environment.Routed#policyConfig}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = "End-to-end SMPP load test: load client -> router -> operator simulator, receipts back.")
@@ -106,8 +113,15 @@ public final class BenchMain implements Callable<Integer> {
     String moderation = "none";
 
     @Option(names = "--stop-words", paramLabel = "FILE",
-            description = "routed, with --moderation auto: the stop-word file (default ${DEFAULT-VALUE})")
+            description = "routed, with --moderation auto or --policies: the stop-word file (default ${DEFAULT-VALUE})")
     Path stopWords = Path.of("conf/stopwords.txt");
+
+    @Option(names = "--policies",
+            description = "routed: every issue-7 policy on for the bench account (tps limit, sender allow-list, "
+                    + "moderation auto with --stop-words, dedup 600 s, promo with quiet hours and an open window, "
+                    + "prepaid balance and prices), 1,000,000 opt-outs loaded before the load, and a new "
+                    + "destination number for every message; compare with the same run without it")
+    boolean policies;
 
     @Option(names = "--otp-rate", paramLabel = "N",
             description = "routed: also run an OTP stream of N msg/s on its own bind (account benchotp, traffic class "
@@ -169,17 +183,17 @@ public final class BenchMain implements Callable<Integer> {
         try {
             env = target != null ? new Environment.Target(target, systemId, password)
                     : direct ? new Environment.Direct(dlrDelayMs, MAX_PDU_LENGTH)
-                    : new Environment.Routed(dlrDelayMs, MAX_PDU_LENGTH, window,
-                    moderation.equals("auto") ? stopWords.toAbsolutePath() : null,
-                    operatorTps == null ? 0 : operatorTps, null);
+                    : new Environment.Routed(dlrDelayMs, MAX_PDU_LENGTH, window, stopWordsIfScanned(),
+                    operatorTps == null ? 0 : operatorTps, null, policies);
         } catch (Exception e) {
             System.err.println("bench: could not start: " + e);
             return 2;
         }
         LoadSettings settings = new LoadSettings(env.host(), env.port(), env.systemId(), env.password(), binds, window,
                 ratePerSecond, warmupSeconds, durationSeconds, drainSeconds, textLength, ucs2Percent, !noReceipts,
-                MAX_PDU_LENGTH);
-        String modeLine = modeLine(env.mode(), settings) + (operatorTps == null ? "" : " operator_tps=" + operatorTps);
+                MAX_PDU_LENGTH, policies);
+        String modeLine = modeLine(env.mode(), settings) + (operatorTps == null ? "" : " operator_tps=" + operatorTps)
+                + (policies ? " policies=on" : "");
         out.println("bench: " + modeLine + " endpoint=" + env.host() + ":" + env.port() + " warmup="
                 + warmupSeconds + "s duration=" + durationSeconds + "s");
         LoadResult result;
@@ -231,16 +245,17 @@ public final class BenchMain implements Callable<Integer> {
         };
         Environment.Routed env;
         try {
-            env = new Environment.Routed(dlrDelayMs, MAX_PDU_LENGTH, window,
-                    moderation.equals("auto") ? stopWords.toAbsolutePath() : null, opTps, tap);
+            env = new Environment.Routed(dlrDelayMs, MAX_PDU_LENGTH, window, stopWordsIfScanned(), opTps, tap,
+                    policies);
         } catch (Exception e) {
             System.err.println("bench: could not start: " + e);
             return 2;
         }
         LoadSettings settings = new LoadSettings(env.host(), env.port(), env.systemId(), env.password(), binds, window,
                 ratePerSecond, warmupSeconds, durationSeconds, drainSeconds, textLength, ucs2Percent, !noReceipts,
-                MAX_PDU_LENGTH);
-        String modeLine = modeLine(env.mode(), settings) + " otp_rate=" + otpRate + " operator_tps=" + opTps;
+                MAX_PDU_LENGTH, policies);
+        String modeLine = modeLine(env.mode(), settings) + " otp_rate=" + otpRate + " operator_tps=" + opTps
+                + (policies ? " policies=on" : "");
         out.println("bench: " + modeLine + " endpoint=" + env.host() + ":" + env.port() + " warmup="
                 + warmupSeconds + "s duration=" + durationSeconds + "s, twice: otp alone, then otp beside the bulk load");
         LoadResult result;
@@ -371,10 +386,18 @@ public final class BenchMain implements Callable<Integer> {
         if (operatorTps != null && (operatorTps < 0 || target != null || direct)) {
             return "--operator-tps must be at least 0, and goes with the routed mode";
         }
-        if (moderation.equals("auto") && !java.nio.file.Files.isReadable(stopWords)) {
+        if (policies && (target != null || direct)) {
+            return "--policies needs the routed mode (no --target, no --direct): it configures the router it starts";
+        }
+        if ((moderation.equals("auto") || policies) && !java.nio.file.Files.isReadable(stopWords)) {
             return "--stop-words: cannot read " + stopWords.toAbsolutePath();
         }
         return null;
+    }
+
+    /** The stop-word file when the bench account scans (moderation auto, or --policies), else null. */
+    private Path stopWordsIfScanned() {
+        return moderation.equals("auto") || policies ? stopWords.toAbsolutePath() : null;
     }
 
     static String modeLine(String mode, LoadSettings s) {

@@ -2,10 +2,15 @@ package io.smsrouter.bench;
 
 import io.netty.channel.EventLoopGroup;
 import io.smsrouter.bench.otp.SubmitTap;
+import io.smsrouter.core.billing.Amounts;
+import io.smsrouter.core.billing.Billing;
 import io.smsrouter.core.engine.Engine;
+import io.smsrouter.core.policy.OptOut;
 import io.smsrouter.server.Router;
 import io.smsrouter.server.config.AccountConfig;
 import io.smsrouter.server.config.AdminConfig;
+import io.smsrouter.server.config.BillingConfig;
+import io.smsrouter.server.config.ComplianceConfig;
 import io.smsrouter.server.config.HttpConfig;
 import io.smsrouter.server.config.JournalConfig;
 import io.smsrouter.server.config.ModerationConfig;
@@ -23,9 +28,14 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -149,42 +159,160 @@ abstract class Environment implements AutoCloseable {
         static final String OPERATOR_ID = "opA";
         static final int OPERATOR_BINDS = 2;
         static final int OPERATOR_WINDOW = 256;
+        /** The load client's source_addr ({@code Payloads.SOURCE}): the one sender the allow-list of {@code --policies} lets through. */
+        static final String LOAD_SENDER = "Bench";
+        /** {@code --policies}: opt-outs in the registry before the load, none on a number the load client uses. */
+        static final int POLICY_OPT_OUTS = 1_000_000;
+        /** {@code --policies}: the bench account's starting balance, in currency units (a message costs 2.20). */
+        static final long POLICY_BALANCE = 1_000_000_000L;
+        /** {@code --policies}: the bench account's tps limit, far above what it sends; the bucket is still asked. */
+        static final int POLICY_TPS = 10_000_000;
+        /** {@code --policies}: one SMS per phone within this many seconds. */
+        static final int POLICY_DEDUP_SECONDS = 600;
+        /** {@code --policies}: the price list, as conf/prices.csv ships it; the load goes to 7916 through opA: 2.20. */
+        static final String POLICY_PRICES = """
+                # account,operator,prefix,price (scripts/bench --policies)
+                *,*,*,5.00
+                *,*,7,2.50
+                *,opA,7916,2.20
+                *,*,375,4.00
+                *,*,998,3.50
+                """;
+        /** {@code --policies}: part of conf/timezones.csv; the load's 7916 numbers are in Moscow. */
+        static final String POLICY_TIME_ZONES = """
+                # prefix,zone (scripts/bench --policies)
+                7,Europe/Moscow
+                7912,Asia/Yekaterinburg
+                7922,Asia/Yekaterinburg
+                7913,Asia/Novosibirsk
+                7923,Asia/Novosibirsk
+                7914,Asia/Vladivostok
+                7924,Asia/Vladivostok
+                375,Europe/Minsk
+                998,Asia/Tashkent
+                1,America/New_York
+                """;
 
         private final SimulatorHandle sim;
         private final Path journalDir;
+        /** {@code --policies}: the price and time-zone files; null without. */
+        private final Path policyDir;
         private final Router router;
         private final InetSocketAddress smpp;
+        private final String policyNote;
 
         /** @param stopWords with moderation {@code auto} for the bench account against this file; null: none */
         Routed(int dlrDelayMs, int maxPduLength, int clientWindow, Path stopWords) throws Exception {
-            this(dlrDelayMs, maxPduLength, clientWindow, stopWords, 0, null);
+            this(dlrDelayMs, maxPduLength, clientWindow, stopWords, 0, null, false);
         }
 
         /**
          * @param operatorTps the router's tps ceiling toward the simulator (all binds), 0 = none
          * @param otpTap      non-null: the config also has the OTP account ({@link #OTP_ACCOUNT_ID}, traffic
          *                    class otp) and every submit_sm reaching the simulator is shown to this tap
+         * @param policies    {@code --policies}: the bench account gets every policy of issue 7 at once
+         *                    ({@link #policyConfig}) and the opt-out registry {@link #POLICY_OPT_OUTS}
+         *                    entries before the load starts; needs {@code stopWords}
          */
         Routed(int dlrDelayMs, int maxPduLength, int clientWindow, Path stopWords, int operatorTps,
-               SubmitTap.Listener otpTap) throws Exception {
+               SubmitTap.Listener otpTap, boolean policies) throws Exception {
             sim = new SimulatorHandle(dlrDelayMs, maxPduLength, otpTap);
             boolean otpAccount = otpTap != null;
             journalDir = Files.createTempDirectory("bench-journal");
+            Path confDir = null;
             Router r = null;
+            String note = null;
             try {
-                r = new Router(config(journalDir, sim.address.getPort(), maxPduLength, clientWindow, stopWords,
-                        operatorTps, otpAccount)).start();
+                RouterConfig config = config(journalDir, sim.address.getPort(), maxPduLength, clientWindow, stopWords,
+                        operatorTps, otpAccount);
+                if (policies) {
+                    confDir = Files.createTempDirectory("bench-policies");
+                    config = policyConfig(config, confDir, openWindow(ZonedDateTime.now(ZoneId.of("Europe/Moscow"))));
+                }
+                r = new Router(config).start();
                 awaitOperatorBinds(r, 10_000);
+                if (policies) {
+                    long t0 = System.nanoTime();
+                    fillOptOuts(r.engine(), POLICY_OPT_OUTS);
+                    note = POLICY_OPT_OUTS + " opt-outs added in " + (System.nanoTime() - t0) / 1_000_000 + " ms";
+                }
             } catch (Exception | Error e) {
                 if (r != null) {
                     r.close();
                 }
                 sim.close();
                 deleteRecursively(journalDir);
+                deleteRecursively(confDir);
                 throw e;
             }
             router = r;
             smpp = r.smppAddress();
+            policyDir = confDir;
+            policyNote = note;
+        }
+
+        /**
+         * {@code --policies}: the bench account as issue 7 lets an account be, everything on at once:
+         * a tps limit ({@link #POLICY_TPS}, never reached) and a sender allow-list (the load client's
+         * {@code Bench}), moderation {@code auto} (the stop words of {@code base}), one SMS per phone
+         * ({@link #POLICY_DEDUP_SECONDS}), traffic class promo with quiet hours ({@code window} in
+         * the recipient's zone from a time-zone file), and a prepaid balance with a price list (both
+         * files written to {@code confDir}).
+         */
+        static RouterConfig policyConfig(RouterConfig base, Path confDir, String window) throws IOException {
+            Path prices = Files.writeString(confDir.resolve("prices.csv"), POLICY_PRICES);
+            Path zones = Files.writeString(confDir.resolve("timezones.csv"), POLICY_TIME_ZONES);
+            List<AccountConfig> accounts = new ArrayList<>();
+            for (AccountConfig a : base.accounts()) {
+                accounts.add(!a.id().equals(ACCOUNT_ID) ? a : new AccountConfig(a.id(), a.password(), a.apiKey(),
+                        AccountConfig.MODERATION_AUTO, POLICY_TPS, a.maxBinds(),
+                        List.of(LOAD_SENDER), a.callbackUrl(), "promo",
+                        POLICY_BALANCE * Amounts.SCALE, POLICY_DEDUP_SECONDS, window));
+            }
+            ComplianceConfig c = base.compliance();
+            return new RouterConfig(base.file(), base.smpp(), base.http(), base.admin(), base.journal(), accounts,
+                    base.operators(), base.routes(), base.moderation(), base.simulator(),
+                    new ComplianceConfig(c.stopKeywords(), c.optOutExempt(), zones, c.sendingWindow()),
+                    new BillingConfig(prices, false));
+        }
+
+        /**
+         * A sending window open for the next 22 hours at {@code now}: from an hour ago, closing one
+         * minute before it opens again (a window cannot be "always": that is no quiet hours, and the
+         * zone would not even be looked up).
+         */
+        static String openWindow(ZonedDateTime now) {
+            LocalTime from = now.toLocalTime().minusHours(1).withSecond(0).withNano(0);
+            DateTimeFormatter hhmm = DateTimeFormatter.ofPattern("HH:mm");
+            return from.format(hhmm) + "-" + from.minusMinutes(1).format(hhmm);
+        }
+
+        /**
+         * {@code count} opt-outs through the engine, journaled as the admin API adds them: numbers
+         * 79xxxxxxxxx outside the 7916 block the load client sends to; every 20th global, 3 in 20
+         * account-wide, the rest for one sender name, of the bench account 1 time in 10 and of 999
+         * other accounts otherwise.
+         */
+        static void fillOptOuts(Engine engine, int count) {
+            SplittableRandom random = new SplittableRandom(7);
+            long at = System.currentTimeMillis();
+            int added = 0;
+            while (added < count) {
+                long number = 79_000_000_000L + random.nextLong(1_000_000_000L);
+                if (number / 10_000_000L == 7916) {
+                    continue;
+                }
+                String msisdn = Long.toString(number);
+                String accountId = added % 10 == 0 ? ACCOUNT_ID : "acct-" + (added % 999);
+                int kind = added % 20;
+                OptOut o = kind == 0 ? OptOut.global(msisdn, at, "admin")
+                        : kind <= 3 ? OptOut.account(accountId, msisdn, at, "api")
+                        : OptOut.sender(accountId, accountId.equals(ACCOUNT_ID) ? LOAD_SENDER
+                        : "Brand" + (added % 5), msisdn, at, "mo:STOP");
+                if (engine.optOut(o)) {
+                    added++;
+                }
+            }
         }
 
         static RouterConfig config(Path journalDir, int simulatorPort, int maxPduLength, int clientWindow,
@@ -275,6 +403,14 @@ abstract class Environment implements AutoCloseable {
             l.add("router: accepted=" + e.acceptedCount() + " submitted=" + e.submittedCount() + " receipts_in="
                     + e.receiptsInCount() + " receipts_out=" + e.receiptsOutCount() + " queued="
                     + e.undeliveredCount() + " receipts_waiting=" + e.clients().pendingCount(ACCOUNT_ID));
+            if (policyDir != null) {
+                Billing b = e.billing();
+                Billing.Balance bal = b == null ? null : b.balance(ACCOUNT_ID);
+                l.add("policies: " + policyNote + "; opted_out_refused=" + e.optedOutRefusalCount() + " duplicates="
+                        + e.duplicateCount() + " quiet_hours_delayed=" + e.quietHoursDelayedCount() + " held="
+                        + e.heldCount() + (bal == null ? "" : " spent=" + Amounts.format(bal.spent()) + " reserved="
+                        + Amounts.format(bal.reserved())));
+            }
             l.add(sim.details());
             return l;
         }
@@ -286,6 +422,7 @@ abstract class Environment implements AutoCloseable {
             } finally {
                 sim.close();
                 deleteRecursively(journalDir);
+                deleteRecursively(policyDir);
             }
         }
     }

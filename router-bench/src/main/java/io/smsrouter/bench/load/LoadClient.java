@@ -84,6 +84,8 @@ public final class LoadClient implements AutoCloseable {
     private long behind;
     private long messageIndex;
     private int destinationIndex;
+    /** uniqueDestinations: 7916 and the seven digits of the next number, counted up in place. */
+    private final char[] uniqueDestination = "79160000000".toCharArray();
     private int roundRobin;
     private long inFlight;
     private ScheduledFuture<?> pumpTimer;
@@ -472,9 +474,29 @@ public final class LoadClient implements AutoCloseable {
         boolean ucs2 = settings.ucs2Percent() > 0 && Payloads.isUcs2(messageIndex, settings.ucs2Percent());
         messageIndex++;
         SmPdu p = ucs2 ? s.ucs2Submit : s.latinSubmit;
+        if (settings.uniqueDestinations()) {
+            p.destinationAddr(nextUniqueDestination());
+            return p;
+        }
         p.destinationAddr(destinations[destinationIndex]);
         destinationIndex = destinationIndex + 1 == DESTINATIONS ? 0 : destinationIndex + 1;
         return p;
+    }
+
+    /**
+     * The next of 10 million numbers 7916xxxxxxx, none repeated before the last is used (about
+     * 100 s at 100,000 msg/s; then they start again from the first).
+     */
+    private String nextUniqueDestination() {
+        char[] d = uniqueDestination;
+        for (int i = d.length - 1; i >= 4; i--) {
+            if (d[i] != '9') {
+                d[i]++;
+                return new String(d);
+            }
+            d[i] = '0';
+        }
+        return new String(d);
     }
 
     /**

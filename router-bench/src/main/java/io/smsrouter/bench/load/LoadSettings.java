@@ -18,10 +18,21 @@ package io.smsrouter.bench.load;
  * @param ucs2Percent     share of messages sent as UCS-2 (data_coding 8), 0..100
  * @param receipts        registered_delivery 1 (a receipt for every message) or 0
  * @param maxPduLength    largest PDU accepted from the peer
+ * @param uniqueDestinations every message to a number not used before in the run (7916 and seven
+ *                        digits from a counter), for a router that drops a repeat of the same text
+ *                        to the same number as a duplicate; false: 1,024 numbers in turn
  */
 public record LoadSettings(String host, int port, String systemId, String password, int binds, int window,
                            long ratePerSecond, int warmupSeconds, int durationSeconds, int drainSeconds,
-                           int textLength, int ucs2Percent, boolean receipts, int maxPduLength) {
+                           int textLength, int ucs2Percent, boolean receipts, int maxPduLength,
+                           boolean uniqueDestinations) {
+
+    public LoadSettings(String host, int port, String systemId, String password, int binds, int window,
+                        long ratePerSecond, int warmupSeconds, int durationSeconds, int drainSeconds,
+                        int textLength, int ucs2Percent, boolean receipts, int maxPduLength) {
+        this(host, port, systemId, password, binds, window, ratePerSecond, warmupSeconds, durationSeconds,
+                drainSeconds, textLength, ucs2Percent, receipts, maxPduLength, false);
+    }
 
     public LoadSettings {
         if (binds < 1 || window < 1) {
