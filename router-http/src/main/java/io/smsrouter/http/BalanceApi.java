@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -17,8 +16,6 @@ import io.smsrouter.core.engine.Engine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
 
@@ -35,14 +32,12 @@ final class BalanceApi {
 
     private final ObjectMapper json;
     private final Engine engine;
-    private final MessageApi keys;
-    private final byte[] adminToken;
+    private final KeyOrAdmin auth;
 
     BalanceApi(ObjectMapper json, Engine engine, MessageApi keys, String adminToken) {
         this.json = json;
         this.engine = engine;
-        this.keys = keys;
-        this.adminToken = ("Bearer " + adminToken).getBytes(StandardCharsets.UTF_8);
+        this.auth = new KeyOrAdmin(keys, adminToken);
     }
 
     static boolean handles(String path) {
@@ -50,13 +45,12 @@ final class BalanceApi {
     }
 
     FullHttpResponse handle(FullHttpRequest req, String path) {
-        String h = req.headers().get(HttpHeaderNames.AUTHORIZATION);
-        boolean admin = h != null && MessageDigest.isEqual(adminToken, h.getBytes(StandardCharsets.UTF_8));
-        Account account = admin ? null : keys.account(req);
-        if (!admin && account == null) {
-            return HttpServer.error(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
-                    "this endpoint needs the account's API key or the admin token: Authorization: Bearer <key>");
+        KeyOrAdmin.Caller caller = auth.caller(req);
+        if (caller == null) {
+            return KeyOrAdmin.unauthorized();
         }
+        boolean admin = caller.admin();
+        Account account = caller.account();
         try {
             if (path.equals(PATH) || path.equals(PATH + "/")) {
                 ApiError.requireMethod(req.method(), HttpMethod.GET);

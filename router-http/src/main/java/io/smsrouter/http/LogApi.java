@@ -20,7 +20,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -44,14 +43,12 @@ final class LogApi {
 
     private final ObjectMapper json;
     private final Engine engine;
-    private final MessageApi keys;
-    private final byte[] adminToken;
+    private final KeyOrAdmin auth;
 
     LogApi(ObjectMapper json, Engine engine, MessageApi keys, String adminToken) {
         this.json = json;
         this.engine = engine;
-        this.keys = keys;
-        this.adminToken = ("Bearer " + adminToken).getBytes(StandardCharsets.UTF_8);
+        this.auth = new KeyOrAdmin(keys, adminToken);
     }
 
     static boolean handles(String path) {
@@ -59,13 +56,11 @@ final class LogApi {
     }
 
     FullHttpResponse handle(FullHttpRequest req) {
-        String h = req.headers().get(HttpHeaderNames.AUTHORIZATION);
-        boolean admin = h != null && MessageDigest.isEqual(adminToken, h.getBytes(StandardCharsets.UTF_8));
-        Account account = admin ? null : keys.account(req);
-        if (!admin && account == null) {
-            return HttpServer.error(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
-                    "this endpoint needs the account's API key or the admin token: Authorization: Bearer <key>");
+        KeyOrAdmin.Caller caller = auth.caller(req);
+        if (caller == null) {
+            return KeyOrAdmin.unauthorized();
         }
+        Account account = caller.account();
         try {
             ApiError.requireMethod(req.method(), HttpMethod.GET);
             Map<String, List<String>> params = new QueryStringDecoder(req.uri()).parameters();
