@@ -160,10 +160,6 @@ public final class SmsLog {
             }
 
             @Override
-            public void receiptForwarded(long id) {
-            }
-
-            @Override
             public void ledger(int kind, String accountId, long amount, long messageId, long atMs) {
                 Row r = rows.get(messageId);
                 if (r == null) {

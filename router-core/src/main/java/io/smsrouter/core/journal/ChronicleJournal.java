@@ -576,26 +576,6 @@ public final class ChronicleJournal implements Journal {
         java.util.Map<String, long[]> sums = base.sums();
         JournalListener sum = new JournalListener() {
             @Override
-            public void accepted(Message message, String operatorId) {
-            }
-
-            @Override
-            public void submitted(long messageId, String operatorId, String upstreamId) {
-            }
-
-            @Override
-            public void failed(long messageId, int errorCode) {
-            }
-
-            @Override
-            public void receipt(long messageId, DeliveryState state, int errorCode, long doneTimeMs) {
-            }
-
-            @Override
-            public void receiptForwarded(long messageId) {
-            }
-
-            @Override
             public void ledger(int kind, String accountId, long amount, long messageId, long atMs) {
                 long[] s = sums.computeIfAbsent(accountId, a -> new long[2]);
                 switch (kind) {

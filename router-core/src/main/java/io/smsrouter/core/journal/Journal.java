@@ -118,9 +118,10 @@ public interface Journal extends AutoCloseable {
     @Override
     void close();
 
-    /** Receives replayed events. */
+    /** Receives replayed events; each kind it does not override is skipped. */
     interface JournalListener {
-        void accepted(Message message, String operatorId);
+        default void accepted(Message message, String operatorId) {
+        }
 
         default void held(Message message, String operatorId) {
         }
@@ -129,13 +130,17 @@ public interface Journal extends AutoCloseable {
         default void moderated(long messageId, int verdict, long atMs, String moderator, String reason) {
         }
 
-        void submitted(long messageId, String operatorId, String upstreamId);
+        default void submitted(long messageId, String operatorId, String upstreamId) {
+        }
 
-        void failed(long messageId, int errorCode);
+        default void failed(long messageId, int errorCode) {
+        }
 
-        void receipt(long messageId, DeliveryState state, int errorCode, long doneTimeMs);
+        default void receipt(long messageId, DeliveryState state, int errorCode, long doneTimeMs) {
+        }
 
-        void receiptForwarded(long messageId);
+        default void receiptForwarded(long messageId) {
+        }
 
         default void requeued(long messageId, String operatorId) {
         }
