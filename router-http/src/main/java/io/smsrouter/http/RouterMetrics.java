@@ -75,6 +75,17 @@ final class RouterMetrics {
                         .register(r);
             }
         }
+        for (io.smsrouter.core.account.Account a : e.accounts().all()) {
+            String id = a.id();
+            Gauge.builder("router.receipts.waiting", e, x -> x.clients().pendingInMemory(id))
+                    .tag("account", id).tag("store", "heap")
+                    .description("receipts and MO messages waiting for the account's receiver binds, by store (heap, disk)")
+                    .register(r);
+            Gauge.builder("router.receipts.waiting", e, x -> x.clients().pendingOnDisk(id))
+                    .tag("account", id).tag("store", "disk")
+                    .description("receipts and MO messages waiting for the account's receiver binds, by store (heap, disk)")
+                    .register(r);
+        }
         for (Verdict v : Verdict.values()) {
             FunctionCounter.builder("router.moderation.decisions", e, x -> x.decidedCount(v))
                     .tag("verdict", v.name().toLowerCase(java.util.Locale.ROOT))

@@ -6,6 +6,7 @@ import io.smsrouter.core.account.AccountRegistry;
 import io.smsrouter.core.account.Moderation;
 import io.smsrouter.core.correlation.DiskReceiptCorrelator;
 import io.smsrouter.core.engine.ClientRegistry;
+import io.smsrouter.core.engine.ReceiptOverflow;
 import io.smsrouter.core.engine.Engine;
 import io.smsrouter.core.journal.ChronicleJournal;
 import io.smsrouter.core.moderation.LocalModerationQueue;
@@ -83,6 +84,7 @@ public final class Router implements AutoCloseable {
     private final EventLoopGroup httpGroup;
     private final ChronicleJournal journal;
     private final DiskReceiptCorrelator correlator;
+    private final ReceiptOverflow receiptsWaiting;
     private final Engine engine;
     private final SmscSimulator simulator;
     private final List<OperatorConnector> operators = new ArrayList<>();
@@ -129,12 +131,14 @@ public final class Router implements AutoCloseable {
             throw new ConfigException(config.file() + ": moderation.stopWords: expected a valid stop-word file: "
                     + e.getMessage(), e);
         }
+        // receipts for a client that does not take them: the first receiptsInMemory on the heap, the rest on disk
+        this.receiptsWaiting = new ReceiptOverflow(config.journal().dir().resolve("receipts-waiting"));
         // operator id -> our id: the recent million on the heap, all of the last 72 h on disk
         this.correlator = new DiskReceiptCorrelator(config.journal().dir().resolve("correlation"), RECEIPT_VALIDITY,
                 HOT_CORRELATIONS);
         this.engine = new Engine(new AccountRegistry(accounts), new RouteTable(routes),
                 config.operators().stream().map(OperatorConfig::id).toList(), journal,
-                correlator, new ClientRegistry(), MAX_UNDELIVERED,
+                correlator, new ClientRegistry(receiptsWaiting, config.smpp().receiptsInMemory()), MAX_UNDELIVERED,
                 moderator, new LocalModerationQueue(), config.moderation().maxHeld());
         java.util.Set<io.smsrouter.core.account.TrafficClass> exempt = new java.util.HashSet<>();
         config.compliance().optOutExempt().forEach(c -> exempt.add(io.smsrouter.core.account.TrafficClass.parse(c)));
@@ -456,6 +460,7 @@ public final class Router implements AutoCloseable {
         httpGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5000);
         journal.close();
         correlator.close();
+        receiptsWaiting.close();
         log.info("stopped: accepted={} submitted={} receipts in={} out={}", engine.acceptedCount(),
                 engine.submittedCount(), engine.receiptsInCount(), engine.receiptsOutCount());
     }

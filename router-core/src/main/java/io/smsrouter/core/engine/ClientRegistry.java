@@ -2,22 +2,51 @@ package io.smsrouter.core.engine;
 
 import io.smsrouter.core.message.Receipt;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Bound client sessions per account, and the receipts that wait for a receiver bind of their
  * account. A receipt goes to the account's receiving sessions in turn; when none can take it, it
- * waits here and goes out when one binds or asks for more.
+ * waits here and goes out when one binds or asks for more. A client that stops reading costs a
+ * bounded amount of heap: past {@code maxInMemory} waiting receipts of one account, the rest wait
+ * in a {@link ReceiptOverflow} file (and, as always, in the journal).
  */
 public final class ClientRegistry {
+    private static final Logger log = LoggerFactory.getLogger(ClientRegistry.class);
     private final Map<String, List<ClientSession>> sessions = new ConcurrentHashMap<>();
-    private final Map<String, ConcurrentLinkedDeque<Receipt>> pending = new ConcurrentHashMap<>();
+    private final Map<String, Waiting> pending = new ConcurrentHashMap<>();
     private final AtomicInteger rr = new AtomicInteger();
+    private final ReceiptOverflow overflow;
+    private final int maxInMemory;
+    private final AtomicBoolean overflowWarned = new AtomicBoolean();
+
+    /** Every waiting receipt on the heap, however many (tests, and the bench's short runs). */
+    public ClientRegistry() {
+        this(null, Integer.MAX_VALUE);
+    }
+
+    /**
+     * At most {@code maxInMemory} waiting receipts per account on the heap; the rest in
+     * {@code overflow}, read back as the account's sessions take receipts again.
+     */
+    public ClientRegistry(ReceiptOverflow overflow, int maxInMemory) {
+        if (maxInMemory < 1) {
+            throw new IllegalArgumentException("maxInMemory must be at least 1: " + maxInMemory);
+        }
+        this.overflow = overflow;
+        this.maxInMemory = maxInMemory;
+    }
 
     public int bindCount(String accountId) {
         List<ClientSession> l = sessions.get(accountId);
@@ -57,32 +86,127 @@ public final class ClientRegistry {
         if (i != null && i.test(r)) {
             return;
         }
-        ConcurrentLinkedDeque<Receipt> q = pending.get(r.accountId());
-        if ((q == null || q.isEmpty()) && tryDeliver(r)) {
+        Waiting w = pending.get(r.accountId());
+        if ((w == null || w.isEmpty()) && tryDeliver(r)) {
             return;
         }
-        pending.computeIfAbsent(r.accountId(), k -> new ConcurrentLinkedDeque<>()).add(r);
+        waiting(r.accountId()).add(r);
         drain(r.accountId());
     }
 
     /** Pushes waiting receipts of the account to its sessions while they take them. */
     public void drain(String accountId) {
-        ConcurrentLinkedDeque<Receipt> q = pending.get(accountId);
-        if (q == null) {
+        Waiting w = pending.get(accountId);
+        if (w == null) {
             return;
         }
         Receipt r;
-        while ((r = q.pollFirst()) != null) {
+        while ((r = w.poll()) != null) {
             if (!tryDeliver(r)) {
-                q.offerFirst(r);
+                w.putBack(r);
                 return;
             }
         }
     }
 
+    /** Receipts of the account waiting for a session to take them, on the heap and on disk. */
     public int pendingCount(String accountId) {
-        ConcurrentLinkedDeque<Receipt> q = pending.get(accountId);
-        return q == null ? 0 : q.size();
+        Waiting w = pending.get(accountId);
+        return w == null ? 0 : (int) Math.min(Integer.MAX_VALUE, w.inMemory() + w.onDisk());
+    }
+
+    /** Of {@link #pendingCount}, those on the heap: at most about {@code maxInMemory} per account. */
+    public int pendingInMemory(String accountId) {
+        Waiting w = pending.get(accountId);
+        return w == null ? 0 : w.inMemory();
+    }
+
+    /** Of {@link #pendingCount}, those spilled to disk. */
+    public long pendingOnDisk(String accountId) {
+        Waiting w = pending.get(accountId);
+        return w == null ? 0 : w.onDisk();
+    }
+
+    private Waiting waiting(String accountId) {
+        return pending.computeIfAbsent(accountId, Waiting::new);
+    }
+
+    /**
+     * The receipts of one account that no session could take: the oldest on the heap (at most
+     * {@code maxInMemory}), the rest in the overflow file in order. Once some are on disk, new ones
+     * go there too, so the account's receipts leave in the order they came.
+     */
+    private final class Waiting {
+        private final String accountId;
+        private final ArrayDeque<Receipt> memory = new ArrayDeque<>();
+        private volatile int inMemory;
+        private volatile long onDisk;
+
+        Waiting(String accountId) {
+            this.accountId = accountId;
+        }
+
+        boolean isEmpty() {
+            return inMemory == 0 && onDisk == 0;
+        }
+
+        int inMemory() {
+            return inMemory;
+        }
+
+        long onDisk() {
+            return onDisk;
+        }
+
+        synchronized void add(Receipt r) {
+            if (overflow != null && (onDisk > 0 || memory.size() >= maxInMemory)) {
+                try {
+                    overflow.push(r);
+                    onDisk++;
+                    return;
+                } catch (IOException | UncheckedIOException e) {
+                    warnOverflow(e); // the heap, then: a receipt is never dropped
+                }
+            }
+            memory.addLast(r);
+            inMemory = memory.size();
+        }
+
+        synchronized Receipt poll() {
+            if (memory.isEmpty() && onDisk > 0) {
+                refill();
+            }
+            Receipt r = memory.pollFirst();
+            inMemory = memory.size();
+            return r;
+        }
+
+        /** A receipt polled but not taken goes back to the front. */
+        synchronized void putBack(Receipt r) {
+            memory.addFirst(r);
+            inMemory = memory.size();
+        }
+
+        private void refill() {
+            try {
+                int n = overflow.poll(accountId, Math.max(1, maxInMemory / 2), memory::addLast);
+                onDisk = overflow.count(accountId);
+                if (n == 0 && onDisk > 0) {
+                    throw new IOException(onDisk + " receipts counted on disk but none could be read");
+                }
+            } catch (IOException | UncheckedIOException e) {
+                warnOverflow(e);
+                onDisk = overflow.count(accountId);
+            }
+        }
+
+    }
+
+    private void warnOverflow(Exception e) {
+        if (overflowWarned.compareAndSet(false, true)) {
+            log.warn("cannot use the waiting-receipts files in {} ({}): receipts wait on the heap; they are in the "
+                    + "journal either way", overflow.dir(), e.toString());
+        }
     }
 
     private boolean tryDeliver(Receipt r) {

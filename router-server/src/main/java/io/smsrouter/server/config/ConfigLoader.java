@@ -52,7 +52,7 @@ public final class ConfigLoader {
             "smpp", "http", "admin", "journal", "accounts", "operators", "routes", "moderation", "simulator",
             "compliance", "billing");
     static final List<String> SMPP_KEYS = List.of("host", "port", "maxPduLength", "windowSize",
-            "enquireLinkIntervalMs", "idleTimeoutMs", "responseTimeoutMs", "bindTimeoutMs");
+            "enquireLinkIntervalMs", "idleTimeoutMs", "responseTimeoutMs", "bindTimeoutMs", "receiptsInMemory");
     static final List<String> HTTP_KEYS = List.of("host", "port", "maxRecipients");
     static final List<String> ADMIN_KEYS = List.of("token");
     static final List<String> JOURNAL_KEYS = List.of("dir", "rollCycle", "syncEachBatch", "minFreeMb",
@@ -327,7 +327,9 @@ public final class ConfigLoader {
                     m.integer("enquireLinkIntervalMs", SmppConfig.DEFAULT_ENQUIRE_LINK_INTERVAL_MS, 1, MAX_MS),
                     m.integer("idleTimeoutMs", SmppConfig.DEFAULT_IDLE_TIMEOUT_MS, 1, MAX_MS),
                     m.integer("responseTimeoutMs", SmppConfig.DEFAULT_RESPONSE_TIMEOUT_MS, 1, MAX_MS),
-                    m.integer("bindTimeoutMs", SmppConfig.DEFAULT_BIND_TIMEOUT_MS, 1, MAX_MS));
+                    m.integer("bindTimeoutMs", SmppConfig.DEFAULT_BIND_TIMEOUT_MS, 1, MAX_MS),
+                    m.integer("receiptsInMemory", SmppConfig.DEFAULT_RECEIPTS_IN_MEMORY, 1,
+                            SmppConfig.MAX_RECEIPTS_IN_MEMORY));
         }
 
         private HttpConfig http(ConfigMapping m) {

@@ -16,9 +16,14 @@ package io.smsrouter.server.config;
  * @param responseTimeoutMs     how long a {@code deliver_sm} to a client may go unanswered, ms;
  *                              default {@value #DEFAULT_RESPONSE_TIMEOUT_MS}
  * @param bindTimeoutMs         time allowed from connect to bind, ms; default {@value #DEFAULT_BIND_TIMEOUT_MS}
+ * @param receiptsInMemory      receipts (and MO messages) waiting for one account's receiver binds that
+ *                              are kept on the heap, 1..10000000; more wait in files under the journal
+ *                              directory ({@code receipts-waiting/}), so a client that stops reading
+ *                              costs bounded memory; default {@value #DEFAULT_RECEIPTS_IN_MEMORY}
  */
 public record SmppConfig(String host, int port, int maxPduLength, int windowSize,
-                         int enquireLinkIntervalMs, int idleTimeoutMs, int responseTimeoutMs, int bindTimeoutMs) {
+                         int enquireLinkIntervalMs, int idleTimeoutMs, int responseTimeoutMs, int bindTimeoutMs,
+                         int receiptsInMemory) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 2775;
@@ -31,6 +36,19 @@ public record SmppConfig(String host, int port, int maxPduLength, int windowSize
     public static final int DEFAULT_IDLE_TIMEOUT_MS = 120_000;
     public static final int DEFAULT_RESPONSE_TIMEOUT_MS = 10_000;
     public static final int DEFAULT_BIND_TIMEOUT_MS = 10_000;
+    public static final int DEFAULT_RECEIPTS_IN_MEMORY = 10_000;
+    public static final int MAX_RECEIPTS_IN_MEMORY = 10_000_000;
+
+    public SmppConfig(String host, int port, int maxPduLength, int windowSize, int enquireLinkIntervalMs,
+                      int idleTimeoutMs, int responseTimeoutMs, int bindTimeoutMs) {
+        this(host, port, maxPduLength, windowSize, enquireLinkIntervalMs, idleTimeoutMs, responseTimeoutMs,
+                bindTimeoutMs, DEFAULT_RECEIPTS_IN_MEMORY);
+    }
+
+    public SmppConfig withReceiptsInMemory(int n) {
+        return new SmppConfig(host, port, maxPduLength, windowSize, enquireLinkIntervalMs, idleTimeoutMs,
+                responseTimeoutMs, bindTimeoutMs, n);
+    }
 
     /** Every key at its default, as if {@code smpp:} were left out. */
     public static SmppConfig defaults() {

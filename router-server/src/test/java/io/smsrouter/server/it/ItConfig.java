@@ -47,6 +47,7 @@ final class ItConfig {
     private int simulatorUndeliverablePercent;
     private int simulatorExpiredPercent;
     private BillingConfig billing = BillingConfig.defaults();
+    private int receiptsInMemory = SmppConfig.DEFAULT_RECEIPTS_IN_MEMORY;
 
     private ItConfig(Path journalDir) {
         this.journalDir = journalDir;
@@ -138,6 +139,12 @@ final class ItConfig {
         return this;
     }
 
+    /** Receipts waiting for one account kept on the heap; the rest wait on disk. */
+    ItConfig receiptsInMemory(int n) {
+        this.receiptsInMemory = n;
+        return this;
+    }
+
     ItConfig maxPduLength(int bytes) {
         this.maxPduLength = bytes;
         return this;
@@ -157,7 +164,7 @@ final class ItConfig {
         }
         SmppConfig smpp = new SmppConfig(HOST, smppPort, maxPduLength, SmppConfig.DEFAULT_WINDOW_SIZE,
                 SmppConfig.DEFAULT_ENQUIRE_LINK_INTERVAL_MS, SmppConfig.DEFAULT_IDLE_TIMEOUT_MS,
-                SmppConfig.DEFAULT_RESPONSE_TIMEOUT_MS, SmppConfig.DEFAULT_BIND_TIMEOUT_MS);
+                SmppConfig.DEFAULT_RESPONSE_TIMEOUT_MS, SmppConfig.DEFAULT_BIND_TIMEOUT_MS, receiptsInMemory);
         // a 5 s response timeout, and quick reconnects: the outage tests bring the operator back within seconds
         OperatorConfig op = new OperatorConfig(OPERATOR, HOST, operatorPort, OPERATOR_SYSTEM_ID, OPERATOR_PASSWORD,
                 OperatorConfig.DEFAULT_SYSTEM_TYPE, operatorBinds, operatorWindow, operatorTps,

@@ -119,7 +119,9 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
 
     @Override
     public boolean deliver(Receipt r) {
-        if (state != State.BOUND || !ctx.channel().isActive()) {
+        // a client that does not read what we write takes no more: its receipts wait in the registry,
+        // bounded on the heap, instead of piling up in the channel's outbound buffer
+        if (state != State.BOUND || !ctx.channel().isActive() || !ctx.channel().isWritable()) {
             return false;
         }
         if (receiptsHeld.incrementAndGet() > settings.windowSize()) {
@@ -272,6 +274,9 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
             ctx.channel().config().setAutoRead(true);
+            if (receivesReceipts()) {
+                engine.clients().drain(account.id()); // receipts refused while it was not writable
+            }
         }
         ctx.fireChannelWritabilityChanged();
     }
