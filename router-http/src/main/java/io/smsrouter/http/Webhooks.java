@@ -127,7 +127,7 @@ final class Webhooks implements AutoCloseable {
                 finish(t);
             } else if (n >= MAX_ATTEMPTS) {
                 log.warn("callback for message {} to {} given up after {} attempts ({})", t.firstId,
-                        t.callbackUrl, n, outcome);
+                        redacted(t.callbackUrl), n, outcome);
                 finish(t);
             } else {
                 failedAttempts.incrementAndGet();
@@ -149,7 +149,7 @@ final class Webhooks implements AutoCloseable {
                     .header("User-Agent", "smsrouter")
                     .POST(HttpRequest.BodyPublishers.ofString(moBody(mo))).build();
         } catch (IllegalArgumentException e) {
-            log.warn("MO {} for {} not posted: bad URL {}: {}", mo.messageId(), mo.accountId(), url, e.getMessage());
+            log.warn("MO {} for {} not posted: bad URL {}", mo.messageId(), mo.accountId(), redacted(url));
             forwarded.add(mo);
             return;
         }
@@ -159,7 +159,8 @@ final class Webhooks implements AutoCloseable {
                 moDelivered.incrementAndGet();
                 forwarded.add(mo);
             } else if (n >= MAX_ATTEMPTS) {
-                log.warn("MO {} for {} to {} given up after {} attempts ({})", mo.messageId(), mo.accountId(), url, n,
+                log.warn("MO {} for {} to {} given up after {} attempts ({})", mo.messageId(), mo.accountId(),
+                        redacted(url), n,
                         err != null ? rootMessage(err) : "HTTP " + resp.statusCode());
                 forwarded.add(mo);
             } else {
@@ -267,5 +268,25 @@ final class Webhooks implements AutoCloseable {
             log.debug("finished callbacks not journaled at close: {}", e.toString());
         }
         timer.shutdownNow();
+    }
+
+    /**
+     * A URL for the log: its scheme, host and port only. Webhook URLs often carry a secret in their
+     * user info, path or query string ({@code https://user:pw@host/hooks/T01/B02/XyZ?token=...}),
+     * which must not reach the log; the account in the same line says whose URL it is.
+     */
+    static String redacted(String url) {
+        try {
+            URI u = URI.create(url);
+            if (u.getHost() == null) {
+                return "(an unusable URL)";
+            }
+            String path = u.getRawPath() == null || u.getRawPath().isEmpty() || u.getRawPath().equals("/") ? ""
+                    : "/***";
+            return u.getScheme() + "://" + (u.getRawUserInfo() != null ? "***@" : "") + u.getHost()
+                    + (u.getPort() >= 0 ? ":" + u.getPort() : "") + path + (u.getRawQuery() != null ? "?***" : "");
+        } catch (IllegalArgumentException e) {
+            return "(an unusable URL)";
+        }
     }
 }

@@ -41,4 +41,12 @@ public record Account(String id, String password, String apiKey, Moderation mode
     public boolean senderAllowed(String sender) {
         return senders.isEmpty() || senders.contains(sender.toLowerCase(java.util.Locale.ROOT));
     }
+
+    /** Without the password and the API key, so that logging an account never logs its secrets. */
+    @Override
+    public String toString() {
+        return "Account[id=" + id + ", password=***, apiKey=" + (apiKey == null ? "null" : "***") + ", moderation="
+                + moderation + ", tps=" + tps + ", maxBinds=" + maxBinds + ", senders=" + senders + ", trafficClass="
+                + trafficClass + "]";
+    }
 }

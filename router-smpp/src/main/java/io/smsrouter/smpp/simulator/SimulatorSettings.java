@@ -21,4 +21,14 @@ public record SimulatorSettings(String host, int port, String systemId, String p
         return new SimulatorSettings(host, port, systemId, password, submitLatencyMs, dlrDelayMs, deliveredPercent,
                 undeliverablePercent, expiredPercent, newTps, maxPduLength);
     }
+
+    /** Without the password, so that logging the settings never logs it. */
+    @Override
+    public String toString() {
+        return "SimulatorSettings[host=" + host + ", port=" + port + ", systemId=" + systemId + ", password="
+                + (password == null ? "null" : "***") + ", submitLatencyMs=" + submitLatencyMs + ", dlrDelayMs="
+                + dlrDelayMs + ", deliveredPercent=" + deliveredPercent + ", undeliverablePercent="
+                + undeliverablePercent + ", expiredPercent=" + expiredPercent + ", tps=" + tps + ", maxPduLength="
+                + maxPduLength + "]";
+    }
 }

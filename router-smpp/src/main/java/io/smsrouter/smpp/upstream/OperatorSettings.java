@@ -18,4 +18,14 @@ public record OperatorSettings(String id, String host, int port, String systemId
         this(id, host, port, systemId, password, systemType, binds, window, tps, enquireLinkIntervalMs,
                 responseTimeoutMs, reconnectDelayMs, maxReconnectDelayMs, maxPduLength, false);
     }
+
+    /** Without the password, so that logging the settings never logs it. */
+    @Override
+    public String toString() {
+        return "OperatorSettings[id=" + id + ", host=" + host + ", port=" + port + ", systemId=" + systemId
+                + ", password=***, systemType=" + systemType + ", binds=" + binds + ", window=" + window + ", tps=" + tps
+                + ", enquireLinkIntervalMs=" + enquireLinkIntervalMs + ", responseTimeoutMs=" + responseTimeoutMs
+                + ", reconnectDelayMs=" + reconnectDelayMs + ", maxReconnectDelayMs=" + maxReconnectDelayMs
+                + ", maxPduLength=" + maxPduLength + ", sarConcatenation=" + sarConcatenation + "]";
+    }
 }
