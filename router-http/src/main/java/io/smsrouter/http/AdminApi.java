@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -22,7 +21,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,7 +31,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The admin endpoints (shared/SPEC.md §5), all behind the admin token:
+ * The admin endpoints (shared/SPEC.md §5), all behind the admin token or the moderator page's
+ * session ({@link AdminAuth}: with the session, a state-changing request needs its CSRF token, and
+ * decisions are recorded under the name the moderator logged in with):
  * <pre>
  * GET  /api/v1/moderation/queue?account=&amp;category=&amp;limit=   held messages, oldest first
  * POST /api/v1/moderation/{id}/approve   {"moderator","reason","campaign":true}
@@ -57,23 +57,23 @@ final class AdminApi {
     private final ObjectMapper json;
     private final Engine engine;
     private final StopWordFile stopWords;
-    private final byte[] token;
+    private final AdminAuth auth;
 
     /** The ids of every part of the text a message id belongs to (the id alone for a one-part text). */
     private final java.util.function.LongFunction<long[]> partsOf;
 
-    AdminApi(ObjectMapper json, Engine engine, StopWordFile stopWords, String adminToken) {
-        this(json, engine, stopWords, adminToken, id -> new long[]{id});
+    AdminApi(ObjectMapper json, Engine engine, StopWordFile stopWords, AdminAuth auth) {
+        this(json, engine, stopWords, auth, id -> new long[]{id});
     }
 
     /** {@code partsOf}: a decision on one part of a long HTTP text is a decision on all its parts. */
-    AdminApi(ObjectMapper json, Engine engine, StopWordFile stopWords, String adminToken,
+    AdminApi(ObjectMapper json, Engine engine, StopWordFile stopWords, AdminAuth auth,
              java.util.function.LongFunction<long[]> partsOf) {
         this.partsOf = partsOf;
         this.json = json;
         this.engine = engine;
         this.stopWords = stopWords;
-        this.token = ("Bearer " + adminToken).getBytes(StandardCharsets.UTF_8);
+        this.auth = auth;
     }
 
     static boolean handles(String path) {
@@ -86,12 +86,16 @@ final class AdminApi {
     }
 
     FullHttpResponse handle(FullHttpRequest req, String path) {
-        if (!authorized(req)) {
+        AdminAuth.Verdict caller = auth.check(req);
+        if (caller.refusal() != null) {
+            return caller.refusal();
+        }
+        if (!caller.admin()) {
             return HttpServer.error(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
                     "this endpoint needs the admin token: Authorization: Bearer <admin.token>");
         }
         try {
-            return route(req, path);
+            return route(req, path, caller.moderator());
         } catch (ApiError e) {
             return e.response();
         } catch (RuntimeException e) {
@@ -101,12 +105,8 @@ final class AdminApi {
         }
     }
 
-    private boolean authorized(FullHttpRequest req) {
-        String h = req.headers().get(HttpHeaderNames.AUTHORIZATION);
-        return h != null && MessageDigest.isEqual(token, h.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private FullHttpResponse route(FullHttpRequest req, String path) {
+    /** {@code moderator}: the session's name, which wins over the body's ("" for none). */
+    private FullHttpResponse route(FullHttpRequest req, String path, String moderator) {
         HttpMethod method = req.method();
         if (path.startsWith(ACCOUNTS)) {
             return accounts(req, path);
@@ -124,7 +124,7 @@ final class AdminApi {
             case "approve":
             case "reject":
                 ApiError.requireMethod(method, HttpMethod.POST);
-                return bulk(rest, ApiError.body(json, req));
+                return bulk(rest, ApiError.body(json, req), moderator);
             default:
                 break;
         }
@@ -133,7 +133,8 @@ final class AdminApi {
             String action = rest.substring(slash + 1);
             if (action.equals("approve") || action.equals("reject")) {
                 ApiError.requireMethod(method, HttpMethod.POST);
-                return decideOne(ApiError.messageId(rest.substring(0, slash)), action, ApiError.body(json, req));
+                return decideOne(ApiError.messageId(rest.substring(0, slash)), action, ApiError.body(json, req),
+                        moderator);
             }
         }
         return HttpServer.error(HttpResponseStatus.NOT_FOUND, "not_found", "no such endpoint: " + path);
@@ -219,7 +220,7 @@ final class AdminApi {
         }
     }
 
-    private FullHttpResponse decideOne(long id, String action, JsonNode body) {
+    private FullHttpResponse decideOne(long id, String action, JsonNode body, String sessionModerator) {
         HeldMessage h = engine.moderationQueue().get(id);
         if (h == null) {
             return notHeld(id);
@@ -235,14 +236,14 @@ final class AdminApi {
         } else {
             ids.add(id);
         }
-        ObjectNode result = decide(action, ids, body);
+        ObjectNode result = decide(action, ids, body, sessionModerator);
         if (result.path("count").asInt() == 0) {
             return notHeld(id);
         }
         return HttpServer.json(HttpResponseStatus.OK, result.toString());
     }
 
-    private FullHttpResponse bulk(String action, JsonNode body) {
+    private FullHttpResponse bulk(String action, JsonNode body, String sessionModerator) {
         JsonNode list = body.get("ids");
         if (list == null || !list.isArray() || list.isEmpty()) {
             throw ApiError.bad("bad_request", "expected {\"ids\": [\"<message id>\", ...]}");
@@ -251,11 +252,11 @@ final class AdminApi {
         for (JsonNode n : list) {
             ids.add(ApiError.messageId(n.asText()));
         }
-        return HttpServer.json(HttpResponseStatus.OK, decide(action, ids, body).toString());
+        return HttpServer.json(HttpResponseStatus.OK, decide(action, ids, body, sessionModerator).toString());
     }
 
-    private ObjectNode decide(String action, List<Long> ids, JsonNode body) {
-        String moderator = text(body, "moderator");
+    private ObjectNode decide(String action, List<Long> ids, JsonNode body, String sessionModerator) {
+        String moderator = sessionModerator.isEmpty() ? text(body, "moderator") : sessionModerator;
         String reason = text(body, "reason");
         boolean approve = action.equals("approve");
         ObjectNode result = json.createObjectNode();

@@ -32,8 +32,6 @@ import io.smsrouter.core.moderation.StopWordFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
@@ -65,7 +63,7 @@ public final class HttpServer implements AutoCloseable {
     private final OptOutApi optOuts;
     private final BalanceApi balances;
     private final LogApi smsLog;
-    private final byte[] moderationPage;
+    private final ModerationPage moderationPage;
     /** Admin work too slow for an event loop (building a stop-word automaton). */
     private final ExecutorService slow = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "http-admin");
@@ -81,12 +79,26 @@ public final class HttpServer implements AutoCloseable {
      * @param accountCallbacks account id → default callback URL for receipts of its HTTP messages
      * @param maxRecipients    most recipients in one request
      * @param webhookFirstRetryMs delay before the first retry of a failed callback (doubling after)
+     * @param moUrls           account id → URL its subscribers' messages are POSTed to
+     * @param sessionIdle      a moderator page session unused this long ends
+     * @param sessionLifetime  a moderator page session ends this long after its login
      */
     public record ApiOptions(java.nio.file.Path templatesDir, java.util.Map<String, String> accountCallbacks,
-                             int maxRecipients, long webhookFirstRetryMs, java.util.Map<String, String> moUrls) {
+                             int maxRecipients, long webhookFirstRetryMs, java.util.Map<String, String> moUrls,
+                             java.time.Duration sessionIdle, java.time.Duration sessionLifetime) {
+        public ApiOptions(java.nio.file.Path templatesDir, java.util.Map<String, String> accountCallbacks,
+                          int maxRecipients, long webhookFirstRetryMs, java.util.Map<String, String> moUrls) {
+            this(templatesDir, accountCallbacks, maxRecipients, webhookFirstRetryMs, moUrls,
+                    AdminSessions.Settings.DEFAULT_IDLE, AdminSessions.Settings.DEFAULT_LIFETIME);
+        }
+
         public ApiOptions(java.nio.file.Path templatesDir, java.util.Map<String, String> accountCallbacks,
                           int maxRecipients, long webhookFirstRetryMs) {
             this(templatesDir, accountCallbacks, maxRecipients, webhookFirstRetryMs, java.util.Map.of());
+        }
+
+        AdminSessions.Settings sessions() {
+            return new AdminSessions.Settings(sessionIdle, sessionLifetime);
         }
 
         public static ApiOptions defaults() {
@@ -114,24 +126,17 @@ public final class HttpServer implements AutoCloseable {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         RouterMetrics.bind(registry, engine);
         this.texts = new HttpMessages();
-        this.admin = new AdminApi(JSON, engine, stopWords, adminToken, texts::partsOf);
-        this.moderationPage = resource("moderation.html");
+        AdminAuth adminAuth = new AdminAuth(adminToken, new AdminSessions(api.sessions()));
+        this.admin = new AdminApi(JSON, engine, stopWords, adminAuth, texts::partsOf);
+        this.moderationPage = new ModerationPage(JSON, adminAuth);
         this.webhooks = new Webhooks(engine, texts, JSON, api.webhookFirstRetryMs(), api.moUrls());
         this.templates = new Templates(JSON, api.templatesDir());
         this.messages = new MessageApi(JSON, engine, texts, templates, api.accountCallbacks(), api.maxRecipients());
-        this.optOuts = new OptOutApi(JSON, engine, messages, adminToken);
-        this.balances = new BalanceApi(JSON, engine, messages, adminToken);
-        this.smsLog = new LogApi(JSON, engine, messages, adminToken);
+        this.optOuts = new OptOutApi(JSON, engine, messages, adminAuth);
+        this.balances = new BalanceApi(JSON, engine, messages, adminAuth);
+        this.smsLog = new LogApi(JSON, engine, messages, adminAuth);
         engine.observe(texts);
         engine.clients().intercept(webhooks::take);
-    }
-
-    private static byte[] resource(String name) {
-        try (InputStream in = HttpServer.class.getResourceAsStream(name)) {
-            return in == null ? null : in.readAllBytes();
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     public PrometheusMeterRegistry registry() {
@@ -221,12 +226,10 @@ public final class HttpServer implements AutoCloseable {
                 resp = req.method() == HttpMethod.GET
                         ? text(registry.scrape(), "text/plain; version=0.0.4; charset=utf-8")
                         : error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "use GET");
-            } else if (path.equals("/moderation") || path.equals("/moderation/")) {
-                resp = req.method() != HttpMethod.GET
-                        ? error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "use GET")
-                        : moderationPage == null
-                        ? error(HttpResponseStatus.NOT_FOUND, "not_found", "the moderation page is not in this build")
-                        : page(moderationPage);
+            } else if (ModerationPage.handles(path)) {
+                resp = moderationPage.handle(req, path,
+                        ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null,
+                        String.valueOf(ctx.channel().remoteAddress()));
             } else if (path.equals(ApiDocs.PATH)) {
                 resp = ApiDocs.response(req.method());
             } else {
@@ -269,19 +272,6 @@ public final class HttpServer implements AutoCloseable {
         err.put("code", code);
         err.put("message", message);
         return json(status, root.toString());
-    }
-
-    private static FullHttpResponse page(byte[] html) {
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                Unpooled.wrappedBuffer(html));
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
-        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, html.length);
-        r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-        // the page only talks to this origin and runs its own inline script
-        r.headers().set("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline' 'self'; "
-                + "style-src 'unsafe-inline' 'self'; img-src 'self' data:; frame-ancestors 'none'");
-        r.headers().set("X-Content-Type-Options", "nosniff");
-        return r;
     }
 
     static FullHttpResponse json(HttpResponseStatus status, String body) {

@@ -45,10 +45,10 @@ final class LogApi {
     private final Engine engine;
     private final KeyOrAdmin auth;
 
-    LogApi(ObjectMapper json, Engine engine, MessageApi keys, String adminToken) {
+    LogApi(ObjectMapper json, Engine engine, MessageApi keys, AdminAuth admin) {
         this.json = json;
         this.engine = engine;
-        this.auth = new KeyOrAdmin(keys, adminToken);
+        this.auth = new KeyOrAdmin(keys, admin);
     }
 
     static boolean handles(String path) {
@@ -59,6 +59,9 @@ final class LogApi {
         KeyOrAdmin.Caller caller = auth.caller(req);
         if (caller == null) {
             return KeyOrAdmin.unauthorized();
+        }
+        if (caller.refusal() != null) {
+            return caller.refusal();
         }
         Account account = caller.account();
         try {

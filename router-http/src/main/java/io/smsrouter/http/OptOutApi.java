@@ -34,10 +34,10 @@ final class OptOutApi {
     private final Engine engine;
     private final KeyOrAdmin auth;
 
-    OptOutApi(ObjectMapper json, Engine engine, MessageApi keys, String adminToken) {
+    OptOutApi(ObjectMapper json, Engine engine, MessageApi keys, AdminAuth admin) {
         this.json = json;
         this.engine = engine;
-        this.auth = new KeyOrAdmin(keys, adminToken);
+        this.auth = new KeyOrAdmin(keys, admin);
     }
 
     static boolean handles(String path) {
@@ -48,6 +48,9 @@ final class OptOutApi {
         KeyOrAdmin.Caller caller = auth.caller(req);
         if (caller == null) {
             return KeyOrAdmin.unauthorized();
+        }
+        if (caller.refusal() != null) {
+            return caller.refusal();
         }
         boolean admin = caller.admin();
         Account account = caller.account();

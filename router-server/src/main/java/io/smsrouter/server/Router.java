@@ -210,7 +210,9 @@ public final class Router implements AutoCloseable {
         this.httpServer = new HttpServer(config.http().host(), config.http().port(), httpGroup,
                 SmppTransport.serverChannel(), engine, this::notAcceptingReason, config.admin().token(), stopWords,
                 new HttpServer.ApiOptions(journalDir.resolveSibling("templates"), callbacks,
-                        config.http().maxRecipients(), 1000, moUrls));
+                        config.http().maxRecipients(), 1000, moUrls,
+                        java.time.Duration.ofSeconds(config.admin().sessionIdleSeconds()),
+                        java.time.Duration.ofSeconds(config.admin().sessionLifetimeSeconds())));
         io.micrometer.core.instrument.Gauge.builder("router.journal.size", this, Router::journalBytes)
                 .baseUnit("bytes").description("disk used by the journal directory").register(httpServer.registry());
         try {

@@ -54,7 +54,7 @@ public final class ConfigLoader {
     static final List<String> SMPP_KEYS = List.of("host", "port", "maxPduLength", "windowSize",
             "enquireLinkIntervalMs", "idleTimeoutMs", "responseTimeoutMs", "bindTimeoutMs", "receiptsInMemory");
     static final List<String> HTTP_KEYS = List.of("host", "port", "maxRecipients");
-    static final List<String> ADMIN_KEYS = List.of("token");
+    static final List<String> ADMIN_KEYS = List.of("token", "sessionIdleSeconds", "sessionLifetimeSeconds");
     static final List<String> JOURNAL_KEYS = List.of("dir", "rollCycle", "syncEachBatch", "minFreeMb",
             "retentionHours");
     static final List<String> ACCOUNT_KEYS = List.of(
@@ -340,7 +340,11 @@ public final class ConfigLoader {
         }
 
         private AdminConfig admin(ConfigMapping m) {
-            return new AdminConfig(m.string("token", AdminConfig.DEFAULT_TOKEN, ADMIN_TOKEN));
+            return new AdminConfig(m.string("token", AdminConfig.DEFAULT_TOKEN, ADMIN_TOKEN),
+                    m.integer("sessionIdleSeconds", AdminConfig.DEFAULT_SESSION_IDLE_SECONDS, 1,
+                            AdminConfig.MAX_SESSION_IDLE_SECONDS),
+                    m.integer("sessionLifetimeSeconds", AdminConfig.DEFAULT_SESSION_LIFETIME_SECONDS, 1,
+                            AdminConfig.MAX_SESSION_LIFETIME_SECONDS));
         }
 
         private JournalConfig journal(ConfigMapping m) {

@@ -48,6 +48,7 @@ final class ItConfig {
     private int simulatorExpiredPercent;
     private BillingConfig billing = BillingConfig.defaults();
     private int receiptsInMemory = SmppConfig.DEFAULT_RECEIPTS_IN_MEMORY;
+    private AdminConfig admin = AdminConfig.defaults();
 
     private ItConfig(Path journalDir) {
         this.journalDir = journalDir;
@@ -156,6 +157,12 @@ final class ItConfig {
         return this;
     }
 
+    /** The admin token and the moderator page's session limits. */
+    ItConfig admin(AdminConfig a) {
+        this.admin = a;
+        return this;
+    }
+
     RouterConfig build() {
         List<AccountConfig> acc = new ArrayList<>(accounts);
         if (acc.stream().noneMatch(a -> a.id().equals(ACCOUNT))) {
@@ -172,7 +179,7 @@ final class ItConfig {
         SimulatorConfig sim = new SimulatorConfig(simulatorEnabled, HOST, 0, null, null,
                 SimulatorConfig.DEFAULT_SUBMIT_LATENCY_MS, SimulatorConfig.DEFAULT_DLR_DELAY_MS,
                 simulatorDeliveredPercent, simulatorUndeliverablePercent, simulatorExpiredPercent, simulatorTps);
-        return new RouterConfig(Path.of("it-router.yaml"), smpp, new HttpConfig(HOST, 0, maxRecipients), AdminConfig.defaults(),
+        return new RouterConfig(Path.of("it-router.yaml"), smpp, new HttpConfig(HOST, 0, maxRecipients), admin,
                 new JournalConfig(journalDir, JournalConfig.DEFAULT_ROLL_CYCLE, false), acc, List.of(op),
                 List.of(new RouteConfig(null, null, null, List.of(OPERATOR))), moderation, sim,
                 ComplianceConfig.defaults(), billing);

@@ -1,0 +1,192 @@
+package io.smsrouter.http;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The moderator page's login sessions, in memory (a restart logs every moderator out). A session
+ * is created by logging in with the admin token; the browser then holds only its id, in an
+ * {@code HttpOnly} cookie, never the token. Each session carries a synchronizer token against
+ * cross-site request forgery, which the page sends back in {@code X-CSRF-Token} on every
+ * state-changing request.
+ *
+ * <p>A session ends after {@link Settings#idle()} without a request, after
+ * {@link Settings#lifetime()} whatever happens, on logout, or when {@value #MAX_SESSIONS} newer
+ * ones push it out. Ids and CSRF tokens are 256 random bits from {@link SecureRandom}. The table is
+ * keyed by the SHA-256 of the id, so neither a lookup's timing nor a heap dump gives out a usable
+ * id. The few calls (logins, page requests) take a lock; none is on a message path.
+ */
+final class AdminSessions {
+    /** The cookie that carries the session id. */
+    static final String COOKIE = "smsrouter_session";
+    /** Most sessions at once; a login beyond it ends the least recently used one. */
+    static final int MAX_SESSIONS = 1000;
+    private static final int ID_BYTES = 32;
+
+    /**
+     * @param idle     a session unused this long ends
+     * @param lifetime a session ends this long after its login, in use or not
+     */
+    record Settings(Duration idle, Duration lifetime) {
+        static final Duration DEFAULT_IDLE = Duration.ofMinutes(30);
+        static final Duration DEFAULT_LIFETIME = Duration.ofHours(12);
+
+        Settings {
+            if (idle.isNegative() || idle.isZero() || lifetime.isNegative() || lifetime.isZero()) {
+                throw new IllegalArgumentException("session durations must be positive: idle " + idle
+                        + ", lifetime " + lifetime);
+            }
+        }
+
+        static Settings defaults() {
+            return new Settings(DEFAULT_IDLE, DEFAULT_LIFETIME);
+        }
+    }
+
+    /** A logged-in moderator. Its id is not kept here, only the id's hash (the table's key). */
+    static final class Session {
+        private final String csrfToken;
+        private final byte[] csrfBytes;
+        private final String moderator;
+        private final long createdMs;
+        private long lastSeenMs;
+
+        private Session(String csrfToken, String moderator, long createdMs) {
+            this.csrfToken = csrfToken;
+            this.csrfBytes = csrfToken.getBytes(StandardCharsets.US_ASCII);
+            this.moderator = moderator;
+            this.createdMs = createdMs;
+            this.lastSeenMs = createdMs;
+        }
+
+        String csrfToken() {
+            return csrfToken;
+        }
+
+        /** The name given at login ("" for none), recorded with the moderator's decisions. */
+        String moderator() {
+            return moderator;
+        }
+
+        long createdMs() {
+            return createdMs;
+        }
+
+        /** True when {@code token} is this session's CSRF token, compared in constant time. */
+        boolean csrfMatches(String token) {
+            return token != null && MessageDigest.isEqual(csrfBytes, token.getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    /** A new session and its id, which goes into the cookie and nowhere else. */
+    record Created(String id, Session session) {
+        @Override
+        public String toString() {
+            return "Created[id=***]";
+        }
+    }
+
+    private final Settings settings;
+    private final LongSupplier clockMs;
+    private final SecureRandom random = new SecureRandom();
+    /** SHA-256 of the id (base64) → session, least recently used first. */
+    private final LinkedHashMap<String, Session> sessions = new LinkedHashMap<>(16, 0.75f, true);
+
+    AdminSessions(Settings settings) {
+        this(settings, System::currentTimeMillis);
+    }
+
+    AdminSessions(Settings settings, LongSupplier clockMs) {
+        this.settings = settings;
+        this.clockMs = clockMs;
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    /** Starts a session for a moderator who gave the admin token. */
+    synchronized Created create(String moderator) {
+        long now = clockMs.getAsLong();
+        purge(now);
+        while (sessions.size() >= MAX_SESSIONS) {
+            Iterator<?> eldest = sessions.values().iterator();
+            eldest.next();
+            eldest.remove();
+        }
+        String id = randomToken();
+        Session s = new Session(randomToken(), moderator == null ? "" : moderator, now);
+        sessions.put(hash(id), s);
+        return new Created(id, s);
+    }
+
+    /** The live session of this id (and it counts as used now), or null: unknown, ended or expired. */
+    synchronized Session find(String id) {
+        if (id == null || id.isEmpty() || id.length() > 100) {
+            return null;
+        }
+        String key = hash(id);
+        Session s = sessions.get(key);
+        if (s == null) {
+            return null;
+        }
+        long now = clockMs.getAsLong();
+        if (expired(s, now)) {
+            sessions.remove(key);
+            return null;
+        }
+        s.lastSeenMs = now;
+        return s;
+    }
+
+    /** When this session ends unless used again (the earlier of the idle and the absolute end). */
+    synchronized long expiresAtMs(Session s) {
+        return Math.min(s.lastSeenMs + settings.idle().toMillis(), s.createdMs + settings.lifetime().toMillis());
+    }
+
+    /** Ends the session of this id; false when there was none. */
+    synchronized boolean end(String id) {
+        return id != null && sessions.remove(hash(id)) != null;
+    }
+
+    /** Live sessions (expired ones are dropped first). */
+    synchronized int size() {
+        purge(clockMs.getAsLong());
+        return sessions.size();
+    }
+
+    private boolean expired(Session s, long now) {
+        return now - s.lastSeenMs >= settings.idle().toMillis() || now - s.createdMs >= settings.lifetime().toMillis();
+    }
+
+    private void purge(long now) {
+        sessions.values().removeIf(s -> expired(s, now));
+    }
+
+    private String randomToken() {
+        byte[] b = new byte[ID_BYTES];
+        random.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    private static String hash(String id) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+            return Base64.getEncoder().encodeToString(d);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AdminSessions[idle=" + settings.idle() + ", lifetime=" + settings.lifetime() + "]";
+    }
+}
