@@ -3,7 +3,10 @@
 // downloaded), logs in with the admin token, sees the held messages with the stop words
 // highlighted, and decides them: the client that sent them (npm smpp, bound as a transceiver)
 // gets stat:DELIVRD once an approved message has reached the in-process operator simulator and
-// been receipted, and stat:REJECTD for a rejected one.
+// been receipted, and stat:REJECTD for a rejected one. All of it under the page's content security
+// policy (no inline script or style): the browser's console must show no CSP violation, while an
+// inline script injected at the end is refused and reported there. The browser holds only an
+// HttpOnly SameSite=Strict session cookie, never the token, and the router's log shows neither.
 'use strict';
 const { test, after } = require('node:test');
 const assert = require('node:assert');
@@ -12,7 +15,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const smpp = require('smpp');
-const { ROOT, freePort, waitFor, start, routerYaml } = require('./lib');
+const { ROOT, freePort, waitFor, start, routerYaml, httpRequest } = require('./lib');
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMEDRIVER = '/usr/bin/chromedriver';
@@ -38,7 +41,11 @@ async function openBrowser(profileDir) {
     + 'apt-get install chromium chromium-driver (scripts/test installs them)');
   const { Builder, Browser } = require('selenium-webdriver');
   const chrome = require('selenium-webdriver/chrome');
+  const logging = require('selenium-webdriver/lib/logging');
+  const prefs = new logging.Preferences();
+  prefs.setLevel(logging.Type.BROWSER, logging.Level.ALL);
   const options = new chrome.Options()
+    .setLoggingPrefs(prefs)
     .setChromeBinaryPath(CHROMIUM)
     .addArguments('--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
       '--disable-component-update', '--no-first-run', `--user-data-dir=${profileDir}`, '--window-size=1280,900');
@@ -46,6 +53,15 @@ async function openBrowser(profileDir) {
   return new Builder().forBrowser(Browser.CHROME).setChromeOptions(options)
     .setChromeService(new chrome.ServiceBuilder(CHROMEDRIVER)).build();
 }
+
+/** The browser console's entries so far (each read returns only the new ones, so they are kept here). */
+const consoleLog = [];
+async function readConsole() {
+  const logging = require('selenium-webdriver/lib/logging');
+  for (const e of await driver.manage().logs().get(logging.Type.BROWSER)) consoleLog.push(`${e.level.name} ${e.message}`);
+  return consoleLog;
+}
+const cspViolations = () => consoleLog.filter((l) => /Content Security Policy/i.test(l));
 
 /** A transceiver bind as `systemId`; `.receipts` maps a receipted message id to its stat: word. */
 function bindClient(port, systemId, password) {
@@ -220,13 +236,45 @@ test('the moderator page: login, highlighted stop words, approve, reject, a camp
     assert.match(approvedLine, /alice/);
     assert.match(await driver.findElement(By.css(`#decisions li[data-id="${manual}"]`)).getText(), /REJECTED[\s\S]*not today/);
 
-    // a reload stays logged in; Log out forgets the token
+    // the browser holds a session cookie that its scripts cannot read, and the token nowhere
+    const cookie = await driver.manage().getCookie('smsrouter_session');
+    assert.ok(cookie && /^[A-Za-z0-9_-]{43}$/.test(cookie.value), 'a 256-bit session id in the cookie');
+    assert.strictEqual(cookie.httpOnly, true, 'HttpOnly');
+    assert.strictEqual(cookie.sameSite, 'Strict', 'SameSite=Strict');
+    assert.strictEqual(cookie.secure, false, 'not Secure over plain HTTP');
+    assert.strictEqual(cookie.path, '/');
+    const stored = await driver.executeScript(
+      'return JSON.stringify(sessionStorage) + JSON.stringify(localStorage) + document.cookie');
+    assert.ok(!stored.includes(token), 'the token is not kept in the browser');
+    assert.ok(!stored.includes(cookie.value), 'the session id is not readable by scripts');
+
+    // a reload stays logged in (the cookie); Log out ends the session on the router
     await driver.navigate().refresh();
     await driver.wait(until.elementIsVisible(await driver.findElement(By.css('#app'))), UI_TIMEOUT, 'still logged in');
+    await driver.wait(until.elementLocated(By.css('#decisions li')), UI_TIMEOUT, 'decisions after the reload');
     await driver.findElement(By.css('#logout')).click();
     await driver.wait(until.elementIsVisible(await driver.findElement(By.css('#login'))), UI_TIMEOUT, 'login form');
     await driver.navigate().refresh();
     await driver.wait(until.elementIsVisible(await driver.findElement(By.css('#login'))), UI_TIMEOUT, 'login form after reload');
+    const res = await httpRequest(httpPort, 'GET', '/api/v1/moderation/queue',
+      { headers: { Cookie: `smsrouter_session=${cookie.value}` } });
+    assert.strictEqual(res.status, 401, 'the old session id is dead after logging out');
+
+    // everything above ran under the page's CSP without a single violation
+    await readConsole();
+    assert.deepStrictEqual(cspViolations(), [], `CSP violations in the console:\n${consoleLog.join('\n')}`);
+    // and the policy is enforced: an inline script injected now is refused, and the console says so
+    await driver.executeScript(`const s = document.createElement('script');
+      s.textContent = 'window.__inline = 1'; document.head.appendChild(s);`);
+    await driver.wait(async () => (await readConsole(), cspViolations().length > 0), UI_TIMEOUT,
+      'the CSP violation of the injected inline script in the console');
+    assert.strictEqual(await driver.executeScript('return window.__inline === undefined'), true, 'inline script blocked');
+
+    // the router's log holds neither the token, the refused typo, nor the session id
+    assert.ok(!router.out.includes(token), 'the admin token is not in the log');
+    assert.ok(!router.out.includes('not-the-token'), 'a refused token is not in the log');
+    assert.ok(!router.out.includes(cookie.value), 'the session id is not in the log');
+    assert.match(router.out, /moderator page login refused/, 'the refused login is logged (without the token)');
 
     router.proc.kill('SIGTERM');
     await router.exited;
