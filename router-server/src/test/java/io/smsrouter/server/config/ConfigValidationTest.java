@@ -46,7 +46,7 @@ class ConfigValidationTest {
                 // Unknown keys, at every level.
                 arguments("unknown key in a section", ACCOUNT + "smpp: {prot: 2775}",
                         F + "smpp.prot: unknown key (expected one of host, port, maxPduLength, windowSize, "
-                                + "enquireLinkIntervalMs, idleTimeoutMs, responseTimeoutMs, bindTimeoutMs)"),
+                                + "enquireLinkIntervalMs, idleTimeoutMs, responseTimeoutMs, bindTimeoutMs, receiptsInMemory)"),
                 arguments("unknown top-level key", ACCOUNT + "clustr: {nodeId: r1}",
                         F + "clustr: unknown key (expected one of smpp, http, admin, journal, accounts, operators, "
                                 + "routes, moderation, simulator, compliance, billing)"),
