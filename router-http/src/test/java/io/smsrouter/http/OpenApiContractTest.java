@@ -104,6 +104,8 @@ class OpenApiContractTest {
     private static final String ONCE = "Bearer k-once";
     /** Promo traffic, whose recipients are always in quiet hours. */
     private static final String NIGHT = "Bearer k-night";
+    /** Stands for the moderator page's session: call() logs in and sends its cookie and CSRF token. */
+    private static final String SESSION = "moderator session";
     private static final int MAX_RECIPIENTS = 3;
     private static final List<String> METHODS = List.of("put", "post", "get", "head", "delete");
 
@@ -116,6 +118,8 @@ class OpenApiContractTest {
     private EventLoopGroup group;
     private HttpServer server;
     private String base;
+    /** The moderator session's cookie header and CSRF token, once logged in. */
+    private String[] session;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<com.sun.net.httpserver.HttpServer> receivers = new ArrayList<>();
 
@@ -204,7 +208,8 @@ class OpenApiContractTest {
             assertThat(pointer(doc, ref).isMissingNode()).as("$ref %s", ref).isFalse();
         }
         for (Operation op : operations(doc)) {
-            boolean api = op.path.startsWith("/api/v1/") && !op.path.equals(ApiDocs.PATH);
+            boolean api = op.path.startsWith("/api/v1/") && !op.path.equals(ApiDocs.PATH)
+                    || op.path.equals("/moderation/session");
             assertThat(op.node.has("security")).as("security of %s", op).isEqualTo(api);
             if (api) {
                 assertThat(op.node.path("responses").has("401")).as("401 of %s", op).isTrue();
@@ -1051,7 +1056,8 @@ class OpenApiContractTest {
     void shouldDocumentEveryErrorCodeTheSourcesProduceAndNoOther() throws Exception {
         Set<String> produced = new TreeSet<>();
         for (String file : List.of("MessageApi.java", "Templates.java", "ApiError.java", "AdminApi.java",
-                "HttpServer.java", "ApiDocs.java", "OptOutApi.java", "BalanceApi.java", "LogApi.java")) {
+                "HttpServer.java", "ApiDocs.java", "OptOutApi.java", "BalanceApi.java", "LogApi.java",
+                "AdminAuth.java", "ModerationPage.java")) {
             Matcher m = SOURCE_CODE.matcher(Files.readString(sources().resolve(file)));
             while (m.find()) {
                 produced.add(m.group(1) != null ? m.group(1) : m.group(2));
@@ -1060,7 +1066,7 @@ class OpenApiContractTest {
         assertThat(produced).contains("unauthorized", "bad_json", "missing_field", "unknown_template", "throttled",
                 "journal_unavailable", "not_cancellable", "not_held", "invalid_stopwords", "write_failed", "opted_out",
                 "forbidden", "unknown_account", "not_found", "unavailable", "insufficient_balance", "no_price",
-                "not_billed", "bad_amount");
+                "not_billed", "bad_amount", "csrf_failed");
         String yaml = resource();
         for (String code : produced) {
             assertThat(mentions(yaml, code)).as("code %s is in the document", code).isTrue();
@@ -1402,6 +1408,7 @@ class OpenApiContractTest {
                 keys.add(switch (scheme) {
                     case "apiKey" -> op.path.startsWith("/api/v1/balance") ? PREPAID : SHOP;
                     case "adminToken" -> ADMIN;
+                    case "moderatorSession" -> SESSION;
                     default -> throw new AssertionError(op + ": unknown security scheme " + scheme);
                 });
             }
@@ -1437,7 +1444,16 @@ class OpenApiContractTest {
 
     private HttpResponse<String> call(String method, String path, String key, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
-        if (key != null) {
+        if (SESSION.equals(key)) {
+            if (session == null) {
+                HttpResponse<String> login = call("POST", "/moderation/login", null,
+                        "{\"token\":\"admin-token\",\"moderator\":\"contract\"}");
+                assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+                String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().replaceAll(";.*", "");
+                session = new String[]{cookie, JSON.readTree(login.body()).path("csrfToken").asText()};
+            }
+            b.header("Cookie", session[0]).header("X-CSRF-Token", session[1]);
+        } else if (key != null) {
             b.header("Authorization", key);
         }
         if (body != null) {
