@@ -42,6 +42,8 @@ import java.util.TreeSet;
  * GET  /api/v1/moderation/decisions?limit=
  * GET  /api/v1/moderation/stopwords      the list in force (text/plain)
  * PUT  /api/v1/moderation/stopwords      replace it (text/plain body); a bad list is refused
+ * GET  /api/v1/routes                    the route table in force, the config file, the last reload
+ * POST /api/v1/routes/reload             read the config file's routes again (422 invalid_config: none changed)
  * GET  /api/v1/accounts                  accounts and their moderation modes
  * PUT  /api/v1/accounts/{id}/moderation  {"mode":"none|auto|manual"}
  * </pre>
@@ -52,12 +54,14 @@ final class AdminApi {
     private static final Logger log = LoggerFactory.getLogger(AdminApi.class);
     static final String MODERATION = "/api/v1/moderation";
     static final String ACCOUNTS = "/api/v1/accounts";
+    static final String ROUTES = "/api/v1/routes";
     private static final int DEFAULT_LIMIT = 500;
 
     private final ObjectMapper json;
     private final Engine engine;
     private final StopWordFile stopWords;
     private final AdminAuth auth;
+    private volatile RouteAdmin routeAdmin;
 
     /** The ids of every part of the text a message id belongs to (the id alone for a one-part text). */
     private final java.util.function.LongFunction<long[]> partsOf;
@@ -78,11 +82,18 @@ final class AdminApi {
 
     static boolean handles(String path) {
         return path.equals(MODERATION) || path.startsWith(MODERATION + "/")
-                || path.equals(ACCOUNTS) || path.startsWith(ACCOUNTS + "/");
+                || path.equals(ACCOUNTS) || path.startsWith(ACCOUNTS + "/")
+                || path.equals(ROUTES) || path.startsWith(ROUTES + "/");
     }
 
     static boolean isSlow(FullHttpRequest req, String path) {
-        return req.method() == HttpMethod.PUT && path.equals(MODERATION + "/stopwords");
+        return req.method() == HttpMethod.PUT && path.equals(MODERATION + "/stopwords")
+                || req.method() == HttpMethod.POST && path.equals(ROUTES + "/reload");
+    }
+
+    /** Offers {@code /api/v1/routes} (reading and reloading the route table) from now on. */
+    void routeAdmin(RouteAdmin r) {
+        this.routeAdmin = r;
     }
 
     FullHttpResponse handle(FullHttpRequest req, String path) {
@@ -111,6 +122,9 @@ final class AdminApi {
         if (path.startsWith(ACCOUNTS)) {
             return accounts(req, path);
         }
+        if (path.startsWith(ROUTES)) {
+            return routes(req, path);
+        }
         String rest = path.length() > MODERATION.length() ? path.substring(MODERATION.length() + 1) : "";
         switch (rest) {
             case "queue":
@@ -138,6 +152,60 @@ final class AdminApi {
             }
         }
         return HttpServer.error(HttpResponseStatus.NOT_FOUND, "not_found", "no such endpoint: " + path);
+    }
+
+    /** GET /api/v1/routes: the table in force; POST /api/v1/routes/reload: read the config file's routes again. */
+    private FullHttpResponse routes(FullHttpRequest req, String path) {
+        RouteAdmin ra = routeAdmin;
+        if (path.equals(ROUTES)) {
+            ApiError.requireMethod(req.method(), HttpMethod.GET);
+            ObjectNode root = json.createObjectNode();
+            if (ra != null) {
+                root.put("file", ra.file());
+                root.set("lastReload", reloadJson(ra.last()));
+            }
+            ArrayNode list = root.putArray("routes");
+            for (io.smsrouter.core.route.Route r : engine.routeTable().routes()) {
+                ObjectNode o = list.addObject();
+                putIfSet(o, "sender", r.sender());
+                putIfSet(o, "prefix", r.prefix());
+                putIfSet(o, "account", r.account());
+                putIfSet(o, "category", r.category() == null ? null : r.category().id());
+                r.operators().forEach(o.putArray("operators")::add);
+                r.weights().forEach(o.putArray("weights")::add);
+            }
+            return HttpServer.json(HttpResponseStatus.OK, root.toString());
+        }
+        if (path.equals(ROUTES + "/reload")) {
+            ApiError.requireMethod(req.method(), HttpMethod.POST);
+            if (ra == null) {
+                return HttpServer.error(HttpResponseStatus.NOT_FOUND, "not_found",
+                        "this router was not started from a config file: there is nothing to reload");
+            }
+            RouteAdmin.Reload r = ra.reload();
+            if (!r.applied()) {
+                return HttpServer.error(HttpResponseStatus.UNPROCESSABLE_ENTITY, "invalid_config", r.error());
+            }
+            return HttpServer.json(HttpResponseStatus.OK, reloadJson(r).toString());
+        }
+        return HttpServer.error(HttpResponseStatus.NOT_FOUND, "not_found", "no such endpoint: " + path);
+    }
+
+    private ObjectNode reloadJson(RouteAdmin.Reload r) {
+        ObjectNode o = json.createObjectNode();
+        o.put("applied", r.applied());
+        o.put("routes", r.routes());
+        if (r.error() != null) {
+            o.put("error", r.error());
+        }
+        r.needRestart().forEach(o.putArray("needRestart")::add);
+        return o;
+    }
+
+    private static void putIfSet(ObjectNode o, String key, String value) {
+        if (value != null) {
+            o.put(key, value);
+        }
     }
 
     private FullHttpResponse queue(Map<String, List<String>> params) {

@@ -161,6 +161,11 @@ public final class HttpServer implements AutoCloseable {
         return a;
     }
 
+    /** Offers reloading the route table through the admin API ({@code /api/v1/routes}). */
+    public void routeAdmin(RouteAdmin r) {
+        admin.routeAdmin(r);
+    }
+
     @Override
     public void close() {
         if (listener != null) {

@@ -166,6 +166,23 @@ class OpenApiContractTest {
         server = new HttpServer("127.0.0.1", 0, group, NioServerSocketChannel.class, engine, () -> null,
                 "admin-token", new StopWordFile(null, moderator),
                 new HttpServer.ApiOptions(dir.resolve("templates"), Map.of(), MAX_RECIPIENTS, 50));
+        // the route reloader lives in the server module; here one that always finds a valid file
+        server.routeAdmin(new RouteAdmin() {
+            @Override
+            public String file() {
+                return "conf/router.yaml";
+            }
+
+            @Override
+            public Reload reload() {
+                return new Reload(true, 1, null, List.of());
+            }
+
+            @Override
+            public Reload last() {
+                return reload();
+            }
+        });
         InetSocketAddress a = server.start();
         base = "http://127.0.0.1:" + a.getPort();
     }

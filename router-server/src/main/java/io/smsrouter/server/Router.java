@@ -15,13 +15,10 @@ import io.smsrouter.core.moderation.StopWordAutomaton;
 import io.smsrouter.core.moderation.StopWordFile;
 import io.smsrouter.core.moderation.StopWordFormatException;
 import io.smsrouter.core.policy.OptOutSnapshot;
-import io.smsrouter.core.route.Route;
-import io.smsrouter.core.route.RouteTable;
 import io.smsrouter.http.HttpServer;
 import io.smsrouter.server.config.AccountConfig;
 import io.smsrouter.server.config.ConfigException;
 import io.smsrouter.server.config.OperatorConfig;
-import io.smsrouter.server.config.RouteConfig;
 import io.smsrouter.server.config.RouterConfig;
 import io.smsrouter.server.config.SimulatorConfig;
 import io.smsrouter.server.config.SmppConfig;
@@ -85,6 +82,7 @@ public final class Router implements AutoCloseable {
     private final ChronicleJournal journal;
     private final DiskReceiptCorrelator correlator;
     private final ReceiptOverflow receiptsWaiting;
+    private final RouteReloader routeReloader;
     private final Engine engine;
     private final SmscSimulator simulator;
     private final List<OperatorConnector> operators = new ArrayList<>();
@@ -117,11 +115,6 @@ public final class Router implements AutoCloseable {
             accounts.add(Account.of(a.id(), a.password(), a.apiKey(), Moderation.parse(a.moderation()), a.tps(),
                     a.maxBinds(), a.senders(), io.smsrouter.core.account.TrafficClass.parse(a.trafficClass())));
         }
-        List<Route> routes = new ArrayList<>();
-        for (RouteConfig r : config.routes()) {
-            routes.add(new Route(r.sender(), r.prefix(), r.account(),
-                    io.smsrouter.core.account.TrafficClass.parse(r.category()), r.operators(), r.weights()));
-        }
         Moderator moderator = new Moderator(StopWordAutomaton.EMPTY);
         this.stopWords = new StopWordFile(config.moderation().stopWords(), moderator);
         try {
@@ -136,7 +129,7 @@ public final class Router implements AutoCloseable {
         // operator id -> our id: the recent million on the heap, all of the last 72 h on disk
         this.correlator = new DiskReceiptCorrelator(config.journal().dir().resolve("correlation"), RECEIPT_VALIDITY,
                 HOT_CORRELATIONS);
-        this.engine = new Engine(new AccountRegistry(accounts), new RouteTable(routes),
+        this.engine = new Engine(new AccountRegistry(accounts), RouteReloader.table(config.routes()),
                 config.operators().stream().map(OperatorConfig::id).toList(), journal,
                 correlator, new ClientRegistry(receiptsWaiting, config.smpp().receiptsInMemory()), MAX_UNDELIVERED,
                 moderator, new LocalModerationQueue(), config.moderation().maxHeld());
@@ -213,6 +206,8 @@ public final class Router implements AutoCloseable {
                         config.http().maxRecipients(), 1000, moUrls,
                         java.time.Duration.ofSeconds(config.admin().sessionIdleSeconds()),
                         java.time.Duration.ofSeconds(config.admin().sessionLifetimeSeconds())));
+        this.routeReloader = new RouteReloader(config, engine);
+        httpServer.routeAdmin(routeReloader);
         io.micrometer.core.instrument.Gauge.builder("router.journal.size", this, Router::journalBytes)
                 .baseUnit("bytes").description("disk used by the journal directory").register(httpServer.registry());
         try {
@@ -339,6 +334,8 @@ public final class Router implements AutoCloseable {
                 100, 100, TimeUnit.MILLISECONDS);
         housekeeping.scheduleWithFixedDelay(() -> guarded("stop-word reload", () -> stopWords.reloadIfChanged()),
                 2, 2, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(() -> guarded("route reload", routeReloader::reloadIfChanged),
+                1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(() -> guarded("moderation expiry", () -> engine.expireHeld(maxWaitMs)),
                 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(() -> guarded("journal retention", this::applyRetention),
@@ -413,6 +410,11 @@ public final class Router implements AutoCloseable {
 
     public StopWordFile stopWords() {
         return stopWords;
+    }
+
+    /** Reloads the route table from the config file (also done by itself when the file changes). */
+    public RouteReloader routeReloader() {
+        return routeReloader;
     }
 
     public Engine engine() {

@@ -65,7 +65,8 @@ public final class Engine {
     public static final int VALIDITY_ERROR = 997;
 
     private final AccountRegistry accounts;
-    private final RouteTable routes;
+    /** Swapped whole by {@link #routes(RouteTable)}; each decision reads it once. */
+    private volatile RouteTable routes;
     private final Journal journal;
     private final ReceiptCorrelator correlator;
     private final ClientRegistry clients;
@@ -473,6 +474,28 @@ public final class Engine {
 
     public AccountRegistry accounts() {
         return accounts;
+    }
+
+    /** The route table in force. */
+    public RouteTable routeTable() {
+        return routes;
+    }
+
+    /**
+     * Puts a new route table in force at once, for every message routed from now on (a reload).
+     * Messages already queued for an operator stay there. Every operator it names must be one
+     * this engine has a queue for.
+     */
+    public void routes(RouteTable table) {
+        for (io.smsrouter.core.route.Route r : table.routes()) {
+            for (String op : r.operators()) {
+                if (!operatorQueues.containsKey(op)) {
+                    throw new IllegalArgumentException("route " + r + " names operator '" + op
+                            + "', which is not running (operators are added by a restart)");
+                }
+            }
+        }
+        this.routes = table;
     }
 
     public ClientRegistry clients() {

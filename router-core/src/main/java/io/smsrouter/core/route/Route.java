@@ -146,6 +146,32 @@ public final class Route {
         return operators;
     }
 
+    /** The sender condition as configured (exact or pattern), or null. */
+    public String sender() {
+        return sender;
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    public String account() {
+        return account;
+    }
+
+    public io.smsrouter.core.account.TrafficClass category() {
+        return category;
+    }
+
+    /** Each operator's share, in the order of {@link #operators()}. */
+    public List<Integer> weights() {
+        List<Integer> w = new java.util.ArrayList<>(weights.length);
+        for (int x : weights) {
+            w.add(x);
+        }
+        return w;
+    }
+
     @Override
     public String toString() {
         return "Route[sender=" + sender + ", prefix=" + prefix + ", account=" + account + " -> " + operators + "]";
