@@ -45,8 +45,8 @@ class ConfigValidationTest {
         return Stream.of(
                 // Unknown keys, at every level.
                 arguments("unknown key in a section", ACCOUNT + "smpp: {prot: 2775}",
-                        F + "smpp.prot: unknown key (expected one of host, port, maxPduLength, windowSize, "
-                                + "enquireLinkIntervalMs, idleTimeoutMs, responseTimeoutMs, bindTimeoutMs, receiptsInMemory)"),
+                        F + "smpp.prot: unknown key (expected one of " + String.join(", ", ConfigLoader.SMPP_KEYS)
+                                + ")"),
                 arguments("unknown top-level key", ACCOUNT + "clustr: {nodeId: r1}",
                         F + "clustr: unknown key (expected one of smpp, http, admin, journal, accounts, operators, "
                                 + "routes, moderation, simulator, compliance, billing)"),
