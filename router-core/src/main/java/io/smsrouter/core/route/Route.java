@@ -146,6 +146,11 @@ public final class Route {
         return operators;
     }
 
+    /** The sender condition when it is an exact name (no {@code *}), else null. */
+    String exactSender() {
+        return senderPattern == null ? sender : null;
+    }
+
     /** The sender condition as configured (exact or pattern), or null. */
     public String sender() {
         return sender;
