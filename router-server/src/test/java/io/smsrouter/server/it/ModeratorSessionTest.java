@@ -210,7 +210,8 @@ class ModeratorSessionTest {
         String held2 = submit(manual, "second");
         String approve = "/api/v1/moderation/" + held + "/approve";
         Session wrong = new Session(s.id, "B".repeat(43));
-        // every kind of state change the cookie reaches: decisions, bulk, stop words, account modes, opt-outs
+        // every kind of state change the cookie reaches: decisions, bulk, stop words, account modes,
+        // opt-outs, top-ups, a routes reload
         List<String[]> changes = List.of(
                 new String[]{"POST", approve, "{\"moderator\":\"mallory\"}"},
                 new String[]{"POST", "/api/v1/moderation/reject", "{\"ids\":[\"" + held2 + "\"]}"},
@@ -218,7 +219,8 @@ class ModeratorSessionTest {
                 new String[]{"PUT", "/api/v1/accounts/manual/moderation", "{\"mode\":\"none\"}"},
                 new String[]{"POST", "/api/v1/optouts", "{\"msisdn\":\"79161234567\"}"},
                 new String[]{"DELETE", "/api/v1/optouts/79161234567", null},
-                new String[]{"POST", "/api/v1/balance/topups", "{\"account\":\"manual\",\"amount\":\"1\"}"});
+                new String[]{"POST", "/api/v1/balance/topups", "{\"account\":\"manual\",\"amount\":\"1\"}"},
+                new String[]{"POST", "/api/v1/routes/reload", null});
         for (String[] c : changes) {
             for (String[] headers : List.of(s.cookie(), wrong.withCsrf())) {
                 HttpResponse<String> r = call(c[0], c[1], headers, c[2]);
