@@ -271,7 +271,14 @@ public final class Router implements AutoCloseable {
         if (!journal.hasCyclesEndingBefore(boundary)) {
             return;
         }
-        int carried = engine.carryForward(boundary + 60_000);
+        // also what the binds have sent and not had answered: its accepted event may be in a file about to go
+        int carried = engine.carryForward(boundary + 60_000, () -> {
+            List<Engine.InFlight> all = new ArrayList<>();
+            for (OperatorConnector c : operators) {
+                all.addAll(c.inFlight(5_000));
+            }
+            return all;
+        });
         long optOuts;
         try {
             optOuts = OptOutSnapshot.write(engine.optOuts(), optOutSnapshot());

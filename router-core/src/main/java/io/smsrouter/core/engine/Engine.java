@@ -1053,34 +1053,61 @@ public final class Engine {
         return moved;
     }
 
-    /**
-     * Journals again every message still waiting in the router (queued for an operator, scheduled
-     * or held) that was accepted before {@code acceptedBeforeMs}, so that the journal files before
-     * that time can be deleted without losing it: recovery finds it in the newer files. Returns
-     * how many were written. A message a bind has taken but the operator not yet answered is not
-     * seen here; it is only at risk if it is older than the retention and the router dies before
-     * the answer.
-     */
+    /** A message a bind of {@code operatorId} has sent and the operator not yet answered. */
+    public record InFlight(String operatorId, Message message) {
+    }
+
+    /** {@link #carryForward(long, java.util.function.Supplier)} with no binds to ask. */
     public int carryForward(long acceptedBeforeMs) {
+        return carryForward(acceptedBeforeMs, java.util.List::of);
+    }
+
+    /**
+     * Journals again every message still waiting in the router (queued for an operator, scheduled,
+     * held, or sent by a bind and not yet answered) that was accepted before
+     * {@code acceptedBeforeMs}, so that the journal files before that time can be deleted without
+     * losing it: recovery finds it in the newer files. Returns how many were written.
+     *
+     * <p>{@code inFlight} lists what the binds have sent and not had answered; it is asked before
+     * and after the queues are read, so a message moving between a queue and a bind meanwhile is
+     * seen in one place or the other. A message seen twice is written once. One whose answer comes
+     * just before its copy is written may be sent again after a crash (a duplicate, never a loss).
+     */
+    public int carryForward(long acceptedBeforeMs, java.util.function.Supplier<? extends java.util.Collection<InFlight>> inFlight) {
+        Map<Long, InFlight> sent = new java.util.LinkedHashMap<>();
+        for (InFlight f : inFlight.get()) {
+            sent.putIfAbsent(f.message().id(), f);
+        }
+        java.util.Set<Long> written = new java.util.HashSet<>();
         int[] n = new int[1];
         journal.beginBatch();
         try {
             for (OperatorQueue q : operatorQueues.values()) {
                 q.forEach(m -> {
-                    if (m.acceptedAtMs() < acceptedBeforeMs) {
+                    if (m.acceptedAtMs() < acceptedBeforeMs && written.add(m.id())) {
                         journal.accepted(m, q.operatorId());
                         n[0]++;
                     }
                 });
             }
+            for (InFlight f : inFlight.get()) {
+                sent.putIfAbsent(f.message().id(), f);
+            }
+            for (InFlight f : sent.values()) {
+                Message m = f.message();
+                if (m.acceptedAtMs() < acceptedBeforeMs && written.add(m.id())) {
+                    journal.accepted(m, f.operatorId());
+                    n[0]++;
+                }
+            }
             for (Scheduled s : scheduledById.values()) {
-                if (s.message().acceptedAtMs() < acceptedBeforeMs) {
+                if (s.message().acceptedAtMs() < acceptedBeforeMs && written.add(s.message().id())) {
                     journal.accepted(s.message(), s.operatorId());
                     n[0]++;
                 }
             }
             for (HeldMessage h : moderation.list()) {
-                if (h.message().acceptedAtMs() < acceptedBeforeMs) {
+                if (h.message().acceptedAtMs() < acceptedBeforeMs && written.add(h.message().id())) {
                     journal.held(h.message(), h.operatorId());
                     n[0]++;
                 }

@@ -114,4 +114,42 @@ class RetentionTest {
         assertThat(recovered.optOuts().isOptedOut("shop", "Shop", "79160000009")).isTrue();
         assertThat(r.highestId()).isGreaterThanOrEqualTo(recent.id());
     }
+
+    @Test
+    void aMessageABindSentButTheOperatorHasNotAnsweredIsWrittenAgainToo() throws Exception {
+        ChronicleJournal j = journal();
+        Engine e = engine(j);
+        Message sentLongAgo = msg(e, "79160000011");
+        Message movingToABind = msg(e, "79160000012");
+        e.submit(shop, sentLongAgo);
+        e.submit(shop, movingToABind);
+        // a bind has taken the first and sent it; the operator has not answered
+        assertThat(e.operatorQueue("opA").remove(sentLongAgo.id())).isEqualTo(sentLongAgo);
+
+        clock.advanceMillis(TimeUnit.MINUTES.toMillis(5));
+        e.submit(shop, msg(e, "79160000013"));
+        long boundary = (now() - TimeUnit.MINUTES.toMillis(2)) / j.cycleMillis() * j.cycleMillis();
+        // the binds are asked before and after the queues: the second message leaves the queue for a
+        // bind while the queues are read, so only the second answer has it
+        int[] asked = new int[1];
+        int carried = e.carryForward(boundary + 60_000, () -> {
+            asked[0]++;
+            if (asked[0] == 1) {
+                return List.of(new Engine.InFlight("opA", sentLongAgo));
+            }
+            return List.of(new Engine.InFlight("opA", sentLongAgo), new Engine.InFlight("opA", movingToABind));
+        });
+        assertThat(asked[0]).isEqualTo(2);
+        assertThat(carried).as("each written once").isEqualTo(2);
+        assertThat(j.deleteCyclesEndingBefore(boundary)).isEqualTo(1);
+        journals.remove(0).close();
+
+        Engine recovered = engine(journal());
+        recovered.recover(Duration.ofHours(72));
+        List<Long> queued = new ArrayList<>();
+        for (Message m = recovered.operatorQueue("opA").poll(); m != null; m = recovered.operatorQueue("opA").poll()) {
+            queued.add(m.id());
+        }
+        assertThat(queued).contains(sentLongAgo.id(), movingToABind.id()).hasSize(3);
+    }
 }

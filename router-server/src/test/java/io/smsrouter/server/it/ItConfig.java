@@ -48,6 +48,7 @@ final class ItConfig {
     private int simulatorExpiredPercent;
     private BillingConfig billing = BillingConfig.defaults();
     private int receiptsInMemory = SmppConfig.DEFAULT_RECEIPTS_IN_MEMORY;
+    private int simulatorLatencyMs = SimulatorConfig.DEFAULT_SUBMIT_LATENCY_MS;
     private AdminConfig admin = AdminConfig.defaults();
 
     private ItConfig(Path journalDir) {
@@ -63,6 +64,12 @@ final class ItConfig {
     ItConfig withSimulator() {
         this.simulatorEnabled = true;
         this.operatorPort = 0;
+        return this;
+    }
+
+    /** How long the simulator takes to answer each submit_sm. */
+    ItConfig simulatorLatencyMs(int ms) {
+        this.simulatorLatencyMs = ms;
         return this;
     }
 
@@ -177,7 +184,7 @@ final class ItConfig {
                 OperatorConfig.DEFAULT_SYSTEM_TYPE, operatorBinds, operatorWindow, operatorTps,
                 OperatorConfig.DEFAULT_ENQUIRE_LINK_INTERVAL_MS, 5_000, 200, 1_000, concatenation);
         SimulatorConfig sim = new SimulatorConfig(simulatorEnabled, HOST, 0, null, null,
-                SimulatorConfig.DEFAULT_SUBMIT_LATENCY_MS, SimulatorConfig.DEFAULT_DLR_DELAY_MS,
+                simulatorLatencyMs, SimulatorConfig.DEFAULT_DLR_DELAY_MS,
                 simulatorDeliveredPercent, simulatorUndeliverablePercent, simulatorExpiredPercent, simulatorTps);
         return new RouterConfig(Path.of("it-router.yaml"), smpp, new HttpConfig(HOST, 0, maxRecipients), admin,
                 new JournalConfig(journalDir, JournalConfig.DEFAULT_ROLL_CYCLE, false), acc, List.of(op),

@@ -78,6 +78,36 @@ public final class OperatorConnector implements AutoCloseable {
         return n;
     }
 
+    /**
+     * The messages the binds have sent and the operator not yet answered (for retention, which
+     * journals them again before old files go). Throws when a bind's event loop does not answer
+     * within {@code timeoutMs}, so that nothing is deleted on a partial picture.
+     */
+    public java.util.List<io.smsrouter.core.engine.Engine.InFlight> inFlight(long timeoutMs) {
+        java.util.List<java.util.concurrent.CompletableFuture<java.util.List<io.smsrouter.core.message.Message>>> fs =
+                new java.util.ArrayList<>();
+        for (UpstreamBind b : binds) {
+            fs.add(b.inFlight());
+        }
+        java.util.List<io.smsrouter.core.engine.Engine.InFlight> out = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        for (java.util.concurrent.CompletableFuture<java.util.List<io.smsrouter.core.message.Message>> f : fs) {
+            try {
+                for (io.smsrouter.core.message.Message m : f.get(Math.max(0, deadline - System.nanoTime()),
+                        java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                    out.add(new io.smsrouter.core.engine.Engine.InFlight(settings.id(), m));
+                }
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("operator " + settings.id() + ": a bind did not list its "
+                        + "unanswered messages within " + timeoutMs + " ms", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while listing unanswered messages", e);
+            }
+        }
+        return out;
+    }
+
     /** Waits up to {@code waitMs} for outstanding requests to be answered, then unbinds. */
     @Override
     public void close() {

@@ -130,6 +130,28 @@ final class UpstreamBind {
         taking = false;
     }
 
+    /**
+     * The messages this bind has sent and not had answered, read on its event loop (none when it
+     * has no connection: a closing connection gives them back to the queue first).
+     */
+    java.util.concurrent.CompletableFuture<java.util.List<Message>> inFlight() {
+        Session s = session;
+        if (s == null || s.ctx == null) {
+            return java.util.concurrent.CompletableFuture.completedFuture(java.util.List.of());
+        }
+        java.util.concurrent.CompletableFuture<java.util.List<Message>> f = new java.util.concurrent.CompletableFuture<>();
+        try {
+            s.ctx.executor().execute(() -> {
+                java.util.List<Message> l = new java.util.ArrayList<>(s.outstanding.size());
+                s.outstanding.forEach(x -> l.add(x.message));
+                f.complete(l);
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            f.complete(java.util.List.of()); // its event loop is gone: so is the connection
+        }
+        return f;
+    }
+
     void close() {
         running = false;
         Session s = session;
