@@ -9,9 +9,12 @@ import java.util.Set;
  * @param tps     submit rate limit in messages per second; 0 means unlimited
  * @param senders allowed sender names (compared ignoring case); empty means any
  * @param trafficClass the class of its messages that do not name one (SMPP priority_flag 0)
+ * @param password   SMPP bind password as configured: plain, or a hash ({@link Secret})
+ * @param apiKey     HTTP API key as configured: plain, or a hash; null when none
+ * @param allowedIps addresses its SMPP binds and HTTP requests may come from; {@link IpAllowList#ANY} when any
  */
 public record Account(String id, String password, String apiKey, Moderation moderation, int tps, int maxBinds,
-                      Set<String> senders, TrafficClass trafficClass) {
+                      Set<String> senders, TrafficClass trafficClass, IpAllowList allowedIps) {
 
     public static final TrafficClass DEFAULT_CLASS = TrafficClass.TRANSACTIONAL;
 
@@ -19,6 +22,12 @@ public record Account(String id, String password, String apiKey, Moderation mode
         senders = senders == null ? Set.of() : Set.copyOf(senders.stream()
                 .map(s -> s.toLowerCase(java.util.Locale.ROOT)).toList());
         trafficClass = trafficClass == null ? DEFAULT_CLASS : trafficClass;
+        allowedIps = allowedIps == null ? IpAllowList.ANY : allowedIps;
+    }
+
+    public Account(String id, String password, String apiKey, Moderation moderation, int tps, int maxBinds,
+                   Set<String> senders, TrafficClass trafficClass) {
+        this(id, password, apiKey, moderation, tps, maxBinds, senders, trafficClass, IpAllowList.ANY);
     }
 
     public Account(String id, String password, String apiKey, Moderation moderation, int tps, int maxBinds,
@@ -38,6 +47,11 @@ public record Account(String id, String password, String apiKey, Moderation mode
                 senders == null ? Set.of() : Set.copyOf(senders));
     }
 
+    /** A copy that only admits binds and requests from {@code allowed}. */
+    public Account withAllowedIps(IpAllowList allowed) {
+        return new Account(id, password, apiKey, moderation, tps, maxBinds, senders, trafficClass, allowed);
+    }
+
     public boolean senderAllowed(String sender) {
         return senders.isEmpty() || senders.contains(sender.toLowerCase(java.util.Locale.ROOT));
     }
@@ -47,6 +61,6 @@ public record Account(String id, String password, String apiKey, Moderation mode
     public String toString() {
         return "Account[id=" + id + ", password=***, apiKey=" + (apiKey == null ? "null" : "***") + ", moderation="
                 + moderation + ", tps=" + tps + ", maxBinds=" + maxBinds + ", senders=" + senders + ", trafficClass="
-                + trafficClass + "]";
+                + trafficClass + ", allowedIps=" + allowedIps + "]";
     }
 }
