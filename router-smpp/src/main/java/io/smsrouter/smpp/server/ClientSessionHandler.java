@@ -9,6 +9,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.smsrouter.core.account.Account;
 import io.smsrouter.core.account.AccountRegistry;
+import io.smsrouter.core.account.FailureLimiter;
 import io.smsrouter.core.engine.ClientSession;
 import io.smsrouter.core.engine.Engine;
 import io.smsrouter.core.engine.MessageStatus;
@@ -41,6 +42,7 @@ import io.smsrouter.smpp.transport.ReadBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -66,11 +68,13 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
     private static final DateTimeFormatter FINAL_DATE = DateTimeFormatter.ofPattern("yyMMddHHmmss'000+'")
             .withZone(ZoneOffset.UTC);
 
-    private enum State { OPEN, BOUND, UNBINDING, CLOSED }
+    /** BINDING: a hashed password is being verified off the loop; reading is paused meanwhile. */
+    private enum State { OPEN, BINDING, BOUND, UNBINDING, CLOSED }
 
     private final SmppServerSettings settings;
     private final Engine engine;
     private final AccountRegistry accounts;
+    private final FailureLimiter bindFailures;
 
     private ChannelHandlerContext ctx;
     private volatile State state = State.OPEN;
@@ -96,9 +100,15 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
     private record Outstanding(Receipt receipt, long sentAtNanos) {
     }
 
+    /** A session with failed binds counted for itself only (tests that build one session alone). */
     ClientSessionHandler(SmppServerSettings settings, Engine engine) {
+        this(settings, engine, bindFailureLimiter(settings));
+    }
+
+    ClientSessionHandler(SmppServerSettings settings, Engine engine, FailureLimiter bindFailures) {
         this.settings = settings;
         this.engine = engine;
+        this.bindFailures = bindFailures;
         this.accounts = engine.accounts();
         this.outstanding = new InflightWindow<>(settings.windowSize());
         this.batch = new ReadBatch(engine);
@@ -177,7 +187,7 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         bindTimer = ctx.executor().schedule(() -> {
-            if (state == State.OPEN) {
+            if (state == State.OPEN || state == State.BINDING) {
                 log.info("{}: no bind within {} ms, closing", remote(), settings.bindTimeoutMs());
                 ctx.close();
             }
@@ -344,6 +354,20 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
         ctx.write(resp, ctx.voidPromise());
     }
 
+    /** The per-address counter of failed binds that a server shares between its sessions. */
+    static FailureLimiter bindFailureLimiter(SmppServerSettings settings) {
+        return new FailureLimiter(log, "failed SMPP binds", "smpp.bindFailuresPerIpPerMinute",
+                settings.bindFailuresPerIpPerMinute());
+    }
+
+    /**
+     * Section 4.1: an address over its failed-bind limit is refused (ESME_RBINDFAIL, then the
+     * connection is closed) before anything is looked up; then the system_id (ESME_RINVSYSID), the
+     * account's {@code allowedIps} (ESME_RBINDFAIL: checked before the password, so a refused
+     * address learns nothing about it and costs no hash) and the password (ESME_RINVPASWD). A hashed
+     * password not verified before is checked on the verifier's thread while this session stops
+     * reading; a busy verifier is ESME_RBINDFAIL.
+     */
     private void bind(BindPdu b) {
         BindRespPdu resp = (BindRespPdu) b.createResponse();
         resp.systemId(settings.systemId());
@@ -355,16 +379,59 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
             reply(resp);
             return;
         }
-        AccountRegistry.AuthResult auth = accounts.authenticate(b.systemId(), b.password());
-        if (auth != AccountRegistry.AuthResult.OK) {
-            int status = auth == AccountRegistry.AuthResult.UNKNOWN_SYSTEM_ID
-                    ? CommandStatus.ESME_RINVSYSID : CommandStatus.ESME_RINVPASWD;
-            log.warn("{}: bind refused for system_id '{}': {}", remote(), b.systemId(), auth);
-            resp.commandStatus(status);
-            reply(resp);
+        InetAddress ip = remoteIp();
+        if (bindFailures.blockedForMs(ip) > 0) {
+            // not even the system_id is looked at: the attempt tells the client nothing
+            state = State.UNBINDING;
+            resp.commandStatus(CommandStatus.ESME_RBINDFAIL);
+            ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
             return;
         }
         Account a = accounts.get(b.systemId());
+        if (a == null) {
+            refuse(resp, ip, CommandStatus.ESME_RINVSYSID, b, "unknown system_id");
+            return;
+        }
+        if (!a.allowedIps().allows(ip)) {
+            refuse(resp, ip, CommandStatus.ESME_RBINDFAIL, b, "address not in the account's allowedIps");
+            return;
+        }
+        switch (accounts.checkPassword(a, b.password())) {
+            case OK -> bound(b, a, resp);
+            case WRONG -> refuse(resp, ip, CommandStatus.ESME_RINVPASWD, b, "wrong password");
+            case NEEDS_VERIFICATION -> {
+                state = State.BINDING;
+                ctx.channel().config().setAutoRead(false);
+                accounts.verifyPassword(a, b.password()).whenComplete((ok, busy) -> ctx.executor().execute(() -> {
+                    if (state != State.BINDING) {
+                        return; // closed meanwhile
+                    }
+                    state = State.OPEN;
+                    ctx.channel().config().setAutoRead(true);
+                    if (busy != null) {
+                        log.warn("{}: bind of '{}' refused: the password verifier is busy ({})", remote(),
+                                printable(b.systemId()), busy.toString());
+                        resp.commandStatus(CommandStatus.ESME_RBINDFAIL);
+                        ctx.writeAndFlush(resp, ctx.voidPromise());
+                    } else if (Boolean.TRUE.equals(ok)) {
+                        bound(b, a, resp);
+                    } else {
+                        refuse(resp, ip, CommandStatus.ESME_RINVPASWD, b, "wrong password");
+                        ctx.flush();
+                    }
+                }));
+            }
+        }
+    }
+
+    private void refuse(BindRespPdu resp, InetAddress ip, int status, BindPdu b, String why) {
+        bindFailures.recordFailure(ip, "bind from " + remote() + " as '" + printable(b.systemId()) + "' refused with 0x"
+                + Integer.toHexString(status) + ": " + why);
+        resp.commandStatus(status);
+        reply(resp);
+    }
+
+    private void bound(BindPdu b, Account a, BindRespPdu resp) {
         this.account = a;
         this.bindCommand = b.commandId();
         this.state = State.BOUND;
@@ -373,7 +440,7 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
             this.account = null;
             log.warn("{}: bind refused for '{}': maxBinds {} reached", remote(), a.id(), a.maxBinds());
             resp.commandStatus(CommandStatus.ESME_RBINDFAIL);
-            reply(resp);
+            ctx.writeAndFlush(resp, ctx.voidPromise());
             return;
         }
         registered = true;
@@ -386,6 +453,23 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
         if (receivesReceipts()) {
             engine.clients().drain(a.id());
         }
+    }
+
+    /** A client's string as it may appear in a log line: printable ASCII, at most 16 characters. */
+    private static String printable(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(Math.min(s.length(), 16));
+        for (int i = 0; i < s.length() && i < 16; i++) {
+            char c = s.charAt(i);
+            b.append(c >= 0x20 && c < 0x7F ? c : '?');
+        }
+        return b.toString();
+    }
+
+    private InetAddress remoteIp() {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
     }
 
     private void submit(SmPdu p) {

@@ -8,6 +8,8 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.smsrouter.core.account.FailureLimiter;
 import io.smsrouter.core.engine.Engine;
 import io.smsrouter.smpp.codec.SmppEncoder;
 import io.smsrouter.smpp.codec.SmppFrameDecoder;
@@ -20,7 +22,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The client-facing SMPP 3.4 listener: ESMEs (aggregators, shops, OTP services) bind here and
- * submit. Each connection gets a {@link ClientSessionHandler} on its event loop.
+ * submit. Each connection is first admitted by a {@link ConnectionLimiter} (connections in total and
+ * per address), then gets a {@link ClientSessionHandler} on its event loop; failed binds are
+ * counted per address across connections.
  */
 public final class SmppServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SmppServer.class);
@@ -30,11 +34,22 @@ public final class SmppServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final ChannelGroup sessions = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private Channel listener;
+    private final ConnectionLimiter admission;
+    /** Failed binds per address, shared by every session so a client cannot reset it by reconnecting. */
+    private final FailureLimiter bindFailures;
+    private ScheduledFuture<?> sweeper;
 
     public SmppServer(SmppServerSettings settings, Engine engine, EventLoopGroup group) {
         this.settings = settings;
         this.engine = engine;
         this.group = group;
+        this.admission = new ConnectionLimiter(settings.maxConnections(), settings.maxConnectionsPerIp());
+        this.bindFailures = ClientSessionHandler.bindFailureLimiter(settings);
+    }
+
+    /** Client connections open now (admitted, bound or not). */
+    public int openConnections() {
+        return admission.open();
     }
 
     public InetSocketAddress start() throws InterruptedException {
@@ -46,13 +61,19 @@ public final class SmppServer implements AutoCloseable {
                         int idleSec = Math.max(1, settings.idleTimeoutMs() / 1000);
                         int enquireSec = Math.max(1, settings.enquireLinkIntervalMs() / 1000);
                         ch.pipeline()
+                                .addLast("admission", admission)
                                 .addLast("idle", new IdleStateHandler(idleSec, enquireSec, 0, TimeUnit.SECONDS))
                                 .addLast("frame", new SmppFrameDecoder(settings.maxPduLength()))
                                 .addLast("encoder", SmppEncoder.INSTANCE)
-                                .addLast("session", new ClientSessionHandler(settings, engine));
+                                .addLast("session", new ClientSessionHandler(settings, engine, bindFailures));
                     }
                 })
                 .bind(settings.host(), settings.port()).sync().channel();
+        // ended windows of the per-address counters go, with their summaries in the log
+        sweeper = group.scheduleAtFixedRate(() -> {
+            bindFailures.sweep();
+            admission.refusals.sweep();
+        }, FailureLimiter.WINDOW_MS, FailureLimiter.WINDOW_MS, TimeUnit.MILLISECONDS);
         InetSocketAddress addr = (InetSocketAddress) listener.localAddress();
         log.info("SMPP listening on {}:{}", addr.getHostString(), addr.getPort());
         return addr;
@@ -64,6 +85,9 @@ public final class SmppServer implements AutoCloseable {
 
     /** Stops accepting, then asks every bound client to unbind and waits briefly for them to go. */
     public void stopAccepting() {
+        if (sweeper != null) {
+            sweeper.cancel(false);
+        }
         if (listener != null) {
             listener.close().syncUninterruptibly();
         }
