@@ -8,9 +8,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * Whether a request comes from the admin, in one place for every endpoint the admin may call
@@ -28,7 +25,7 @@ import java.security.NoSuchAlgorithmException;
  *     {@code csrf_failed} when missing or wrong). An unknown or expired session is 401
  *     {@code unauthorized}, as a missing token is.</li>
  * </ul>
- * The admin token itself is compared as SHA-256 digests in constant time.
+ * The admin token (plain or hashed in the config) is looked up by keyed hash ({@link ApiAuth}).
  */
 final class AdminAuth {
     static final String CSRF_HEADER = "X-CSRF-Token";
@@ -55,11 +52,12 @@ final class AdminAuth {
     static final Verdict NOT_ADMIN = new Verdict(null, null, null);
     private static final Verdict TOKEN = new Verdict(Via.TOKEN, null, null);
 
-    private final byte[] tokenDigest;
+    private final ApiAuth tokens;
     private final AdminSessions sessions;
 
-    AdminAuth(String adminToken, AdminSessions sessions) {
-        this.tokenDigest = sha256(adminToken);
+    /** {@code tokens}: the admin token, plain or hashed, looked up by keyed hash. */
+    AdminAuth(ApiAuth tokens, AdminSessions sessions) {
+        this.tokens = tokens;
         this.sessions = sessions;
     }
 
@@ -67,17 +65,19 @@ final class AdminAuth {
         return sessions;
     }
 
-    /** True when {@code token} is the admin token (constant time in its content). */
+    /**
+     * True when {@code token} is the admin token: a keyed-hash lookup, so its time says nothing about
+     * the token; a hashed token is known here once the HTTP gate has verified it.
+     */
     boolean isAdminToken(String token) {
-        return token != null && MessageDigest.isEqual(tokenDigest, sha256(token));
+        return tokens.isAdmin(token);
     }
 
     /** Who sends the request, as far as the admin is concerned. */
     Verdict check(FullHttpRequest req) {
         String authorization = req.headers().get(HttpHeaderNames.AUTHORIZATION);
         if (authorization != null) {
-            return authorization.startsWith("Bearer ") && isAdminToken(authorization.substring(7))
-                    ? TOKEN : NOT_ADMIN;
+            return isAdminToken(ApiAuth.bearer(req)) ? TOKEN : NOT_ADMIN;
         }
         String id = sessionId(req);
         if (id == null) {
@@ -146,14 +146,6 @@ final class AdminAuth {
             return "the request's Origin is not this server (Host); cross-site requests are refused";
         }
         return null;
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
     }
 
     @Override

@@ -27,11 +27,13 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.smsrouter.core.account.FailureLimiter;
 import io.smsrouter.core.engine.Engine;
 import io.smsrouter.core.moderation.StopWordFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
@@ -64,6 +66,11 @@ public final class HttpServer implements AutoCloseable {
     private final BalanceApi balances;
     private final LogApi smsLog;
     private final ModerationPage moderationPage;
+    /** Bearer tokens, checked once here before routing (slow hash checks off the loop). */
+    private final ApiAuth auth;
+    /** 401 answers per address; past the limit, 429 unchecked. */
+    private final FailureLimiter authFailures;
+    private io.netty.util.concurrent.ScheduledFuture<?> sweeper;
     /** Admin work too slow for an event loop (building a stop-word automaton). */
     private final ExecutorService slow = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "http-admin");
@@ -82,14 +89,32 @@ public final class HttpServer implements AutoCloseable {
      * @param moUrls           account id → URL its subscribers' messages are POSTed to
      * @param sessionIdle      a moderator page session unused this long ends
      * @param sessionLifetime  a moderator page session ends this long after its login
+     * @param authFailuresPerIpPerMinute 401 answers to one address in a minute after which its requests
+     *                         are answered 429 unchecked for the rest of that minute; 0: no limit
      */
     public record ApiOptions(java.nio.file.Path templatesDir, java.util.Map<String, String> accountCallbacks,
                              int maxRecipients, long webhookFirstRetryMs, java.util.Map<String, String> moUrls,
-                             java.time.Duration sessionIdle, java.time.Duration sessionLifetime) {
+                             java.time.Duration sessionIdle, java.time.Duration sessionLifetime,
+                             int authFailuresPerIpPerMinute) {
+        public static final int DEFAULT_AUTH_FAILURES_PER_IP_PER_MINUTE = 20;
+
+        public ApiOptions(java.nio.file.Path templatesDir, java.util.Map<String, String> accountCallbacks,
+                          int maxRecipients, long webhookFirstRetryMs, java.util.Map<String, String> moUrls,
+                          java.time.Duration sessionIdle, java.time.Duration sessionLifetime) {
+            this(templatesDir, accountCallbacks, maxRecipients, webhookFirstRetryMs, moUrls, sessionIdle,
+                    sessionLifetime, DEFAULT_AUTH_FAILURES_PER_IP_PER_MINUTE);
+        }
+
         public ApiOptions(java.nio.file.Path templatesDir, java.util.Map<String, String> accountCallbacks,
                           int maxRecipients, long webhookFirstRetryMs, java.util.Map<String, String> moUrls) {
             this(templatesDir, accountCallbacks, maxRecipients, webhookFirstRetryMs, moUrls,
                     AdminSessions.Settings.DEFAULT_IDLE, AdminSessions.Settings.DEFAULT_LIFETIME);
+        }
+
+        /** The same with another limit of 401 answers per address and minute. */
+        public ApiOptions withAuthFailuresPerIpPerMinute(int n) {
+            return new ApiOptions(templatesDir, accountCallbacks, maxRecipients, webhookFirstRetryMs, moUrls,
+                    sessionIdle, sessionLifetime, n);
         }
 
         public ApiOptions(java.nio.file.Path templatesDir, java.util.Map<String, String> accountCallbacks,
@@ -126,7 +151,10 @@ public final class HttpServer implements AutoCloseable {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         RouterMetrics.bind(registry, engine);
         this.texts = new HttpMessages();
-        AdminAuth adminAuth = new AdminAuth(adminToken, new AdminSessions(api.sessions()));
+        this.auth = new ApiAuth(engine.accounts(), adminToken);
+        this.authFailures = new FailureLimiter(log, "HTTP requests refused 401", "http.authFailuresPerIpPerMinute",
+                api.authFailuresPerIpPerMinute());
+        AdminAuth adminAuth = new AdminAuth(auth, new AdminSessions(api.sessions()));
         this.admin = new AdminApi(JSON, engine, stopWords, adminAuth, texts::partsOf);
         this.moderationPage = new ModerationPage(JSON, adminAuth);
         this.webhooks = new Webhooks(engine, texts, JSON, api.webhookFirstRetryMs(), api.moUrls());
@@ -156,6 +184,8 @@ public final class HttpServer implements AutoCloseable {
                     }
                 })
                 .bind(host, port).sync().channel();
+        sweeper = group.scheduleAtFixedRate(authFailures::sweep, FailureLimiter.WINDOW_MS, FailureLimiter.WINDOW_MS,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
         InetSocketAddress a = (InetSocketAddress) listener.localAddress();
         log.info("HTTP listening on {}:{}", a.getHostString(), a.getPort());
         return a;
@@ -168,6 +198,9 @@ public final class HttpServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (sweeper != null) {
+            sweeper.cancel(false);
+        }
         if (listener != null) {
             listener.close().awaitUninterruptibly(2000);
         }
@@ -175,13 +208,92 @@ public final class HttpServer implements AutoCloseable {
         webhooks.close();
     }
 
+    /** Paths anyone may call, which no failed-auth limit closes. */
+    private static boolean open(String path) {
+        return path.equals("/health") || path.equals("/metrics") || path.equals(ApiDocs.PATH);
+    }
+
+    private static String pathOf(FullHttpRequest req) {
+        String path = req.uri();
+        int q = path.indexOf('?');
+        return q >= 0 ? path.substring(0, q) : path;
+    }
+
+    private static InetAddress remoteIp(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+    }
+
+    /**
+     * The admin token or API key the request presents: its bearer token, or the token of a moderator
+     * page login's body.
+     */
+    private String presentedToken(FullHttpRequest req, String path) {
+        String token = ApiAuth.bearer(req);
+        if (token == null && path.equals(ModerationPage.LOGIN) && req.method() == HttpMethod.POST) {
+            try {
+                com.fasterxml.jackson.databind.JsonNode body = JSON.readTree(req.content().toString(StandardCharsets.UTF_8));
+                token = body != null && body.path("token").isTextual() ? body.path("token").textValue() : null;
+            } catch (java.io.IOException | RuntimeException e) {
+                token = null; // the login itself answers a bad body
+            }
+        }
+        return token;
+    }
+
     private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        /**
+         * The gate before routing: an address past its 401 limit gets 429 unchecked; a token that
+         * only a slow hash check can place (a hashed API key or admin token not seen before, as a
+         * bearer token or in a moderator login) is verified on the verifier's thread while this
+         * connection stops reading, and the request routed after; an account's key from an address
+         * outside its {@code allowedIps} gets 403 {@code ip_not_allowed}.
+         */
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-            String path = req.uri();
-            int q = path.indexOf('?');
-            if (q >= 0) {
-                path = path.substring(0, q);
+            String path = pathOf(req);
+            if (!open(path) && req.decoderResult().isSuccess()) {
+                long waitMs = authFailures.blockedForMs(remoteIp(ctx));
+                if (waitMs > 0) {
+                    FullHttpResponse r = error(HttpResponseStatus.TOO_MANY_REQUESTS, "too_many_auth_failures",
+                            "too many requests with a missing or wrong key or token from this address; "
+                                    + "try again after Retry-After seconds");
+                    r.headers().set(HttpHeaderNames.RETRY_AFTER, Long.toString((waitMs + 999) / 1000));
+                    respond(ctx, req, r);
+                    return;
+                }
+                String token = presentedToken(req, path);
+                if (token != null && auth.needsVerification(token)) {
+                    FullHttpRequest held = req.retain();
+                    ctx.channel().config().setAutoRead(false);
+                    auth.verify(token).whenComplete((done, busy) -> ctx.executor().execute(() -> {
+                        try {
+                            ctx.channel().config().setAutoRead(true);
+                            if (busy != null) {
+                                FullHttpResponse r = error(HttpResponseStatus.SERVICE_UNAVAILABLE, "auth_busy",
+                                        "too many keys to verify at the moment; try again after Retry-After seconds");
+                                r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+                                respond(ctx, held, r);
+                            } else {
+                                route(ctx, held, path);
+                            }
+                        } finally {
+                            held.release();
+                        }
+                    }));
+                    return;
+                }
+            }
+            route(ctx, req, path);
+        }
+
+        private void route(ChannelHandlerContext ctx, FullHttpRequest req, String path) {
+            if (!open(path)) {
+                io.smsrouter.core.account.Account caller = auth.account(ApiAuth.bearer(req));
+                if (caller != null && !caller.allowedIps().allows(remoteIp(ctx))) {
+                    respond(ctx, req, error(HttpResponseStatus.FORBIDDEN, "ip_not_allowed",
+                            "account " + caller.id() + " may not call the API from this address (its allowedIps)"));
+                    return;
+                }
             }
             FullHttpResponse resp;
             if (req.decoderResult().isSuccess() && AdminApi.handles(path)) {
@@ -244,6 +356,12 @@ public final class HttpServer implements AutoCloseable {
         }
 
         private void respond(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse resp) {
+            if (resp.status().code() == HttpResponseStatus.UNAUTHORIZED.code()) {
+                // never the header or body itself: only whether a key or token was given
+                authFailures.recordFailure(remoteIp(ctx), req.method() + " " + pathOf(req) + " from "
+                        + ctx.channel().remoteAddress() + " answered 401, "
+                        + (req.headers().contains(HttpHeaderNames.AUTHORIZATION) ? "wrong key or token" : "no key"));
+            }
             boolean keepAlive = HttpUtil.isKeepAlive(req);
             HttpUtil.setKeepAlive(resp, keepAlive);
             if (keepAlive) {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.smsrouter.core.account.Account;
@@ -46,7 +45,6 @@ final class MessageApi {
     private final Engine engine;
     private final HttpMessages texts;
     private final Templates templates;
-    private final Map<String, Account> byKey = new HashMap<>();
     private final Map<String, String> accountCallbacks;
     private final int maxRecipients;
 
@@ -58,24 +56,18 @@ final class MessageApi {
         this.templates = templates;
         this.accountCallbacks = accountCallbacks;
         this.maxRecipients = maxRecipients;
-        for (Account a : engine.accounts().all()) {
-            if (a.apiKey() != null && !a.apiKey().isEmpty()) {
-                byKey.put(a.apiKey(), a);
-            }
-        }
     }
 
     static boolean handles(String path) {
         return path.equals(PATH) || path.startsWith(PATH + "/");
     }
 
-    /** The account whose API key the request carries, or null. */
+    /**
+     * The account whose API key the request carries, or null: a lookup by keyed hash, never a slow
+     * check ({@link ApiAuth}; the HTTP gate has verified a hashed key before the request gets here).
+     */
     Account account(FullHttpRequest req) {
-        String h = req.headers().get(HttpHeaderNames.AUTHORIZATION);
-        if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return null;
-        }
-        return byKey.get(h.substring(7).trim());
+        return engine.accounts().apiKeyAccount(ApiAuth.bearer(req));
     }
 
     /** Who sends over the API, for the SMS log: the account and its key's fingerprint (never the key). */

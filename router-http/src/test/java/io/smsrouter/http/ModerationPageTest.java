@@ -25,7 +25,8 @@ class ModerationPageTest {
     private final AtomicLong now = new AtomicLong(1_000_000);
     private final AdminSessions sessions = new AdminSessions(
             new AdminSessions.Settings(Duration.ofSeconds(60), Duration.ofSeconds(300)), now::get);
-    private final ModerationPage page = new ModerationPage(JSON, new AdminAuth("tok", sessions));
+    private final ModerationPage page = new ModerationPage(JSON, new AdminAuth(
+            new ApiAuth(new io.smsrouter.core.account.AccountRegistry(java.util.List.of()), "tok"), sessions));
 
     @Test
     void shouldMarkTheCookieSecureWhenTheRequestCameOverTls() {
