@@ -113,7 +113,8 @@ public final class Router implements AutoCloseable {
         List<Account> accounts = new ArrayList<>();
         for (AccountConfig a : config.accounts()) {
             accounts.add(Account.of(a.id(), a.password(), a.apiKey(), Moderation.parse(a.moderation()), a.tps(),
-                    a.maxBinds(), a.senders(), io.smsrouter.core.account.TrafficClass.parse(a.trafficClass())));
+                    a.maxBinds(), a.senders(), io.smsrouter.core.account.TrafficClass.parse(a.trafficClass()))
+                    .withAllowedIps(io.smsrouter.core.account.IpAllowList.parse(a.allowedIps())));
         }
         Moderator moderator = new Moderator(StopWordAutomaton.EMPTY);
         this.stopWords = new StopWordFile(config.moderation().stopWords(), moderator);
@@ -186,7 +187,8 @@ public final class Router implements AutoCloseable {
                 : null;
         SmppConfig s = config.smpp();
         this.smppServer = new SmppServer(new SmppServerSettings(s.host(), s.port(), s.maxPduLength(), s.windowSize(),
-                s.enquireLinkIntervalMs(), s.idleTimeoutMs(), s.responseTimeoutMs(), s.bindTimeoutMs(), "smsrouter"),
+                s.enquireLinkIntervalMs(), s.idleTimeoutMs(), s.responseTimeoutMs(), s.bindTimeoutMs(), "smsrouter",
+                s.maxConnections(), s.maxConnectionsPerIp(), s.bindFailuresPerIpPerMinute()),
                 engine, group);
         Map<String, String> callbacks = new HashMap<>();
         Map<String, String> moUrls = new HashMap<>();
@@ -205,7 +207,8 @@ public final class Router implements AutoCloseable {
                 new HttpServer.ApiOptions(journalDir.resolveSibling("templates"), callbacks,
                         config.http().maxRecipients(), 1000, moUrls,
                         java.time.Duration.ofSeconds(config.admin().sessionIdleSeconds()),
-                        java.time.Duration.ofSeconds(config.admin().sessionLifetimeSeconds())));
+                        java.time.Duration.ofSeconds(config.admin().sessionLifetimeSeconds()),
+                        config.http().authFailuresPerIpPerMinute()));
         this.routeReloader = new RouteReloader(config, engine);
         httpServer.routeAdmin(routeReloader);
         io.micrometer.core.instrument.Gauge.builder("router.journal.size", this, Router::journalBytes)

@@ -8,8 +8,11 @@ import java.util.List;
  * API with {@code apiKey}.
  *
  * @param id         SMPP {@code system_id}, 1..15 printable ASCII characters (SMPP 3.4 section 4.1.1); required
- * @param password   SMPP bind password, 1..8 printable ASCII characters (SMPP 3.4 section 4.1.1); required
- * @param apiKey     HTTP API bearer key; null when the account has no HTTP access
+ * @param password   SMPP bind password, 1..8 printable ASCII characters (SMPP 3.4 section 4.1.1), or its
+ *                   hash from {@code scripts/hash-secret} ({@code pbkdf2-sha256$<iterations>$<salt>$<hash>});
+ *                   required
+ * @param apiKey     HTTP API bearer key, plain or a hash like the password's; null when the account has no
+ *                   HTTP access
  * @param moderation one of {@link #MODERATION_MODES}: {@code none} never holds, {@code auto} holds a
  *                   message whose text or sender contains a stop word, {@code manual} holds every
  *                   message; default {@value #DEFAULT_MODERATION}
@@ -29,10 +32,19 @@ import java.util.List;
  *                   {@code 09:00-21:00}; null: {@code compliance.sendingWindow}
  * @param moUrl      where subscribers' messages to the account's senders are POSTed (JSON) instead
  *                   of being sent to its SMPP binds; null: over SMPP
+ * @param allowedIps addresses (IPv4, IPv6) and CIDR networks its SMPP binds and HTTP requests may come
+ *                   from ({@code 10.0.0.0/8}, {@code 192.0.2.7}, {@code ::1/128}); empty = any address
  */
 public record AccountConfig(String id, String password, String apiKey, String moderation, int tps, int maxBinds,
                             List<String> senders, String callbackUrl, String trafficClass, Long balance,
-                            int dedupWindowSeconds, String sendingWindow, String moUrl) {
+                            int dedupWindowSeconds, String sendingWindow, String moUrl, List<String> allowedIps) {
+
+    public AccountConfig(String id, String password, String apiKey, String moderation, int tps, int maxBinds,
+                         List<String> senders, String callbackUrl, String trafficClass, Long balance,
+                         int dedupWindowSeconds, String sendingWindow, String moUrl) {
+        this(id, password, apiKey, moderation, tps, maxBinds, senders, callbackUrl, trafficClass, balance,
+                dedupWindowSeconds, sendingWindow, moUrl, List.of());
+    }
 
     public AccountConfig(String id, String password, String apiKey, String moderation, int tps, int maxBinds,
                          List<String> senders, String callbackUrl, String trafficClass, Long balance,
@@ -71,6 +83,13 @@ public record AccountConfig(String id, String password, String apiKey, String mo
     public AccountConfig {
         senders = senders == null ? List.of() : List.copyOf(senders);
         trafficClass = trafficClass == null ? DEFAULT_TRAFFIC_CLASS : trafficClass;
+        allowedIps = allowedIps == null ? List.of() : List.copyOf(allowedIps);
+    }
+
+    /** A copy that only admits binds and requests from {@code ips} (CIDR networks or addresses). */
+    public AccountConfig withAllowedIps(List<String> ips) {
+        return new AccountConfig(id, password, apiKey, moderation, tps, maxBinds, senders, callbackUrl, trafficClass,
+                balance, dedupWindowSeconds, sendingWindow, moUrl, ips);
     }
 
     /** True when {@code sender} may be used by this account. */
@@ -84,6 +103,6 @@ public record AccountConfig(String id, String password, String apiKey, String mo
                 + ", moderation=" + moderation + ", tps=" + tps + ", maxBinds=" + maxBinds + ", senders=" + senders
                 + ", callbackUrl=" + callbackUrl + ", trafficClass=" + trafficClass + ", balance=" + balance
                 + ", dedupWindowSeconds=" + dedupWindowSeconds + ", sendingWindow=" + sendingWindow
-                + ", moUrl=" + moUrl + "]";
+                + ", moUrl=" + moUrl + ", allowedIps=" + allowedIps + "]";
     }
 }

@@ -4,7 +4,8 @@ package io.smsrouter.server.config;
  * Administration ({@code admin:} in {@code conf/router.yaml}).
  *
  * @param token                  bearer token for the admin and moderation endpoints and the moderator
- *                               page's login; default {@value #DEFAULT_TOKEN}
+ *                               page's login, plain or a hash from {@code scripts/hash-secret}
+ *                               ({@code pbkdf2-sha256$...}); default {@value #DEFAULT_TOKEN}
  * @param sessionIdleSeconds     a moderator page session (the cookie given at login) ends after this
  *                               many seconds without a request, 1..86400; default
  *                               {@value #DEFAULT_SESSION_IDLE_SECONDS} (30 minutes). The open page polls

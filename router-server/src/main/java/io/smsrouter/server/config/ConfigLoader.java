@@ -52,14 +52,15 @@ public final class ConfigLoader {
             "smpp", "http", "admin", "journal", "accounts", "operators", "routes", "moderation", "simulator",
             "compliance", "billing");
     static final List<String> SMPP_KEYS = List.of("host", "port", "maxPduLength", "windowSize",
-            "enquireLinkIntervalMs", "idleTimeoutMs", "responseTimeoutMs", "bindTimeoutMs", "receiptsInMemory");
-    static final List<String> HTTP_KEYS = List.of("host", "port", "maxRecipients");
+            "enquireLinkIntervalMs", "idleTimeoutMs", "responseTimeoutMs", "bindTimeoutMs", "receiptsInMemory",
+            "maxConnections", "maxConnectionsPerIp", "bindFailuresPerIpPerMinute");
+    static final List<String> HTTP_KEYS = List.of("host", "port", "maxRecipients", "authFailuresPerIpPerMinute");
     static final List<String> ADMIN_KEYS = List.of("token", "sessionIdleSeconds", "sessionLifetimeSeconds");
     static final List<String> JOURNAL_KEYS = List.of("dir", "rollCycle", "syncEachBatch", "minFreeMb",
             "retentionHours");
     static final List<String> ACCOUNT_KEYS = List.of(
             "id", "password", "apiKey", "moderation", "tps", "maxBinds", "senders", "callbackUrl",
-            "trafficClass", "balance", "dedupWindowSeconds", "sendingWindow", "moUrl");
+            "trafficClass", "balance", "dedupWindowSeconds", "sendingWindow", "moUrl", "allowedIps");
     static final List<String> BILLING_KEYS = List.of("prices", "refundUndelivered");
     static final List<String> OPERATOR_KEYS = List.of("id", "host", "port", "systemId", "password", "systemType",
             "binds", "window", "tps", "enquireLinkIntervalMs", "responseTimeoutMs", "reconnectDelayMs",
@@ -78,9 +79,10 @@ public final class ConfigLoader {
 
     private static final StringRule HOST = StringRule.host();
     private static final StringRule ACCOUNT_ID = StringRule.ascii(1, 15, "SMPP 3.4 system_id");
-    private static final StringRule ACCOUNT_PASSWORD = StringRule.ascii(1, 8, "SMPP 3.4 password").asSecret();
-    private static final StringRule API_KEY = StringRule.token("HTTP API key");
-    private static final StringRule ADMIN_TOKEN = StringRule.token("admin bearer token");
+    private static final StringRule ACCOUNT_PASSWORD = StringRule.hashOr(
+            StringRule.ascii(1, 8, "SMPP 3.4 password").asSecret());
+    private static final StringRule API_KEY = StringRule.hashOr(StringRule.token("HTTP API key"));
+    private static final StringRule ADMIN_TOKEN = StringRule.hashOr(StringRule.token("admin bearer token"));
     private static final StringRule CALLBACK_URL = StringRule.matching("https?://[^\\s]{1,2000}",
             "an http:// or https:// URL");
     private static final StringRule STOP_KEYWORD = StringRule.matching("\\S{1,40}", "one word of 1 to 40 characters");
@@ -329,18 +331,25 @@ public final class ConfigLoader {
                     m.integer("responseTimeoutMs", SmppConfig.DEFAULT_RESPONSE_TIMEOUT_MS, 1, MAX_MS),
                     m.integer("bindTimeoutMs", SmppConfig.DEFAULT_BIND_TIMEOUT_MS, 1, MAX_MS),
                     m.integer("receiptsInMemory", SmppConfig.DEFAULT_RECEIPTS_IN_MEMORY, 1,
-                            SmppConfig.MAX_RECEIPTS_IN_MEMORY));
+                            SmppConfig.MAX_RECEIPTS_IN_MEMORY),
+                    m.integer("maxConnections", SmppConfig.DEFAULT_MAX_CONNECTIONS, 1, SmppConfig.MAX_LIMIT),
+                    m.integer("maxConnectionsPerIp", SmppConfig.DEFAULT_MAX_CONNECTIONS_PER_IP, 1,
+                            SmppConfig.MAX_LIMIT),
+                    m.integer("bindFailuresPerIpPerMinute", SmppConfig.DEFAULT_BIND_FAILURES_PER_IP_PER_MINUTE, 0,
+                            SmppConfig.MAX_LIMIT));
         }
 
         private HttpConfig http(ConfigMapping m) {
             return new HttpConfig(
                     m.string("host", HttpConfig.DEFAULT_HOST, HOST),
                     m.integer("port", HttpConfig.DEFAULT_PORT, 0, MAX_PORT),
-                    m.integer("maxRecipients", HttpConfig.DEFAULT_MAX_RECIPIENTS, 1, 1_000_000));
+                    m.integer("maxRecipients", HttpConfig.DEFAULT_MAX_RECIPIENTS, 1, 1_000_000),
+                    m.integer("authFailuresPerIpPerMinute", HttpConfig.DEFAULT_AUTH_FAILURES_PER_IP_PER_MINUTE, 0,
+                            SmppConfig.MAX_LIMIT));
         }
 
         private AdminConfig admin(ConfigMapping m) {
-            return new AdminConfig(m.string("token", AdminConfig.DEFAULT_TOKEN, ADMIN_TOKEN),
+            return new AdminConfig(secret(m, "token", AdminConfig.DEFAULT_TOKEN, ADMIN_TOKEN),
                     m.integer("sessionIdleSeconds", AdminConfig.DEFAULT_SESSION_IDLE_SECONDS, 1,
                             AdminConfig.MAX_SESSION_IDLE_SECONDS),
                     m.integer("sessionLifetimeSeconds", AdminConfig.DEFAULT_SESSION_LIFETIME_SECONDS, 1,
@@ -374,7 +383,8 @@ public final class ConfigLoader {
                 ConfigMapping a = item.asMapping(ACCOUNT_KEYS);
                 String id = a.requiredString("id", ACCOUNT_ID);
                 String password = a.requiredString("password", ACCOUNT_PASSWORD);
-                String apiKey = a.string("apiKey", null, API_KEY);
+                checkHash(a.get("password"), password);
+                String apiKey = secret(a, "apiKey", null, API_KEY);
                 String moderation = a.string("moderation", AccountConfig.DEFAULT_MODERATION,
                         StringRule.oneOf(AccountConfig.MODERATION_MODES));
                 int tps = a.integer("tps", AccountConfig.DEFAULT_TPS, 0, Integer.MAX_VALUE);
@@ -387,6 +397,7 @@ public final class ConfigLoader {
                 int dedupWindow = a.integer("dedupWindowSeconds", 0, 0, 7 * 24 * 3600);
                 String sendingWindow = sendingWindow(a.get("sendingWindow"));
                 String moUrl = a.string("moUrl", null, CALLBACK_URL);
+                List<String> allowedIps = allowedIps(a.get("allowedIps"));
                 if (id != null) {
                     String first = idPaths.putIfAbsent(id, item.path);
                     if (first != null) {
@@ -394,7 +405,7 @@ public final class ConfigLoader {
                                 + first + ")");
                     }
                 }
-                if (apiKey != null) {
+                if (apiKey != null && !io.smsrouter.core.account.Secret.looksHashed(apiKey)) {
                     String first = keyPaths.putIfAbsent(apiKey, item.path);
                     if (first != null) {
                         a.get("apiKey").problem("duplicate apiKey (already used by " + first + ")");
@@ -403,9 +414,58 @@ public final class ConfigLoader {
                     }
                 }
                 accounts.add(new AccountConfig(id, password, apiKey, moderation, tps, maxBinds, senders, callbackUrl,
-                        trafficClass, balance, dedupWindow, sendingWindow, moUrl));
+                        trafficClass, balance, dedupWindow, sendingWindow, moUrl, allowedIps));
             }
             return accounts;
+        }
+
+        /** A secret that may be given as a hash: the hash's form is checked here, so a typo stops the start. */
+        private String secret(ConfigMapping m, String key, String defaultValue, StringRule rule) {
+            String s = m.string(key, defaultValue, rule);
+            checkHash(m.get(key), s);
+            return s;
+        }
+
+        private static void checkHash(ConfigValue v, String s) {
+            if (io.smsrouter.core.account.Secret.looksHashed(s)) {
+                try {
+                    io.smsrouter.core.account.Secret.parse(s);
+                } catch (IllegalArgumentException e) {
+                    v.problem(e.getMessage());
+                }
+            }
+        }
+
+        /** {@code allowedIps}: addresses and CIDR networks; each bad one is reported at its index. */
+        private static List<String> allowedIps(ConfigValue v) {
+            if (v.isAbsent()) {
+                return List.of();
+            }
+            String expected = "a list of IPv4/IPv6 addresses or CIDR networks such as 10.0.0.0/8, 192.0.2.7, ::1/128";
+            List<ConfigValue> items = v.asList(expected);
+            if (items == null) {
+                return List.of();
+            }
+            if (items.isEmpty()) {
+                v.expected(expected + " (leave the key out to allow any address)");
+            }
+            List<String> ips = new ArrayList<>();
+            for (ConfigValue item : items) {
+                String s = item.asString(StringRule.nonEmpty("an IPv4/IPv6 address or CIDR network"));
+                if (s == null) {
+                    if (item.isAbsent()) {
+                        item.expected("an IPv4/IPv6 address or CIDR network");
+                    }
+                    continue;
+                }
+                try {
+                    io.smsrouter.core.account.IpRange.parse(s);
+                    ips.add(s.trim());
+                } catch (IllegalArgumentException e) {
+                    item.problem(e.getMessage());
+                }
+            }
+            return ips;
         }
 
         private List<OperatorConfig> operators(ConfigValue v) {

@@ -20,10 +20,19 @@ package io.smsrouter.server.config;
  *                              are kept on the heap, 1..10000000; more wait in files under the journal
  *                              directory ({@code receipts-waiting/}), so a client that stops reading
  *                              costs bounded memory; default {@value #DEFAULT_RECEIPTS_IN_MEMORY}
+ * @param maxConnections        client connections open at once, bound or not, 1..1000000; one more is closed
+ *                              as soon as it is accepted; default {@value #DEFAULT_MAX_CONNECTIONS}
+ * @param maxConnectionsPerIp   client connections open at once from one IPv4 address or IPv6 /64,
+ *                              1..1000000; default {@value #DEFAULT_MAX_CONNECTIONS_PER_IP}
+ * @param bindFailuresPerIpPerMinute failed binds (unknown system_id, wrong password, address not allowed)
+ *                              from one IPv4 address or IPv6 /64 within a minute after which its binds are
+ *                              refused with ESME_RBINDFAIL without being checked until that minute is over,
+ *                              0..1000000, 0 = no limit; default {@value #DEFAULT_BIND_FAILURES_PER_IP_PER_MINUTE}
  */
 public record SmppConfig(String host, int port, int maxPduLength, int windowSize,
                          int enquireLinkIntervalMs, int idleTimeoutMs, int responseTimeoutMs, int bindTimeoutMs,
-                         int receiptsInMemory) {
+                         int receiptsInMemory, int maxConnections, int maxConnectionsPerIp,
+                         int bindFailuresPerIpPerMinute) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 2775;
@@ -38,6 +47,10 @@ public record SmppConfig(String host, int port, int maxPduLength, int windowSize
     public static final int DEFAULT_BIND_TIMEOUT_MS = 10_000;
     public static final int DEFAULT_RECEIPTS_IN_MEMORY = 10_000;
     public static final int MAX_RECEIPTS_IN_MEMORY = 10_000_000;
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 1_000;
+    public static final int DEFAULT_BIND_FAILURES_PER_IP_PER_MINUTE = 10;
+    public static final int MAX_LIMIT = 1_000_000;
 
     public SmppConfig(String host, int port, int maxPduLength, int windowSize, int enquireLinkIntervalMs,
                       int idleTimeoutMs, int responseTimeoutMs, int bindTimeoutMs) {
@@ -45,9 +58,16 @@ public record SmppConfig(String host, int port, int maxPduLength, int windowSize
                 bindTimeoutMs, DEFAULT_RECEIPTS_IN_MEMORY);
     }
 
+    public SmppConfig(String host, int port, int maxPduLength, int windowSize, int enquireLinkIntervalMs,
+                      int idleTimeoutMs, int responseTimeoutMs, int bindTimeoutMs, int receiptsInMemory) {
+        this(host, port, maxPduLength, windowSize, enquireLinkIntervalMs, idleTimeoutMs, responseTimeoutMs,
+                bindTimeoutMs, receiptsInMemory, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_IP,
+                DEFAULT_BIND_FAILURES_PER_IP_PER_MINUTE);
+    }
+
     public SmppConfig withReceiptsInMemory(int n) {
         return new SmppConfig(host, port, maxPduLength, windowSize, enquireLinkIntervalMs, idleTimeoutMs,
-                responseTimeoutMs, bindTimeoutMs, n);
+                responseTimeoutMs, bindTimeoutMs, n, maxConnections, maxConnectionsPerIp, bindFailuresPerIpPerMinute);
     }
 
     /** Every key at its default, as if {@code smpp:} were left out. */

@@ -28,6 +28,16 @@ record StringRule(String expected, Predicate<String> test, boolean secret) {
                 s -> s.length() >= min && s.length() <= max && s.chars().allMatch(c -> c >= 0x20 && c <= 0x7E));
     }
 
+    /**
+     * {@code plain}, or a hash from {@code scripts/hash-secret} (checked for its form by the caller);
+     * always secret.
+     */
+    static StringRule hashOr(StringRule plain) {
+        return new StringRule(plain.expected() + " or its hash from scripts/hash-secret (pbkdf2-sha256$...)",
+                s -> io.smsrouter.core.account.Secret.looksHashed(s) ? s.length() <= 512 && s.chars().allMatch(
+                        c -> c > 0x20 && c <= 0x7E) : plain.test().test(s), true);
+    }
+
     /** A host name or address: something, with no spaces. */
     static StringRule host() {
         return of("a host name or IP address", s -> !s.isEmpty() && s.chars().noneMatch(Character::isWhitespace));

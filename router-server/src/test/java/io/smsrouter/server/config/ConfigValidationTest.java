@@ -52,7 +52,7 @@ class ConfigValidationTest {
                                 + "routes, moderation, simulator, compliance, billing)"),
                 arguments("unknown key in a list element", "accounts: [{id: a, password: b, tpss: 5}]",
                         F + "accounts[0].tpss: unknown key (expected one of id, password, apiKey, moderation, tps, "
-                                + "maxBinds, senders, callbackUrl, trafficClass, balance, dedupWindowSeconds, sendingWindow, moUrl)"),
+                                + "maxBinds, senders, callbackUrl, trafficClass, balance, dedupWindowSeconds, sendingWindow, moUrl, allowedIps)"),
                 arguments("unknown key in a route", ACCOUNT + TWO_OPERATORS + "routes: [{operators: [opA], to: \"7\"}]",
                         F + "routes[0].to: unknown key (expected one of sender, prefix, account, category, operators, weights)"),
 
@@ -76,10 +76,10 @@ class ConfigValidationTest {
                 arguments("string where a boolean is expected", ACCOUNT + "journal: {syncEachBatch: \"true\"}",
                         F + "journal.syncEachBatch: expected true or false, got \"true\""),
                 arguments("scalar where a section is expected", ACCOUNT + "http: 8080",
-                        F + "http: expected a mapping of host, port, maxRecipients, got 8080"),
+                        F + "http: expected a mapping of host, port, maxRecipients, authFailuresPerIpPerMinute, got 8080"),
                 arguments("mapping where a list is expected", "accounts: {id: shop, password: secret1}",
                         F + "accounts: expected a list of at least one account (a mapping of id, password, apiKey, "
-                                + "moderation, tps, maxBinds, senders, callbackUrl, trafficClass, balance, dedupWindowSeconds, sendingWindow, moUrl), got a mapping"),
+                                + "moderation, tps, maxBinds, senders, callbackUrl, trafficClass, balance, dedupWindowSeconds, sendingWindow, moUrl, allowedIps), got a mapping"),
                 arguments("scalar where a list element mapping is expected", ACCOUNT + "operators: [opA]",
                         F + "operators[0]: expected an operator: a mapping of id, host, port, systemId, password, "
                                 + "systemType, binds, window, tps, enquireLinkIntervalMs, responseTimeoutMs, "
@@ -139,10 +139,12 @@ class ConfigValidationTest {
                         F + "accounts[0].id: expected 1 to 15 printable ASCII characters (SMPP 3.4 system_id), "
                                 + "got \"магазин\""),
                 arguments("account password of 9 characters, not echoed", "accounts: [{id: a, password: secret123}]",
-                        F + "accounts[0].password: expected 1 to 8 printable ASCII characters (SMPP 3.4 password), "
+                        F + "accounts[0].password: expected 1 to 8 printable ASCII characters (SMPP 3.4 password)"
+                                + " or its hash from scripts/hash-secret (pbkdf2-sha256$...), "
                                 + "got a string of 9 characters"),
                 arguments("empty account password", "accounts: [{id: a, password: \"\"}]",
-                        F + "accounts[0].password: expected 1 to 8 printable ASCII characters (SMPP 3.4 password), "
+                        F + "accounts[0].password: expected 1 to 8 printable ASCII characters (SMPP 3.4 password)"
+                                + " or its hash from scripts/hash-secret (pbkdf2-sha256$...), "
                                 + "got an empty string"),
                 arguments("operator systemId of 16 characters",
                         ACCOUNT + TWO_OPERATORS.replace("port: 2777, systemId: router", "port: 2777, systemId: router1234567890"),
@@ -163,13 +165,13 @@ class ConfigValidationTest {
                 // Required keys.
                 arguments("no accounts", "smpp: {port: 2775}",
                         F + "accounts: required key missing, expected a list of at least one account (a mapping of id, "
-                                + "password, apiKey, moderation, tps, maxBinds, senders, callbackUrl, trafficClass, balance, dedupWindowSeconds, sendingWindow, moUrl)"),
+                                + "password, apiKey, moderation, tps, maxBinds, senders, callbackUrl, trafficClass, balance, dedupWindowSeconds, sendingWindow, moUrl, allowedIps)"),
                 arguments("empty accounts", "accounts: []",
                         F + "accounts: expected a list of at least one account (a mapping of id, password, apiKey, "
-                                + "moderation, tps, maxBinds, senders, callbackUrl, trafficClass, balance, dedupWindowSeconds, sendingWindow, moUrl), got an empty list"),
+                                + "moderation, tps, maxBinds, senders, callbackUrl, trafficClass, balance, dedupWindowSeconds, sendingWindow, moUrl, allowedIps), got an empty list"),
                 arguments("account without password", "accounts: [{id: shop}]",
                         F + "accounts[0].password: required key missing, expected 1 to 8 printable ASCII characters "
-                                + "(SMPP 3.4 password)"),
+                                + "(SMPP 3.4 password) or its hash from scripts/hash-secret (pbkdf2-sha256$...)"),
                 arguments("operator without host", ACCOUNT + "operators: [{id: opA, port: 1, systemId: r, password: p}]",
                         F + "operators[0].host: required key missing, expected a host name or IP address"),
                 arguments("operator without port", ACCOUNT + "operators: [{id: opA, host: h, systemId: r, password: p}]",
@@ -335,7 +337,8 @@ class ConfigValidationTest {
         assertThat(e.problems()).containsExactly(
                 F + "smpp.port: expected an integer 0..65535, got \"2775\"",
                 F + "accounts[0].moderation: expected one of none, auto, manual, got \"sometimes\"",
-                F + "accounts[1].password: expected 1 to 8 printable ASCII characters (SMPP 3.4 password), "
+                F + "accounts[1].password: expected 1 to 8 printable ASCII characters (SMPP 3.4 password)"
+                        + " or its hash from scripts/hash-secret (pbkdf2-sha256$...), "
                         + "got a string of 9 characters",
                 F + "accounts[1].id: duplicate account id \"shop\" (already used by accounts[0])",
                 F + "operators[0].binds: expected an integer 1..64, got 0",

@@ -83,7 +83,7 @@ class ShippedConfigTest {
             for (String key : keys) {
                 // Route conditions are documented in comments above the table, and optional URLs and an
                 // account's own sending window as commented examples, so there a commented mention counts.
-                String lead = section.equals("routes") || List.of("callbackUrl", "moUrl", "sendingWindow").contains(key) ? "[\\s#]*"
+                String lead = section.equals("routes") || List.of("callbackUrl", "moUrl", "sendingWindow", "allowedIps").contains(key) ? "[\\s#]*"
                         : "\\s*";
                 if (!Pattern.compile("(?m)^" + lead + "(?:- )?" + key + ":").matcher(body).find()) {
                     undocumented.add(section.isEmpty() ? key : section + "." + key);
