@@ -81,6 +81,8 @@ final class JsmppSmsc implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final AtomicInteger submits = new AtomicInteger();
     private final List<SubmitSm> received = new CopyOnWriteArrayList<>();
+    /** For each submit_sm received, the id of the session (bind) it came on. */
+    private final java.util.Map<SubmitSm, String> sessionOf = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicInteger receiptsSent = new AtomicInteger();
     private final AtomicInteger receiptErrors = new AtomicInteger();
     private final AtomicInteger boundSessions = new AtomicInteger();
@@ -140,6 +142,11 @@ final class JsmppSmsc implements AutoCloseable {
     }
 
     /** Every submit_sm taken, in arrival order (jsmpp's decoding of it). */
+    /** The id of the session (bind) a received submit_sm came on. */
+    String sessionOf(SubmitSm sm) {
+        return sessionOf.get(sm);
+    }
+
     List<SubmitSm> received() {
         return List.copyOf(received);
     }
@@ -253,6 +260,7 @@ final class JsmppSmsc implements AutoCloseable {
                 MessageId messageId = new MessageId(id);
                 submits.incrementAndGet();
                 received.add(sm);
+                sessionOf.put(sm, source.getSessionId());
                 if (receiptFirst) {
                     if ((sm.getRegisteredDelivery() & 0x03) != 0) {
                         sendReceipt(source, id, sm, Long.parseLong(id.substring(1)) % 2 == 0);

@@ -254,7 +254,7 @@ final class UpstreamBind {
                     drainLater(rate.nanosUntilAvailable());
                     break;
                 }
-                Message m = queue.poll();
+                Message m = queue.poll(onWork);
                 if (m == null) {
                     break;
                 }
