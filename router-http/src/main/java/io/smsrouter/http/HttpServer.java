@@ -27,6 +27,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslContext;
 import io.smsrouter.core.account.FailureLimiter;
 import io.smsrouter.core.engine.Engine;
 import io.smsrouter.core.moderation.StopWordFile;
@@ -78,6 +79,7 @@ public final class HttpServer implements AutoCloseable {
         return t;
     });
     private Channel listener;
+    private Channel tlsListener;
 
     /**
      * Settings of the message API.
@@ -172,10 +174,33 @@ public final class HttpServer implements AutoCloseable {
     }
 
     public InetSocketAddress start() throws InterruptedException {
-        listener = new ServerBootstrap().group(group).channel(channelType)
+        listener = listen(host, port, null);
+        sweeper = group.scheduleAtFixedRate(authFailures::sweep, FailureLimiter.WINDOW_MS, FailureLimiter.WINDOW_MS,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+        InetSocketAddress a = (InetSocketAddress) listener.localAddress();
+        log.info("HTTP listening on {}:{}", a.getHostString(), a.getPort());
+        return a;
+    }
+
+    /**
+     * HTTPS on a port of its own ({@code http.tls}): the same handlers behind an {@code SslHandler}.
+     * The plain port keeps serving, for {@code /metrics} and {@code /health} on a private network.
+     */
+    public InetSocketAddress startTls(String tlsHost, int tlsPort, SslContext tls) throws InterruptedException {
+        tlsListener = listen(tlsHost, tlsPort, tls);
+        InetSocketAddress a = (InetSocketAddress) tlsListener.localAddress();
+        log.info("HTTPS listening on {}:{}", a.getHostString(), a.getPort());
+        return a;
+    }
+
+    private Channel listen(String listenHost, int listenPort, SslContext tls) throws InterruptedException {
+        return new ServerBootstrap().group(group).channel(channelType)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline()
                                 .addLast(new HttpServerCodec(4096, 8192, 8192))
                                 .addLast(new HttpServerKeepAliveHandler())
@@ -183,12 +208,7 @@ public final class HttpServer implements AutoCloseable {
                                 .addLast(new Handler());
                     }
                 })
-                .bind(host, port).sync().channel();
-        sweeper = group.scheduleAtFixedRate(authFailures::sweep, FailureLimiter.WINDOW_MS, FailureLimiter.WINDOW_MS,
-                java.util.concurrent.TimeUnit.MILLISECONDS);
-        InetSocketAddress a = (InetSocketAddress) listener.localAddress();
-        log.info("HTTP listening on {}:{}", a.getHostString(), a.getPort());
-        return a;
+                .bind(listenHost, listenPort).sync().channel();
     }
 
     /** Offers reloading the route table through the admin API ({@code /api/v1/routes}). */
@@ -203,6 +223,9 @@ public final class HttpServer implements AutoCloseable {
         }
         if (listener != null) {
             listener.close().awaitUninterruptibly(2000);
+        }
+        if (tlsListener != null) {
+            tlsListener.close().awaitUninterruptibly(2000);
         }
         slow.shutdown();
         webhooks.close();

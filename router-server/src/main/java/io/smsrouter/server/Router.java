@@ -1,6 +1,7 @@
 package io.smsrouter.server;
 
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
 import io.smsrouter.core.account.Account;
 import io.smsrouter.core.account.AccountRegistry;
 import io.smsrouter.core.account.Moderation;
@@ -22,11 +23,13 @@ import io.smsrouter.server.config.OperatorConfig;
 import io.smsrouter.server.config.RouterConfig;
 import io.smsrouter.server.config.SimulatorConfig;
 import io.smsrouter.server.config.SmppConfig;
+import io.smsrouter.server.config.TlsConfig;
 import io.smsrouter.smpp.server.SmppServer;
 import io.smsrouter.smpp.server.SmppServerSettings;
 import io.smsrouter.smpp.simulator.SimulatorSettings;
 import io.smsrouter.smpp.simulator.SmscSimulator;
 import io.smsrouter.smpp.transport.SmppTransport;
+import io.smsrouter.smpp.transport.TlsContexts;
 import io.smsrouter.smpp.upstream.OperatorConnector;
 import io.smsrouter.smpp.upstream.OperatorSettings;
 import org.slf4j.Logger;
@@ -100,6 +103,13 @@ public final class Router implements AutoCloseable {
     private InetSocketAddress smppAddress;
     private InetSocketAddress httpAddress;
     private InetSocketAddress simulatorAddress;
+    private InetSocketAddress smppTlsAddress;
+    private InetSocketAddress httpsAddress;
+    /** TLS contexts, built (and their files checked) once at construction; null where TLS is off. */
+    private final SslContext smppTls;
+    private final SslContext httpTls;
+    private final SslContext simulatorTls;
+    private final Map<String, SslContext> operatorTls = new HashMap<>();
 
     public Router(RouterConfig config) {
         this.config = config;
@@ -114,7 +124,8 @@ public final class Router implements AutoCloseable {
         for (AccountConfig a : config.accounts()) {
             accounts.add(Account.of(a.id(), a.password(), a.apiKey(), Moderation.parse(a.moderation()), a.tps(),
                     a.maxBinds(), a.senders(), io.smsrouter.core.account.TrafficClass.parse(a.trafficClass()))
-                    .withAllowedIps(io.smsrouter.core.account.IpAllowList.parse(a.allowedIps())));
+                    .withAllowedIps(io.smsrouter.core.account.IpAllowList.parse(a.allowedIps()))
+                    .withClientCert(a.clientCert()));
         }
         Moderator moderator = new Moderator(StopWordAutomaton.EMPTY);
         this.stopWords = new StopWordFile(config.moderation().stopWords(), moderator);
@@ -179,11 +190,27 @@ public final class Router implements AutoCloseable {
             engine.billing(new io.smsrouter.core.billing.Billing(prices, balances,
                     config.billing().refundUndelivered()));
         }
+        try {
+            boolean pinned = config.accounts().stream().anyMatch(a -> a.clientCert() != null);
+            this.smppTls = serverTls(config, "smpp.tls", config.smpp().tls(), pinned);
+            this.httpTls = serverTls(config, "http.tls", config.http().tls(), false);
+            this.simulatorTls = config.simulator().enabled()
+                    ? serverTls(config, "simulator.tls", config.simulator().tls(), false) : null;
+            for (OperatorConfig o : config.operators()) {
+                if (o.tls()) {
+                    operatorTls.put(o.id(), clientTls(config, o));
+                }
+            }
+        } catch (ConfigException e) {
+            journal.close();
+            correlator.close();
+            throw e;
+        }
         SimulatorConfig sim = config.simulator();
         this.simulator = sim.enabled()
                 ? new SmscSimulator(new SimulatorSettings(sim.host(), sim.port(), sim.systemId(), sim.password(),
                 sim.submitLatencyMs(), sim.dlrDelayMs(), sim.deliveredPercent(), sim.undeliverablePercent(),
-                sim.expiredPercent(), sim.tps(), config.smpp().maxPduLength()), group)
+                sim.expiredPercent(), sim.tps(), config.smpp().maxPduLength()), group, simulatorTls)
                 : null;
         SmppConfig s = config.smpp();
         this.smppServer = new SmppServer(new SmppServerSettings(s.host(), s.port(), s.maxPduLength(), s.windowSize(),
@@ -220,6 +247,27 @@ public final class Router implements AutoCloseable {
             correlator.close();
             throw new ConfigException(config.file() + ": journal.dir: cannot read the free space of "
                     + config.journal().dir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The context of a TLS listener, or null without one; a bad file stops the start naming its key. */
+    private static SslContext serverTls(RouterConfig config, String key, TlsConfig tls, boolean requestClientCerts) {
+        if (tls == null) {
+            return null;
+        }
+        try {
+            return TlsContexts.server(tls.cert(), tls.key(), tls.clientCa(), requestClientCerts);
+        } catch (TlsContexts.TlsFileException e) {
+            throw new ConfigException(config.file() + ": " + key + "." + e.role() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static SslContext clientTls(RouterConfig config, OperatorConfig o) {
+        try {
+            return TlsContexts.client(o.tlsTrust(), o.tlsVerifyHostname());
+        } catch (TlsContexts.TlsFileException e) {
+            int i = config.operators().indexOf(o);
+            throw new ConfigException(config.file() + ": operators[" + i + "].tlsTrust: " + e.getMessage(), e);
         }
     }
 
@@ -326,7 +374,8 @@ public final class Router implements AutoCloseable {
             OperatorConnector c = new OperatorConnector(new OperatorSettings(o.id(), o.host(), port, o.systemId(),
                     o.password(), o.systemType(), o.binds(), o.window(), o.tps(), o.enquireLinkIntervalMs(),
                     o.responseTimeoutMs(), o.reconnectDelayMs(), o.maxReconnectDelayMs(),
-                    config.smpp().maxPduLength(), "sar".equals(o.concatenation())), engine, group);
+                    config.smpp().maxPduLength(), "sar".equals(o.concatenation())), engine, group,
+                    operatorTls.get(o.id()));
             operators.add(c);
             bindMetrics(c);
             c.start();
@@ -339,6 +388,16 @@ public final class Router implements AutoCloseable {
         });
         smppAddress = listen("SMPP", config.smpp().host(), config.smpp().port(), smppServer::start);
         httpAddress = listen("HTTP", config.http().host(), config.http().port(), httpServer::start);
+        TlsConfig smppTlsConfig = config.smpp().tls();
+        if (smppTls != null) {
+            smppTlsAddress = listen("SMPP over TLS", smppTlsConfig.host(), smppTlsConfig.port(),
+                    () -> smppServer.startTls(smppTlsConfig.host(), smppTlsConfig.port(), smppTls));
+        }
+        TlsConfig httpTlsConfig = config.http().tls();
+        if (httpTls != null) {
+            httpsAddress = listen("HTTPS", httpTlsConfig.host(), httpTlsConfig.port(),
+                    () -> httpServer.startTls(httpTlsConfig.host(), httpTlsConfig.port(), httpTls));
+        }
         long maxWaitMs = config.moderation().maxWaitSeconds() * 1000L;
         housekeeping.scheduleWithFixedDelay(() -> guarded("journal space check", journalGuard::check),
                 100, 100, TimeUnit.MILLISECONDS);
@@ -437,6 +496,16 @@ public final class Router implements AutoCloseable {
 
     public InetSocketAddress httpAddress() {
         return httpAddress;
+    }
+
+    /** The SMPP-over-TLS listener's address; null without {@code smpp.tls}. */
+    public InetSocketAddress smppTlsAddress() {
+        return smppTlsAddress;
+    }
+
+    /** The HTTPS listener's address; null without {@code http.tls}. */
+    public InetSocketAddress httpsAddress() {
+        return httpsAddress;
     }
 
     public InetSocketAddress simulatorAddress() {

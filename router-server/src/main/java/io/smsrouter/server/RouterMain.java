@@ -37,6 +37,10 @@ public final class RouterMain implements Callable<Integer> {
         }
         System.out.println("router: smpp=" + cfg.smpp().host() + ":" + router.smppAddress().getPort()
                 + " http=" + cfg.http().host() + ":" + router.httpAddress().getPort()
+                + (router.smppTlsAddress() != null ? " smpp-tls=" + cfg.smpp().tls().host() + ":"
+                + router.smppTlsAddress().getPort() : "")
+                + (router.httpsAddress() != null ? " https=" + cfg.http().tls().host() + ":"
+                + router.httpsAddress().getPort() : "")
                 + (router.simulatorAddress() != null ? " simulator=" + hostPort(router.simulatorAddress()) : "")
                 + " journal=" + cfg.journal().dir());
         CountDownLatch stopped = new CountDownLatch(1);

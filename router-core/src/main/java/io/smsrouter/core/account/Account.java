@@ -12,9 +12,11 @@ import java.util.Set;
  * @param password   SMPP bind password as configured: plain, or a hash ({@link Secret})
  * @param apiKey     HTTP API key as configured: plain, or a hash; null when none
  * @param allowedIps addresses its SMPP binds and HTTP requests may come from; {@link IpAllowList#ANY} when any
+ * @param clientCertSha256 SHA-256 fingerprint (64 lower-case hex digits) of the TLS client
+ *                certificate it must bind with; null: no certificate required
  */
 public record Account(String id, String password, String apiKey, Moderation moderation, int tps, int maxBinds,
-                      Set<String> senders, TrafficClass trafficClass, IpAllowList allowedIps) {
+                      Set<String> senders, TrafficClass trafficClass, IpAllowList allowedIps, String clientCertSha256) {
 
     public static final TrafficClass DEFAULT_CLASS = TrafficClass.TRANSACTIONAL;
 
@@ -28,6 +30,11 @@ public record Account(String id, String password, String apiKey, Moderation mode
     public Account(String id, String password, String apiKey, Moderation moderation, int tps, int maxBinds,
                    Set<String> senders, TrafficClass trafficClass) {
         this(id, password, apiKey, moderation, tps, maxBinds, senders, trafficClass, IpAllowList.ANY);
+    }
+
+    public Account(String id, String password, String apiKey, Moderation moderation, int tps, int maxBinds,
+                   Set<String> senders, TrafficClass trafficClass, IpAllowList allowedIps) {
+        this(id, password, apiKey, moderation, tps, maxBinds, senders, trafficClass, allowedIps, null);
     }
 
     public Account(String id, String password, String apiKey, Moderation moderation, int tps, int maxBinds,
@@ -49,7 +56,21 @@ public record Account(String id, String password, String apiKey, Moderation mode
 
     /** A copy that only admits binds and requests from {@code allowed}. */
     public Account withAllowedIps(IpAllowList allowed) {
-        return new Account(id, password, apiKey, moderation, tps, maxBinds, senders, trafficClass, allowed);
+        return new Account(id, password, apiKey, moderation, tps, maxBinds, senders, trafficClass, allowed,
+                clientCertSha256);
+    }
+
+    /** The same account, binding only with the client certificate of this fingerprint (null: any bind). */
+    public Account withClientCert(String sha256) {
+        return new Account(id, password, apiKey, moderation, tps, maxBinds, senders, trafficClass, allowedIps, sha256);
+    }
+
+    /**
+     * Whether a bind that presented this certificate (its SHA-256 fingerprint, null for none or a
+     * plain connection) may go on to the password check.
+     */
+    public boolean admitsClientCertificate(String presentedSha256) {
+        return clientCertSha256 == null || clientCertSha256.equals(presentedSha256);
     }
 
     public boolean senderAllowed(String sender) {
@@ -61,6 +82,6 @@ public record Account(String id, String password, String apiKey, Moderation mode
     public String toString() {
         return "Account[id=" + id + ", password=***, apiKey=" + (apiKey == null ? "null" : "***") + ", moderation="
                 + moderation + ", tps=" + tps + ", maxBinds=" + maxBinds + ", senders=" + senders + ", trafficClass="
-                + trafficClass + ", allowedIps=" + allowedIps + "]";
+                + trafficClass + ", allowedIps=" + allowedIps + ", clientCertSha256=" + clientCertSha256 + "]";
     }
 }

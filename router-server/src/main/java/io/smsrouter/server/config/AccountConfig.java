@@ -34,10 +34,29 @@ import java.util.List;
  *                   of being sent to its SMPP binds; null: over SMPP
  * @param allowedIps addresses (IPv4, IPv6) and CIDR networks its SMPP binds and HTTP requests may come
  *                   from ({@code 10.0.0.0/8}, {@code 192.0.2.7}, {@code ::1/128}); empty = any address
+ * @param clientCert SHA-256 fingerprint of the TLS client certificate the account must bind with
+ *                   (64 hex digits, colons and case as {@code openssl x509 -fingerprint -sha256}
+ *                   prints them, stored as lower-case hex); such an account binds only on the
+ *                   {@code smpp.tls} port presenting that certificate, any other bind of it is
+ *                   refused with {@code ESME_RBINDFAIL} before its password is checked; null: none
  */
 public record AccountConfig(String id, String password, String apiKey, String moderation, int tps, int maxBinds,
                             List<String> senders, String callbackUrl, String trafficClass, Long balance,
-                            int dedupWindowSeconds, String sendingWindow, String moUrl, List<String> allowedIps) {
+                            int dedupWindowSeconds, String sendingWindow, String moUrl, List<String> allowedIps,
+                            String clientCert) {
+
+    public AccountConfig(String id, String password, String apiKey, String moderation, int tps, int maxBinds,
+                         List<String> senders, String callbackUrl, String trafficClass, Long balance,
+                         int dedupWindowSeconds, String sendingWindow, String moUrl, List<String> allowedIps) {
+        this(id, password, apiKey, moderation, tps, maxBinds, senders, callbackUrl, trafficClass, balance,
+                dedupWindowSeconds, sendingWindow, moUrl, allowedIps, null);
+    }
+
+    /** The same account, pinned to the client certificate of this SHA-256 fingerprint. */
+    public AccountConfig withClientCert(String sha256) {
+        return new AccountConfig(id, password, apiKey, moderation, tps, maxBinds, senders, callbackUrl, trafficClass,
+                balance, dedupWindowSeconds, sendingWindow, moUrl, allowedIps, sha256);
+    }
 
     public AccountConfig(String id, String password, String apiKey, String moderation, int tps, int maxBinds,
                          List<String> senders, String callbackUrl, String trafficClass, Long balance,
@@ -103,6 +122,7 @@ public record AccountConfig(String id, String password, String apiKey, String mo
                 + ", moderation=" + moderation + ", tps=" + tps + ", maxBinds=" + maxBinds + ", senders=" + senders
                 + ", callbackUrl=" + callbackUrl + ", trafficClass=" + trafficClass + ", balance=" + balance
                 + ", dedupWindowSeconds=" + dedupWindowSeconds + ", sendingWindow=" + sendingWindow
-                + ", moUrl=" + moUrl + ", allowedIps=" + allowedIps + "]";
+                + ", moUrl=" + moUrl + ", allowedIps=" + allowedIps
+                + ", clientCert=" + clientCert + "]";
     }
 }

@@ -53,25 +53,30 @@ public final class ConfigLoader {
             "compliance", "billing");
     static final List<String> SMPP_KEYS = List.of("host", "port", "maxPduLength", "windowSize",
             "enquireLinkIntervalMs", "idleTimeoutMs", "responseTimeoutMs", "bindTimeoutMs", "receiptsInMemory",
-            "maxConnections", "maxConnectionsPerIp", "bindFailuresPerIpPerMinute");
-    static final List<String> HTTP_KEYS = List.of("host", "port", "maxRecipients", "authFailuresPerIpPerMinute");
+            "maxConnections", "maxConnectionsPerIp", "bindFailuresPerIpPerMinute", "tls");
+    static final List<String> SMPP_TLS_KEYS = List.of("host", "port", "cert", "key", "clientCa");
+    static final List<String> HTTP_KEYS = List.of("host", "port", "maxRecipients", "authFailuresPerIpPerMinute",
+            "tls");
+    static final List<String> HTTP_TLS_KEYS = List.of("host", "port", "cert", "key");
+    static final List<String> SIMULATOR_TLS_KEYS = List.of("cert", "key");
     static final List<String> ADMIN_KEYS = List.of("token", "sessionIdleSeconds", "sessionLifetimeSeconds");
     static final List<String> JOURNAL_KEYS = List.of("dir", "rollCycle", "syncEachBatch", "minFreeMb",
             "retentionHours");
     static final List<String> ACCOUNT_KEYS = List.of(
             "id", "password", "apiKey", "moderation", "tps", "maxBinds", "senders", "callbackUrl",
-            "trafficClass", "balance", "dedupWindowSeconds", "sendingWindow", "moUrl", "allowedIps");
+            "trafficClass", "balance", "dedupWindowSeconds", "sendingWindow", "moUrl", "allowedIps", "clientCert");
     static final List<String> BILLING_KEYS = List.of("prices", "refundUndelivered");
     static final List<String> OPERATOR_KEYS = List.of("id", "host", "port", "systemId", "password", "systemType",
             "binds", "window", "tps", "enquireLinkIntervalMs", "responseTimeoutMs", "reconnectDelayMs",
-            "maxReconnectDelayMs", "concatenation");
+            "maxReconnectDelayMs", "concatenation", "tls", "tlsTrust", "tlsVerifyHostname");
     static final List<String> ROUTE_KEYS = List.of("sender", "prefix", "account", "category", "operators",
             "weights");
     static final List<String> COMPLIANCE_KEYS = List.of("stopKeywords", "optOutExempt", "timeZones",
             "sendingWindow");
     static final List<String> MODERATION_KEYS = List.of("stopWords", "maxWaitSeconds", "maxHeld");
     static final List<String> SIMULATOR_KEYS = List.of("enabled", "host", "port", "systemId", "password",
-            "submitLatencyMs", "dlrDelayMs", "deliveredPercent", "undeliverablePercent", "expiredPercent", "tps");
+            "submitLatencyMs", "dlrDelayMs", "deliveredPercent", "undeliverablePercent", "expiredPercent", "tps",
+            "tls");
 
     static final int MAX_PORT = 65_535;
     /** Upper bound of every duration: one day. */
@@ -98,6 +103,10 @@ public final class ConfigLoader {
     private static final StringRule ACCOUNT_REF = StringRule.nonEmpty("an account id");
     private static final StringRule OPERATOR_REF = StringRule.nonEmpty("an operator id");
     private static final StringRule PATH = StringRule.nonEmpty("a file system path");
+    private static final StringRule FINGERPRINT = StringRule.matching(
+            "(?i)(sha256 ?(fingerprint)?=)?[0-9a-f]{2}(:?[0-9a-f]{2}){31}",
+            "a SHA-256 certificate fingerprint: 64 hex digits, colons allowed, as printed by "
+                    + "openssl x509 -noout -fingerprint -sha256 -in client.crt");
 
     private static final Set<String> WILDCARD_HOSTS = Set.of("0.0.0.0", "::", "[::]", "0:0:0:0:0:0:0:0");
     private static final Pattern DUPLICATE_KEY = Pattern.compile("Duplicate (?:field|Object property) '(.*)'");
@@ -234,6 +243,8 @@ public final class ConfigLoader {
         private final ConfigProblems problems;
         private final Path workingDir;
         private final Path file;
+        /** {@code accounts[i]} of each account read, in order. */
+        private final List<String> accountPaths = new ArrayList<>();
 
         Reader(ConfigProblems problems, Path workingDir, Path file) {
             this.problems = problems;
@@ -243,11 +254,13 @@ public final class ConfigLoader {
 
         RouterConfig read(JsonNode root) {
             ConfigMapping m = new ConfigMapping(problems, "", root, ROOT_KEYS);
-            SmppConfig smpp = smpp(m.mapping("smpp", SMPP_KEYS));
+            ConfigMapping smppMapping = m.mapping("smpp", SMPP_KEYS);
+            SmppConfig smpp = smpp(smppMapping);
             HttpConfig http = http(m.mapping("http", HTTP_KEYS));
             AdminConfig admin = admin(m.mapping("admin", ADMIN_KEYS));
             JournalConfig journal = journal(m.mapping("journal", JOURNAL_KEYS));
             List<AccountConfig> accounts = accounts(m.get("accounts"), admin);
+            smpp = smppTls(smppMapping, smpp, accounts);
             List<OperatorConfig> operators = operators(m.get("operators"));
             List<RouteConfig> routes = routes(m.get("routes"), accounts, operators);
             ModerationConfig moderation = moderation(m.mapping("moderation", MODERATION_KEYS));
@@ -340,12 +353,70 @@ public final class ConfigLoader {
         }
 
         private HttpConfig http(ConfigMapping m) {
-            return new HttpConfig(
-                    m.string("host", HttpConfig.DEFAULT_HOST, HOST),
+            String host = m.string("host", HttpConfig.DEFAULT_HOST, HOST);
+            TlsConfig tls = null;
+            if (m.has("tls")) {
+                ConfigMapping t = m.mapping("tls", HTTP_TLS_KEYS);
+                tls = tlsFiles(t, t.string("host", host, HOST),
+                        t.integer("port", TlsConfig.DEFAULT_HTTP_PORT, 0, MAX_PORT), null);
+            }
+            return new HttpConfig(host,
                     m.integer("port", HttpConfig.DEFAULT_PORT, 0, MAX_PORT),
                     m.integer("maxRecipients", HttpConfig.DEFAULT_MAX_RECIPIENTS, 1, 1_000_000),
                     m.integer("authFailuresPerIpPerMinute", HttpConfig.DEFAULT_AUTH_FAILURES_PER_IP_PER_MINUTE, 0,
-                            SmppConfig.MAX_LIMIT));
+                            SmppConfig.MAX_LIMIT), tls);
+        }
+
+        /**
+         * {@code smpp.tls}, read after the accounts: client certificates are requested when some
+         * account is pinned to one, and a pinned account without a TLS listener could never bind.
+         */
+        private SmppConfig smppTls(ConfigMapping smpp, SmppConfig s, List<AccountConfig> accounts) {
+            boolean pinned = accounts.stream().anyMatch(a -> a.clientCert() != null);
+            if (!smpp.has("tls")) {
+                for (int i = 0; i < accounts.size(); i++) {
+                    if (accounts.get(i).clientCert() != null) {
+                        problems.add(accountPaths.get(i) + ".clientCert", "expected smpp.tls to be set: an account "
+                                + "pinned to a client certificate binds only over TLS, and there is no TLS listener");
+                    }
+                }
+                return s;
+            }
+            ConfigMapping t = smpp.mapping("tls", SMPP_TLS_KEYS);
+            TlsConfig tls = tlsFiles(t, t.string("host", s.host(), HOST),
+                    t.integer("port", TlsConfig.DEFAULT_SMPP_PORT, 0, MAX_PORT), pinned);
+            return s.withTls(tls);
+        }
+
+        /**
+         * {@code cert}, {@code key} (and {@code clientCa} where allowed) of a TLS mapping, each
+         * checked by building the context the listener will use, so that a bad file is reported
+         * with its key now rather than at the first handshake. {@code requestClientCerts} null: no
+         * {@code clientCa} key in this mapping.
+         */
+        private TlsConfig tlsFiles(ConfigMapping t, String host, int port, Boolean requestClientCerts) {
+            int before = problems.count();
+            Path cert = requiredPath(t, "cert", "a PEM certificate chain file");
+            Path key = requiredPath(t, "key", "a PEM PKCS#8 private key file");
+            Path clientCa = requestClientCerts != null && t.has("clientCa") ? path(t.get("clientCa"), null) : null;
+            if (problems.count() == before && cert != null && key != null) {
+                try {
+                    io.smsrouter.smpp.transport.TlsContexts.server(cert, key, clientCa,
+                            Boolean.TRUE.equals(requestClientCerts));
+                } catch (io.smsrouter.smpp.transport.TlsContexts.TlsFileException e) {
+                    problems.add(t.childPath(e.role()), e.getMessage());
+                }
+            }
+            return new TlsConfig(host, port, cert, key, clientCa);
+        }
+
+        private Path requiredPath(ConfigMapping m, String key, String expected) {
+            ConfigValue v = m.get(key);
+            if (v.isAbsent()) {
+                v.missing(expected);
+                return null;
+            }
+            return path(v, null);
         }
 
         private AdminConfig admin(ConfigMapping m) {
@@ -398,6 +469,10 @@ public final class ConfigLoader {
                 String sendingWindow = sendingWindow(a.get("sendingWindow"));
                 String moUrl = a.string("moUrl", null, CALLBACK_URL);
                 List<String> allowedIps = allowedIps(a.get("allowedIps"));
+                String clientCert = a.string("clientCert", null, FINGERPRINT);
+                if (clientCert != null) {
+                    clientCert = io.smsrouter.smpp.transport.TlsContexts.normalizeFingerprint(clientCert);
+                }
                 if (id != null) {
                     String first = idPaths.putIfAbsent(id, item.path);
                     if (first != null) {
@@ -414,7 +489,8 @@ public final class ConfigLoader {
                     }
                 }
                 accounts.add(new AccountConfig(id, password, apiKey, moderation, tps, maxBinds, senders, callbackUrl,
-                        trafficClass, balance, dedupWindow, sendingWindow, moUrl, allowedIps));
+                        trafficClass, balance, dedupWindow, sendingWindow, moUrl, allowedIps, clientCert));
+                accountPaths.add(item.path);
             }
             return accounts;
         }
@@ -511,8 +587,25 @@ public final class ConfigLoader {
                 }
                 String concatenation = o.string("concatenation", OperatorConfig.DEFAULT_CONCATENATION,
                         StringRule.oneOf(OperatorConfig.CONCATENATIONS));
+                boolean tls = o.bool("tls", false);
+                boolean verifyHostname = o.bool("tlsVerifyHostname", true);
+                Path trust = null;
+                if (o.has("tlsTrust")) {
+                    trust = path(o.get("tlsTrust"), null);
+                    if (!tls) {
+                        o.get("tlsTrust").problem("expected tls: true beside it (a trust file is for TLS), got tls "
+                                + (o.has("tls") ? "false" : "left out (false)"));
+                    } else if (trust != null) {
+                        try {
+                            io.smsrouter.smpp.transport.TlsContexts.client(trust, verifyHostname);
+                        } catch (io.smsrouter.smpp.transport.TlsContexts.TlsFileException e) {
+                            o.get("tlsTrust").problem(e.getMessage());
+                        }
+                    }
+                }
                 operators.add(new OperatorConfig(id, host, port == null ? 0 : port, systemId, password, systemType,
-                        binds, window, tps, enquireLink, responseTimeout, reconnect, maxReconnect, concatenation));
+                        binds, window, tps, enquireLink, responseTimeout, reconnect, maxReconnect, concatenation,
+                        tls, trust, verifyHostname));
             }
             return operators;
         }
@@ -689,7 +782,8 @@ public final class ConfigLoader {
                     m.integer("deliveredPercent", SimulatorConfig.DEFAULT_DELIVERED_PERCENT, 0, 100),
                     m.integer("undeliverablePercent", SimulatorConfig.DEFAULT_UNDELIVERABLE_PERCENT, 0, 100),
                     m.integer("expiredPercent", SimulatorConfig.DEFAULT_EXPIRED_PERCENT, 0, 100),
-                    m.integer("tps", SimulatorConfig.DEFAULT_TPS, 0, Integer.MAX_VALUE));
+                    m.integer("tps", SimulatorConfig.DEFAULT_TPS, 0, Integer.MAX_VALUE),
+                    m.has("tls") ? tlsFiles(m.mapping("tls", SIMULATOR_TLS_KEYS), null, -1, null) : null);
             int sum = s.deliveredPercent() + s.undeliverablePercent() + s.expiredPercent();
             // Only when each value was fine: a wrong one reads as its default, and the sum would mislead.
             if (sum != 100 && problems.count() == problemsBefore) {
@@ -705,6 +799,12 @@ public final class ConfigLoader {
             List<String[]> listeners = new ArrayList<>();
             listeners.add(new String[] {"smpp", smpp.host(), String.valueOf(smpp.port())});
             listeners.add(new String[] {"http", http.host(), String.valueOf(http.port())});
+            if (smpp.tls() != null) {
+                listeners.add(new String[] {"smpp.tls", smpp.tls().host(), String.valueOf(smpp.tls().port())});
+            }
+            if (http.tls() != null) {
+                listeners.add(new String[] {"http.tls", http.tls().host(), String.valueOf(http.tls().port())});
+            }
             if (simulator.enabled()) {
                 listeners.add(new String[] {"simulator", simulator.host(), String.valueOf(simulator.port())});
             }

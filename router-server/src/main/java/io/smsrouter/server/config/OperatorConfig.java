@@ -24,10 +24,30 @@ package io.smsrouter.server.config;
  * @param concatenation         how the parts of a long text the router split (HTTP API) are tied
  *                              together upstream: {@code udh} (a concatenation header in the text) or
  *                              {@code sar} (the sar_* TLVs); default {@value #DEFAULT_CONCATENATION}
+ * @param tls                   connect over TLS (1.3 or 1.2); default false
+ * @param tlsTrust              PEM certificates trusted for the operator's certificate (its CA, or the
+ *                              certificate itself); null: the JDK's trust store. Only with {@code tls}
+ * @param tlsVerifyHostname     the operator's certificate must name {@code host} (a DNS or IP
+ *                              subject alternative name); default true
  */
 public record OperatorConfig(String id, String host, int port, String systemId, String password, String systemType,
                              int binds, int window, int tps, int enquireLinkIntervalMs, int responseTimeoutMs,
-                             int reconnectDelayMs, int maxReconnectDelayMs, String concatenation) {
+                             int reconnectDelayMs, int maxReconnectDelayMs, String concatenation, boolean tls,
+                             java.nio.file.Path tlsTrust, boolean tlsVerifyHostname) {
+
+    public OperatorConfig(String id, String host, int port, String systemId, String password, String systemType,
+                          int binds, int window, int tps, int enquireLinkIntervalMs, int responseTimeoutMs,
+                          int reconnectDelayMs, int maxReconnectDelayMs, String concatenation) {
+        this(id, host, port, systemId, password, systemType, binds, window, tps, enquireLinkIntervalMs,
+                responseTimeoutMs, reconnectDelayMs, maxReconnectDelayMs, concatenation, false, null, true);
+    }
+
+    /** The same operator reached over TLS, trusting {@code trust} (null: the JDK's trust store). */
+    public OperatorConfig withTls(java.nio.file.Path trust, boolean verifyHostname) {
+        return new OperatorConfig(id, host, port, systemId, password, systemType, binds, window, tps,
+                enquireLinkIntervalMs, responseTimeoutMs, reconnectDelayMs, maxReconnectDelayMs, concatenation, true,
+                trust, verifyHostname);
+    }
 
     public static final String DEFAULT_CONCATENATION = "udh";
     public static final java.util.List<String> CONCATENATIONS = java.util.List.of("udh", "sar");
@@ -56,6 +76,7 @@ public record OperatorConfig(String id, String host, int port, String systemId, 
                 + ", password=***, systemType=" + systemType + ", binds=" + binds + ", window=" + window
                 + ", tps=" + tps + ", enquireLinkIntervalMs=" + enquireLinkIntervalMs
                 + ", responseTimeoutMs=" + responseTimeoutMs + ", reconnectDelayMs=" + reconnectDelayMs
-                + ", maxReconnectDelayMs=" + maxReconnectDelayMs + "]";
+                + ", maxReconnectDelayMs=" + maxReconnectDelayMs + ", concatenation=" + concatenation + ", tls=" + tls
+                + ", tlsTrust=" + tlsTrust + ", tlsVerifyHostname=" + tlsVerifyHostname + "]";
     }
 }

@@ -17,10 +17,19 @@ package io.smsrouter.server.config;
  *                             the three percentages add up to 100
  * @param tps                  submit rate ceiling, messages per second, above it the answer is
  *                             {@code ESME_RTHROTTLED}; 0 = no ceiling; default {@value #DEFAULT_TPS}
+ * @param tls                  its port speaks SMPP over TLS with this certificate and key
+ *                             ({@code simulator.tls: {cert, key}}); null: plain TCP
  */
 public record SimulatorConfig(boolean enabled, String host, int port, String systemId, String password,
                               int submitLatencyMs, int dlrDelayMs, int deliveredPercent, int undeliverablePercent,
-                              int expiredPercent, int tps) {
+                              int expiredPercent, int tps, TlsConfig tls) {
+
+    public SimulatorConfig(boolean enabled, String host, int port, String systemId, String password,
+                           int submitLatencyMs, int dlrDelayMs, int deliveredPercent, int undeliverablePercent,
+                           int expiredPercent, int tps) {
+        this(enabled, host, port, systemId, password, submitLatencyMs, dlrDelayMs, deliveredPercent,
+                undeliverablePercent, expiredPercent, tps, null);
+    }
 
     public static final boolean DEFAULT_ENABLED = false;
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -45,6 +54,6 @@ public record SimulatorConfig(boolean enabled, String host, int port, String sys
                 + ", password=" + (password == null ? "null" : "***") + ", submitLatencyMs=" + submitLatencyMs
                 + ", dlrDelayMs=" + dlrDelayMs + ", deliveredPercent=" + deliveredPercent
                 + ", undeliverablePercent=" + undeliverablePercent + ", expiredPercent=" + expiredPercent
-                + ", tps=" + tps + "]";
+                + ", tps=" + tps + ", tls=" + (tls != null) + "]";
     }
 }

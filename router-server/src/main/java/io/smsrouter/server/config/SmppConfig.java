@@ -28,11 +28,13 @@ package io.smsrouter.server.config;
  *                              from one IPv4 address or IPv6 /64 within a minute after which its binds are
  *                              refused with ESME_RBINDFAIL without being checked until that minute is over,
  *                              0..1000000, 0 = no limit; default {@value #DEFAULT_BIND_FAILURES_PER_IP_PER_MINUTE}
+ * @param tls                   a second listener speaking SMPP over TLS ({@code smpp.tls}, see
+ *                              {@link TlsConfig}); null: none
  */
 public record SmppConfig(String host, int port, int maxPduLength, int windowSize,
                          int enquireLinkIntervalMs, int idleTimeoutMs, int responseTimeoutMs, int bindTimeoutMs,
                          int receiptsInMemory, int maxConnections, int maxConnectionsPerIp,
-                         int bindFailuresPerIpPerMinute) {
+                         int bindFailuresPerIpPerMinute, TlsConfig tls) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 2775;
@@ -65,9 +67,24 @@ public record SmppConfig(String host, int port, int maxPduLength, int windowSize
                 DEFAULT_BIND_FAILURES_PER_IP_PER_MINUTE);
     }
 
+    public SmppConfig(String host, int port, int maxPduLength, int windowSize, int enquireLinkIntervalMs,
+                      int idleTimeoutMs, int responseTimeoutMs, int bindTimeoutMs, int receiptsInMemory,
+                      int maxConnections, int maxConnectionsPerIp, int bindFailuresPerIpPerMinute) {
+        this(host, port, maxPduLength, windowSize, enquireLinkIntervalMs, idleTimeoutMs, responseTimeoutMs,
+                bindTimeoutMs, receiptsInMemory, maxConnections, maxConnectionsPerIp, bindFailuresPerIpPerMinute, null);
+    }
+
     public SmppConfig withReceiptsInMemory(int n) {
         return new SmppConfig(host, port, maxPduLength, windowSize, enquireLinkIntervalMs, idleTimeoutMs,
-                responseTimeoutMs, bindTimeoutMs, n, maxConnections, maxConnectionsPerIp, bindFailuresPerIpPerMinute);
+                responseTimeoutMs, bindTimeoutMs, n, maxConnections, maxConnectionsPerIp, bindFailuresPerIpPerMinute,
+                tls);
+    }
+
+    /** The same listener with an SMPP-over-TLS listener beside it (null: none). */
+    public SmppConfig withTls(TlsConfig newTls) {
+        return new SmppConfig(host, port, maxPduLength, windowSize, enquireLinkIntervalMs, idleTimeoutMs,
+                responseTimeoutMs, bindTimeoutMs, receiptsInMemory, maxConnections, maxConnectionsPerIp,
+                bindFailuresPerIpPerMinute, newTls);
     }
 
     /** Every key at its default, as if {@code smpp:} were left out. */

@@ -81,9 +81,12 @@ class ShippedConfigTest {
         sections.forEach((section, keys) -> {
             String body = section.isEmpty() ? text : sectionText(text, section);
             for (String key : keys) {
-                // Route conditions are documented in comments above the table, and optional URLs and an
-                // account's own sending window as commented examples, so there a commented mention counts.
-                String lead = section.equals("routes") || List.of("callbackUrl", "moUrl", "sendingWindow", "allowedIps").contains(key) ? "[\\s#]*"
+                // Route conditions are documented in comments above the table, and optional URLs, an
+                // account's own sending window, allowedIps and the TLS settings (off without a
+                // certificate) as commented examples, so there a commented mention counts.
+                String lead = section.equals("routes")
+                        || List.of("callbackUrl", "moUrl", "sendingWindow", "allowedIps", "clientCert", "tlsTrust")
+                        .contains(key) || key.equals("tls") && !section.equals("operators") ? "[\\s#]*"
                         : "\\s*";
                 if (!Pattern.compile("(?m)^" + lead + "(?:- )?" + key + ":").matcher(body).find()) {
                     undocumented.add(section.isEmpty() ? key : section + "." + key);

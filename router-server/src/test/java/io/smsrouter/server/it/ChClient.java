@@ -5,6 +5,7 @@ import com.cloudhopper.smpp.SmppConstants;
 import com.cloudhopper.smpp.SmppSession;
 import com.cloudhopper.smpp.SmppSessionConfiguration;
 import com.cloudhopper.smpp.impl.DefaultSmppClient;
+import com.cloudhopper.smpp.ssl.SslConfiguration;
 import com.cloudhopper.smpp.type.SmppBindException;
 import io.netty.channel.nio.NioEventLoopGroup;
 
@@ -39,6 +40,12 @@ final class ChClient implements AutoCloseable {
     /** A bound session; throws {@link SmppBindException} when the router refuses the bind. */
     ChSession bind(InetSocketAddress router, SmppBindType type, String systemId, String password, int window)
             throws Exception {
+        return bind(router, type, systemId, password, window, null);
+    }
+
+    /** The same over TLS with cloudhopper's own SSL set-up when {@code ssl} is not null. */
+    ChSession bind(InetSocketAddress router, SmppBindType type, String systemId, String password, int window,
+                   SslConfiguration ssl) throws Exception {
         SmppSessionConfiguration c = new SmppSessionConfiguration(type, systemId, password);
         c.setName(systemId + "-" + type + "-" + sessions.size());
         c.setHost(router.getHostString());
@@ -54,6 +61,10 @@ final class ChClient implements AutoCloseable {
         c.setCountersEnabled(false);
         c.getLoggingOptions().setLogPdu(false);
         c.getLoggingOptions().setLogBytes(false);
+        if (ssl != null) {
+            c.setUseSsl(true);
+            c.setSslConfiguration(ssl);
+        }
         ChSession.Handler handler = new ChSession.Handler();
         SmppSession s = client.bind(c, handler);
         ChSession session = new ChSession(s, handler);

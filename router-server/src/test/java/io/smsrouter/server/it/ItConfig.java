@@ -12,6 +12,7 @@ import io.smsrouter.server.config.RouteConfig;
 import io.smsrouter.server.config.RouterConfig;
 import io.smsrouter.server.config.SimulatorConfig;
 import io.smsrouter.server.config.SmppConfig;
+import io.smsrouter.server.config.TlsConfig;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,6 +51,12 @@ final class ItConfig {
     private int receiptsInMemory = SmppConfig.DEFAULT_RECEIPTS_IN_MEMORY;
     private int simulatorLatencyMs = SimulatorConfig.DEFAULT_SUBMIT_LATENCY_MS;
     private AdminConfig admin = AdminConfig.defaults();
+    private TlsConfig smppTls;
+    private TlsConfig httpTls;
+    private TlsConfig simulatorTls;
+    private boolean operatorTls;
+    private Path operatorTrust;
+    private boolean operatorVerifyHostname = true;
 
     private ItConfig(Path journalDir) {
         this.journalDir = journalDir;
@@ -170,6 +177,32 @@ final class ItConfig {
         return this;
     }
 
+    /** SMPP over TLS on a second port (0); {@code clientCa} may be null. */
+    ItConfig smppTls(Path cert, Path key, Path clientCa) {
+        this.smppTls = new TlsConfig(HOST, 0, cert, key, clientCa);
+        return this;
+    }
+
+    /** HTTPS on a port of its own (0). */
+    ItConfig httpTls(Path cert, Path key) {
+        this.httpTls = new TlsConfig(HOST, 0, cert, key, null);
+        return this;
+    }
+
+    /** The in-process simulator speaks TLS only. */
+    ItConfig simulatorTls(Path cert, Path key) {
+        this.simulatorTls = new TlsConfig(null, -1, cert, key, null);
+        return this;
+    }
+
+    /** The router connects to the operator over TLS, trusting {@code trust} (null: the JDK's trust store). */
+    ItConfig operatorTls(Path trust, boolean verifyHostname) {
+        this.operatorTls = true;
+        this.operatorTrust = trust;
+        this.operatorVerifyHostname = verifyHostname;
+        return this;
+    }
+
     RouterConfig build() {
         List<AccountConfig> acc = new ArrayList<>(accounts);
         if (acc.stream().noneMatch(a -> a.id().equals(ACCOUNT))) {
@@ -178,15 +211,20 @@ final class ItConfig {
         }
         SmppConfig smpp = new SmppConfig(HOST, smppPort, maxPduLength, SmppConfig.DEFAULT_WINDOW_SIZE,
                 SmppConfig.DEFAULT_ENQUIRE_LINK_INTERVAL_MS, SmppConfig.DEFAULT_IDLE_TIMEOUT_MS,
-                SmppConfig.DEFAULT_RESPONSE_TIMEOUT_MS, SmppConfig.DEFAULT_BIND_TIMEOUT_MS, receiptsInMemory);
+                SmppConfig.DEFAULT_RESPONSE_TIMEOUT_MS, SmppConfig.DEFAULT_BIND_TIMEOUT_MS, receiptsInMemory)
+                .withTls(smppTls);
         // a 5 s response timeout, and quick reconnects: the outage tests bring the operator back within seconds
         OperatorConfig op = new OperatorConfig(OPERATOR, HOST, operatorPort, OPERATOR_SYSTEM_ID, OPERATOR_PASSWORD,
                 OperatorConfig.DEFAULT_SYSTEM_TYPE, operatorBinds, operatorWindow, operatorTps,
                 OperatorConfig.DEFAULT_ENQUIRE_LINK_INTERVAL_MS, 5_000, 200, 1_000, concatenation);
+        if (operatorTls) {
+            op = op.withTls(operatorTrust, operatorVerifyHostname);
+        }
         SimulatorConfig sim = new SimulatorConfig(simulatorEnabled, HOST, 0, null, null,
                 simulatorLatencyMs, SimulatorConfig.DEFAULT_DLR_DELAY_MS,
-                simulatorDeliveredPercent, simulatorUndeliverablePercent, simulatorExpiredPercent, simulatorTps);
-        return new RouterConfig(Path.of("it-router.yaml"), smpp, new HttpConfig(HOST, 0, maxRecipients), admin,
+                simulatorDeliveredPercent, simulatorUndeliverablePercent, simulatorExpiredPercent, simulatorTps,
+                simulatorTls);
+        return new RouterConfig(Path.of("it-router.yaml"), smpp, new HttpConfig(HOST, 0, maxRecipients).withTls(httpTls), admin,
                 new JournalConfig(journalDir, JournalConfig.DEFAULT_ROLL_CYCLE, false), acc, List.of(op),
                 List.of(new RouteConfig(null, null, null, List.of(OPERATOR))), moderation, sim,
                 ComplianceConfig.defaults(), billing);

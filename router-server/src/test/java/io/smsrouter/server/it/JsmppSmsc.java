@@ -99,10 +99,20 @@ final class JsmppSmsc implements AutoCloseable {
      *                     receipt overtakes its response, as on another bind)
      */
     JsmppSmsc(String systemId, String password, boolean receiptFirst) throws IOException {
+        this(systemId, password, receiptFirst, new ServerSocket(0, 50, InetAddress.getByName(ItConfig.HOST)));
+    }
+
+    /** Listening on {@code serverSocket}: an {@code SSLServerSocket} makes it an operator that requires TLS. */
+    JsmppSmsc(String systemId, String password, ServerSocket serverSocket) throws IOException {
+        this(systemId, password, false, serverSocket);
+    }
+
+    private JsmppSmsc(String systemId, String password, boolean receiptFirst, ServerSocket serverSocket)
+            throws IOException {
         this.systemId = systemId;
         this.password = password;
         this.receiptFirst = receiptFirst;
-        this.serverSocket = new ServerSocket(0, 50, InetAddress.getByName(ItConfig.HOST));
+        this.serverSocket = serverSocket;
         ServerSocket socket = serverSocket;
         ServerConnectionFactory factory = new ServerConnectionFactory() {
             @Override

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -39,6 +40,7 @@ import io.smsrouter.smpp.pdu.TlvTag;
 import io.smsrouter.smpp.pdu.UnsuccessSme;
 import io.smsrouter.smpp.transport.InflightWindow;
 import io.smsrouter.smpp.transport.ReadBatch;
+import io.smsrouter.smpp.transport.TlsContexts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -364,7 +366,9 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
      * Section 4.1: an address over its failed-bind limit is refused (ESME_RBINDFAIL, then the
      * connection is closed) before anything is looked up; then the system_id (ESME_RINVSYSID), the
      * account's {@code allowedIps} (ESME_RBINDFAIL: checked before the password, so a refused
-     * address learns nothing about it and costs no hash) and the password (ESME_RINVPASWD). A hashed
+     * address learns nothing about it and costs no hash), its {@code clientCert} (ESME_RBINDFAIL,
+     * likewise before the password: without the certificate it cannot be guessed) and the
+     * password (ESME_RINVPASWD). A hashed
      * password not verified before is checked on the verifier's thread while this session stops
      * reading; a busy verifier is ESME_RBINDFAIL.
      */
@@ -396,6 +400,11 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
             refuse(resp, ip, CommandStatus.ESME_RBINDFAIL, b, "address not in the account's allowedIps");
             return;
         }
+        String certificate = clientCertificateProblem(a);
+        if (certificate != null) {
+            refuse(resp, ip, CommandStatus.ESME_RBINDFAIL, b, certificate);
+            return;
+        }
         switch (accounts.checkPassword(a, b.password())) {
             case OK -> bound(b, a, resp);
             case WRONG -> refuse(resp, ip, CommandStatus.ESME_RINVPASWD, b, "wrong password");
@@ -422,6 +431,24 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
                 }));
             }
         }
+    }
+
+    /**
+     * Null when the account may bind on this connection; otherwise why not. An account pinned to a
+     * client certificate binds only over TLS with that certificate.
+     */
+    private String clientCertificateProblem(Account a) {
+        if (a.clientCertSha256() == null) {
+            return null;
+        }
+        String presented = TlsContexts.peerCertificateSha256(ctx.pipeline());
+        if (a.admitsClientCertificate(presented)) {
+            return null;
+        }
+        return "the account requires its client certificate (sha256 " + a.clientCertSha256() + "), got "
+                + (presented != null ? "sha256 " + presented
+                : ctx.pipeline().get(SslHandler.class) == null ? "a plain TCP connection"
+                : "a TLS connection without a client certificate");
     }
 
     private void refuse(BindRespPdu resp, InetAddress ip, int status, BindPdu b, String why) {

@@ -6,6 +6,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -25,6 +26,11 @@ import java.util.concurrent.TimeUnit;
  * submit. Each connection is first admitted by a {@link ConnectionLimiter} (connections in total and
  * per address), then gets a {@link ClientSessionHandler} on its event loop; failed binds are
  * counted per address across connections.
+ *
+ * <p>Optionally a second listener speaks SMPP over TLS ({@link #startTls}): the same pipeline,
+ * admission and session handler behind an {@code SslHandler}, so a TLS session is admitted, bound,
+ * throttled and routed exactly like a plain one; a bind there can be pinned to a client
+ * certificate per account.
  */
 public final class SmppServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SmppServer.class);
@@ -34,6 +40,7 @@ public final class SmppServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final ChannelGroup sessions = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private Channel listener;
+    private Channel tlsListener;
     private final ConnectionLimiter admission;
     /** Failed binds per address, shared by every session so a client cannot reset it by reconnecting. */
     private final FailureLimiter bindFailures;
@@ -53,22 +60,7 @@ public final class SmppServer implements AutoCloseable {
     }
 
     public InetSocketAddress start() throws InterruptedException {
-        listener = SmppTransport.server(group)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        sessions.add(ch);
-                        int idleSec = Math.max(1, settings.idleTimeoutMs() / 1000);
-                        int enquireSec = Math.max(1, settings.enquireLinkIntervalMs() / 1000);
-                        ch.pipeline()
-                                .addLast("admission", admission)
-                                .addLast("idle", new IdleStateHandler(idleSec, enquireSec, 0, TimeUnit.SECONDS))
-                                .addLast("frame", new SmppFrameDecoder(settings.maxPduLength()))
-                                .addLast("encoder", SmppEncoder.INSTANCE)
-                                .addLast("session", new ClientSessionHandler(settings, engine, bindFailures));
-                    }
-                })
-                .bind(settings.host(), settings.port()).sync().channel();
+        listener = listen(settings.host(), settings.port(), null);
         // ended windows of the per-address counters go, with their summaries in the log
         sweeper = group.scheduleAtFixedRate(() -> {
             bindFailures.sweep();
@@ -77,6 +69,37 @@ public final class SmppServer implements AutoCloseable {
         InetSocketAddress addr = (InetSocketAddress) listener.localAddress();
         log.info("SMPP listening on {}:{}", addr.getHostString(), addr.getPort());
         return addr;
+    }
+
+    /** The SMPP-over-TLS listener on {@code host:port}: admission, then TLS, then the same SMPP pipeline. */
+    public InetSocketAddress startTls(String host, int port, SslContext tls) throws InterruptedException {
+        tlsListener = listen(host, port, tls);
+        InetSocketAddress addr = (InetSocketAddress) tlsListener.localAddress();
+        log.info("SMPP over TLS listening on {}:{}", addr.getHostString(), addr.getPort());
+        return addr;
+    }
+
+    private Channel listen(String host, int port, SslContext tls) throws InterruptedException {
+        return SmppTransport.server(group)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        sessions.add(ch);
+                        int idleSec = Math.max(1, settings.idleTimeoutMs() / 1000);
+                        int enquireSec = Math.max(1, settings.enquireLinkIntervalMs() / 1000);
+                        // admission first: a connection over the limits costs no TLS handshake
+                        ch.pipeline().addLast("admission", admission);
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                        }
+                        ch.pipeline()
+                                .addLast("idle", new IdleStateHandler(idleSec, enquireSec, 0, TimeUnit.SECONDS))
+                                .addLast("frame", new SmppFrameDecoder(settings.maxPduLength()))
+                                .addLast("encoder", SmppEncoder.INSTANCE)
+                                .addLast("session", new ClientSessionHandler(settings, engine, bindFailures));
+                    }
+                })
+                .bind(host, port).sync().channel();
     }
 
     public InetSocketAddress address() {
@@ -90,6 +113,9 @@ public final class SmppServer implements AutoCloseable {
         }
         if (listener != null) {
             listener.close().syncUninterruptibly();
+        }
+        if (tlsListener != null) {
+            tlsListener.close().syncUninterruptibly();
         }
     }
 

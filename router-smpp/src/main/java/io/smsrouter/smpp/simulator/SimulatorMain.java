@@ -2,6 +2,7 @@ package io.smsrouter.smpp.simulator;
 
 import io.netty.channel.EventLoopGroup;
 import io.smsrouter.smpp.transport.SmppTransport;
+import io.smsrouter.smpp.transport.TlsContexts;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,6 +42,11 @@ public final class SimulatorMain implements Callable<Integer> {
     int dropEverySeconds = 0;
     @Option(names = "--threads", description = "event-loop threads (default ${DEFAULT-VALUE})")
     int threads = 1;
+    @Option(names = "--tls-cert", paramLabel = "PEM",
+            description = "serve SMPP over TLS with this certificate chain (with --tls-key; scripts/tls-cert makes one)")
+    java.nio.file.Path tlsCert;
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "the certificate's private key, PEM PKCS#8")
+    java.nio.file.Path tlsKey;
 
     @Override
     public Integer call() throws Exception {
@@ -49,11 +55,24 @@ public final class SimulatorMain implements Callable<Integer> {
                     + (delivered + undeliverable + expired));
             return 2;
         }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            System.err.println("smsc-sim: --tls-cert and --tls-key go together");
+            return 2;
+        }
+        io.netty.handler.ssl.SslContext tls = null;
+        if (tlsCert != null) {
+            try {
+                tls = TlsContexts.server(tlsCert, tlsKey, null, false);
+            } catch (TlsContexts.TlsFileException e) {
+                System.err.println("smsc-sim: --tls-" + e.role() + ": " + e.getMessage());
+                return 2;
+            }
+        }
         EventLoopGroup group = SmppTransport.newGroup(threads);
         SmscSimulator sim = new SmscSimulator(new SimulatorSettings(host, port, systemId, password, submitLatencyMs,
-                dlrDelayMs, delivered, undeliverable, expired, tps, 65536), group);
+                dlrDelayMs, delivered, undeliverable, expired, tps, 65536), group, tls);
         InetSocketAddress a = sim.start();
-        System.out.println("smsc-sim listening on " + a.getHostString() + ":" + a.getPort());
+        System.out.println("smsc-sim listening on " + a.getHostString() + ":" + a.getPort() + (tls != null ? " (TLS)" : ""));
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "smsc-sim-stats");
             t.setDaemon(true);

@@ -9,6 +9,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.smsrouter.core.engine.TokenBucket;
 import io.smsrouter.core.message.DeliveryState;
@@ -65,6 +66,7 @@ public final class SmscSimulator implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong(0x10000000L);
     private final TokenBucket rate;
     private Channel listener;
+    private final SslContext tls;
 
     private final LongAdder submits = new LongAdder();
     private final LongAdder throttled = new LongAdder();
@@ -72,7 +74,13 @@ public final class SmscSimulator implements AutoCloseable {
     private final LongAdder receiptsAcked = new LongAdder();
 
     public SmscSimulator(SimulatorSettings settings, EventLoopGroup group) {
+        this(settings, group, null);
+    }
+
+    /** With {@code tls} (a server context) the simulator's port speaks SMPP over TLS only. */
+    public SmscSimulator(SimulatorSettings settings, EventLoopGroup group, SslContext tls) {
         this.settings = settings;
+        this.tls = tls;
         this.group = group;
         this.rate = settings.tps() > 0 ? TokenBucket.perSecond(settings.tps()) : null;
     }
@@ -83,6 +91,9 @@ public final class SmscSimulator implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline()
                                 .addLast("frame", new SmppFrameDecoder(settings.maxPduLength()))
                                 .addLast("encoder", SmppEncoder.INSTANCE)
@@ -91,7 +102,7 @@ public final class SmscSimulator implements AutoCloseable {
                 })
                 .bind(settings.host(), settings.port()).sync().channel();
         InetSocketAddress a = (InetSocketAddress) listener.localAddress();
-        log.info("operator simulator listening on {}:{}", a.getHostString(), a.getPort());
+        log.info("operator simulator listening on {}:{}{}", a.getHostString(), a.getPort(), tls != null ? " (TLS)" : "");
         return a;
     }
 

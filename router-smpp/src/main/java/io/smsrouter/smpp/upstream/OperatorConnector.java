@@ -1,6 +1,7 @@
 package io.smsrouter.smpp.upstream;
 
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
 import io.smsrouter.core.engine.Engine;
 import io.smsrouter.core.engine.OperatorQueue;
 import org.slf4j.Logger;
@@ -18,21 +19,31 @@ public final class OperatorConnector implements AutoCloseable {
 
     private final OperatorSettings settings;
     private final List<UpstreamBind> binds = new ArrayList<>();
+    private final boolean tls;
 
     public OperatorConnector(OperatorSettings settings, Engine engine, EventLoopGroup group) {
+        this(settings, engine, group, null);
+    }
+
+    /**
+     * With {@code tls} (a client context, see {@code TlsContexts.client}) every bind connects over
+     * TLS; null: plain TCP.
+     */
+    public OperatorConnector(OperatorSettings settings, Engine engine, EventLoopGroup group, SslContext tls) {
         this.settings = settings;
+        this.tls = tls != null;
         OperatorQueue queue = engine.operatorQueue(settings.id());
         if (queue == null) {
             throw new IllegalArgumentException("no queue for operator " + settings.id());
         }
         for (int i = 0; i < settings.binds(); i++) {
-            binds.add(new UpstreamBind(settings, i, engine, queue, group));
+            binds.add(new UpstreamBind(settings, i, engine, queue, group, tls));
         }
     }
 
     public void start() {
-        log.info("operator {}: {} binds to {}:{}, window {}", settings.id(), settings.binds(), settings.host(),
-                settings.port(), settings.window());
+        log.info("operator {}: {} binds to {}:{}{}, window {}", settings.id(), settings.binds(), settings.host(),
+                settings.port(), tls ? " over TLS" : "", settings.window());
         binds.forEach(UpstreamBind::start);
     }
 

@@ -8,6 +8,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -36,6 +39,8 @@ import io.smsrouter.smpp.transport.ReadBatch;
 import io.smsrouter.smpp.transport.SmppTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLHandshakeException;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +71,12 @@ final class UpstreamBind {
     private int reconnectAttempt;
 
     UpstreamBind(OperatorSettings settings, int index, Engine engine, OperatorQueue queue, EventLoopGroup group) {
+        this(settings, index, engine, queue, group, null);
+    }
+
+    /** With {@code tls}, each connection starts with a TLS handshake (SNI and hostname checks against the operator's host). */
+    UpstreamBind(OperatorSettings settings, int index, Engine engine, OperatorQueue queue, EventLoopGroup group,
+                 SslContext tls) {
         this.settings = settings;
         this.name = settings.id() + "#" + index;
         this.engine = engine;
@@ -77,6 +88,9 @@ final class UpstreamBind {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), settings.host(), settings.port()));
+                        }
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(enquireSec * 3, enquireSec, 0, TimeUnit.SECONDS))
                                 .addLast("frame", new SmppFrameDecoder(settings.maxPduLength()))
@@ -329,6 +343,10 @@ final class UpstreamBind {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof SslHandshakeCompletionEvent h && !h.isSuccess() && running) {
+                log.warn("{}: TLS handshake with {}:{} failed: {}", name, settings.host(), settings.port(),
+                        h.cause().getMessage());
+            }
             if (evt instanceof IdleStateEvent e) {
                 if (e.state() == IdleState.READER_IDLE) {
                     log.warn("{}: operator silent for {} ms, reconnecting", name, settings.enquireLinkIntervalMs() * 3);
@@ -343,7 +361,10 @@ final class UpstreamBind {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (running) {
+            if (cause instanceof SSLHandshakeException
+                    || cause instanceof DecoderException && cause.getCause() instanceof SSLHandshakeException) {
+                log.debug("{}: TLS error: {}", name, cause.toString()); // the handshake event said it
+            } else if (running) {
                 log.warn("{}: connection error: {}", name, cause.toString());
             } else {
                 log.debug("{}: connection error while stopping: {}", name, cause.toString());
