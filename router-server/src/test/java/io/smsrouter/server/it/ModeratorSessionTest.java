@@ -41,7 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code java.net.http}: the session cookie and its attributes, logout, idle and absolute expiry,
  * CSRF refused and accepted on every kind of state-changing admin endpoint, cross-site requests
  * refused, {@code Authorization: Bearer} unaffected, the page's security headers and its script
- * and style as resources, and no secret in the log.
+ * and style as resources, the {@code Secure} cookie over HTTPS, a hashed admin token, and no
+ * secret in the log.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ModeratorSessionTest {
@@ -145,6 +146,41 @@ class ModeratorSessionTest {
         assertThat(foreign.statusCode()).isEqualTo(403);
         assertThat(error(foreign)).isEqualTo("csrf_failed");
         assertThat(foreign.headers().allValues("Set-Cookie")).isEmpty();
+    }
+
+    @Test
+    void shouldMarkTheCookieSecureOverHttps() throws Exception {
+        router = new Router(ItConfig.journal(dir.resolve("journal")).withSimulator()
+                .httpTls(TlsFixtures.file("server.crt"), TlsFixtures.file("server.key"))
+                .admin(new AdminConfig(token))
+                .build()).start();
+        HttpClient https = HttpClient.newBuilder().sslContext(TlsFixtures.trustingTestCa())
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        String secure = "https://localhost:" + router.httpsAddress().getPort();
+        HttpResponse<String> r = https.send(HttpRequest.newBuilder(URI.create(secure + "/moderation/login"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"" + token + "\",\"moderator\":\"alice\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(attributes(setCookie)).contains("secure", "httponly", "samesite=strict", "path=/");
+        Session s = session(r);
+        HttpResponse<String> page = https.send(HttpRequest.newBuilder(URI.create(secure + "/moderation")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.headers().firstValue("Content-Security-Policy")).isPresent();
+        HttpResponse<String> queue = https.send(HttpRequest.newBuilder(URI.create(secure + "/api/v1/moderation/queue"))
+                .header("Cookie", s.cookie()[1]).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(queue.statusCode()).isEqualTo(200);
+        HttpResponse<String> out = https.send(HttpRequest.newBuilder(URI.create(secure + "/moderation/logout"))
+                .header("Cookie", s.cookie()[1]).header("X-CSRF-Token", s.csrf)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(out.statusCode()).isEqualTo(200);
+        assertThat(attributes(out.headers().firstValue("Set-Cookie").orElseThrow())).contains("secure", "max-age=0");
+        // the plain port of the same router gives a cookie without Secure (a browser would drop a
+        // Secure cookie set over http)
+        base = "http://127.0.0.1:" + router.httpAddress().getPort();
+        assertThat(attributes(login(token, "bob").headers().firstValue("Set-Cookie").orElseThrow()))
+                .doesNotContain("secure");
     }
 
     @Test
