@@ -160,7 +160,7 @@ final class AdminApi {
         if (path.equals(ROUTES)) {
             ApiError.requireMethod(req.method(), HttpMethod.GET);
             ObjectNode root = json.createObjectNode();
-            if (ra != null) {
+            if (ra != null && ra.file() != null) {
                 root.put("file", ra.file());
                 root.set("lastReload", reloadJson(ra.last()));
             }
@@ -178,7 +178,7 @@ final class AdminApi {
         }
         if (path.equals(ROUTES + "/reload")) {
             ApiError.requireMethod(req.method(), HttpMethod.POST);
-            if (ra == null) {
+            if (ra == null || ra.file() == null) {
                 return HttpServer.error(HttpResponseStatus.NOT_FOUND, "not_found",
                         "this router was not started from a config file: there is nothing to reload");
             }

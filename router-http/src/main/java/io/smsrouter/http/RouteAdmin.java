@@ -20,7 +20,7 @@ public interface RouteAdmin {
     record Reload(boolean applied, int routes, String error, List<String> needRestart) {
     }
 
-    /** The config file the routes come from. */
+    /** The config file the routes come from, or null when the config was built in code. */
     String file();
 
     /** Reads the file and puts its routes in force when it is valid; changes nothing when not. */

@@ -57,6 +57,9 @@ public final class RouteReloader implements RouteAdmin {
 
     /** Reloads if the file's time or size changed since the last look (a housekeeping task). */
     public void reloadIfChanged() {
+        if (file == null) {
+            return;
+        }
         FileTime mtime;
         long size;
         try {
@@ -73,13 +76,18 @@ public final class RouteReloader implements RouteAdmin {
         reload();
     }
 
+    /** The config file, or null when the config was built in code (embedded, the bench). */
     @Override
     public String file() {
-        return file.toString();
+        return file == null ? null : file.toString();
     }
 
     @Override
     public synchronized Reload reload() {
+        if (file == null) {
+            return new Reload(false, engine.routeTable().routes().size(),
+                    "the router was not started from a config file", List.of());
+        }
         remember();
         RouterConfig next;
         try {
@@ -108,6 +116,9 @@ public final class RouteReloader implements RouteAdmin {
     }
 
     private void remember() {
+        if (file == null) {
+            return;
+        }
         try {
             lastModified = Files.getLastModifiedTime(file);
             lastSize = Files.size(file);

@@ -139,6 +139,20 @@ class RouteReloadTest {
         assertThat(anon.statusCode()).isEqualTo(401);
     }
 
+    @Test
+    void shouldRunWithAConfigBuiltInCodeAndSayThereIsNoFileToReload() throws Exception {
+        io.smsrouter.server.config.RouterConfig c = ItConfig.journal(dir.resolve("j2")).withSimulator().build();
+        // as an embedding program (or scripts/bench) builds it: no file behind it
+        io.smsrouter.server.config.RouterConfig noFile = new io.smsrouter.server.config.RouterConfig(null, c.smpp(),
+                c.http(), new io.smsrouter.server.config.AdminConfig(TOKEN), c.journal(), c.accounts(), c.operators(),
+                c.routes(), c.moderation(), c.simulator(), c.compliance(), c.billing());
+        router = new Router(noFile).start();
+        router.routeReloader().reloadIfChanged();
+        HttpResponse<String> r = post("/api/v1/routes/reload");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(404);
+        assertThat(get("/api/v1/routes").get("routes")).hasSize(1);
+    }
+
     private static void send(ChSession s, String from, String to) throws Exception {
         assertThat(s.submitText(from, to, "route me", 0).getCommandStatus()).isZero();
     }
