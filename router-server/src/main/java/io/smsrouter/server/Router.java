@@ -238,6 +238,10 @@ public final class Router implements AutoCloseable {
                         config.http().authFailuresPerIpPerMinute()));
         this.routeReloader = new RouteReloader(config, engine);
         httpServer.routeAdmin(routeReloader);
+        io.micrometer.core.instrument.Gauge.builder("router.smpp.connections", smppServer,
+                        SmppServer::openConnections)
+                .description("client SMPP connections open (admitted by smpp.maxConnections/maxConnectionsPerIp)")
+                .register(httpServer.registry());
         io.micrometer.core.instrument.Gauge.builder("router.journal.size", this, Router::journalBytes)
                 .baseUnit("bytes").description("disk used by the journal directory").register(httpServer.registry());
         try {
@@ -492,6 +496,11 @@ public final class Router implements AutoCloseable {
 
     public InetSocketAddress smppAddress() {
         return smppAddress;
+    }
+
+    /** Client SMPP connections open now (admitted, bound or not). */
+    public int smppConnections() {
+        return smppServer.openConnections();
     }
 
     public InetSocketAddress httpAddress() {

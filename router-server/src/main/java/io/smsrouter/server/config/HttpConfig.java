@@ -37,6 +37,10 @@ public record HttpConfig(String host, int port, int maxRecipients, int authFailu
         this(host, port, DEFAULT_MAX_RECIPIENTS);
     }
 
+    public HttpConfig withAuthFailuresPerIpPerMinute(int n) {
+        return new HttpConfig(host, port, maxRecipients, n, tls);
+    }
+
     /** Every key at its default, as if {@code http:} were left out. */
     public static HttpConfig defaults() {
         return new HttpConfig(DEFAULT_HOST, DEFAULT_PORT);

@@ -87,6 +87,19 @@ public record SmppConfig(String host, int port, int maxPduLength, int windowSize
                 bindFailuresPerIpPerMinute, newTls);
     }
 
+    /** The same with other admission limits (connections, failed binds). */
+    public SmppConfig withAdmission(int maxConnections, int maxConnectionsPerIp, int bindFailuresPerIpPerMinute) {
+        return new SmppConfig(host, port, maxPduLength, windowSize, enquireLinkIntervalMs, idleTimeoutMs,
+                responseTimeoutMs, bindTimeoutMs, receiptsInMemory, maxConnections, maxConnectionsPerIp,
+                bindFailuresPerIpPerMinute, tls);
+    }
+
+    public SmppConfig withBindTimeoutMs(int ms) {
+        return new SmppConfig(host, port, maxPduLength, windowSize, enquireLinkIntervalMs, idleTimeoutMs,
+                responseTimeoutMs, ms, receiptsInMemory, maxConnections, maxConnectionsPerIp,
+                bindFailuresPerIpPerMinute, tls);
+    }
+
     /** Every key at its default, as if {@code smpp:} were left out. */
     public static SmppConfig defaults() {
         return new SmppConfig(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_MAX_PDU_LENGTH, DEFAULT_WINDOW_SIZE,

@@ -203,6 +203,20 @@ final class ItConfig {
         return this;
     }
 
+    /** Changes to the SMPP listener's settings (admission limits, bind timeout). */
+    ItConfig smpp(java.util.function.UnaryOperator<SmppConfig> change) {
+        this.smppChange = this.smppChange.andThen(change)::apply;
+        return this;
+    }
+
+    ItConfig http(java.util.function.UnaryOperator<HttpConfig> change) {
+        this.httpChange = this.httpChange.andThen(change)::apply;
+        return this;
+    }
+
+    private java.util.function.UnaryOperator<SmppConfig> smppChange = s -> s;
+    private java.util.function.UnaryOperator<HttpConfig> httpChange = h -> h;
+
     RouterConfig build() {
         List<AccountConfig> acc = new ArrayList<>(accounts);
         if (acc.stream().noneMatch(a -> a.id().equals(ACCOUNT))) {
@@ -213,6 +227,7 @@ final class ItConfig {
                 SmppConfig.DEFAULT_ENQUIRE_LINK_INTERVAL_MS, SmppConfig.DEFAULT_IDLE_TIMEOUT_MS,
                 SmppConfig.DEFAULT_RESPONSE_TIMEOUT_MS, SmppConfig.DEFAULT_BIND_TIMEOUT_MS, receiptsInMemory)
                 .withTls(smppTls);
+        smpp = smppChange.apply(smpp);
         // a 5 s response timeout, and quick reconnects: the outage tests bring the operator back within seconds
         OperatorConfig op = new OperatorConfig(OPERATOR, HOST, operatorPort, OPERATOR_SYSTEM_ID, OPERATOR_PASSWORD,
                 OperatorConfig.DEFAULT_SYSTEM_TYPE, operatorBinds, operatorWindow, operatorTps,
@@ -224,7 +239,8 @@ final class ItConfig {
                 simulatorLatencyMs, SimulatorConfig.DEFAULT_DLR_DELAY_MS,
                 simulatorDeliveredPercent, simulatorUndeliverablePercent, simulatorExpiredPercent, simulatorTps,
                 simulatorTls);
-        return new RouterConfig(Path.of("it-router.yaml"), smpp, new HttpConfig(HOST, 0, maxRecipients).withTls(httpTls), admin,
+        HttpConfig http = httpChange.apply(new HttpConfig(HOST, 0, maxRecipients).withTls(httpTls));
+        return new RouterConfig(Path.of("it-router.yaml"), smpp, http, admin,
                 new JournalConfig(journalDir, JournalConfig.DEFAULT_ROLL_CYCLE, false), acc, List.of(op),
                 List.of(new RouteConfig(null, null, null, List.of(OPERATOR))), moderation, sim,
                 ComplianceConfig.defaults(), billing);
