@@ -1,5 +1,6 @@
 package io.smsrouter.bench;
 
+import io.netty.handler.ssl.SslContext;
 import io.smsrouter.bench.load.LoadClient;
 import io.smsrouter.bench.load.LoadResult;
 import io.smsrouter.bench.load.LoadSettings;
@@ -134,6 +135,10 @@ public final class BenchMain implements Callable<Integer> {
                     + "(default: " + OTP_DEFAULT_OPERATOR_TPS + " with --otp-rate, else none)")
     Integer operatorTps;
 
+    @Option(names = "--tls", description = "routed: the router also listens with smpp.tls (the bench's own "
+            + "certificate) and the load client binds there over TLS 1.3, trusting it; the operator leg stays plain")
+    boolean tls;
+
     static final int MAX_PDU_LENGTH = 65536;
     static final int OTP_DEFAULT_OPERATOR_TPS = 2000;
     /** submit_sm the OTP bind keeps unanswered at most; an OTP client needs few. */
@@ -180,26 +185,45 @@ public final class BenchMain implements Callable<Integer> {
             return runOtp();
         }
         Environment env;
+        BenchTls benchTls = null;
+        SslContext clientTls = null;
         try {
+            if (tls) {
+                benchTls = new BenchTls();
+                clientTls = benchTls.clientContext();
+            }
             env = target != null ? new Environment.Target(target, systemId, password)
                     : direct ? new Environment.Direct(dlrDelayMs, MAX_PDU_LENGTH)
                     : new Environment.Routed(dlrDelayMs, MAX_PDU_LENGTH, window, stopWordsIfScanned(),
-                    operatorTps == null ? 0 : operatorTps, null, policies);
+                    operatorTps == null ? 0 : operatorTps, null, policies, benchTls);
         } catch (Exception e) {
             System.err.println("bench: could not start: " + e);
+            if (benchTls != null) {
+                benchTls.close();
+            }
             return 2;
         }
+        try {
+            return run(env, clientTls);
+        } finally {
+            if (benchTls != null) {
+                benchTls.close();
+            }
+        }
+    }
+
+    private int run(Environment env, SslContext clientTls) throws Exception {
         LoadSettings settings = new LoadSettings(env.host(), env.port(), env.systemId(), env.password(), binds, window,
                 ratePerSecond, warmupSeconds, durationSeconds, drainSeconds, textLength, ucs2Percent, !noReceipts,
                 MAX_PDU_LENGTH, policies);
         String modeLine = modeLine(env.mode(), settings) + (operatorTps == null ? "" : " operator_tps=" + operatorTps)
-                + (policies ? " policies=on" : "");
+                + (policies ? " policies=on" : "") + (tls ? " tls=on" : "");
         out.println("bench: " + modeLine + " endpoint=" + env.host() + ":" + env.port() + " warmup="
                 + warmupSeconds + "s duration=" + durationSeconds + "s");
         LoadResult result;
         List<String> details = new ArrayList<>();
         try (env) {
-            try (LoadClient client = new LoadClient(settings, out::println, env::progressStatus)) {
+            try (LoadClient client = new LoadClient(settings, out::println, env::progressStatus, clientTls)) {
                 try {
                     client.connect(10_000);
                 } catch (Exception e) {
@@ -352,6 +376,10 @@ public final class BenchMain implements Callable<Integer> {
     private String validate() {
         if (target != null && direct) {
             return "--target and --direct exclude each other";
+        }
+        if (tls && (target != null || direct || otpRate > 0)) {
+            return "--tls needs the routed mode without --otp-rate (no --target, no --direct): it starts the "
+                    + "router's TLS listener";
         }
         if (target != null && (systemId == null || password == null)) {
             return "--target needs --system-id and --password";

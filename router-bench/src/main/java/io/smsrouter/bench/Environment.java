@@ -216,6 +216,12 @@ abstract class Environment implements AutoCloseable {
          */
         Routed(int dlrDelayMs, int maxPduLength, int clientWindow, Path stopWords, int operatorTps,
                SubmitTap.Listener otpTap, boolean policies) throws Exception {
+            this(dlrDelayMs, maxPduLength, clientWindow, stopWords, operatorTps, otpTap, policies, null);
+        }
+
+        /** @param tls {@code --tls}: the router also listens with {@code smpp.tls}, and {@link #port} is that listener */
+        Routed(int dlrDelayMs, int maxPduLength, int clientWindow, Path stopWords, int operatorTps,
+               SubmitTap.Listener otpTap, boolean policies, BenchTls tls) throws Exception {
             sim = new SimulatorHandle(dlrDelayMs, maxPduLength, otpTap);
             boolean otpAccount = otpTap != null;
             journalDir = Files.createTempDirectory("bench-journal");
@@ -228,6 +234,9 @@ abstract class Environment implements AutoCloseable {
                 if (policies) {
                     confDir = Files.createTempDirectory("bench-policies");
                     config = policyConfig(config, confDir, openWindow(ZonedDateTime.now(ZoneId.of("Europe/Moscow"))));
+                }
+                if (tls != null) {
+                    config = withSmppTls(config, tls);
                 }
                 r = new Router(config).start();
                 awaitOperatorBinds(r, 10_000);
@@ -246,7 +255,7 @@ abstract class Environment implements AutoCloseable {
                 throw e;
             }
             router = r;
-            smpp = r.smppAddress();
+            smpp = tls != null ? r.smppTlsAddress() : r.smppAddress();
             policyDir = confDir;
             policyNote = note;
         }
@@ -274,6 +283,13 @@ abstract class Environment implements AutoCloseable {
                     base.operators(), base.routes(), base.moderation(), base.simulator(),
                     new ComplianceConfig(c.stopKeywords(), c.optOutExempt(), zones, c.sendingWindow()),
                     new BillingConfig(prices, false));
+        }
+
+        /** The same config with the router's SMPP-over-TLS listener on (port 0, the bench certificate). */
+        static RouterConfig withSmppTls(RouterConfig base, BenchTls tls) {
+            return new RouterConfig(base.file(), base.smpp().withTls(tls.listener()), base.http(), base.admin(), base.journal(), base.accounts(),
+                    base.operators(), base.routes(), base.moderation(), base.simulator(), base.compliance(),
+                    base.billing());
         }
 
         /**

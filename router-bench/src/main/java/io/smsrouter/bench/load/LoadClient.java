@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.smsrouter.smpp.codec.InvalidPdu;
 import io.smsrouter.smpp.codec.SmppEncoder;
@@ -112,6 +113,7 @@ public final class LoadClient implements AutoCloseable {
     private long intervalAcked;
     private long intervalReceipts;
     private final List<Sample> samples = new ArrayList<>();
+    private final SslContext tls;
 
     /**
      * @param out         where progress lines go
@@ -119,7 +121,13 @@ public final class LoadClient implements AutoCloseable {
      *                    Called on the client's event loop, so it must be thread-safe and quick
      */
     public LoadClient(LoadSettings settings, Consumer<String> out, Supplier<String> extraStatus) {
+        this(settings, out, extraStatus, null);
+    }
+
+    /** With {@code tls} (a client context) every bind connects over TLS, checking the host name. */
+    public LoadClient(LoadSettings settings, Consumer<String> out, Supplier<String> extraStatus, SslContext tls) {
         this.settings = settings;
+        this.tls = tls;
         this.out = out;
         this.extraStatus = extraStatus;
         this.group = SmppTransport.newGroup(1);
@@ -149,6 +157,10 @@ public final class LoadClient implements AutoCloseable {
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            if (tls != null) {
+                                ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), settings.host(),
+                                        settings.port()));
+                            }
                             ch.pipeline()
                                     .addLast("frame", new SmppFrameDecoder(settings.maxPduLength()))
                                     .addLast("encoder", SmppEncoder.INSTANCE)
