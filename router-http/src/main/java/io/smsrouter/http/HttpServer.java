@@ -379,7 +379,7 @@ public final class HttpServer implements AutoCloseable {
         }
 
         private void respond(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse resp) {
-            if (resp.status().code() == HttpResponseStatus.UNAUTHORIZED.code()) {
+            if (resp.status().code() == HttpResponseStatus.UNAUTHORIZED.code() && !ModerationPage.isProbe(req)) {
                 // never the header or body itself: only whether a key or token was given
                 authFailures.recordFailure(remoteIp(ctx), req.method() + " " + pathOf(req) + " from "
                         + ctx.channel().remoteAddress() + " answered 401, "

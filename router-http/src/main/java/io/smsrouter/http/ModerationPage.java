@@ -90,6 +90,18 @@ final class ModerationPage {
         }
     }
 
+    /**
+     * True for the page asking whether it is logged in while it holds no session cookie (every
+     * load of the logged-out page): its 401 presents no credential, so it is no failed attempt
+     * for the per-address limit. With a cookie (a guessed or ended session id) it counts.
+     */
+    static boolean isProbe(FullHttpRequest req) {
+        String uri = req.uri();
+        int q = uri.indexOf('?');
+        return req.method() == HttpMethod.GET && (q < 0 ? uri : uri.substring(0, q)).equals(SESSION)
+                && !req.headers().contains(HttpHeaderNames.AUTHORIZATION) && AdminAuth.sessionId(req) == null;
+    }
+
     private FullHttpResponse login(FullHttpRequest req, boolean tls, String remote) {
         String foreign = AdminAuth.crossSite(req);
         if (foreign != null) {

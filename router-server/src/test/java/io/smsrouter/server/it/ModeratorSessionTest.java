@@ -199,6 +199,24 @@ class ModeratorSessionTest {
     }
 
     @Test
+    void shouldNotCountLoggedOutPageLoadsAsFailedLogins() throws Exception {
+        start(AdminConfig.DEFAULT_SESSION_IDLE_SECONDS, AdminConfig.DEFAULT_SESSION_LIFETIME_SECONDS);
+        // every load of the logged-out page asks once; far more than the per-address limit of 401s
+        for (int i = 0; i < 60; i++) {
+            HttpResponse<String> r = call("GET", "/moderation/session", null, null);
+            assertThat(r.statusCode()).as("probe %d", i).isEqualTo(401);
+        }
+        assertThat(login(token, "alice").statusCode()).isEqualTo(200);
+        // guessed session ids do count, like wrong tokens
+        int status = 0;
+        for (int i = 0; i < 60 && status != 429; i++) {
+            status = call("GET", "/moderation/session", new String[]{"Cookie", "smsrouter_session=guess" + i}, null)
+                    .statusCode();
+        }
+        assertThat(status).as("guessing session ids is limited per address").isEqualTo(429);
+    }
+
+    @Test
     void shouldEndTheSessionAtLogoutOnlyWithItsCsrfToken() throws Exception {
         start(AdminConfig.DEFAULT_SESSION_IDLE_SECONDS, AdminConfig.DEFAULT_SESSION_LIFETIME_SECONDS);
         Session s = session(login(token, "alice"));
