@@ -378,7 +378,7 @@ public final class Router implements AutoCloseable {
             OperatorConnector c = new OperatorConnector(new OperatorSettings(o.id(), o.host(), port, o.systemId(),
                     o.password(), o.systemType(), o.binds(), o.window(), o.tps(), o.enquireLinkIntervalMs(),
                     o.responseTimeoutMs(), o.reconnectDelayMs(), o.maxReconnectDelayMs(),
-                    config.smpp().maxPduLength(), "sar".equals(o.concatenation())), engine, group,
+                    config.smpp().maxPduLength(), "sar".equals(o.concatenation()), o.bindTps()), engine, group,
                     operatorTls.get(o.id()));
             operators.add(c);
             bindMetrics(c);

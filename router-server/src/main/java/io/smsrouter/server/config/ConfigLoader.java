@@ -68,7 +68,7 @@ public final class ConfigLoader {
     static final List<String> BILLING_KEYS = List.of("prices", "refundUndelivered");
     static final List<String> OPERATOR_KEYS = List.of("id", "host", "port", "systemId", "password", "systemType",
             "binds", "window", "tps", "enquireLinkIntervalMs", "responseTimeoutMs", "reconnectDelayMs",
-            "maxReconnectDelayMs", "concatenation", "tls", "tlsTrust", "tlsVerifyHostname");
+            "maxReconnectDelayMs", "concatenation", "tls", "tlsTrust", "tlsVerifyHostname", "bindTps");
     static final List<String> ROUTE_KEYS = List.of("sender", "prefix", "account", "category", "operators",
             "weights");
     static final List<String> COMPLIANCE_KEYS = List.of("stopKeywords", "optOutExempt", "timeZones",
@@ -566,6 +566,7 @@ public final class ConfigLoader {
                 int binds = o.integer("binds", OperatorConfig.DEFAULT_BINDS, 1, OperatorConfig.MAX_BINDS);
                 int window = o.integer("window", OperatorConfig.DEFAULT_WINDOW, 1, OperatorConfig.MAX_WINDOW);
                 int tps = o.integer("tps", OperatorConfig.DEFAULT_TPS, 0, Integer.MAX_VALUE);
+                int bindTps = o.integer("bindTps", 0, 0, Integer.MAX_VALUE);
                 int enquireLink = o.integer("enquireLinkIntervalMs", OperatorConfig.DEFAULT_ENQUIRE_LINK_INTERVAL_MS,
                         1, MAX_MS);
                 int responseTimeout = o.integer("responseTimeoutMs", OperatorConfig.DEFAULT_RESPONSE_TIMEOUT_MS,
@@ -605,7 +606,7 @@ public final class ConfigLoader {
                 }
                 operators.add(new OperatorConfig(id, host, port == null ? 0 : port, systemId, password, systemType,
                         binds, window, tps, enquireLink, responseTimeout, reconnect, maxReconnect, concatenation,
-                        tls, trust, verifyHostname));
+                        tls, trust, verifyHostname, bindTps));
             }
             return operators;
         }

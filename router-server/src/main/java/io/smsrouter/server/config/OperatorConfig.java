@@ -29,11 +29,23 @@ package io.smsrouter.server.config;
  *                              certificate itself); null: the JDK's trust store. Only with {@code tls}
  * @param tlsVerifyHostname     the operator's certificate must name {@code host} (a DNS or IP
  *                              subject alternative name); default true
+ * @param bindTps               each bind's own rate limit, messages per second, 0 = none (operators
+ *                              often state a ceiling per bind); with {@code tps} too, a bind keeps below
+ *                              the lower of its share of {@code tps} and this; default 0
  */
 public record OperatorConfig(String id, String host, int port, String systemId, String password, String systemType,
                              int binds, int window, int tps, int enquireLinkIntervalMs, int responseTimeoutMs,
                              int reconnectDelayMs, int maxReconnectDelayMs, String concatenation, boolean tls,
-                             java.nio.file.Path tlsTrust, boolean tlsVerifyHostname) {
+                             java.nio.file.Path tlsTrust, boolean tlsVerifyHostname, int bindTps) {
+
+    public OperatorConfig(String id, String host, int port, String systemId, String password, String systemType,
+                          int binds, int window, int tps, int enquireLinkIntervalMs, int responseTimeoutMs,
+                          int reconnectDelayMs, int maxReconnectDelayMs, String concatenation, boolean tls,
+                          java.nio.file.Path tlsTrust, boolean tlsVerifyHostname) {
+        this(id, host, port, systemId, password, systemType, binds, window, tps, enquireLinkIntervalMs,
+                responseTimeoutMs, reconnectDelayMs, maxReconnectDelayMs, concatenation, tls, tlsTrust,
+                tlsVerifyHostname, 0);
+    }
 
     public OperatorConfig(String id, String host, int port, String systemId, String password, String systemType,
                           int binds, int window, int tps, int enquireLinkIntervalMs, int responseTimeoutMs,
@@ -46,7 +58,7 @@ public record OperatorConfig(String id, String host, int port, String systemId, 
     public OperatorConfig withTls(java.nio.file.Path trust, boolean verifyHostname) {
         return new OperatorConfig(id, host, port, systemId, password, systemType, binds, window, tps,
                 enquireLinkIntervalMs, responseTimeoutMs, reconnectDelayMs, maxReconnectDelayMs, concatenation, true,
-                trust, verifyHostname);
+                trust, verifyHostname, bindTps);
     }
 
     public static final String DEFAULT_CONCATENATION = "udh";
@@ -74,7 +86,7 @@ public record OperatorConfig(String id, String host, int port, String systemId, 
     public String toString() {
         return "OperatorConfig[id=" + id + ", host=" + host + ", port=" + port + ", systemId=" + systemId
                 + ", password=***, systemType=" + systemType + ", binds=" + binds + ", window=" + window
-                + ", tps=" + tps + ", enquireLinkIntervalMs=" + enquireLinkIntervalMs
+                + ", tps=" + tps + ", bindTps=" + bindTps + ", enquireLinkIntervalMs=" + enquireLinkIntervalMs
                 + ", responseTimeoutMs=" + responseTimeoutMs + ", reconnectDelayMs=" + reconnectDelayMs
                 + ", maxReconnectDelayMs=" + maxReconnectDelayMs + ", concatenation=" + concatenation + ", tls=" + tls
                 + ", tlsTrust=" + tlsTrust + ", tlsVerifyHostname=" + tlsVerifyHostname + "]";

@@ -81,9 +81,11 @@ class ConfigValidationTest {
                         F + "accounts: expected a list of at least one account (a mapping of id, password, apiKey, "
                                 + "moderation, tps, maxBinds, senders, callbackUrl, trafficClass, balance, dedupWindowSeconds, sendingWindow, moUrl, allowedIps, clientCert), got a mapping"),
                 arguments("scalar where a list element mapping is expected", ACCOUNT + "operators: [opA]",
-                        F + "operators[0]: expected an operator: a mapping of id, host, port, systemId, password, "
-                                + "systemType, binds, window, tps, enquireLinkIntervalMs, responseTimeoutMs, "
-                                + "reconnectDelayMs, maxReconnectDelayMs, concatenation, tls, tlsTrust, tlsVerifyHostname, got \"opA\""),
+                        F + "operators[0]: expected an operator: a mapping of "
+                                + String.join(", ", ConfigLoader.OPERATOR_KEYS) + ", got \"opA\""),
+                arguments("negative bindTps", ACCOUNT + "operators: [{id: opA, host: h, port: 1, systemId: s, "
+                                + "password: p, bindTps: -5}]",
+                        F + "operators[0].bindTps: expected an integer >= 0, got -5"),
                 arguments("scalar where a list of senders is expected", "accounts: [{id: a, password: b, senders: Shop}]",
                         F + "accounts[0].senders: expected a list of sender names, got \"Shop\""),
 

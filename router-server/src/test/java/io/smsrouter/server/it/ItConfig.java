@@ -37,6 +37,7 @@ final class ItConfig {
     private int operatorBinds = 1;
     private int operatorWindow = 64;
     private int operatorTps;
+    private int operatorBindTps;
     private String concatenation = OperatorConfig.DEFAULT_CONCATENATION;
     private boolean simulatorEnabled;
     private int simulatorTps;
@@ -106,6 +107,12 @@ final class ItConfig {
     }
 
     /** The operator's rate limit (messages per second over all its binds); 0 = none. */
+    /** Each operator bind's own rate limit; 0 = none. */
+    ItConfig operatorBindTps(int tps) {
+        this.operatorBindTps = tps;
+        return this;
+    }
+
     ItConfig operatorTps(int tps) {
         this.operatorTps = tps;
         return this;
@@ -231,7 +238,8 @@ final class ItConfig {
         // a 5 s response timeout, and quick reconnects: the outage tests bring the operator back within seconds
         OperatorConfig op = new OperatorConfig(OPERATOR, HOST, operatorPort, OPERATOR_SYSTEM_ID, OPERATOR_PASSWORD,
                 OperatorConfig.DEFAULT_SYSTEM_TYPE, operatorBinds, operatorWindow, operatorTps,
-                OperatorConfig.DEFAULT_ENQUIRE_LINK_INTERVAL_MS, 5_000, 200, 1_000, concatenation);
+                OperatorConfig.DEFAULT_ENQUIRE_LINK_INTERVAL_MS, 5_000, 200, 1_000, concatenation, false, null, true,
+                operatorBindTps);
         if (operatorTls) {
             op = op.withTls(operatorTrust, operatorVerifyHostname);
         }

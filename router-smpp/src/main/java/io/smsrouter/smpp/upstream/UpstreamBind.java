@@ -81,7 +81,7 @@ final class UpstreamBind {
         this.name = settings.id() + "#" + index;
         this.engine = engine;
         this.queue = queue;
-        int perBind = settings.tps() > 0 ? Math.max(1, settings.tps() / settings.binds()) : 0;
+        int perBind = settings.perBindTps();
         this.rate = perBind > 0 ? new TokenBucket(perBind, Math.max(1, perBind / 10)) : null;
         int enquireSec = Math.max(1, settings.enquireLinkIntervalMs() / 1000);
         this.bootstrap = SmppTransport.client(group, 10_000)
