@@ -11,6 +11,7 @@
 const { test, after } = require('node:test');
 const assert = require('node:assert');
 const crypto = require('node:crypto');
+const http = require('node:http');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -24,12 +25,14 @@ const RECEIPT_TIMEOUT = 20000;
 
 const procs = [];
 const sessions = [];
+const servers = [];
 let driver;
 let tmp;
 
 after(async () => {
   if (driver) await driver.quit().catch(() => {});
   for (const s of sessions) s.close();
+  for (const srv of servers) srv.close();
   for (const p of procs) if (p.proc.exitCode === null && p.proc.signalCode === null) p.proc.kill('SIGKILL');
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
@@ -165,6 +168,29 @@ test('the moderator page: login, highlighted stop words, approve, reject, a camp
     assert.deepStrictEqual(ids, held, 'held messages, oldest first');
     assert.strictEqual(await driver.findElement(By.css('#total')).getText(), String(held.length));
     assert.ok(!ids.includes(clean));
+
+    // a forged request from another page on this host (another port: the same site, so the
+    // SameSite=Strict cookie goes along) is refused: the browser marks it same-site and it has no
+    // CSRF token; the message stays held
+    const attacker = http.createServer((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end(`<!doctype html><form method="POST" enctype="text/plain"
+        action="http://127.0.0.1:${httpPort}/api/v1/moderation/${evasive}/approve">
+        <input name='{"moderator":"mallory","x":"' value='"}'></form>
+        <script>document.forms[0].submit()</script>`);
+    });
+    await new Promise((r) => attacker.listen(0, '127.0.0.1', r));
+    servers.push(attacker);
+    await driver.get(`http://127.0.0.1:${attacker.address().port}/`);
+    await driver.wait(async () => (await driver.getCurrentUrl()).includes(`/api/v1/moderation/${evasive}/approve`),
+      UI_TIMEOUT, 'the forged form to be submitted');
+    await driver.wait(async () => /csrf_failed/.test(await driver.findElement(By.css('body')).getText()), UI_TIMEOUT,
+      'the router\'s answer to the forged request');
+    const forged = JSON.parse(await driver.findElement(By.css('body')).getText());
+    assert.strictEqual(forged.error.code, 'csrf_failed', 'forged cross-port POST refused');
+    await driver.get(`http://127.0.0.1:${httpPort}/moderation`);
+    await driver.wait(until.elementLocated(By.css(row(evasive))), UI_TIMEOUT, 'still held after the forged approve');
+    assert.ok(!shop.receipts.has(evasive), 'the forged approve did not release the message');
 
     // the evasion is highlighted where it is, with its category
     const evasiveRow = await driver.findElement(By.css(row(evasive)));
