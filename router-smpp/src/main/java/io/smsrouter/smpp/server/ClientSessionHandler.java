@@ -418,8 +418,7 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
                     state = State.OPEN;
                     ctx.channel().config().setAutoRead(true);
                     if (busy != null) {
-                        log.warn("{}: bind of '{}' refused: the password verifier is busy ({})", remote(),
-                                printable(b.systemId()), busy.toString());
+                        logBusy();
                         resp.commandStatus(CommandStatus.ESME_RBINDFAIL);
                         ctx.writeAndFlush(resp, ctx.voidPromise());
                     } else if (Boolean.TRUE.equals(ok)) {
@@ -449,6 +448,22 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
                 + (presented != null ? "sha256 " + presented
                 : ctx.pipeline().get(SslHandler.class) == null ? "a plain TCP connection"
                 : "a TLS connection without a client certificate");
+    }
+
+    /** Binds refused because the verifier's queue was full since the last line about it. */
+    private static final AtomicInteger BUSY_REFUSED = new AtomicInteger();
+    private static volatile long busyLoggedAtMs;
+
+    /** At most one line a second, however many binds a full verifier queue refuses. */
+    private void logBusy() {
+        int n = BUSY_REFUSED.incrementAndGet();
+        long now = System.currentTimeMillis();
+        if (now - busyLoggedAtMs >= 1000) {
+            busyLoggedAtMs = now;
+            BUSY_REFUSED.addAndGet(-n);
+            log.warn("{}: bind refused with ESME_RBINDFAIL: the password verifier's queue is full ({} such binds "
+                    + "since the last line)", remote(), n);
+        }
     }
 
     private void refuse(BindRespPdu resp, InetAddress ip, int status, BindPdu b, String why) {
