@@ -51,6 +51,11 @@ final class ApiAuth {
         return isAdmin(bearer(req));
     }
 
+    /** True when some account's requests are limited to its {@code allowedIps}. */
+    boolean anyAllowList() {
+        return accounts.anyAllowList();
+    }
+
     /** The account whose API key {@code token} is, or null (also for a hashed key not verified yet). */
     Account account(String token) {
         return accounts.apiKeyAccount(token);
@@ -58,7 +63,9 @@ final class ApiAuth {
 
     /** True when {@code token} is not known at once but a hashed admin token or API key might be it. */
     boolean needsVerification(String token) {
-        if (token == null || isAdmin(token) || account(token) != null) {
+        // the usual config (nothing hashed) costs no lookup here
+        if (token == null || (!admin.hashed() && !accounts.anyHashedApiKey()) || isAdmin(token)
+                || account(token) != null) {
             return false;
         }
         return admin.hashed() || accounts.apiKeyNeedsVerification(token);

@@ -35,6 +35,7 @@ public final class AccountRegistry {
     /** Accounts whose API key is configured as a hash, with it. */
     private final Map<Account, Secret> hashedKeys = new LinkedHashMap<>();
     private final SecretVerifier verifier = new SecretVerifier();
+    private final boolean anyAllowList;
 
     /** @throws IllegalArgumentException when a password or key has the hash prefix but not its form */
     public AccountRegistry(List<Account> accounts) {
@@ -56,6 +57,7 @@ public final class AccountRegistry {
             }
         }
         this.byId = Map.copyOf(m);
+        this.anyAllowList = accounts.stream().anyMatch(a -> !a.allowedIps().allowsAny());
     }
 
     private static String passwordScope(Account a) {
@@ -145,6 +147,16 @@ public final class AccountRegistry {
             }
         }
         return null;
+    }
+
+    /** True when some account's API key is configured as a hash. */
+    public boolean anyHashedApiKey() {
+        return !hashedKeys.isEmpty();
+    }
+
+    /** True when some account has an {@code allowedIps} list. */
+    public boolean anyAllowList() {
+        return anyAllowList;
     }
 
     /** Accounts whose API key is configured as a hash. */
