@@ -139,6 +139,11 @@ public final class BenchMain implements Callable<Integer> {
             + "certificate) and the load client binds there over TLS 1.3, trusting it; the operator leg stays plain")
     boolean tls;
 
+    @Option(names = "--tls-provider", paramLabel = "jdk|openssl",
+            description = "with --tls: the TLS implementation of both ends, the JDK's (the router's, default) or "
+                    + "BoringSSL through netty-tcnative (in the bench jar only, to compare)")
+    String tlsProvider = "jdk";
+
     static final int MAX_PDU_LENGTH = 65536;
     static final int OTP_DEFAULT_OPERATOR_TPS = 2000;
     /** submit_sm the OTP bind keeps unanswered at most; an OTP client needs few. */
@@ -189,6 +194,7 @@ public final class BenchMain implements Callable<Integer> {
         SslContext clientTls = null;
         try {
             if (tls) {
+                System.setProperty(io.smsrouter.smpp.transport.TlsContexts.PROVIDER_PROPERTY, tlsProvider);
                 benchTls = new BenchTls();
                 clientTls = benchTls.clientContext();
             }
@@ -217,7 +223,8 @@ public final class BenchMain implements Callable<Integer> {
                 ratePerSecond, warmupSeconds, durationSeconds, drainSeconds, textLength, ucs2Percent, !noReceipts,
                 MAX_PDU_LENGTH, policies);
         String modeLine = modeLine(env.mode(), settings) + (operatorTps == null ? "" : " operator_tps=" + operatorTps)
-                + (policies ? " policies=on" : "") + (tls ? " tls=on" : "");
+                + (policies ? " policies=on" : "")
+                + (tls ? " tls=" + io.smsrouter.smpp.transport.TlsContexts.provider().name().toLowerCase() : "");
         out.println("bench: " + modeLine + " endpoint=" + env.host() + ":" + env.port() + " warmup="
                 + warmupSeconds + "s duration=" + durationSeconds + "s");
         LoadResult result;
@@ -376,6 +383,13 @@ public final class BenchMain implements Callable<Integer> {
     private String validate() {
         if (target != null && direct) {
             return "--target and --direct exclude each other";
+        }
+        if (!List.of("jdk", "openssl").contains(tlsProvider)) {
+            return "--tls-provider must be jdk or openssl, was " + tlsProvider;
+        }
+        if (tls && "openssl".equals(tlsProvider) && !io.netty.handler.ssl.OpenSsl.isAvailable()) {
+            return "--tls-provider openssl: netty-tcnative is not usable here ("
+                    + io.netty.handler.ssl.OpenSsl.unavailabilityCause() + ")";
         }
         if (tls && (target != null || direct || otpRate > 0)) {
             return "--tls needs the routed mode without --otp-rate (no --target, no --direct): it starts the "

@@ -22,6 +22,7 @@ class BenchTlsTest {
 
     @Test
     void shouldDriveTheRouterOverTlsWithNothingLost() {
+        System.clearProperty(io.smsrouter.smpp.transport.TlsContexts.PROVIDER_PROPERTY);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
 
@@ -29,9 +30,26 @@ class BenchTlsTest {
                 "--rate", "500", "--drain-seconds", "20", "--report-dir", reportDir.toString());
 
         String text = bytes.toString(StandardCharsets.UTF_8);
-        assertThat(text).contains("tls=on").contains(" lost=0 ");
+        assertThat(text).contains("tls=jdk").contains(" lost=0 ");
         assertThat(text).containsPattern("router: accepted=[1-9]");
         assertThat(rc).as(text).isZero();
+    }
+
+    @Test
+    void shouldRunBothEndsOnBoringSslWhenAsked() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        try {
+            int rc = new CommandLine(new BenchMain(out)).execute("--tls", "--tls-provider", "openssl", "--duration",
+                    "1", "--warmup", "0", "--rate", "500", "--drain-seconds", "20", "--report-dir",
+                    reportDir.toString());
+
+            String text = bytes.toString(StandardCharsets.UTF_8);
+            assertThat(text).contains("tls=openssl").contains(" lost=0 ");
+            assertThat(rc).as(text).isZero();
+        } finally {
+            System.clearProperty(io.smsrouter.smpp.transport.TlsContexts.PROVIDER_PROPERTY);
+        }
     }
 
     @Test

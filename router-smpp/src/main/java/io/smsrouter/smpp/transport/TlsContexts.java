@@ -2,6 +2,7 @@ package io.smsrouter.smpp.transport;
 
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -39,10 +40,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * TLS for SMPP and HTTP: Netty {@link SslContext}s built with the JDK provider from PEM files,
- * TLS 1.3 and 1.2 only. Every file is checked before use, so that a missing file, a key in a form
- * the JDK cannot read, or a certificate that does not belong to the key is reported as a
- * {@link TlsFileException} that names the file and what was expected (the config loader adds the key).
+ * TLS for SMPP and HTTP: Netty {@link SslContext}s built with the JDK provider (see {@link #provider})
+ * from PEM files, TLS 1.3 and 1.2 only. Every file is checked before use, so that a missing file, a
+ * key in a form the JDK cannot read, or a certificate that does not belong to the key is reported as
+ * a {@link TlsFileException} that names the file and what was expected (the config loader adds the key).
  *
  * <p>Keys must be unencrypted PKCS#8 PEM ({@code -----BEGIN PRIVATE KEY-----}): the JDK reads
  * nothing else without an extra library. A PKCS#1 RSA key ({@code BEGIN RSA PRIVATE KEY}) or a
@@ -51,6 +52,11 @@ import java.util.Locale;
 public final class TlsContexts {
     /** The protocols offered and accepted; TLS 1.0/1.1 and SSL are off. */
     public static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    /**
+     * {@code -Drouter.tls.provider=openssl}: BoringSSL through netty-tcnative instead of the JDK, when
+     * it is on the class path (only the bench ships it, to measure the JDK provider against it).
+     */
+    public static final String PROVIDER_PROPERTY = "router.tls.provider";
 
     private TlsContexts() {
     }
@@ -87,7 +93,7 @@ public final class TlsContexts {
         List<X509Certificate> chain = certificates("cert", cert);
         PrivateKey privateKey = privateKey(key, chain.get(0));
         SslContextBuilder b = SslContextBuilder.forServer(privateKey, chain)
-                .sslProvider(SslProvider.JDK)
+                .sslProvider(provider())
                 .protocols(PROTOCOLS);
         if (clientCa != null) {
             b.clientAuth(ClientAuth.OPTIONAL).trustManager(certificates("clientCa", clientCa));
@@ -105,7 +111,7 @@ public final class TlsContexts {
      */
     public static SslContext client(Path trust, boolean verifyHostname) throws TlsFileException {
         SslContextBuilder b = SslContextBuilder.forClient()
-                .sslProvider(SslProvider.JDK)
+                .sslProvider(provider())
                 .protocols(PROTOCOLS)
                 .endpointIdentificationAlgorithm(verifyHostname ? "HTTPS" : null);
         if (trust != null) {
@@ -118,7 +124,7 @@ public final class TlsContexts {
     public static SslContext client(Path trust, Path cert, Path key, boolean verifyHostname) throws TlsFileException {
         List<X509Certificate> chain = certificates("cert", cert);
         SslContextBuilder b = SslContextBuilder.forClient()
-                .sslProvider(SslProvider.JDK)
+                .sslProvider(provider())
                 .protocols(PROTOCOLS)
                 .endpointIdentificationAlgorithm(verifyHostname ? "HTTPS" : null)
                 .keyManager(privateKey(key, chain.get(0)), chain);
@@ -126,6 +132,12 @@ public final class TlsContexts {
             b.trustManager(certificates("trust", trust));
         }
         return build(b, "cert", cert);
+    }
+
+    /** The JDK's provider, unless {@link #PROVIDER_PROPERTY} asks for OpenSSL and netty-tcnative is there. */
+    public static SslProvider provider() {
+        boolean openssl = "openssl".equalsIgnoreCase(System.getProperty(PROVIDER_PROPERTY));
+        return openssl && OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
     }
 
     private static SslContext build(SslContextBuilder b, String role, Path file) throws TlsFileException {
