@@ -240,6 +240,7 @@ public final class Engine {
         Map<Long, Receipt> toForward = new LinkedHashMap<>();
         Map<Long, String> operatorOf = new HashMap<>();
         Map<Long, Held> held = new LinkedHashMap<>();
+        Map<String, PendingReceipt> orphans = new LinkedHashMap<>();
         long[] counters = new long[2]; // events, highest id
         Billing bill = billing;
         io.smsrouter.core.policy.DuplicateFilter d = dedup;
@@ -371,6 +372,15 @@ public final class Engine {
             }
 
             @Override
+            public void orphanReceipt(String operatorId, String upstreamId, DeliveryState state, int errorCode,
+                                      long doneTimeMs) {
+                counters[0]++;
+                if (doneTimeMs >= cutoff) {
+                    orphans.put(orphanKey(operatorId, upstreamId), new PendingReceipt(state, errorCode, doneTimeMs));
+                }
+            }
+
+            @Override
             public void noted(long id, String key, String value) {
                 counters[0]++;
                 MessageObserver o = observer;
@@ -424,6 +434,30 @@ public final class Engine {
         }
         for (Receipt r : toForward.values()) {
             clients.dispatch(r);
+        }
+        // receipts that came before their submit_sm_resp: applied now if the message still waits for
+        // one (a receipt matched before the crash left no correlation behind), else kept for a while
+        int orphansApplied = 0;
+        for (Map.Entry<String, PendingReceipt> e : orphans.entrySet()) {
+            int sep = e.getKey().indexOf('\u0000');
+            String operatorId = e.getKey().substring(0, sep);
+            String upstreamId = e.getKey().substring(sep + 1);
+            PendingReceipt p = e.getValue();
+            if (correlator.get(operatorId, upstreamId) != null) {
+                beginBatch();
+                try {
+                    onOperatorReceipt(operatorId, upstreamId, p.state, p.errorCode, p.doneTimeMs);
+                } finally {
+                    endBatch();
+                }
+                orphansApplied++;
+            } else {
+                orphanReceipts.put(e.getKey(), p);
+            }
+        }
+        if (!orphans.isEmpty()) {
+            log.info("recovery: {} receipts that had come before their operator's response: {} applied, {} kept "
+                    + "for a late response", orphans.size(), orphansApplied, orphans.size() - orphansApplied);
         }
         ids = new MessageIdGenerator(counters[1]);
         RecoveryReport report = new RecoveryReport(counters[0], requeued, awaitingCount, toForward.size(),
@@ -1604,10 +1638,18 @@ public final class Engine {
                                   long doneTimeMs) {
         Correlation c = correlator.get(operatorId, upstreamId);
         if (c == null) {
-            // the submit_sm_resp may still be in flight on another bind; keep it for a while
-            orphanReceipts.put(orphanKey(operatorId, upstreamId), new PendingReceipt(state, errorCode, doneTimeMs));
-            log.debug("receipt for unknown {} id {} kept for late correlation", operatorId, upstreamId);
-            return;
+            // the submit_sm_resp may still be in flight on another bind; keep it for a while, journaled
+            // first: the operator is told it arrived once this batch is appended
+            journal.orphanReceipt(operatorId, upstreamId, state, errorCode, doneTimeMs);
+            String key = orphanKey(operatorId, upstreamId);
+            orphanReceipts.put(key, new PendingReceipt(state, errorCode, doneTimeMs));
+            // the response may have been handled on its bind between the lookup and the put, after
+            // onSubmitted looked for an early receipt: look again. Whoever removes the entry applies it.
+            c = correlator.get(operatorId, upstreamId);
+            if (c == null || orphanReceipts.asMap().remove(key) == null) {
+                log.debug("receipt for unknown {} id {} kept for late correlation", operatorId, upstreamId);
+                return;
+            }
         }
         receiptsIn.increment();
         metrics.operatorReceipt(operatorId, state, c.submitTimeMs());

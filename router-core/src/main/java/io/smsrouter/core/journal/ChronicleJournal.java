@@ -37,6 +37,7 @@ public final class ChronicleJournal implements Journal {
     private static final byte OPT_OUT = 11;
     private static final byte LEDGER = 12;
     private static final byte MO = 13;
+    private static final byte ORPHAN_RECEIPT = 14;
     /** Sums of the ledger events of deleted files (see {@link #deleteCyclesEndingBefore}). */
     static final String LEDGER_BASE = "ledger.base";
     private static final int LEDGER_BASE_MAGIC = 0x4C454447; // "LEDG"
@@ -299,6 +300,23 @@ public final class ChronicleJournal implements Journal {
             Bytes<?> b = w.begin();
             b.writeByte(RECEIPT);
             b.writeLong(messageId);
+            b.writeUnsignedByte(state.code());
+            b.writeInt(errorCode);
+            b.writeLong(doneTimeMs);
+        } finally {
+            w.end();
+        }
+    }
+
+    @Override
+    public void orphanReceipt(String operatorId, String upstreamId, DeliveryState state, int errorCode,
+                              long doneTimeMs) {
+        WriterState w = writers.get();
+        try {
+            Bytes<?> b = w.begin();
+            b.writeByte(ORPHAN_RECEIPT);
+            b.writeUtf8(operatorId);
+            b.writeUtf8(upstreamId);
             b.writeUnsignedByte(state.code());
             b.writeInt(errorCode);
             b.writeLong(doneTimeMs);
@@ -667,6 +685,8 @@ public final class ChronicleJournal implements Journal {
             case RECEIPT -> l.receipt(b.readLong(), DeliveryState.fromCode(b.readUnsignedByte()),
                     b.readInt(), b.readLong());
             case RECEIPT_FORWARDED -> l.receiptForwarded(b.readLong());
+            case ORPHAN_RECEIPT -> l.orphanReceipt(b.readUtf8(), b.readUtf8(),
+                    DeliveryState.fromCode(b.readUnsignedByte()), b.readInt(), b.readLong());
             case REQUEUED -> l.requeued(b.readLong(), b.readUtf8());
             case NOTED -> l.noted(b.readLong(), b.readUtf8(), b.readUtf8());
             case OPT_OUT -> l.optOut(b.readBoolean(), b.readUtf8(), b.readUtf8(), b.readUtf8(), b.readLong(),

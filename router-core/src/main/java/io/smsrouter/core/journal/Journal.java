@@ -43,6 +43,15 @@ public interface Journal extends AutoCloseable {
 
     void receipt(long messageId, DeliveryState state, int errorCode, long doneTimeMs);
 
+    /**
+     * A receipt from an operator for an id it gave that no message has yet (its submit_sm_resp is
+     * still on its way, on another bind), written before the operator is told the receipt arrived,
+     * so that a crash before the match does not lose it.
+     */
+    default void orphanReceipt(String operatorId, String upstreamId, DeliveryState state, int errorCode,
+                               long doneTimeMs) {
+    }
+
     void receiptForwarded(long messageId);
 
     /**
@@ -134,6 +143,10 @@ public interface Journal extends AutoCloseable {
         }
 
         default void failed(long messageId, int errorCode) {
+        }
+
+        default void orphanReceipt(String operatorId, String upstreamId, DeliveryState state, int errorCode,
+                                   long doneTimeMs) {
         }
 
         default void receipt(long messageId, DeliveryState state, int errorCode, long doneTimeMs) {
