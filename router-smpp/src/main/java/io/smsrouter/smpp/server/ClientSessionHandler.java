@@ -285,7 +285,10 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
-            ctx.channel().config().setAutoRead(true);
+            if (state != State.BINDING) {
+                // (while a hashed password is being verified, reading stays paused until the answer)
+                ctx.channel().config().setAutoRead(true);
+            }
             if (receivesReceipts()) {
                 engine.clients().drain(account.id()); // receipts refused while it was not writable
             }
