@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -120,6 +121,10 @@ public final class Engine {
     private final LongAdder[] decided = {new LongAdder(), new LongAdder(), new LongAdder()};
 
     private record PendingReceipt(DeliveryState state, int errorCode, long doneTimeMs) {
+    }
+
+    /** An early receipt read back by recovery, with the ids it was parked under. */
+    private record Orphan(String operatorId, String upstreamId, PendingReceipt receipt) {
     }
 
     /** A message that goes to its operator's queue at {@code dueMs}. */
@@ -240,7 +245,7 @@ public final class Engine {
         Map<Long, Receipt> toForward = new LinkedHashMap<>();
         Map<Long, String> operatorOf = new HashMap<>();
         Map<Long, Held> held = new LinkedHashMap<>();
-        Map<String, PendingReceipt> orphans = new LinkedHashMap<>();
+        Map<String, Orphan> orphans = new LinkedHashMap<>();
         long[] counters = new long[2]; // events, highest id
         Billing bill = billing;
         io.smsrouter.core.policy.DuplicateFilter d = dedup;
@@ -376,7 +381,8 @@ public final class Engine {
                                       long doneTimeMs) {
                 counters[0]++;
                 if (doneTimeMs >= cutoff) {
-                    orphans.put(orphanKey(operatorId, upstreamId), new PendingReceipt(state, errorCode, doneTimeMs));
+                    orphans.put(orphanKey(operatorId, upstreamId), new Orphan(operatorId, upstreamId,
+                            new PendingReceipt(state, errorCode, doneTimeMs)));
                 }
             }
 
@@ -438,15 +444,13 @@ public final class Engine {
         // receipts that came before their submit_sm_resp: applied now if the message still waits for
         // one (a receipt matched before the crash left no correlation behind), else kept for a while
         int orphansApplied = 0;
-        for (Map.Entry<String, PendingReceipt> e : orphans.entrySet()) {
-            int sep = e.getKey().indexOf('\u0000');
-            String operatorId = e.getKey().substring(0, sep);
-            String upstreamId = e.getKey().substring(sep + 1);
-            PendingReceipt p = e.getValue();
-            if (correlator.get(operatorId, upstreamId) != null) {
+        for (Map.Entry<String, Orphan> e : orphans.entrySet()) {
+            Orphan o = e.getValue();
+            PendingReceipt p = o.receipt();
+            if (correlator.get(o.operatorId(), o.upstreamId()) != null) {
                 beginBatch();
                 try {
-                    onOperatorReceipt(operatorId, upstreamId, p.state, p.errorCode, p.doneTimeMs);
+                    onOperatorReceipt(o.operatorId(), o.upstreamId(), p.state, p.errorCode, p.doneTimeMs);
                 } finally {
                     endBatch();
                 }
@@ -1108,10 +1112,7 @@ public final class Engine {
      * just before its copy is written may be sent again after a crash (a duplicate, never a loss).
      */
     public int carryForward(long acceptedBeforeMs, java.util.function.Supplier<? extends java.util.Collection<InFlight>> inFlight) {
-        Map<Long, InFlight> sent = new java.util.LinkedHashMap<>();
-        for (InFlight f : inFlight.get()) {
-            sent.putIfAbsent(f.message().id(), f);
-        }
+        List<InFlight> sent = new ArrayList<>(inFlight.get());
         java.util.Set<Long> written = new java.util.HashSet<>();
         int[] n = new int[1];
         journal.beginBatch();
@@ -1124,10 +1125,8 @@ public final class Engine {
                     }
                 });
             }
-            for (InFlight f : inFlight.get()) {
-                sent.putIfAbsent(f.message().id(), f);
-            }
-            for (InFlight f : sent.values()) {
+            sent.addAll(inFlight.get());
+            for (InFlight f : sent) {
                 Message m = f.message();
                 if (m.acceptedAtMs() < acceptedBeforeMs && written.add(m.id())) {
                     journal.accepted(m, f.operatorId());
