@@ -39,8 +39,9 @@ final class AdminAuth {
      * (which may still carry an account's key).
      */
     record Verdict(Via via, AdminSessions.Session session, FullHttpResponse refusal) {
+        /** True for the admin: its token, or a session that is not bound to an account. */
         boolean admin() {
-            return via != null;
+            return via != null && (session == null || session.account() == null);
         }
 
         /** The moderator name of the session ("" for the token or a session without a name). */
@@ -73,12 +74,27 @@ final class AdminAuth {
         return tokens.isAdmin(token);
     }
 
-    /** Who sends the request, as far as the admin is concerned. */
+    /**
+     * Who sends the request, as far as the admin is concerned. A session bound to an account (the
+     * campaign page's login with an API key) is no admin: {@link #NOT_ADMIN}.
+     */
     Verdict check(FullHttpRequest req) {
         String authorization = req.headers().get(HttpHeaderNames.AUTHORIZATION);
         if (authorization != null) {
             return isAdminToken(ApiAuth.bearer(req)) ? TOKEN : NOT_ADMIN;
         }
+        Verdict v = checkSession(req);
+        return v.session() != null && v.session().account() != null ? NOT_ADMIN : v;
+    }
+
+    /**
+     * The request's session cookie, whoever logged in (the admin or an account), with the same
+     * checks as {@link #check}: {@link #NOT_ADMIN} without a cookie, a refusal for a dead session or
+     * a failed cross-site or CSRF check, else {@link Via#SESSION} and the session (whose
+     * {@link AdminSessions.Session#account()} says whether it is an account's). Ignores
+     * {@code Authorization}.
+     */
+    Verdict checkSession(FullHttpRequest req) {
         String id = sessionId(req);
         if (id == null) {
             return NOT_ADMIN;

@@ -11,9 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * The moderator page's login sessions, in memory (a restart logs every moderator out). A session
- * is created by logging in with the admin token; the browser then holds only its id, in an
- * {@code HttpOnly} cookie, never the token. Each session carries a synchronizer token against
+ * The login sessions of the router's pages, in memory (a restart logs everyone out). A session is
+ * created by logging in with the admin token (the moderator page, or the campaign page), or with an
+ * account's API key (the campaign page only: such a session is bound to that account and is never
+ * the admin's); the browser then holds only its id, in an {@code HttpOnly} cookie, never the token. Each session carries a synchronizer token against
  * cross-site request forgery, which the page sends back in {@code X-CSRF-Token} on every
  * state-changing request.
  *
@@ -50,18 +51,23 @@ final class AdminSessions {
         }
     }
 
-    /** A logged-in moderator. Its id is not kept here, only the id's hash (the table's key). */
+    /**
+     * A logged-in admin (a moderator) or account. Its id is not kept here, only the id's hash (the
+     * table's key).
+     */
     static final class Session {
         private final String csrfToken;
         private final byte[] csrfBytes;
         private final String moderator;
+        private final String account;
         private final long createdMs;
         private long lastSeenMs;
 
-        private Session(String csrfToken, String moderator, long createdMs) {
+        private Session(String csrfToken, String moderator, String account, long createdMs) {
             this.csrfToken = csrfToken;
             this.csrfBytes = csrfToken.getBytes(StandardCharsets.US_ASCII);
             this.moderator = moderator;
+            this.account = account;
             this.createdMs = createdMs;
             this.lastSeenMs = createdMs;
         }
@@ -73,6 +79,11 @@ final class AdminSessions {
         /** The name given at login ("" for none), recorded with the moderator's decisions. */
         String moderator() {
             return moderator;
+        }
+
+        /** The id of the account that logged in with its API key; null for the admin's session. */
+        String account() {
+            return account;
         }
 
         long createdMs() {
@@ -113,7 +124,16 @@ final class AdminSessions {
     }
 
     /** Starts a session for a moderator who gave the admin token. */
-    synchronized Created create(String moderator) {
+    Created create(String moderator) {
+        return create(moderator == null ? "" : moderator, null);
+    }
+
+    /** Starts a session bound to an account whose API key was given: it never counts as the admin. */
+    Created createForAccount(String accountId) {
+        return create("", java.util.Objects.requireNonNull(accountId, "accountId"));
+    }
+
+    private synchronized Created create(String moderator, String account) {
         long now = clockMs.getAsLong();
         purge(now);
         while (sessions.size() >= MAX_SESSIONS) {
@@ -122,7 +142,7 @@ final class AdminSessions {
             eldest.remove();
         }
         String id = randomToken();
-        Session s = new Session(randomToken(), moderator == null ? "" : moderator, now);
+        Session s = new Session(randomToken(), moderator, account, now);
         sessions.put(hash(id), s);
         return new Created(id, s);
     }

@@ -61,6 +61,11 @@ final class ApiAuth {
         return accounts.apiKeyAccount(token);
     }
 
+    /** The account of this id, or null when the config has none (any more). */
+    Account accountById(String id) {
+        return accounts.get(id);
+    }
+
     /** True when {@code token} is not known at once but a hashed admin token or API key might be it. */
     boolean needsVerification(String token) {
         // the usual config (nothing hashed) costs no lookup here

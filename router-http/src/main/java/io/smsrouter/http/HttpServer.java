@@ -43,8 +43,8 @@ import java.util.function.Supplier;
 
 /**
  * The HTTP listener: {@code GET /health} (200 while the router accepts traffic), {@code GET /metrics}
- * (Prometheus text from Micrometer), the moderator's page {@code GET /moderation} and the admin API
- * ({@link AdminApi}). Every other path gets a JSON error {@code {"error":{"code","message"}}}.
+ * (Prometheus text from Micrometer), the moderator's page {@code GET /moderation}, the campaign
+ * report page {@code GET /campaigns/{id}} ({@link CampaignPage}) and the admin API ({@link AdminApi}). Every other path gets a JSON error {@code {"error":{"code","message"}}}.
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
@@ -67,6 +67,7 @@ public final class HttpServer implements AutoCloseable {
     private final BalanceApi balances;
     private final LogApi smsLog;
     private final ModerationPage moderationPage;
+    private final CampaignPage campaignPage;
     /** Bearer tokens, checked once here before routing (slow hash checks off the loop). */
     private final ApiAuth auth;
     /** 401 answers per address; past the limit, 429 unchecked. */
@@ -159,6 +160,7 @@ public final class HttpServer implements AutoCloseable {
         AdminAuth adminAuth = new AdminAuth(auth, new AdminSessions(api.sessions()));
         this.admin = new AdminApi(JSON, engine, stopWords, adminAuth, texts::partsOf);
         this.moderationPage = new ModerationPage(JSON, adminAuth);
+        this.campaignPage = new CampaignPage(JSON, adminAuth, auth);
         this.webhooks = new Webhooks(engine, texts, JSON, api.webhookFirstRetryMs(), api.moUrls());
         this.templates = new Templates(JSON, api.templatesDir());
         this.messages = new MessageApi(JSON, engine, texts, templates, api.accountCallbacks(), api.maxRecipients());
@@ -211,6 +213,14 @@ public final class HttpServer implements AutoCloseable {
                 .bind(listenHost, listenPort).sync().channel();
     }
 
+    /**
+     * Serves the campaign report page ({@code GET /campaigns/{id}}) from these reports; until it is
+     * called the page answers 404.
+     */
+    public void campaignReports(CampaignReports r) {
+        campaignPage.reports(r);
+    }
+
     /** Offers reloading the route table through the admin API ({@code /api/v1/routes}). */
     public void routeAdmin(RouteAdmin r) {
         admin.routeAdmin(r);
@@ -248,11 +258,12 @@ public final class HttpServer implements AutoCloseable {
 
     /**
      * The admin token or API key the request presents: its bearer token, or the token of a moderator
-     * page login's body.
+     * or campaign page login's body.
      */
     private String presentedToken(FullHttpRequest req, String path) {
         String token = ApiAuth.bearer(req);
-        if (token == null && path.equals(ModerationPage.LOGIN) && req.method() == HttpMethod.POST) {
+        if (token == null && (path.equals(ModerationPage.LOGIN) || path.equals(CampaignPage.LOGIN))
+                && req.method() == HttpMethod.POST) {
             try {
                 com.fasterxml.jackson.databind.JsonNode body = JSON.readTree(req.content().toString(StandardCharsets.UTF_8));
                 token = body != null && body.path("token").isTextual() ? body.path("token").textValue() : null;
@@ -366,6 +377,25 @@ public final class HttpServer implements AutoCloseable {
                 resp = req.method() == HttpMethod.GET
                         ? text(registry.scrape(), "text/plain; version=0.0.4; charset=utf-8")
                         : error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "use GET");
+            } else if (req.decoderResult().isSuccess() && CampaignPage.handles(path)) {
+                boolean tls = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null;
+                InetAddress ip = remoteIp(ctx);
+                String remote = String.valueOf(ctx.channel().remoteAddress());
+                if (CampaignPage.isSlow(req, path)) {
+                    // the report may walk a campaign's recipients: not on an event loop
+                    FullHttpRequest held = req.retainedDuplicate();
+                    slow.execute(() -> {
+                        FullHttpResponse r;
+                        try {
+                            r = campaignPage.handle(held, path, tls, ip, remote);
+                        } finally {
+                            held.release();
+                        }
+                        ctx.executor().execute(() -> respond(ctx, req, r));
+                    });
+                    return;
+                }
+                resp = campaignPage.handle(req, path, tls, ip, remote);
             } else if (ModerationPage.handles(path)) {
                 resp = moderationPage.handle(req, path,
                         ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class) != null,

@@ -151,7 +151,8 @@ final class ModerationPage {
     private FullHttpResponse logout(FullHttpRequest req, boolean tls) {
         String id = AdminAuth.sessionId(req);
         if (id != null && auth.sessions().find(id) != null) {
-            AdminAuth.Verdict v = auth.check(stripAuthorization(req));
+            // any session, an account's too (the campaign page's), ends here with the same CSRF checks
+            AdminAuth.Verdict v = auth.checkSession(req);
             if (v.refusal() != null) {
                 return v.refusal();
             }
