@@ -44,7 +44,9 @@ import java.util.function.Supplier;
 /**
  * The HTTP listener: {@code GET /health} (200 while the router accepts traffic), {@code GET /metrics}
  * (Prometheus text from Micrometer), the moderator's page {@code GET /moderation}, the campaign
- * report page {@code GET /campaigns/{id}} ({@link CampaignPage}) and the admin API ({@link AdminApi}). Every other path gets a JSON error {@code {"error":{"code","message"}}}.
+ * report page {@code GET /campaigns/{id}} ({@link CampaignPage}), the admin API ({@link AdminApi}),
+ * and the redirect of campaigns' short links {@code GET /l/{code}} ({@link LinkRedirect}, an HTML page
+ * when it fails: phones open it). Every other path gets a JSON error {@code {"error":{"code","message"}}}.
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
@@ -68,6 +70,8 @@ public final class HttpServer implements AutoCloseable {
     private final LogApi smsLog;
     private final ModerationPage moderationPage;
     private final CampaignPage campaignPage;
+    /** {@code GET /l/{code}}: the redirect of short links. */
+    private final LinkRedirect links = new LinkRedirect();
     /** Bearer tokens, checked once here before routing (slow hash checks off the loop). */
     private final ApiAuth auth;
     /** 401 answers per address; past the limit, 429 unchecked. */
@@ -221,6 +225,14 @@ public final class HttpServer implements AutoCloseable {
         campaignPage.reports(r);
     }
 
+    /**
+     * Answers {@code GET /l/{code}} (campaigns' short links) with this resolver; until one is set
+     * (or with null) every code gets the 404 page. May be called while running.
+     */
+    public void linkResolver(io.smsrouter.core.campaign.LinkResolver resolver) {
+        links.resolver(resolver);
+    }
+
     /** Offers reloading the route table through the admin API ({@code /api/v1/routes}). */
     public void routeAdmin(RouteAdmin r) {
         admin.routeAdmin(r);
@@ -243,7 +255,7 @@ public final class HttpServer implements AutoCloseable {
 
     /** Paths anyone may call, which no failed-auth limit closes. */
     private static boolean open(String path) {
-        return path.equals("/health") || path.equals("/metrics") || path.equals(ApiDocs.PATH);
+        return LinkRedirect.handles(path) || path.equals("/health") || path.equals("/metrics") || path.equals(ApiDocs.PATH);
     }
 
     private static String pathOf(FullHttpRequest req) {
@@ -285,6 +297,11 @@ public final class HttpServer implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
             String path = pathOf(req);
+            if (LinkRedirect.handles(path) && req.decoderResult().isSuccess()) {
+                // first and without any gate: short links are opened by anyone, often, from phones
+                respond(ctx, req, links.handle(req, path));
+                return;
+            }
             if (!open(path) && req.decoderResult().isSuccess()) {
                 long waitMs = authFailures.blockedForMs(remoteIp(ctx));
                 if (waitMs > 0) {
