@@ -255,7 +255,8 @@ public final class HttpServer implements AutoCloseable {
 
     /** Paths anyone may call, which no failed-auth limit closes. */
     private static boolean open(String path) {
-        return LinkRedirect.handles(path) || path.equals("/health") || path.equals("/metrics") || path.equals(ApiDocs.PATH);
+        return LinkRedirect.handles(path) || path.equals("/health") || path.equals("/metrics")
+                || path.equals(ApiDocs.PATH);
     }
 
     private static String pathOf(FullHttpRequest req) {
