@@ -198,7 +198,7 @@ final class CampaignPage {
                 report = r.report(v.admin() ? null : v.account().id(), id);
             } catch (RuntimeException e) {
                 log.error("the report of campaign {} failed", id, e);
-                return new Lookup(null, HttpServer.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal_error",
+                return new Lookup(null, HttpServer.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
                         "the campaign's report could not be made; the router's log says why"));
             }
         }
@@ -242,7 +242,8 @@ final class CampaignPage {
         String csrf = v.session() == null ? "" : v.session().csrfToken();
         Lookup l = lookup(v, id);
         if (l.error() != null) {
-            String why = l.error().status().code() == 404 ? "No such campaign." : "The report could not be made.";
+            // the missing view says "no such campaign" itself; any other failure is said above it
+            String why = l.error().status().code() == 404 ? null : "The report could not be made; try again later.";
             return html(l.error().status(), render("missing", "Campaign not found", "", id, why, who, csrf));
         }
         String name = l.report().path("name").asText("");

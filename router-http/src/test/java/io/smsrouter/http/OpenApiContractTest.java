@@ -187,6 +187,15 @@ class OpenApiContractTest {
         });
         // the campaigns' resolver lives elsewhere; here one that knows the documented example code
         server.linkResolver((code, userAgent, atMs) -> code.equals(SHORT_LINK_CODE) ? "https://shop.example/?utm_source=sms" : null);
+        // the campaign module lives in the server module; here one campaign of shop's
+        server.campaignReports((account, id) -> {
+            if (!id.equals("c1") || (account != null && !account.equals("shop"))) {
+                return null;
+            }
+            ObjectNode r = JSON.createObjectNode();
+            r.put("id", "c1").put("name", "Black Friday").put("account", "shop").put("status", "DONE").put("total", 0);
+            return r;
+        });
         InetSocketAddress a = server.start();
         base = "http://127.0.0.1:" + a.getPort();
     }
@@ -230,7 +239,7 @@ class OpenApiContractTest {
         }
         for (Operation op : operations(doc)) {
             boolean api = op.path.startsWith("/api/v1/") && !op.path.equals(ApiDocs.PATH)
-                    || op.path.equals("/moderation/session");
+                    || op.path.equals("/moderation/session") || op.path.equals("/campaigns/{id}/report.json");
             assertThat(op.node.has("security")).as("security of %s", op).isEqualTo(api);
             if (api) {
                 assertThat(op.node.path("responses").has("401")).as("401 of %s", op).isTrue();
@@ -274,6 +283,8 @@ class OpenApiContractTest {
         ids.put("/api/v1/moderation/{id}/approve", held1);
         ids.put("/api/v1/moderation/{id}/reject", held2);
         ids.put("/api/v1/accounts/{id}/moderation", "mod");
+        ids.put("/campaigns/{id}", "c1");
+        ids.put("/campaigns/{id}/report.json", "c1");
         String msisdn = doc.path("paths").path("/api/v1/optouts/{msisdn}").path("parameters").path(0)
                 .path("example").asText();
         List<Operation> ops = operations(doc);
@@ -1083,7 +1094,7 @@ class OpenApiContractTest {
         Set<String> produced = new TreeSet<>();
         for (String file : List.of("MessageApi.java", "Templates.java", "ApiError.java", "AdminApi.java",
                 "HttpServer.java", "ApiDocs.java", "OptOutApi.java", "BalanceApi.java", "LogApi.java",
-                "AdminAuth.java", "ModerationPage.java")) {
+                "AdminAuth.java", "ModerationPage.java", "CampaignPage.java")) {
             Matcher m = SOURCE_CODE.matcher(Files.readString(sources().resolve(file)));
             while (m.find()) {
                 produced.add(m.group(1) != null ? m.group(1) : m.group(2));
