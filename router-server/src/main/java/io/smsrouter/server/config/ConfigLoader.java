@@ -50,7 +50,7 @@ public final class ConfigLoader {
 
     static final List<String> ROOT_KEYS = List.of(
             "smpp", "http", "admin", "journal", "accounts", "operators", "routes", "moderation", "simulator",
-            "compliance", "billing");
+            "compliance", "billing", "links");
     static final List<String> SMPP_KEYS = List.of("host", "port", "maxPduLength", "windowSize",
             "enquireLinkIntervalMs", "idleTimeoutMs", "responseTimeoutMs", "bindTimeoutMs", "receiptsInMemory",
             "maxConnections", "maxConnectionsPerIp", "bindFailuresPerIpPerMinute", "tls");
@@ -66,6 +66,7 @@ public final class ConfigLoader {
             "id", "password", "apiKey", "moderation", "tps", "maxBinds", "senders", "callbackUrl",
             "trafficClass", "balance", "dedupWindowSeconds", "sendingWindow", "moUrl", "allowedIps", "clientCert");
     static final List<String> BILLING_KEYS = List.of("prices", "refundUndelivered");
+    static final List<String> LINKS_KEYS = List.of("shortBase");
     static final List<String> OPERATOR_KEYS = List.of("id", "host", "port", "systemId", "password", "systemType",
             "binds", "window", "tps", "enquireLinkIntervalMs", "responseTimeoutMs", "reconnectDelayMs",
             "maxReconnectDelayMs", "concatenation", "tls", "tlsTrust", "tlsVerifyHostname", "bindTps");
@@ -90,6 +91,10 @@ public final class ConfigLoader {
     private static final StringRule ADMIN_TOKEN = StringRule.hashOr(StringRule.token("admin bearer token"));
     private static final StringRule CALLBACK_URL = StringRule.matching("https?://[^\\s]{1,2000}",
             "an http:// or https:// URL");
+    private static final StringRule SHORT_BASE = StringRule.matching("[!-~]+",
+            "an absolute http:// or https:// URL with a host, without query or fragment, of printable ASCII, at most "
+                    + LinksConfig.MAX_SHORT_BASE_LENGTH + " characters (the public base of short links, e.g. "
+                    + "https://s.example.com/l)");
     private static final StringRule STOP_KEYWORD = StringRule.matching("\\S{1,40}", "one word of 1 to 40 characters");
     private static final StringRule SENDER = StringRule.ascii(1, 20, "SMPP 3.4 source_addr");
     private static final StringRule OPERATOR_ID = StringRule.matching("[A-Za-z0-9._-]{1,32}",
@@ -267,9 +272,57 @@ public final class ConfigLoader {
             SimulatorConfig simulator = simulator(m.mapping("simulator", SIMULATOR_KEYS));
             ComplianceConfig compliance = compliance(m.mapping("compliance", COMPLIANCE_KEYS));
             BillingConfig billing = billing(m.mapping("billing", BILLING_KEYS), accounts);
+            LinksConfig links = links(m.mapping("links", LINKS_KEYS));
             checkListenersDoNotClash(smpp, http, simulator);
             return new RouterConfig(file, smpp, http, admin, journal, accounts, operators, routes, moderation,
-                    simulator, compliance, billing);
+                    simulator, compliance, billing, links);
+        }
+
+        private LinksConfig links(ConfigMapping m) {
+            ConfigValue v = m.get("shortBase");
+            if (v.isAbsent()) {
+                return LinksConfig.defaults();
+            }
+            String base = v.asString(SHORT_BASE);
+            if (base == null || !SHORT_BASE.test().test(base)) {
+                return LinksConfig.defaults(); // recorded
+            }
+            while (base.endsWith("/")) {
+                base = base.substring(0, base.length() - 1);
+            }
+            String why = shortBaseProblem(base);
+            if (why != null) {
+                v.problem("expected " + SHORT_BASE.expected() + ", got " + ConfigValue.describe(v.node) + " (" + why + ")");
+                return LinksConfig.defaults();
+            }
+            return new LinksConfig(base);
+        }
+
+        /** What is wrong with a short-link base (its trailing / already dropped), or null. */
+        private static String shortBaseProblem(String base) {
+            if (base.indexOf('?') >= 0 || base.indexOf('#') >= 0) {
+                return "a query or fragment would come before the code";
+            }
+            java.net.URI uri;
+            try {
+                uri = new java.net.URI(base);
+            } catch (java.net.URISyntaxException e) {
+                return "not a URL: " + e.getReason();
+            }
+            if (uri.getScheme() == null || !(uri.getScheme().equalsIgnoreCase("http")
+                    || uri.getScheme().equalsIgnoreCase("https"))) {
+                return "not http:// or https://";
+            }
+            if (uri.getHost() == null) {
+                return "no host";
+            }
+            if (uri.getRawUserInfo() != null) {
+                return "a user name has no place in a link sent to phones";
+            }
+            if (base.length() > LinksConfig.MAX_SHORT_BASE_LENGTH) {
+                return base.length() + " characters";
+            }
+            return null;
         }
 
         private BillingConfig billing(ConfigMapping m, List<AccountConfig> accounts) {

@@ -20,11 +20,20 @@ import java.util.Optional;
  * @param simulator  the in-process operator simulator
  * @param compliance opt-out keywords and exemptions
  * @param billing    prices of billed accounts
+ * @param links      tracked short links of campaigns
  */
 public record RouterConfig(Path file, SmppConfig smpp, HttpConfig http, AdminConfig admin, JournalConfig journal,
                            List<AccountConfig> accounts, List<OperatorConfig> operators, List<RouteConfig> routes,
                            ModerationConfig moderation, SimulatorConfig simulator, ComplianceConfig compliance,
-                           BillingConfig billing) {
+                           BillingConfig billing, LinksConfig links) {
+
+    public RouterConfig(Path file, SmppConfig smpp, HttpConfig http, AdminConfig admin, JournalConfig journal,
+                        List<AccountConfig> accounts, List<OperatorConfig> operators, List<RouteConfig> routes,
+                        ModerationConfig moderation, SimulatorConfig simulator, ComplianceConfig compliance,
+                        BillingConfig billing) {
+        this(file, smpp, http, admin, journal, accounts, operators, routes, moderation, simulator, compliance,
+                billing, LinksConfig.defaults());
+    }
 
     public RouterConfig(Path file, SmppConfig smpp, HttpConfig http, AdminConfig admin, JournalConfig journal,
                         List<AccountConfig> accounts, List<OperatorConfig> operators, List<RouteConfig> routes,
@@ -43,6 +52,7 @@ public record RouterConfig(Path file, SmppConfig smpp, HttpConfig http, AdminCon
     public RouterConfig {
         compliance = compliance == null ? ComplianceConfig.defaults() : compliance;
         billing = billing == null ? BillingConfig.defaults() : billing;
+        links = links == null ? LinksConfig.defaults() : links;
         accounts = accounts == null ? List.of() : List.copyOf(accounts);
         operators = operators == null ? List.of() : List.copyOf(operators);
         routes = routes == null ? List.of() : List.copyOf(routes);

@@ -54,6 +54,7 @@ class ShippedConfigTest {
         assertThat(c.routes()).containsExactly(new RouteConfig(null, null, null, List.of("opA")));
 
         assertThat(c.moderation().stopWords()).isEqualTo(root.resolve("conf/stopwords.txt"));
+        assertThat(c.links()).isEqualTo(LinksConfig.defaults());
 
         SimulatorConfig sim = c.simulator();
         assertThat(sim.enabled()).isTrue();
@@ -75,7 +76,7 @@ class ShippedConfigTest {
                 Map.entry("moderation", ConfigLoader.MODERATION_KEYS),
                 Map.entry("simulator", ConfigLoader.SIMULATOR_KEYS),
                 Map.entry("compliance", ConfigLoader.COMPLIANCE_KEYS),
-                Map.entry("billing", ConfigLoader.BILLING_KEYS));
+                Map.entry("billing", ConfigLoader.BILLING_KEYS), Map.entry("links", ConfigLoader.LINKS_KEYS));
         String text = Files.readString(ROUTER_YAML, StandardCharsets.UTF_8);
         List<String> undocumented = new ArrayList<>();
         sections.forEach((section, keys) -> {
