@@ -72,6 +72,9 @@ public final class HttpServer implements AutoCloseable {
     private final CampaignPage campaignPage;
     /** {@code GET /l/{code}}: the redirect of short links. */
     private final LinkRedirect links = new LinkRedirect();
+    private final Engine engine;
+    /** Campaigns, once {@link #campaigns} set them up; null before (their endpoints answer 503). */
+    private volatile Campaigns campaigns;
     /** Bearer tokens, checked once here before routing (slow hash checks off the loop). */
     private final ApiAuth auth;
     /** 401 answers per address; past the limit, 429 unchecked. */
@@ -156,6 +159,7 @@ public final class HttpServer implements AutoCloseable {
         this.channelType = channelType;
         this.unhealthy = unhealthy;
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.engine = engine;
         RouterMetrics.bind(registry, engine);
         this.texts = new HttpMessages();
         this.auth = new ApiAuth(engine.accounts(), adminToken);
@@ -238,6 +242,54 @@ public final class HttpServer implements AutoCloseable {
         admin.routeAdmin(r);
     }
 
+    /**
+     * Sets up campaigns (shared/SPEC.md §8), reading those kept in {@code dir}; call before the
+     * engine's recovery, which hands their journal notes over, and {@link #startCampaigns} after it.
+     *
+     * @param codes     link codes for tracked links (null: campaigns cannot track links)
+     * @param shortBase the public base of short links, asked whenever a message is made
+     * @param zones     a number's time zone, null when unknown (recurring schedules then use UTC)
+     */
+    public void campaigns(java.nio.file.Path dir, io.smsrouter.core.campaign.LinkCodes codes,
+                          Supplier<String> shortBase, java.util.function.Function<String, java.time.ZoneId> zones,
+                          java.time.InstantSource clock) {
+        Campaigns c = new Campaigns(JSON, engine, messages, templates, dir, codes, shortBase, zones, clock);
+        engine.observe(new Engine.MessageObserver() {
+            @Override
+            public void noted(long messageId, String key, String value) {
+                texts.noted(messageId, key, value);
+                c.noted(messageId, key, value);
+            }
+
+            @Override
+            public void submitted(long messageId, String operatorId, String upstreamId) {
+                texts.submitted(messageId, operatorId, upstreamId);
+            }
+
+            @Override
+            public void moderated(long messageId, io.smsrouter.core.moderation.Verdict verdict, String moderator,
+                                  String reason) {
+                texts.moderated(messageId, verdict, moderator, reason);
+            }
+        });
+        this.campaigns = c;
+        campaignPage.reports(c);
+        links.resolver(c);
+    }
+
+    /** Starts sending campaigns (after recovery). */
+    public void startCampaigns() {
+        Campaigns c = campaigns;
+        if (c != null) {
+            c.start();
+        }
+    }
+
+    /** The campaigns' link resolver and report source; null before {@link #campaigns}. */
+    Campaigns campaignsOrNull() {
+        return campaigns;
+    }
+
     @Override
     public void close() {
         if (sweeper != null) {
@@ -251,6 +303,10 @@ public final class HttpServer implements AutoCloseable {
         }
         slow.shutdown();
         webhooks.close();
+        Campaigns c = campaigns;
+        if (c != null) {
+            c.close();
+        }
     }
 
     /** Paths anyone may call, which no failed-auth limit closes. */
@@ -376,6 +432,24 @@ public final class HttpServer implements AutoCloseable {
                     ctx.executor().execute(() -> respond(ctx, req, r));
                 });
                 return;
+            } else if (req.decoderResult().isSuccess() && Campaigns.handles(path)) {
+                Campaigns c = campaigns;
+                if (c == null) {
+                    resp = error(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable", "campaigns are not set up");
+                } else {
+                    // parsing a list, writing it to disk, counting a report: off the event loop
+                    FullHttpRequest held = req.retainedDuplicate();
+                    slow.execute(() -> {
+                        FullHttpResponse r;
+                        try {
+                            r = c.handle(held, path);
+                        } finally {
+                            held.release();
+                        }
+                        ctx.executor().execute(() -> respond(ctx, req, r));
+                    });
+                    return;
+                }
             } else if (req.decoderResult().isSuccess() && MessageApi.handles(path)) {
                 resp = messages.handle(req, path);
             } else if (req.decoderResult().isSuccess() && OptOutApi.handles(path)) {

@@ -218,6 +218,28 @@ final class MessageApi {
     /** Submits one text to one number; fills {@code out}; returns the error response when refused. */
     private FullHttpResponse submitOne(Account account, String from, String msisdn, String text, long dueMs,
                                        int priority, String callback, SmsEncoder.Concat concat, ObjectNode out) {
+        Sent s = submitText(account, from, msisdn, text, dueMs, priority, callback, concat);
+        if (s.outcome() != SubmitOutcome.ACCEPTED) {
+            ApiError e = refusal(s.outcome());
+            out.set("error", e.errorNode(json));
+            return e.response();
+        }
+        out.put("id", Long.toString(s.firstId()));
+        out.put("parts", s.parts());
+        return null;
+    }
+
+    /** What became of one text: the engine's answer, and when accepted its first id and part count. */
+    record Sent(SubmitOutcome outcome, long firstId, int parts) {
+    }
+
+    /**
+     * Encodes one text for one number into parts with consecutive ids and submits them together,
+     * in the caller's batch when there is one (campaigns use this too). Throws {@link ApiError}
+     * for an empty text or one of too many parts.
+     */
+    Sent submitText(Account account, String from, String msisdn, String text, long dueMs, int priority,
+                    String callback, SmsEncoder.Concat concat) {
         if (text.isEmpty()) {
             throw ApiError.bad("empty_text", "text: must not be empty");
         }
@@ -249,18 +271,24 @@ final class MessageApi {
                 HttpMessages.note(first, n, callback));
         if (o != SubmitOutcome.ACCEPTED) {
             texts.forget(t);
-            ApiError e = refusal(o);
-            out.set("error", e.errorNode(json));
-            return e.response();
+            return new Sent(o, 0, n);
         }
         t.event("accepted", n + (n == 1 ? " part" : " parts") + (enc.gsm() ? ", GSM 03.38" : ", UCS-2")
                 + (dueMs > 0 ? ", scheduled for " + Instant.ofEpochMilli(dueMs) : ""));
-        out.put("id", Long.toString(first));
-        out.put("parts", n);
-        return null;
+        return new Sent(o, first, n);
     }
 
-    private static ApiError refusal(SubmitOutcome o) {
+    /** How many parts the text whose first part is {@code id} has (1 when the API does not know it). */
+    int partsOf(long id) {
+        return texts.partsOf(id).length;
+    }
+
+    /** The callback URL of an account's messages that name none ("" when the account has none). */
+    String defaultCallback(String accountId) {
+        return accountCallbacks.getOrDefault(accountId, "");
+    }
+
+    static ApiError refusal(SubmitOutcome o) {
         return switch (o) {
             case THROTTLED -> new ApiError(HttpResponseStatus.TOO_MANY_REQUESTS, "throttled",
                     "over the account's tps limit; retry after a second").retryAfter(1);
@@ -320,7 +348,7 @@ final class MessageApi {
         throw ApiError.bad("bad_request", where + ": expected a phone number or {\"to\",\"vars\"}");
     }
 
-    private static Map<String, Object> mergeVars(JsonNode common, JsonNode own) {
+    static Map<String, Object> mergeVars(JsonNode common, JsonNode own) {
         Map<String, Object> m = new HashMap<>();
         for (JsonNode n : new JsonNode[]{common, own}) {
             if (n == null || !n.isObject()) {
@@ -332,7 +360,7 @@ final class MessageApi {
     }
 
     /** A JSON value as templates read it: objects as maps (for {@code {order.id}}), arrays as lists. */
-    private static Object value(JsonNode v) {
+    static Object value(JsonNode v) {
         if (v.isNull()) {
             return null;
         }
@@ -376,7 +404,7 @@ final class MessageApi {
         return s;
     }
 
-    private static void checkSender(String from) {
+    static void checkSender(String from) {
         boolean digits = !from.isEmpty() && from.chars().allMatch(Character::isDigit);
         if (from.isEmpty() || (digits ? from.length() > 15 : from.length() > 11)
                 || !from.chars().allMatch(c -> c >= 0x20 && c < 0x7F)) {
@@ -401,7 +429,7 @@ final class MessageApi {
      * The SMPP priority_flag that carries a {@code category} (otp 3, service 2, transactional 1);
      * 0, the account's own class, when none is given or it is {@code promo}.
      */
-    private static int priority(String category) {
+    static int priority(String category) {
         if (category == null) {
             return 0;
         }
@@ -514,6 +542,11 @@ final class MessageApi {
     private boolean duplicate(long id) {
         MessageStatus s = engine.status(id);
         return s != null && s.state() == DeliveryState.REJECTED && s.errorCode() == Engine.DUPLICATE_ERROR;
+    }
+
+    /** The API's state of the text whose first part is {@code id} (see {@link #state(long, HttpMessages.Text)}). */
+    String state(long id) {
+        return state(id, texts.get(id));
     }
 
     /** The API's state of a text: the engine's state of its first part, refined by what the API knows. */

@@ -112,6 +112,14 @@ public final class Router implements AutoCloseable {
     private final Map<String, SslContext> operatorTls = new HashMap<>();
 
     public Router(RouterConfig config) {
+        this(config, java.time.InstantSource.system());
+    }
+
+    /**
+     * A router whose campaigns read the time from {@code campaignClock} (their schedules: tests and
+     * simulations of months in seconds); everything else keeps the system's time.
+     */
+    public Router(RouterConfig config, java.time.InstantSource campaignClock) {
         this.config = config;
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         this.group = SmppTransport.newGroup(threads);
@@ -154,8 +162,8 @@ public final class Router implements AutoCloseable {
         if (!dedupWindows.isEmpty()) {
             engine.dedup(new io.smsrouter.core.policy.DuplicateFilter(dedupWindows, DEDUP_ENTRIES));
         }
+        io.smsrouter.core.policy.TimeZoneTable zones = null;
         if (config.compliance().timeZones() != null) {
-            io.smsrouter.core.policy.TimeZoneTable zones;
             try {
                 zones = io.smsrouter.core.policy.TimeZoneTable.load(config.compliance().timeZones());
             } catch (java.io.IOException | IllegalArgumentException e) {
@@ -236,6 +244,19 @@ public final class Router implements AutoCloseable {
                         java.time.Duration.ofSeconds(config.admin().sessionIdleSeconds()),
                         java.time.Duration.ofSeconds(config.admin().sessionLifetimeSeconds()),
                         config.http().authFailuresPerIpPerMinute()));
+        // campaigns beside the journal too: data/journal -> data/campaigns (with the link-code key)
+        java.nio.file.Path campaignsDir = journalDir.resolveSibling("campaigns");
+        io.smsrouter.core.campaign.LinkCodes linkCodes;
+        try {
+            linkCodes = io.smsrouter.core.campaign.LinkCodes.loadOrCreate(campaignsDir.resolve("link.key"));
+        } catch (RuntimeException e) {
+            journal.close();
+            throw new StartException("cannot read or create the link-code key " + campaignsDir.resolve("link.key")
+                    + ": " + e.getMessage(), e);
+        }
+        io.smsrouter.core.policy.TimeZoneTable campaignZones = zones;
+        httpServer.campaigns(campaignsDir, linkCodes, this::shortBase,
+                campaignZones == null ? null : campaignZones::zoneOf, campaignClock);
         this.routeReloader = new RouteReloader(config, engine);
         httpServer.routeAdmin(routeReloader);
         io.micrometer.core.instrument.Gauge.builder("router.smpp.connections", smppServer,
@@ -364,6 +385,7 @@ public final class Router implements AutoCloseable {
             throw new StartException("cannot read the opt-out snapshot " + optOutSnapshot() + ": " + e.getMessage(), e);
         }
         engine.recover(RECEIPT_VALIDITY);
+        httpServer.startCampaigns();
         journalGuard.check();
         if (simulator != null) {
             simulatorAddress = listen("the operator simulator", config.simulator().host(), config.simulator().port(),
@@ -501,6 +523,19 @@ public final class Router implements AutoCloseable {
     /** Client SMPP connections open now (admitted, bound or not). */
     public int smppConnections() {
         return smppServer.openConnections();
+    }
+
+    /**
+     * The public base of tracked short links: {@code links.shortBase}, or this router's own HTTP
+     * address (loopback when it listens on every address) with {@code /l}.
+     */
+    private String shortBase() {
+        InetSocketAddress a = httpAddress;
+        String host = config.http().host();
+        if (host == null || host.isEmpty() || host.equals("0.0.0.0") || host.equals("::")) {
+            host = "127.0.0.1";
+        }
+        return "http://" + host + ":" + (a == null ? config.http().port() : a.getPort()) + "/l";
     }
 
     public InetSocketAddress httpAddress() {

@@ -952,6 +952,20 @@ public final class Engine {
         }
     }
 
+    /**
+     * Journals a fact about an accepted message for its adapter (a campaign's recipient, a click on
+     * one of its links), in the calling thread's open batch when there is one, so that it lands in
+     * the same excerpt as the message's own events; the observer sees it too, as it would at
+     * recovery. Throws like any append when the journal cannot be written.
+     */
+    public void note(long messageId, String key, String value) {
+        journal.noted(messageId, key, value);
+        MessageObserver o = observer;
+        if (o != null) {
+            o.noted(messageId, key, value);
+        }
+    }
+
     /** The note key of an origin (message id 0; it applies to the messages after it in its excerpt). */
     public static final String ORIGIN_NOTE = "origin";
 
