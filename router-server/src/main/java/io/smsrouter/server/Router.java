@@ -526,10 +526,15 @@ public final class Router implements AutoCloseable {
     }
 
     /**
-     * The public base of tracked short links: {@code links.shortBase}, or this router's own HTTP
-     * address (loopback when it listens on every address) with {@code /l}.
+     * The public base of tracked short links: {@code links.shortBase}, or when it is left at its
+     * default, this router's own HTTP address (loopback when it listens on every address, the port
+     * it got when it asked for 0) with {@code /l}, which is the default on the default port.
      */
     private String shortBase() {
+        String configured = config.links().shortBase();
+        if (!io.smsrouter.server.config.LinksConfig.DEFAULT_SHORT_BASE.equals(configured)) {
+            return configured;
+        }
         InetSocketAddress a = httpAddress;
         String host = config.http().host();
         if (host == null || host.isEmpty() || host.equals("0.0.0.0") || host.equals("::")) {
