@@ -206,6 +206,8 @@ class CampaignPageTest {
         assertThat(foreign.statusCode()).isEqualTo(403);
         assertThat(error(foreign)).isEqualTo("csrf_failed");
         assertThat(post("/campaigns/logout", "", cookie).statusCode()).isEqualTo(403);
+        assertThat(post("/moderation/logout", "", cookie).statusCode()).as("nor through the moderator page's logout")
+                .isEqualTo(403);
         assertThat(get("/campaigns/c-shop/report.json", cookie).statusCode()).isEqualTo(200);
         HttpResponse<String> out = post("/campaigns/logout", "", merge(cookie,
                 Map.of(AdminAuth.CSRF_HEADER, answer.path("csrfToken").asText())));
