@@ -79,6 +79,9 @@ final class Campaign {
     final long[] sentAtMs;
     final String[] refused;
     final int[] clicks;
+    /** A sent recipient's final state once seen (1 + its index in {@link Campaigns#STATES}), 0 before. */
+    final byte[] finalState;
+    final long[] finalAtMs;
     final long[] due;
     int[] order;
     int cursor;
@@ -90,6 +93,7 @@ final class Campaign {
     double tokens;
     long lastTickMs;
     long retryAtMs;
+    long settledAtMs;
 
     private OutputStream log;
 
@@ -121,6 +125,8 @@ final class Campaign {
         sentAtMs = new long[n];
         refused = new String[n];
         clicks = new int[n];
+        finalState = new byte[n];
+        finalAtMs = new long[n];
         due = new long[n];
     }
 
@@ -156,6 +162,8 @@ final class Campaign {
         Arrays.fill(sentAtMs, 0);
         Arrays.fill(refused, null);
         Arrays.fill(clicks, 0);
+        Arrays.fill(finalState, (byte) 0);
+        Arrays.fill(finalAtMs, 0);
         clickCount = 0;
         done = 0;
         cursor = 0;
@@ -429,6 +437,11 @@ final class Campaign {
                         Long.parseLong(f[4]), Long.parseLong(f[5]));
                 case "R" -> refused(Integer.parseInt(f[1]), f[2]);
                 case "K" -> clicked(Integer.parseInt(f[1]), Long.parseLong(f[3]));
+                case "F" -> {
+                    int r = Integer.parseInt(f[1]);
+                    finalAtMs[r] = Long.parseLong(f[3]);
+                    finalState[r] = Byte.parseByte(f[2]);
+                }
                 case "P" -> {
                     stopped = Status.PAUSED;
                     pauseReason = f.length > 1 ? line.substring(2) : "";

@@ -77,6 +77,8 @@ final class Campaigns implements LinkResolver, CampaignReports, AutoCloseable {
     /** Recipients submitted in one journal batch at most. */
     static final int MAX_BATCH = 500;
     private static final int BACKOFF_MS = 200;
+    /** How often the runner records the final states its campaigns' messages reached. */
+    private static final int SETTLE_MS = 5000;
 
     private final ObjectMapper json;
     private final Engine engine;
@@ -205,6 +207,9 @@ final class Campaigns implements LinkResolver, CampaignReports, AutoCloseable {
     }
 
     private void run(Campaign c, long now) {
+        if (System.currentTimeMillis() - c.settledAtMs >= SETTLE_MS) {
+            settle(c);
+        }
         if (c.stopped != null) {
             return;
         }
@@ -359,6 +364,39 @@ final class Campaigns implements LinkResolver, CampaignReports, AutoCloseable {
             }
         }
         return sum;
+    }
+
+    /**
+     * Records, in the campaign's progress log, the final state of each message that reached one
+     * since the last look, so that the report outlives the journal's retention and the status
+     * table's reach.
+     */
+    private void settle(Campaign c) {
+        c.settledAtMs = System.currentTimeMillis();
+        StringBuilder lines = null;
+        for (int r = 0; r < c.size(); r++) {
+            long id = c.messageId[r];
+            if (id == 0 || c.finalState[r] != 0) {
+                continue;
+            }
+            String state = messages.state(id);
+            int i = FINAL.indexOf(state);
+            if (i < 0) {
+                continue;
+            }
+            MessageStatus s = engine.status(id);
+            long at = s != null && s.finalAtMs() > 0 ? s.finalAtMs() : c.settledAtMs;
+            byte code = (byte) (STATES.indexOf(state) + 1);
+            c.finalState[r] = code;
+            c.finalAtMs[r] = at;
+            if (lines == null) {
+                lines = new StringBuilder();
+            }
+            lines.append("F ").append(r).append(' ').append(code).append(' ').append(at).append('\n');
+        }
+        if (lines != null) {
+            c.append(lines.toString());
+        }
     }
 
     // ---- recovery ----
@@ -1003,6 +1041,9 @@ final class Campaigns implements LinkResolver, CampaignReports, AutoCloseable {
 
     static final List<String> STATES = List.of("ACCEPTED", "HELD", "SCHEDULED", "REJECTED", "SUBMITTED", "DELIVERED",
             "UNDELIVERABLE", "EXPIRED", "FAILED", "CANCELLED", "DUPLICATE", "REFUSED");
+    /** The states a message stays in. */
+    static final List<String> FINAL = List.of("REJECTED", "DELIVERED", "UNDELIVERABLE", "EXPIRED", "FAILED",
+            "CANCELLED", "DUPLICATE");
 
     private ObjectNode report(Campaign c) {
         long now = clock.millis();
@@ -1023,6 +1064,7 @@ final class Campaigns implements LinkResolver, CampaignReports, AutoCloseable {
         long start;
         long[] deliveredAt;
         synchronized (c) {
+            settle(c);
             o.put("status", c.status(now).name());
             if (c.stopped == Campaign.Status.PAUSED && !c.pauseReason.isEmpty()) {
                 o.put("pauseReason", c.pauseReason);
@@ -1058,10 +1100,9 @@ final class Campaigns implements LinkResolver, CampaignReports, AutoCloseable {
                 if (c.refused[r] != null) {
                     state = "REFUSED";
                 } else {
-                    state = messages.state(c.messageId[r]);
+                    state = stateOf(c, r);
                     if (state.equals("DELIVERED")) {
-                        MessageStatus s = engine.status(c.messageId[r]);
-                        deliveredAt[r] = s != null && s.finalAtMs() > 0 ? s.finalAtMs() : now;
+                        deliveredAt[r] = c.finalAtMs[r];
                     }
                     all.parts += c.parts[r];
                     v.parts += c.parts[r];
@@ -1161,16 +1202,22 @@ final class Campaigns implements LinkResolver, CampaignReports, AutoCloseable {
         return (int) Math.max(0, Math.min(buckets - 1, (at - from) / bucket));
     }
 
+    /** A sent recipient's state: the final one recorded, else the message's state now. */
+    private String stateOf(Campaign c, int r) {
+        return c.finalState[r] != 0 ? STATES.get(c.finalState[r] - 1) : messages.state(c.messageId[r]);
+    }
+
     /** One row per recipient: number, variant, message id, state, link codes, clicks. */
     private String recipientsCsv(Campaign c) {
         StringBuilder b = new StringBuilder(64 * (c.size() + 1));
         b.append("to,variant,messageId,state,linkCode,clicks\n");
         synchronized (c) {
+            settle(c);
             for (int r = 0; r < c.size(); r++) {
                 if (Campaign.SKIPPED.equals(c.refused[r])) {
                     continue;
                 }
-                String state = c.pending(r) ? "PENDING" : c.refused[r] != null ? "REFUSED" : messages.state(c.messageId[r]);
+                String state = c.pending(r) ? "PENDING" : c.refused[r] != null ? "REFUSED" : stateOf(c, r);
                 b.append(c.to[r]).append(',').append(Csv.field(c.variant(r).name())).append(',')
                         .append(c.messageId[r] == 0 ? "" : Long.toString(c.messageId[r])).append(',')
                         .append(state).append(',');

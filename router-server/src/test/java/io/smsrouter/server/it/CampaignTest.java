@@ -92,6 +92,14 @@ class CampaignTest {
         return JSON.readTree(r.body());
     }
 
+    private static long sum(JsonNode counts) {
+        long n = 0;
+        for (JsonNode c : counts) {
+            n += c.asLong();
+        }
+        return n;
+    }
+
     private static String text(SubmitSm sm) {
         return MessageText.toString(sm.getDataCoding(), sm.getEsmClass(), sm.getShortMessage(), null);
     }
@@ -144,6 +152,7 @@ class CampaignTest {
         assertThat(call("POST", "/api/v1/campaigns/" + id + "/cancel", KEY, null, null).statusCode()).isEqualTo(200);
         Thread.sleep(1000);
         int sent = smsc.received().size();
+        await().atMost(Duration.ofSeconds(20)).until(() -> report(id).get("states").get("DELIVERED").asInt() == sent);
         JsonNode before = report(id);
         assertThat(before.get("status").asText()).isEqualTo("CANCELLED");
         assertThat(before.get("pending").asInt()).isEqualTo(1000 - (before.get("total").asInt() - before.get("pending").asInt()));
@@ -153,6 +162,10 @@ class CampaignTest {
         start(InstantSource.system());
         JsonNode after = report(id);
         assertThat(after.get("status").asText()).isEqualTo("CANCELLED");
+        // the final states were kept by the campaign itself, not only by the journal's replay
+        assertThat(after.get("states")).isEqualTo(before.get("states"));
+        assertThat(sum(after.get("timeline").get("variants").get(0).get("delivered")))
+                .isEqualTo(sum(before.get("timeline").get("variants").get(0).get("delivered"))).isEqualTo(sent);
         assertThat(after.get("pending").asInt()).isEqualTo(before.get("pending").asInt());
         Thread.sleep(1000);
         assertThat(smsc.received().size()).isEqualTo(sent);
