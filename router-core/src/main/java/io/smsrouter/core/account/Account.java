@@ -14,9 +14,13 @@ import java.util.Set;
  * @param allowedIps addresses its SMPP binds and HTTP requests may come from; {@link IpAllowList#ANY} when any
  * @param clientCertSha256 SHA-256 fingerprint (64 lower-case hex digits) of the TLS client
  *                certificate it must bind with; null: no certificate required
+ * @param requireConsent its {@code promo} messages go only to numbers with a consent to advertising
+ *                in force for the account or the sender (a {@code ConsentRegistry} entry); others
+ *                are refused before they are journaled
  */
 public record Account(String id, String password, String apiKey, Moderation moderation, int tps, int maxBinds,
-                      Set<String> senders, TrafficClass trafficClass, IpAllowList allowedIps, String clientCertSha256) {
+                      Set<String> senders, TrafficClass trafficClass, IpAllowList allowedIps, String clientCertSha256,
+                      boolean requireConsent) {
 
     public static final TrafficClass DEFAULT_CLASS = TrafficClass.TRANSACTIONAL;
 
@@ -25,6 +29,12 @@ public record Account(String id, String password, String apiKey, Moderation mode
                 .map(s -> s.toLowerCase(java.util.Locale.ROOT)).toList());
         trafficClass = trafficClass == null ? DEFAULT_CLASS : trafficClass;
         allowedIps = allowedIps == null ? IpAllowList.ANY : allowedIps;
+    }
+
+    public Account(String id, String password, String apiKey, Moderation moderation, int tps, int maxBinds,
+                   Set<String> senders, TrafficClass trafficClass, IpAllowList allowedIps, String clientCertSha256) {
+        this(id, password, apiKey, moderation, tps, maxBinds, senders, trafficClass, allowedIps, clientCertSha256,
+                false);
     }
 
     public Account(String id, String password, String apiKey, Moderation moderation, int tps, int maxBinds,
@@ -57,12 +67,19 @@ public record Account(String id, String password, String apiKey, Moderation mode
     /** A copy that only admits binds and requests from {@code allowed}. */
     public Account withAllowedIps(IpAllowList allowed) {
         return new Account(id, password, apiKey, moderation, tps, maxBinds, senders, trafficClass, allowed,
-                clientCertSha256);
+                clientCertSha256, requireConsent);
     }
 
     /** The same account, binding only with the client certificate of this fingerprint (null: any bind). */
     public Account withClientCert(String sha256) {
-        return new Account(id, password, apiKey, moderation, tps, maxBinds, senders, trafficClass, allowedIps, sha256);
+        return new Account(id, password, apiKey, moderation, tps, maxBinds, senders, trafficClass, allowedIps, sha256,
+                requireConsent);
+    }
+
+    /** The same account, sending promo messages only to numbers that consented ({@code true}) or to any. */
+    public Account withRequireConsent(boolean require) {
+        return new Account(id, password, apiKey, moderation, tps, maxBinds, senders, trafficClass, allowedIps,
+                clientCertSha256, require);
     }
 
     /**
@@ -82,6 +99,7 @@ public record Account(String id, String password, String apiKey, Moderation mode
     public String toString() {
         return "Account[id=" + id + ", password=***, apiKey=" + (apiKey == null ? "null" : "***") + ", moderation="
                 + moderation + ", tps=" + tps + ", maxBinds=" + maxBinds + ", senders=" + senders + ", trafficClass="
-                + trafficClass + ", allowedIps=" + allowedIps + ", clientCertSha256=" + clientCertSha256 + "]";
+                + trafficClass + ", allowedIps=" + allowedIps + ", clientCertSha256=" + clientCertSha256
+                + ", requireConsent=" + requireConsent + "]";
     }
 }

@@ -97,6 +97,11 @@ public final class Engine {
     /** Traffic classes that may still be sent to a number that opted out (a code the subscriber asked for). */
     private volatile java.util.Set<TrafficClass> optOutExempt = java.util.EnumSet.of(TrafficClass.OTP);
     private final LongAdder optedOutRefusals = new LongAdder();
+    /** Consents to advertising, asked for promo messages of accounts with {@code requireConsent}. */
+    private final io.smsrouter.core.policy.ConsentRegistry consents = new io.smsrouter.core.policy.LocalConsentRegistry();
+    /** Serializes consent changes: ids in journal order, and the opt-out each implies beside it. */
+    private final Object consentLock = new Object();
+    private final LongAdder noConsentRefusals = new LongAdder();
     private volatile EngineMetrics metrics = EngineMetrics.NONE;
     /** One SMS per phone, or null: no account deduplicates. */
     private volatile io.smsrouter.core.policy.DuplicateFilter dedup;
@@ -350,6 +355,12 @@ public final class Engine {
                 } catch (IllegalArgumentException malformed) {
                     log.warn("journal: opt-out event for {} not understood: {}", msisdn, malformed.getMessage());
                 }
+            }
+
+            @Override
+            public void consent(io.smsrouter.core.policy.Consent c) {
+                counters[0]++;
+                consents.record(c); // an entry also in the snapshot is kept once
             }
 
             @Override
@@ -924,6 +935,12 @@ public final class Engine {
             optedOutRefusals.increment();
             return SubmitOutcome.OPTED_OUT;
         }
+        // a field read for every other account; one map lookup for a promo message of one that requires consent
+        if (account.requireConsent() && TrafficClass.of(m.priority(), account.trafficClass()) == TrafficClass.PROMO
+                && !consents.inForce(account.id(), m.source(), m.destination())) {
+            noConsentRefusals.increment();
+            return SubmitOutcome.NO_CONSENT;
+        }
         if (undelivered[TrafficClass.of(m.priority(), account.trafficClass()).lane()].get() >= maxUndelivered
                 || journalProblem != null) {
             return SubmitOutcome.OVERLOADED;
@@ -1271,6 +1288,91 @@ public final class Engine {
         OptOut key = new OptOut(accountId, sender, msisdn, System.currentTimeMillis(), source);
         journal.optOut(false, key.accountId(), key.sender(), key.msisdn(), key.atMs(), source);
         return optOuts.remove(key.accountId(), key.sender(), key.msisdn());
+    }
+
+    /** The consent registry (read it; change it through {@link #giveConsent} and {@link #withdrawConsent}, which journal). */
+    public io.smsrouter.core.policy.ConsentRegistry consents() {
+        return consents;
+    }
+
+    /** Source of the opt-out a consent withdrawal records, and the only one a new consent lifts. */
+    public static final String CONSENT_OPT_OUT_SOURCE = "consent";
+    /** How far ahead of the router's clock a consent's {@code givenAt} may be (the caller's clock may run ahead). */
+    public static final long CONSENT_CLOCK_SKEW_MS = 60_000;
+
+    /**
+     * What a consent change did: the history entry recorded, whether consent is in force for its
+     * scope afterwards, and the opt-outs it added (a withdrawal) or lifted (a new consent).
+     */
+    public record ConsentChange(io.smsrouter.core.policy.Consent entry, boolean inForce, List<OptOut> optOuts) {
+    }
+
+    /**
+     * Records a subscriber's consent to advertising from {@code sender} of the account (null: every
+     * sender), journaled first. When it is then in force, opt-outs that a withdrawal of consent
+     * made ({@value #CONSENT_OPT_OUT_SOURCE}) are lifted for the scope it covers: the subscriber
+     * signed up again. An opt-out from a STOP reply or the opt-out API stays: only the subscriber's
+     * own channel, or the opt-out API, undoes those.
+     *
+     * @param givenAtMs when the subscriber gave it; not later than now (plus {@link #CONSENT_CLOCK_SKEW_MS})
+     * @throws IllegalArgumentException for a bad number, source, evidence or time (nothing recorded)
+     * @throws RuntimeException         when the journal cannot take it (nothing recorded)
+     */
+    public ConsentChange giveConsent(String accountId, String sender, String msisdn, String source, String evidence,
+                                     long givenAtMs, String recordedBy) {
+        synchronized (consentLock) {
+            long now = System.currentTimeMillis();
+            if (givenAtMs > now + CONSENT_CLOCK_SKEW_MS) {
+                throw new IllegalArgumentException("givenAt is in the future: "
+                        + java.time.Instant.ofEpochMilli(givenAtMs));
+            }
+            io.smsrouter.core.policy.Consent c = new io.smsrouter.core.policy.Consent(consents.lastId() + 1, true,
+                    accountId, sender, msisdn, source, evidence, givenAtMs, now, recordedBy);
+            try {
+                journal.consent(c);
+            } catch (RuntimeException | InternalError e) {
+                throw journalFailed(e);
+            }
+            consents.record(c);
+            List<OptOut> lifted = new ArrayList<>();
+            for (OptOut o : optOuts.list(c.accountId(), c.msisdn(), 1000)) {
+                if (CONSENT_OPT_OUT_SOURCE.equals(o.source()) && consents.inForce(c.accountId(), o.sender(), c.msisdn())
+                        && optIn(o.accountId(), o.sender(), o.msisdn(), CONSENT_OPT_OUT_SOURCE)) {
+                    lifted.add(o);
+                }
+            }
+            return new ConsentChange(c, consents.inForce(c.accountId(), c.sender(), c.msisdn()), lifted);
+        }
+    }
+
+    /**
+     * Records that the subscriber withdrew consent to advertising from {@code sender} of the
+     * account (null: from every sender), journaled first, and opts the number out of the same
+     * scope (source {@value #CONSENT_OPT_OUT_SOURCE}), so that no message of any class but the
+     * exempt ones ({@code compliance.optOutExempt}) goes to it any more. Recorded even when no
+     * consent was on record: a subscriber's withdrawal is never refused.
+     */
+    public ConsentChange withdrawConsent(String accountId, String sender, String msisdn, String source,
+                                         String evidence, String recordedBy) {
+        synchronized (consentLock) {
+            long now = System.currentTimeMillis();
+            io.smsrouter.core.policy.Consent c = new io.smsrouter.core.policy.Consent(consents.lastId() + 1, false,
+                    accountId, sender, msisdn, source, evidence, now, now, recordedBy);
+            try {
+                journal.consent(c);
+            } catch (RuntimeException | InternalError e) {
+                throw journalFailed(e);
+            }
+            consents.record(c);
+            OptOut o = new OptOut(c.accountId(), c.sender(), c.msisdn(), now, CONSENT_OPT_OUT_SOURCE);
+            List<OptOut> added = optOut(o) ? List.of(o) : List.of();
+            return new ConsentChange(c, consents.inForce(c.accountId(), c.sender(), c.msisdn()), added);
+        }
+    }
+
+    /** Promo messages refused because the recipient had no consent in force (accounts with requireConsent), since start. */
+    public long noConsentRefusalCount() {
+        return noConsentRefusals.sum();
     }
 
     /** Messages refused because the recipient had opted out, since start. */

@@ -17,6 +17,11 @@ public enum SubmitOutcome {
     INVALID_SCHEDULE,
     /** the recipient opted out of messages from this sender or account */
     OPTED_OUT,
+    /**
+     * a {@code promo} message of an account with {@code requireConsent} to a number with no consent
+     * to advertising in force for the account or the sender
+     */
+    NO_CONSENT,
     /** the account's prepaid balance does not cover the message's price */
     NO_BALANCE,
     /** the account is billed, but no price applies to this destination through the chosen operator */

@@ -38,6 +38,7 @@ public final class ChronicleJournal implements Journal {
     private static final byte LEDGER = 12;
     private static final byte MO = 13;
     private static final byte ORPHAN_RECEIPT = 14;
+    private static final byte CONSENT = 15;
     /** Sums of the ledger events of deleted files (see {@link #deleteCyclesEndingBefore}). */
     static final String LEDGER_BASE = "ledger.base";
     private static final int LEDGER_BASE_MAGIC = 0x4C454447; // "LEDG"
@@ -382,6 +383,27 @@ public final class ChronicleJournal implements Journal {
     }
 
     @Override
+    public void consent(io.smsrouter.core.policy.Consent c) {
+        WriterState w = writers.get();
+        try {
+            Bytes<?> b = w.begin();
+            b.writeByte(CONSENT);
+            b.writeLong(c.id());
+            b.writeBoolean(c.granted());
+            b.writeUtf8(c.accountId());
+            b.writeUtf8(c.sender());
+            b.writeUtf8(c.msisdn());
+            b.writeUtf8(c.source());
+            b.writeUtf8(c.evidence());
+            b.writeLong(c.givenAtMs());
+            b.writeLong(c.recordedAtMs());
+            b.writeUtf8(c.recordedBy());
+        } finally {
+            w.end();
+        }
+    }
+
+    @Override
     public void ledger(int kind, String accountId, long amount, long messageId, long atMs) {
         WriterState w = writers.get();
         try {
@@ -691,6 +713,20 @@ public final class ChronicleJournal implements Journal {
             case NOTED -> l.noted(b.readLong(), b.readUtf8(), b.readUtf8());
             case OPT_OUT -> l.optOut(b.readBoolean(), b.readUtf8(), b.readUtf8(), b.readUtf8(), b.readLong(),
                     b.readUtf8());
+            case CONSENT -> {
+                long id = b.readLong();
+                boolean granted = b.readBoolean();
+                String account = b.readUtf8();
+                String sender = b.readUtf8();
+                String msisdn = b.readUtf8();
+                String source = b.readUtf8();
+                String evidence = b.readUtf8();
+                long givenAt = b.readLong();
+                long recordedAt = b.readLong();
+                String by = b.readUtf8();
+                l.consent(new io.smsrouter.core.policy.Consent(id, granted, account, sender, msisdn, source,
+                        evidence, givenAt, recordedAt, by));
+            }
             case LEDGER -> {
                 int kind = b.readUnsignedByte();
                 String account = b.readUtf8();

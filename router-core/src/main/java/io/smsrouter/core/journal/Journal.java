@@ -77,6 +77,14 @@ public interface Journal extends AutoCloseable {
     }
 
     /**
+     * A consent to advertising given or withdrawn (an entry of the number's history, never
+     * changed). Retention must not lose these: the caller writes them to a snapshot before old
+     * files go.
+     */
+    default void consent(io.smsrouter.core.policy.Consent consent) {
+    }
+
+    /**
      * Money moved on a billed account ({@code kind} one of the {@code LEDGER_} constants; {@code
      * amount} in millionths, never negative; {@code messageId} 0 for a top-up). A charge is written
      * in the same batch as its message's {@link #accepted} or {@link #held} event, a refund before
@@ -163,6 +171,9 @@ public interface Journal extends AutoCloseable {
 
         default void optOut(boolean added, String accountId, String sender, String msisdn, long atMs,
                             String source) {
+        }
+
+        default void consent(io.smsrouter.core.policy.Consent consent) {
         }
 
         default void ledger(int kind, String accountId, long amount, long messageId, long atMs) {

@@ -1,0 +1,214 @@
+package io.smsrouter.core.policy;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The in-process {@link ConsentRegistry}: one immutable {@code Entry} per number in a
+ * {@link ConcurrentHashMap} keyed by the number's digits, replaced whole when the number gets a
+ * new history entry. The check on a message is one map lookup with the destination as it came
+ * (a String already, its hash cached by the first lookup), then a scan of the number's few
+ * accounts and sender names; nothing is allocated unless the destination starts with {@code +}.
+ *
+ * <p>Each entry keeps, per account, the decision of {@link Consent}'s rule folded as entries
+ * arrive: the newest account-wide entry, and the sender entries newer than it. Folding in the
+ * order recorded gives the same state in a live router and after a replay.
+ *
+ * <p>Threads: readers never lock; writers are serialized by a mutex (consents come through an
+ * HTTP API, not per message). About 250 bytes per number with one consent, plus the evidence text.
+ */
+public final class LocalConsentRegistry implements ConsentRegistry {
+    private final ConcurrentHashMap<String, Entry> byNumber = new ConcurrentHashMap<>();
+    private final Object writeMutex = new Object();
+    private volatile long lastId;
+    private volatile long size;
+
+    /** What is in force for one account and number. */
+    private static final class State {
+        static final State EMPTY = new State(null, new Consent[0]);
+        /** the newest account-wide entry, or null */
+        final Consent base;
+        /** the newest entry of each sender name that is newer than {@code base} */
+        final Consent[] senders;
+
+        State(Consent base, Consent[] senders) {
+            this.base = base;
+            this.senders = senders;
+        }
+
+        boolean inForce(String sender) {
+            if (sender != null) {
+                for (Consent c : senders) {
+                    if (ScopeTable.sameSender(c.sender(), sender)) {
+                        return c.granted();
+                    }
+                }
+            }
+            return base != null && base.granted();
+        }
+
+        State with(Consent c) {
+            long at = c.effectiveAtMs();
+            if (base != null && at < base.effectiveAtMs()) {
+                return this; // older than what decides every sender now: history only
+            }
+            if (c.sender() == null) {
+                List<Consent> newer = new ArrayList<>();
+                for (Consent s : senders) {
+                    if (s.effectiveAtMs() > at) {
+                        newer.add(s);
+                    }
+                }
+                return new State(c, newer.toArray(new Consent[0]));
+            }
+            for (int i = 0; i < senders.length; i++) {
+                if (senders[i].sender().equals(c.sender())) {
+                    if (at < senders[i].effectiveAtMs()) {
+                        return this;
+                    }
+                    Consent[] s = senders.clone();
+                    s[i] = c;
+                    return new State(base, s);
+                }
+            }
+            Consent[] s = Arrays.copyOf(senders, senders.length + 1);
+            s[senders.length] = c;
+            return new State(base, s);
+        }
+    }
+
+    /** One number: its accounts' states and its whole history, oldest first. Immutable. */
+    private static final class Entry {
+        final String[] accounts;
+        final State[] states;
+        final Consent[] history;
+
+        Entry(String[] accounts, State[] states, Consent[] history) {
+            this.accounts = accounts;
+            this.states = states;
+            this.history = history;
+        }
+
+        State state(String accountId) {
+            for (int i = 0; i < accounts.length; i++) {
+                if (accounts[i].equals(accountId)) {
+                    return states[i];
+                }
+            }
+            return null;
+        }
+
+        Entry with(Consent c) {
+            Consent[] h = Arrays.copyOf(history, history.length + 1);
+            h[history.length] = c;
+            for (int i = 0; i < accounts.length; i++) {
+                if (accounts[i].equals(c.accountId())) {
+                    State[] s = states.clone();
+                    s[i] = states[i].with(c);
+                    return new Entry(accounts, s, h);
+                }
+            }
+            String[] a = Arrays.copyOf(accounts, accounts.length + 1);
+            a[accounts.length] = c.accountId();
+            State[] s = Arrays.copyOf(states, states.length + 1);
+            s[states.length] = State.EMPTY.with(c);
+            return new Entry(a, s, h);
+        }
+    }
+
+    private static final Entry NONE = new Entry(new String[0], new State[0], new Consent[0]);
+
+    @Override
+    public boolean inForce(String accountId, String sender, String msisdn) {
+        if (msisdn == null || msisdn.isEmpty() || accountId == null) {
+            return false;
+        }
+        Entry e = byNumber.get(msisdn.charAt(0) == '+' ? msisdn.substring(1) : msisdn);
+        if (e == null) {
+            return false;
+        }
+        State s = e.state(accountId);
+        return s != null && s.inForce(sender);
+    }
+
+    @Override
+    public boolean record(Consent c) {
+        synchronized (writeMutex) {
+            Entry e = byNumber.getOrDefault(c.msisdn(), NONE);
+            for (Consent h : e.history) {
+                if (h.id() == c.id()) {
+                    return false;
+                }
+            }
+            byNumber.put(c.msisdn(), e.with(c));
+            size = size + 1;
+            if (c.id() > lastId) {
+                lastId = c.id();
+            }
+            return true;
+        }
+    }
+
+    @Override
+    public List<Consent> history(String accountId, String msisdn) {
+        Entry e = entry(msisdn);
+        List<Consent> out = new ArrayList<>();
+        if (e != null) {
+            for (Consent c : e.history) {
+                if (c.accountId().equals(accountId)) {
+                    out.add(c);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<InForce> status(String accountId, String msisdn) {
+        List<InForce> out = new ArrayList<>();
+        Entry e = entry(msisdn);
+        State s = e == null ? null : e.state(accountId);
+        out.add(new InForce(null, s != null && s.inForce(null)));
+        if (s != null) {
+            Set<String> senders = new LinkedHashSet<>();
+            for (Consent c : e.history) {
+                if (c.accountId().equals(accountId) && c.sender() != null) {
+                    senders.add(c.sender());
+                }
+            }
+            senders.forEach(name -> out.add(new InForce(name, s.inForce(name))));
+        }
+        return out;
+    }
+
+    private Entry entry(String msisdn) {
+        long packed = Msisdn.pack(msisdn);
+        return packed == Msisdn.INVALID ? null : byNumber.get(Msisdn.normalize(msisdn));
+    }
+
+    @Override
+    public long lastId() {
+        return lastId;
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public void forEach(Consumer<Consent> action) {
+        synchronized (writeMutex) {
+            for (Entry e : byNumber.values()) {
+                for (Consent c : e.history) {
+                    action.accept(c);
+                }
+            }
+        }
+    }
+}
