@@ -66,6 +66,7 @@ public final class HttpServer implements AutoCloseable {
     private final MessageApi messages;
     private final Templates templates;
     private final OptOutApi optOuts;
+    private final ConsentApi consents;
     private final BalanceApi balances;
     private final LogApi smsLog;
     private final ModerationPage moderationPage;
@@ -173,6 +174,7 @@ public final class HttpServer implements AutoCloseable {
         this.templates = new Templates(JSON, api.templatesDir());
         this.messages = new MessageApi(JSON, engine, texts, templates, api.accountCallbacks(), api.maxRecipients());
         this.optOuts = new OptOutApi(JSON, engine, messages, adminAuth);
+        this.consents = new ConsentApi(JSON, engine, messages, adminAuth);
         this.balances = new BalanceApi(JSON, engine, messages, adminAuth);
         this.smsLog = new LogApi(JSON, engine, messages, adminAuth);
         engine.observe(texts);
@@ -454,6 +456,8 @@ public final class HttpServer implements AutoCloseable {
                 resp = messages.handle(req, path);
             } else if (req.decoderResult().isSuccess() && OptOutApi.handles(path)) {
                 resp = optOuts.handle(req, path);
+            } else if (req.decoderResult().isSuccess() && ConsentApi.handles(path)) {
+                resp = consents.handle(req, path);
             } else if (req.decoderResult().isSuccess() && BalanceApi.handles(path)) {
                 resp = balances.handle(req, path);
             } else if (req.decoderResult().isSuccess() && Templates.handles(path)) {

@@ -302,6 +302,9 @@ final class MessageApi {
             case INVALID_SCHEDULE -> ApiError.bad("invalid_schedule", "scheduleAt: cannot be read");
             case OPTED_OUT -> new ApiError(HttpResponseStatus.FORBIDDEN, "opted_out",
                     "the recipient opted out of messages from this sender or account");
+            case NO_CONSENT -> new ApiError(HttpResponseStatus.FORBIDDEN, "no_consent",
+                    "the recipient has no consent to advertising on record for this account or sender "
+                            + "(POST /api/v1/consents)");
             case NO_BALANCE -> new ApiError(HttpResponseStatus.PAYMENT_REQUIRED, "insufficient_balance",
                     "the account's balance does not cover the message's price");
             case NO_PRICE -> new ApiError(HttpResponseStatus.FORBIDDEN, "no_price",

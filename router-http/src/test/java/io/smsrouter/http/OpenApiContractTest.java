@@ -104,6 +104,8 @@ class OpenApiContractTest {
     private static final String ONCE = "Bearer k-once";
     /** Promo traffic, whose recipients are always in quiet hours. */
     private static final String NIGHT = "Bearer k-night";
+    /** Promo traffic with requireConsent: refused to numbers without a consent to advertising. */
+    private static final String ADS = "Bearer k-ads";
     /** Stands for the moderator page's session: call() logs in and sends its cookie and CSRF token. */
     private static final String SESSION = "moderator session";
     private static final int MAX_RECIPIENTS = 3;
@@ -132,6 +134,7 @@ class OpenApiContractTest {
         Journal failing = (Journal) Proxy.newProxyInstance(Journal.class.getClassLoader(), new Class<?>[]{Journal.class},
                 (proxy, method, args) -> {
                     if (journalFails && (method.getName().equals("optOut") || method.getName().equals("ledger")
+                            || method.getName().equals("consent")
                             || method.getName().equals("replayFrom"))) {
                         throw new IllegalStateException("journal: no space left on device");
                     }
@@ -149,7 +152,9 @@ class OpenApiContractTest {
                 Account.of("slow", "pw", "k-slow", Moderation.NONE, 1, 4, List.of()),
                 Account.of("prepaid", "pw", "k-prepaid", Moderation.NONE, 0, 4, List.of()),
                 Account.of("once", "pw", "k-once", Moderation.NONE, 0, 4, List.of()),
-                Account.of("night", "pw", "k-night", Moderation.NONE, 0, 4, List.of(), TrafficClass.PROMO))),
+                Account.of("night", "pw", "k-night", Moderation.NONE, 0, 4, List.of(), TrafficClass.PROMO),
+                Account.of("ads", "pw", "k-ads", Moderation.NONE, 0, 4, List.of(), TrafficClass.PROMO)
+                        .withRequireConsent(true))),
                 // nothing routes numbers outside +7 and +49: no_route for them
                 new RouteTable(List.of(new Route(null, "7", null, List.of("opA")),
                         new Route(null, "49", null, List.of("opA")))),
@@ -322,7 +327,9 @@ class OpenApiContractTest {
                 checkAgainstDocument(doc, op, r);
             }
         }
-        assertThat(engine.optOuts().size()).as("every opt-out the POSTs recorded was DELETEd").isZero();
+        // DELETE /api/v1/consents/{msisdn} opts the number out by design (source "consent")
+        assertThat(engine.optOuts().list(null, null, 1000)).as("every opt-out the POSTs recorded was DELETEd")
+                .allMatch(o -> o.source().equals(Engine.CONSENT_OPT_OUT_SOURCE));
     }
 
     @Test
@@ -1029,6 +1036,34 @@ class OpenApiContractTest {
         engine.optOut(OptOut.account("shop", "79161234599", System.currentTimeMillis(), "api"));
         cases.add(new Provoked("POST", msgs, SHOP, "{\"from\":\"Shop\",\"to\":\"79161234599\",\"text\":\"x\","
                 + "\"category\":\"promo\"}", 403, "opted_out", "post", msgs));
+        // consents: a promo message of a requireConsent account to a number without one, and bad consents
+        String con = "/api/v1/consents";
+        String conOne = "/api/v1/consents/{msisdn}";
+        cases.add(new Provoked("POST", msgs, ADS, "{\"from\":\"Ads\",\"to\":\"79161234597\",\"text\":\"Sale\"}",
+                403, "no_consent", "post", msgs));
+        cases.add(new Provoked("POST", con, SHOP, "{\"msisdn\":\"79161234597\",\"source\":\"email\"}", 400,
+                "invalid_source", "post", con));
+        cases.add(new Provoked("POST", con, SHOP, "{\"msisdn\":\"79161234597\",\"source\":\"web\","
+                + "\"givenAt\":\"2999-01-01T00:00:00Z\"}", 400, "invalid_given_at", "post", con));
+        cases.add(new Provoked("POST", con, SHOP, "{\"msisdn\":\"79161234597\",\"source\":\"web\","
+                + "\"givenAt\":\"yesterday\"}", 400, "invalid_given_at", "post", con));
+        cases.add(new Provoked("POST", con, ADMIN, "{\"msisdn\":\"79161234597\",\"source\":\"web\"}", 400,
+                "missing_field", "post", con));
+        cases.add(new Provoked("POST", con, SHOP, "{\"msisdn\":\"1\",\"source\":\"web\"}", 400,
+                "invalid_number", "post", con));
+        cases.add(new Provoked("POST", con, SHOP, "{\"msisdn\":\"79161234597\",\"source\":\"web\","
+                + "\"evidence\":\"" + "x".repeat(2001) + "\"}", 400, "bad_request", "post", con));
+        cases.add(new Provoked("POST", con, SHOP, "{\"msisdn\":\"79161234597\",\"source\":\"web\","
+                + "\"account\":\"ads\"}", 403, "forbidden", "post", con));
+        cases.add(new Provoked("POST", con, PICKY, "{\"msisdn\":\"79161234597\",\"source\":\"web\","
+                + "\"sender\":\"Other\"}", 403, "sender_not_allowed", "post", con));
+        cases.add(new Provoked("POST", con, ADMIN, "{\"msisdn\":\"79161234597\",\"source\":\"web\","
+                + "\"account\":\"nobody\"}", 404, "unknown_account", "post", con));
+        cases.add(new Provoked("GET", con, SHOP, null, 405, "method_not_allowed", null, con));
+        cases.add(new Provoked("GET", con + "/79161234597?account=ads", SHOP, null, 403, "forbidden", "get", conOne));
+        cases.add(new Provoked("DELETE", con + "/79161234597?source=fax", SHOP, null, 400, "invalid_source", "delete",
+                conOne));
+        cases.add(new Provoked("DELETE", con + "/79161234596", ADMIN, null, 404, "not_found", "delete", conOne));
         // the billed account: its 1.00 goes on the first message to +7, the next is not covered,
         // and nothing prices +49; alone or in a list
         send(PREPAID, "{\"from\":\"Shop\",\"to\":\"79161234567\",\"text\":\"x\"}");
@@ -1044,6 +1079,10 @@ class OpenApiContractTest {
         // ... or a read of the SMS log, with either scheme
         cases.add(new Provoked("GET", smsLog, SHOP, null, 503, "unavailable", "get", smsLog));
         cases.add(new Provoked("GET", smsLog + "?format=csv", ADMIN, null, 503, "unavailable", "get", smsLog));
+        // ... or a consent (last: a failed consent write also stops new messages until the journal recovers)
+        cases.add(new Provoked("POST", con, SHOP, "{\"msisdn\":\"79161234597\",\"source\":\"web\"}", 503,
+                "unavailable", "post", con));
+        cases.add(new Provoked("DELETE", con + "/79161234597", SHOP, null, 503, "unavailable", "delete", conOne));
 
         for (Provoked c : cases) {
             journalFails = c.status == 503;
@@ -1093,8 +1132,8 @@ class OpenApiContractTest {
     void shouldDocumentEveryErrorCodeTheSourcesProduceAndNoOther() throws Exception {
         Set<String> produced = new TreeSet<>();
         for (String file : List.of("MessageApi.java", "Templates.java", "ApiError.java", "AdminApi.java",
-                "HttpServer.java", "ApiDocs.java", "OptOutApi.java", "BalanceApi.java", "LogApi.java",
-                "AdminAuth.java", "ModerationPage.java", "CampaignPage.java")) {
+                "HttpServer.java", "ApiDocs.java", "OptOutApi.java", "ConsentApi.java", "BalanceApi.java",
+                "LogApi.java", "AdminAuth.java", "ModerationPage.java", "CampaignPage.java")) {
             Matcher m = SOURCE_CODE.matcher(Files.readString(sources().resolve(file)));
             while (m.find()) {
                 produced.add(m.group(1) != null ? m.group(1) : m.group(2));

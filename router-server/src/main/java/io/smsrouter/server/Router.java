@@ -133,7 +133,8 @@ public final class Router implements AutoCloseable {
             accounts.add(Account.of(a.id(), a.password(), a.apiKey(), Moderation.parse(a.moderation()), a.tps(),
                     a.maxBinds(), a.senders(), io.smsrouter.core.account.TrafficClass.parse(a.trafficClass()))
                     .withAllowedIps(io.smsrouter.core.account.IpAllowList.parse(a.allowedIps()))
-                    .withClientCert(a.clientCert()));
+                    .withClientCert(a.clientCert())
+                    .withRequireConsent(a.requireConsent()));
         }
         Moderator moderator = new Moderator(StopWordAutomaton.EMPTY);
         this.stopWords = new StopWordFile(config.moderation().stopWords(), moderator);
@@ -332,10 +333,14 @@ public final class Router implements AutoCloseable {
         return config.journal().dir().resolve("optouts.snapshot");
     }
 
+    private java.nio.file.Path consentSnapshot() {
+        return config.journal().dir().resolve("consents.snapshot");
+    }
+
     /**
      * Deletes the journal files older than {@code journal.retentionHours}: first the messages still
-     * waiting in the router that were accepted in them are journaled again, and the opt-outs are
-     * written to their snapshot, so that recovery needs none of the deleted files.
+     * waiting in the router that were accepted in them are journaled again, and the opt-outs and
+     * consent histories are written to their snapshots, so that recovery needs none of the deleted files.
      */
     void applyRetention() {
         long retentionMs = config.journal().retentionHours() * 3_600_000L;
@@ -362,9 +367,17 @@ public final class Router implements AutoCloseable {
             log.error("journal retention skipped: the opt-out snapshot could not be written: {}", e.toString());
             return;
         }
+        long consents;
+        try {
+            consents = io.smsrouter.core.policy.ConsentSnapshot.write(engine.consents(), consentSnapshot());
+        } catch (java.io.IOException e) {
+            log.error("journal retention skipped: the consent snapshot could not be written: {}", e.toString());
+            return;
+        }
         int deleted = journal.deleteCyclesEndingBefore(boundary);
         log.info("journal retention: {} files older than {} h deleted; {} waiting messages written again, "
-                + "{} opt-outs in {}", deleted, config.journal().retentionHours(), carried, optOuts, optOutSnapshot());
+                + "{} opt-outs in {}, {} consent entries in {}", deleted, config.journal().retentionHours(), carried,
+                optOuts, optOutSnapshot(), consents, consentSnapshot());
     }
 
     /** Null while the router accepts traffic; otherwise why not (for /health). */
@@ -383,6 +396,15 @@ public final class Router implements AutoCloseable {
             }
         } catch (java.io.IOException e) {
             throw new StartException("cannot read the opt-out snapshot " + optOutSnapshot() + ": " + e.getMessage(), e);
+        }
+        try {
+            long loaded = io.smsrouter.core.policy.ConsentSnapshot.load(consentSnapshot(), engine.consents());
+            if (loaded > 0) {
+                log.info("consents: {} history entries from {}", loaded, consentSnapshot());
+            }
+        } catch (java.io.IOException e) {
+            throw new StartException("cannot read the consent snapshot " + consentSnapshot() + ": " + e.getMessage(),
+                    e);
         }
         engine.recover(RECEIPT_VALIDITY);
         httpServer.startCampaigns();

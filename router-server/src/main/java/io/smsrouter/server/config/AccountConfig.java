@@ -39,11 +39,29 @@ import java.util.List;
  *                   prints them, stored as lower-case hex); such an account binds only on the
  *                   {@code smpp.tls} port presenting that certificate, any other bind of it is
  *                   refused with {@code ESME_RBINDFAIL} before its password is checked; null: none
+ * @param requireConsent consent for advertising: the account's {@code promo} messages (its class, or
+ *                   priority_flag 4 / HTTP {@code category: promo}) go only to numbers with a consent in
+ *                   force for the account or the sender ({@code /api/v1/consents}); others are refused
+ *                   with {@code ROUTER_RNOCONSENT} 0x413 / HTTP 403 {@code no_consent}; default false
  */
 public record AccountConfig(String id, String password, String apiKey, String moderation, int tps, int maxBinds,
                             List<String> senders, String callbackUrl, String trafficClass, Long balance,
                             int dedupWindowSeconds, String sendingWindow, String moUrl, List<String> allowedIps,
-                            String clientCert) {
+                            String clientCert, boolean requireConsent) {
+
+    public AccountConfig(String id, String password, String apiKey, String moderation, int tps, int maxBinds,
+                         List<String> senders, String callbackUrl, String trafficClass, Long balance,
+                         int dedupWindowSeconds, String sendingWindow, String moUrl, List<String> allowedIps,
+                         String clientCert) {
+        this(id, password, apiKey, moderation, tps, maxBinds, senders, callbackUrl, trafficClass, balance,
+                dedupWindowSeconds, sendingWindow, moUrl, allowedIps, clientCert, false);
+    }
+
+    /** The same account, sending promo messages only to numbers with a consent on record ({@code true}). */
+    public AccountConfig withRequireConsent(boolean require) {
+        return new AccountConfig(id, password, apiKey, moderation, tps, maxBinds, senders, callbackUrl, trafficClass,
+                balance, dedupWindowSeconds, sendingWindow, moUrl, allowedIps, clientCert, require);
+    }
 
     public AccountConfig(String id, String password, String apiKey, String moderation, int tps, int maxBinds,
                          List<String> senders, String callbackUrl, String trafficClass, Long balance,
@@ -55,7 +73,7 @@ public record AccountConfig(String id, String password, String apiKey, String mo
     /** The same account, pinned to the client certificate of this SHA-256 fingerprint. */
     public AccountConfig withClientCert(String sha256) {
         return new AccountConfig(id, password, apiKey, moderation, tps, maxBinds, senders, callbackUrl, trafficClass,
-                balance, dedupWindowSeconds, sendingWindow, moUrl, allowedIps, sha256);
+                balance, dedupWindowSeconds, sendingWindow, moUrl, allowedIps, sha256, requireConsent);
     }
 
     public AccountConfig(String id, String password, String apiKey, String moderation, int tps, int maxBinds,
@@ -108,7 +126,7 @@ public record AccountConfig(String id, String password, String apiKey, String mo
     /** A copy that only admits binds and requests from {@code ips} (CIDR networks or addresses). */
     public AccountConfig withAllowedIps(List<String> ips) {
         return new AccountConfig(id, password, apiKey, moderation, tps, maxBinds, senders, callbackUrl, trafficClass,
-                balance, dedupWindowSeconds, sendingWindow, moUrl, ips);
+                balance, dedupWindowSeconds, sendingWindow, moUrl, ips, clientCert, requireConsent);
     }
 
     /** True when {@code sender} may be used by this account. */
@@ -123,6 +141,6 @@ public record AccountConfig(String id, String password, String apiKey, String mo
                 + ", callbackUrl=" + callbackUrl + ", trafficClass=" + trafficClass + ", balance=" + balance
                 + ", dedupWindowSeconds=" + dedupWindowSeconds + ", sendingWindow=" + sendingWindow
                 + ", moUrl=" + moUrl + ", allowedIps=" + allowedIps
-                + ", clientCert=" + clientCert + "]";
+                + ", clientCert=" + clientCert + ", requireConsent=" + requireConsent + "]";
     }
 }

@@ -64,7 +64,8 @@ public final class ConfigLoader {
             "retentionHours");
     static final List<String> ACCOUNT_KEYS = List.of(
             "id", "password", "apiKey", "moderation", "tps", "maxBinds", "senders", "callbackUrl",
-            "trafficClass", "balance", "dedupWindowSeconds", "sendingWindow", "moUrl", "allowedIps", "clientCert");
+            "trafficClass", "balance", "dedupWindowSeconds", "sendingWindow", "moUrl", "allowedIps", "clientCert",
+            "requireConsent");
     static final List<String> BILLING_KEYS = List.of("prices", "refundUndelivered");
     static final List<String> LINKS_KEYS = List.of("shortBase");
     static final List<String> OPERATOR_KEYS = List.of("id", "host", "port", "systemId", "password", "systemType",
@@ -523,6 +524,7 @@ public final class ConfigLoader {
                 String moUrl = a.string("moUrl", null, CALLBACK_URL);
                 List<String> allowedIps = allowedIps(a.get("allowedIps"));
                 String clientCert = a.string("clientCert", null, FINGERPRINT);
+                boolean requireConsent = a.bool("requireConsent", false);
                 if (clientCert != null) {
                     clientCert = io.smsrouter.smpp.transport.TlsContexts.normalizeFingerprint(clientCert);
                 }
@@ -542,7 +544,8 @@ public final class ConfigLoader {
                     }
                 }
                 accounts.add(new AccountConfig(id, password, apiKey, moderation, tps, maxBinds, senders, callbackUrl,
-                        trafficClass, balance, dedupWindow, sendingWindow, moUrl, allowedIps, clientCert));
+                        trafficClass, balance, dedupWindow, sendingWindow, moUrl, allowedIps, clientCert,
+                        requireConsent));
                 accountPaths.add(item.path);
             }
             return accounts;

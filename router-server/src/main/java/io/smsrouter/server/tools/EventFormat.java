@@ -56,6 +56,18 @@ final class EventFormat {
             field(sb, "sender", o.sender());
             field(sb, "source", o.source());
             sb.append(" at=").append(time(o.atMs()));
+        } else if (e instanceof JournalEvent.ConsentChanged cc) {
+            io.smsrouter.core.policy.Consent c = cc.consent();
+            field(sb, "msisdn", c.msisdn());
+            field(sb, "account", c.accountId());
+            field(sb, "sender", c.sender());
+            field(sb, "source", c.source());
+            sb.append(" evidence=");
+            quote(sb, truncate(c.evidence()));
+            sb.append(" givenAt=").append(time(c.givenAtMs()));
+            sb.append(" recordedAt=").append(time(c.recordedAtMs()));
+            field(sb, "by", c.recordedBy());
+            sb.append(" entry=").append(c.id());
         } else if (e instanceof JournalEvent.Ledger l) {
             field(sb, "account", l.accountId());
             sb.append(" amount=").append(io.smsrouter.core.billing.Amounts.format(l.amount()));
@@ -104,6 +116,17 @@ final class EventFormat {
             o.put("sender", c.sender());
             o.put("source", c.source());
             o.put("at", time(c.atMs()));
+        } else if (e instanceof JournalEvent.ConsentChanged cc) {
+            io.smsrouter.core.policy.Consent c = cc.consent();
+            o.put("entry", c.id());
+            o.put("msisdn", c.msisdn());
+            o.put("account", c.accountId());
+            o.put("sender", c.sender());
+            o.put("source", c.source());
+            o.put("evidence", c.evidence());
+            o.put("givenAt", time(c.givenAtMs()));
+            o.put("recordedAt", time(c.recordedAtMs()));
+            o.put("by", c.recordedBy());
         } else if (e instanceof JournalEvent.Ledger l) {
             o.put("account", l.accountId());
             o.put("amount", io.smsrouter.core.billing.Amounts.format(l.amount()));

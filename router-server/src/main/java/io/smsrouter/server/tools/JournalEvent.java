@@ -87,6 +87,19 @@ sealed interface JournalEvent {
         }
     }
 
+    /** A consent to advertising given ({@code consent}) or withdrawn ({@code consent_withdrawn}); its id is 0. */
+    record ConsentChanged(io.smsrouter.core.policy.Consent consent) implements JournalEvent {
+        @Override
+        public long id() {
+            return 0;
+        }
+
+        @Override
+        public String type() {
+            return consent.granted() ? "consent" : "consent_withdrawn";
+        }
+    }
+
     /** Money moved on a billed account: a charge or refund of message {@code id}, or a top-up (id 0). */
     record Ledger(int kind, String accountId, long amount, long id, long atMs) implements JournalEvent {
         @Override
@@ -160,6 +173,11 @@ sealed interface JournalEvent {
             public void optOut(boolean added, String accountId, String sender, String msisdn, long atMs,
                                String source) {
                 sink.accept(new OptOutChanged(added, accountId, sender, msisdn, atMs, source));
+            }
+
+            @Override
+            public void consent(io.smsrouter.core.policy.Consent consent) {
+                sink.accept(new ConsentChanged(consent));
             }
 
             @Override

@@ -100,7 +100,8 @@ public final class JournalMain implements Callable<Integer> {
              @Option(names = "--limit", paramLabel = "N", description = "stop after N events") Long limit,
              @Option(names = "--type", paramLabel = "TYPE",
                      description = "only events of this type (accepted, held, moderated, submitted, failed, "
-                             + "receipt, receipt_forwarded, requeued: the possible duplicates after a restart)")
+                             + "receipt, receipt_forwarded, requeued: the possible duplicates after a restart, "
+                             + "opt_out, opt_in, consent, consent_withdrawn, charge, refund, top_up)")
              String type,
              @Option(names = "--json", description = "one JSON object a line") boolean json) {
         if (limit != null && limit < 0) {

@@ -88,6 +88,12 @@ public final class CommandStatus {
     public static final int ROUTER_RNOBALANCE = 0x411;
     /** The account is billed but no price applies to this destination (vendor-specific): a config gap. */
     public static final int ROUTER_RNOPRICE = 0x412;
+    /**
+     * A promo message of an account with {@code requireConsent} to a number with no consent to
+     * advertising in force for the account or the sender (vendor-specific): do not retry until the
+     * subscriber's consent is recorded ({@code POST /api/v1/consents}).
+     */
+    public static final int ROUTER_RNOCONSENT = 0x413;
     /** Invalid message validity period (expiry time). */
     public static final int ESME_RINVEXPIRY = 0x62;
     /** Predefined message invalid or not found. */
@@ -159,6 +165,7 @@ public final class CommandStatus {
             case ROUTER_ROPTEDOUT: return "ROUTER_ROPTEDOUT";
             case ROUTER_RNOBALANCE: return "ROUTER_RNOBALANCE";
             case ROUTER_RNOPRICE: return "ROUTER_RNOPRICE";
+            case ROUTER_RNOCONSENT: return "ROUTER_RNOCONSENT";
             case ESME_RINVEXPIRY: return "ESME_RINVEXPIRY";
             case ESME_RINVDFTMSGID: return "ESME_RINVDFTMSGID";
             case ESME_RX_T_APPN: return "ESME_RX_T_APPN";
@@ -217,6 +224,7 @@ public final class CommandStatus {
             case ROUTER_ROPTEDOUT: return "Recipient opted out";
             case ROUTER_RNOBALANCE: return "Insufficient balance";
             case ROUTER_RNOPRICE: return "No price for this destination";
+            case ROUTER_RNOCONSENT: return "No consent to advertising from the recipient";
             case ESME_RINVEXPIRY: return "Invalid message validity period (expiry time)";
             case ESME_RINVDFTMSGID: return "Predefined message invalid or not found";
             case ESME_RX_T_APPN: return "ESME receiver temporary app error code";

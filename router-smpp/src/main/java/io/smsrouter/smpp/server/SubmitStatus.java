@@ -18,6 +18,7 @@ final class SubmitStatus {
             case NO_ROUTE -> CommandStatus.ESME_RSUBMITFAIL;
             case INVALID_SCHEDULE -> CommandStatus.ESME_RINVSCHED;
             case OPTED_OUT -> CommandStatus.ROUTER_ROPTEDOUT;
+            case NO_CONSENT -> CommandStatus.ROUTER_RNOCONSENT;
             case NO_BALANCE -> CommandStatus.ROUTER_RNOBALANCE;
             case NO_PRICE -> CommandStatus.ROUTER_RNOPRICE;
             case SYSTEM_ERROR -> CommandStatus.ESME_RSYSERR;
