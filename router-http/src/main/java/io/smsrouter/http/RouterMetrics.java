@@ -44,6 +44,11 @@ final class RouterMetrics {
                 .register(r);
         FunctionCounter.builder("router.messages.quiet.hours.delayed", e, Engine::quietHoursDelayedCount)
                 .description("promo messages scheduled for the recipient's next sending window").register(r);
+        FunctionCounter.builder("router.consent.refusals", e, Engine::noConsentRefusalCount)
+                .description("promo messages of requireConsent accounts refused: no consent to advertising in force")
+                .register(r);
+        Gauge.builder("router.consent.entries", e, x -> x.consents().size())
+                .description("entries of the consent histories (consents and withdrawals)").register(r);
         FunctionCounter.builder("router.mo.received", e, Engine::moReceivedCount)
                 .description("subscribers' messages forwarded to the account that owns the number or name "
                         + "they were sent to").register(r);

@@ -116,6 +116,36 @@ class RetentionTest {
     }
 
     @Test
+    void consentHistoriesOutliveTheFilesThatRecordedThem() throws Exception {
+        ChronicleJournal j = journal();
+        Engine e = engine(j);
+        e.giveConsent("shop", null, "79160000005", "paper", "form 1", System.currentTimeMillis() - 1000, "api");
+        clock.advanceMillis(TimeUnit.MINUTES.toMillis(5));
+        e.withdrawConsent("shop", "Sale", "79160000005", "sms", "", "api");
+        Path snapshot = dir.resolve("journal").resolve("consents.snapshot");
+
+        // what Router.applyRetention does, with a retention of two minutes
+        long boundary = (now() - TimeUnit.MINUTES.toMillis(2)) / j.cycleMillis() * j.cycleMillis();
+        io.smsrouter.core.policy.ConsentSnapshot.write(e.consents(), snapshot);
+        OptOutSnapshot.write(e.optOuts(), dir.resolve("journal").resolve("optouts.snapshot"));
+        assertThat(j.deleteCyclesEndingBefore(boundary)).as("the file with the consent").isEqualTo(1);
+        journals.remove(0).close();
+
+        Engine recovered = engine(journal());
+        io.smsrouter.core.policy.ConsentSnapshot.load(snapshot, recovered.consents());
+        OptOutSnapshot.load(dir.resolve("journal").resolve("optouts.snapshot"), recovered.optOuts());
+        recovered.recover(Duration.ofHours(72));
+        // the withdrawal is both in the snapshot and in the file kept: once in the history
+        assertThat(recovered.consents().history("shop", "79160000005"))
+                .extracting(io.smsrouter.core.policy.Consent::granted).containsExactly(true, false);
+        assertThat(recovered.consents().inForce("shop", "Shop", "79160000005")).isTrue();
+        assertThat(recovered.consents().inForce("shop", "Sale", "79160000005")).isFalse();
+        assertThat(recovered.optOuts().isOptedOut("shop", "Sale", "79160000005")).isTrue();
+        assertThat(recovered.giveConsent("shop", "Sale", "79160000005", "web", "", System.currentTimeMillis(), "api")
+                .entry().id()).isEqualTo(3);
+    }
+
+    @Test
     void aMessageABindSentButTheOperatorHasNotAnsweredIsWrittenAgainToo() throws Exception {
         ChronicleJournal j = journal();
         Engine e = engine(j);

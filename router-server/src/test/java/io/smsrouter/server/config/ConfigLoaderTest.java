@@ -63,6 +63,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shouldReadRequireConsentOfAnAccountAndDefaultItToFalse(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("router.yaml");
+        Files.writeString(f, """
+                accounts:
+                  - {id: ads, password: pw, trafficClass: promo, requireConsent: true}
+                  - {id: crm, password: pw}
+                """);
+        RouterConfig c = ConfigLoader.load(f, dir);
+        assertThat(c.accounts()).extracting(AccountConfig::requireConsent).containsExactly(true, false);
+    }
+
+    @Test
     void shouldApplyOperatorDefaultsWhenOnlyRequiredKeysAreGiven() {
         RouterConfig c = parse(ACCOUNT + """
                 operators:

@@ -52,7 +52,7 @@ class ConfigValidationTest {
                                 + "routes, moderation, simulator, compliance, billing, links)"),
                 arguments("unknown key in a list element", "accounts: [{id: a, password: b, tpss: 5}]",
                         F + "accounts[0].tpss: unknown key (expected one of id, password, apiKey, moderation, tps, "
-                                + "maxBinds, senders, callbackUrl, trafficClass, balance, dedupWindowSeconds, sendingWindow, moUrl, allowedIps, clientCert)"),
+                                + "maxBinds, senders, callbackUrl, trafficClass, balance, dedupWindowSeconds, sendingWindow, moUrl, allowedIps, clientCert, requireConsent)"),
                 arguments("unknown key in a route", ACCOUNT + TWO_OPERATORS + "routes: [{operators: [opA], to: \"7\"}]",
                         F + "routes[0].to: unknown key (expected one of sender, prefix, account, category, operators, weights)"),
 
@@ -75,11 +75,14 @@ class ConfigValidationTest {
                                 + " (YAML reads yes/no/on/off/true/false as a boolean; put the value in quotes)"),
                 arguments("string where a boolean is expected", ACCOUNT + "journal: {syncEachBatch: \"true\"}",
                         F + "journal.syncEachBatch: expected true or false, got \"true\""),
+                arguments("string where requireConsent's boolean is expected",
+                        "accounts: [{id: a, password: b, requireConsent: \"no\"}]",
+                        F + "accounts[0].requireConsent: expected true or false, got \"no\""),
                 arguments("scalar where a section is expected", ACCOUNT + "http: 8080",
                         F + "http: expected a mapping of host, port, maxRecipients, authFailuresPerIpPerMinute, tls, got 8080"),
                 arguments("mapping where a list is expected", "accounts: {id: shop, password: secret1}",
                         F + "accounts: expected a list of at least one account (a mapping of id, password, apiKey, "
-                                + "moderation, tps, maxBinds, senders, callbackUrl, trafficClass, balance, dedupWindowSeconds, sendingWindow, moUrl, allowedIps, clientCert), got a mapping"),
+                                + "moderation, tps, maxBinds, senders, callbackUrl, trafficClass, balance, dedupWindowSeconds, sendingWindow, moUrl, allowedIps, clientCert, requireConsent), got a mapping"),
                 arguments("scalar where a list element mapping is expected", ACCOUNT + "operators: [opA]",
                         F + "operators[0]: expected an operator: a mapping of "
                                 + String.join(", ", ConfigLoader.OPERATOR_KEYS) + ", got \"opA\""),
@@ -167,10 +170,10 @@ class ConfigValidationTest {
                 // Required keys.
                 arguments("no accounts", "smpp: {port: 2775}",
                         F + "accounts: required key missing, expected a list of at least one account (a mapping of id, "
-                                + "password, apiKey, moderation, tps, maxBinds, senders, callbackUrl, trafficClass, balance, dedupWindowSeconds, sendingWindow, moUrl, allowedIps, clientCert)"),
+                                + "password, apiKey, moderation, tps, maxBinds, senders, callbackUrl, trafficClass, balance, dedupWindowSeconds, sendingWindow, moUrl, allowedIps, clientCert, requireConsent)"),
                 arguments("empty accounts", "accounts: []",
                         F + "accounts: expected a list of at least one account (a mapping of id, password, apiKey, "
-                                + "moderation, tps, maxBinds, senders, callbackUrl, trafficClass, balance, dedupWindowSeconds, sendingWindow, moUrl, allowedIps, clientCert), got an empty list"),
+                                + "moderation, tps, maxBinds, senders, callbackUrl, trafficClass, balance, dedupWindowSeconds, sendingWindow, moUrl, allowedIps, clientCert, requireConsent), got an empty list"),
                 arguments("account without password", "accounts: [{id: shop}]",
                         F + "accounts[0].password: required key missing, expected 1 to 8 printable ASCII characters "
                                 + "(SMPP 3.4 password) or its hash from scripts/hash-secret (pbkdf2-sha256$...)"),

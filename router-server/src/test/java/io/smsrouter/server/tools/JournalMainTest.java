@@ -112,6 +112,28 @@ class JournalMainTest {
     }
 
     @Test
+    void dumpPrintsConsentsAndWithdrawalsAsLinesAndJson() throws Exception {
+        ChronicleJournal j = journal();
+        j.consent(new io.smsrouter.core.policy.Consent(1, true, "ads", null, "+79161234567", "paper",
+                "contract 12/7, page 3", T0 - 86_400_000L, T0, "api"));
+        j.consent(new io.smsrouter.core.policy.Consent(2, false, "ads", "Shop", "79161234567", "call", "", T0 + 1000,
+                T0 + 1000, "admin"));
+
+        assertThat(run("dump", "--dir", d()).lines()).containsExactly(
+                "consent 0 msisdn=79161234567 account=ads sender=null source=paper evidence=\"contract 12/7, page 3\""
+                        + " givenAt=2026-11-25T10:00:00.123Z recordedAt=2026-11-26T10:00:00.123Z by=api entry=1",
+                "consent_withdrawn 0 msisdn=79161234567 account=ads sender=shop source=call evidence=\"\""
+                        + " givenAt=2026-11-26T10:00:01.123Z recordedAt=2026-11-26T10:00:01.123Z by=admin entry=2");
+        assertThat(run("dump", "--dir", d(), "--type", "consent_withdrawn").lines()).hasSize(1);
+        JsonNode first = JSON.readTree(run("dump", "--dir", d(), "--json").lines().get(0));
+        assertThat(first.get("event").asText()).isEqualTo("consent");
+        assertThat(first.get("entry").asLong()).isEqualTo(1);
+        assertThat(first.get("sender").isNull()).isTrue();
+        assertThat(first.get("evidence").asText()).isEqualTo("contract 12/7, page 3");
+        assertThat(first.get("givenAt").asText()).isEqualTo("2026-11-25T10:00:00.123Z");
+    }
+
+    @Test
     void dumpCutsLongTextsAndDecodesUcs2() {
         ChronicleJournal j = journal();
         j.accepted(msg(1, "shop", "Shop", "7916", 0, "x".repeat(100)), "opA");
