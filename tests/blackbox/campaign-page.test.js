@@ -191,6 +191,9 @@ test('the campaign page: an account logs in with its key, the numbers equal the 
         if (f !== 'status') assert.ok(checked.has(`${v.name}.${f}`), `the page shows ${f} of variant ${v.name}`);
       }
     }
+    for (const state of Object.keys(expected.states)) {
+      assert.ok(checked.has(`states.${state}`), `the page shows the count of ${state}`);
+    }
     assert.strictEqual(await driver.findElement(By.css('[data-field="clickRate"]:not([data-variant])')).getText(),
       `${(expected.clickRate * 100).toFixed(expected.clickRate * 100 < 10 ? 2 : 1).replace(/^0\.00$/, '0')}%`,
       'the click rate as a percentage');
@@ -218,8 +221,36 @@ test('the campaign page: an account logs in with its key, the numbers equal the 
     assert.strictEqual(await driver.executeScript('return window.__xss === undefined'), true, 'no script of the name ran');
     assert.strictEqual(await driver.getTitle(), `${name} · Campaign · SMS router`);
 
+    // a campaign still RUNNING (one message a second) is reloaded every 2-5 s until it is DONE
+    const slow = await api('POST', '/api/v1/campaigns', { key: SHOP_KEY, body: {
+      name: 'Slow one', category: 'transactional', from: 'Shop', rate: 1,
+      recipients: Array.from({ length: 20 }, (_, i) => ({ to: `7916123460${String(i).padStart(2, '0')}` })),
+      text: 'Slow news' } });
+    assert.strictEqual(slow.status, 201, `POST /api/v1/campaigns: ${slow.text}`);
+    await driver.get(`http://127.0.0.1:${httpPort}/campaigns/${encodeURIComponent(slow.json.id)}`);
+    await driver.wait(until.elementLocated(By.css('body[data-loaded] [data-field="status"][data-value="RUNNING"]')),
+      UI_TIMEOUT, 'the slow campaign shown RUNNING');
+    const loadedAt = () => driver.executeScript('return Number(document.body.getAttribute("data-loaded"))');
+    const nextLoad = async (after) => {
+      await driver.wait(async () => (await loadedAt()) > after, UI_TIMEOUT, 'the page to reload its report');
+      return loadedAt();
+    };
+    const first = await nextLoad(await loadedAt());
+    const second = await nextLoad(first);
+    assert.ok(second - first >= 2000 && second - first <= 5000, `reloaded ${second - first} ms apart while RUNNING`);
+    const sentOnPage = async () => Number(await driver.findElement(By.css('[data-field="states.DELIVERED"]:not([data-variant])'))
+      .getAttribute('data-value')) + Number(await driver.findElement(By.css('[data-field="states.SUBMITTED"]:not([data-variant])'))
+      .getAttribute('data-value'));
+    const early = await sentOnPage();
+    await driver.wait(until.elementLocated(By.css('[data-field="status"][data-value="DONE"]')), 60000,
+      'the page to show the slow campaign DONE');
+    assert.ok(await sentOnPage() > early, 'the numbers grew while the page watched');
+    assert.strictEqual(await driver.findElement(By.css('[data-field="total"]:not([data-variant])')).getAttribute('data-value'), '20');
+
     // logged out, another account's key sees no such campaign, and its session is no moderator's
     // (each of these reloads the page: wait for the new one's view before looking inside it)
+    await driver.get(pageUrl);
+    await driver.wait(until.elementLocated(By.css('body[data-loaded]')), UI_TIMEOUT, 'the first campaign again');
     await driver.findElement(By.css('#logout')).click();
     await driver.wait(until.elementLocated(By.css('body[data-view="login"]')), UI_TIMEOUT, 'the login page after logout');
     await driver.wait(until.elementIsVisible(await driver.findElement(By.css('#login'))), UI_TIMEOUT, 'login form after logout');

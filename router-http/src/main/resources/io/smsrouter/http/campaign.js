@@ -180,7 +180,15 @@
       tile('Click rate', 'clickRate', r.clickRate, percent(r.clickRate)));
   }
 
+  /** The states of SPEC §8 in their order, then any other state the report counts. */
+  function stateNames(r) {
+    var names = STATES.slice();
+    Object.keys(r.states || {}).forEach(function (s) { if (names.indexOf(s) < 0) names.push(s); });
+    return names;
+  }
+
   function renderStates(r) {
+    var STATES = stateNames(r);
     var head = $('states-head');
     head.replaceChildren(el('th', null, 'Variant'));
     STATES.forEach(function (s) { head.append(el('th', null, s.charAt(0) + s.slice(1).toLowerCase())); });

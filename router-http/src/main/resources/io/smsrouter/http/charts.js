@@ -24,6 +24,7 @@
   var HEIGHT = 260;
   var PAD = { top: 28, right: 56, bottom: 30, left: 52 };
   var MAX_DOTS = 120;
+  var LABEL_GAP = 12;
   var COLOURS = 8;
 
   function svg(tag, attrs, text) {
@@ -154,12 +155,22 @@
           g.append(dot);
         });
       }
-      var last = s.values[s.values.length - 1];
-      g.append(svg('text', { x: right + 6, y: py(last).toFixed(1), 'class': 'end-label', 'dominant-baseline': 'middle',
-        'data-series': s.name }, number(last)));
       lines.append(g);
     });
     root.append(lines);
+
+    // the last value at each line's end, moved apart where lines end close together
+    var ends = series.map(function (s, i) {
+      var last = s.values[s.values.length - 1];
+      return { i: i, name: s.name, value: last, y: py(last) };
+    }).sort(function (a, b) { return a.y - b.y; });
+    for (var k = 1; k < ends.length; k++) ends[k].y = Math.max(ends[k].y, ends[k - 1].y + LABEL_GAP);
+    var overflow = ends.length ? ends[ends.length - 1].y - bottom : 0;
+    if (overflow > 0) ends.forEach(function (e) { e.y -= overflow; });
+    ends.forEach(function (e) {
+      lines.children[e.i].append(svg('text', { x: right + 6, y: e.y.toFixed(1), 'class': 'end-label',
+        'dominant-baseline': 'middle', 'data-series': e.name }, number(e.value)));
+    });
 
     // legend, along the top
     var legend = svg('g', { 'class': 'chart-legend' });
