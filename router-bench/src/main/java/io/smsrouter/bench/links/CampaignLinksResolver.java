@@ -67,6 +67,11 @@ final class CampaignLinksResolver implements LinkResolver {
         return n < base || n >= base + count ? -1 : (int) (n - base);
     }
 
+    /** Bytes of the per-recipient and per-link arrays (array headers of 16 bytes included). */
+    long arrayBytes() {
+        return 16L + variantOf.length + 16L + 4L * clicks.length() + 16L + 4L * targets.length;
+    }
+
     long totalClicks() {
         long t = 0;
         for (int i = 0; i < clicks.length(); i++) {
