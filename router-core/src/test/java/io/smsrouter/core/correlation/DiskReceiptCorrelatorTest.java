@@ -56,7 +56,8 @@ class DiskReceiptCorrelatorTest {
     void shouldForgetEntriesOlderThanTheValidityAndDeleteTheirSegments() throws Exception {
         long now = System.currentTimeMillis();
         // one entry on the heap: each put pushes the previous one to disk
-        try (DiskReceiptCorrelator store = new DiskReceiptCorrelator(dir, Duration.ofMillis(300), 1,
+        // a validity far above the pauses of a loaded machine (300 ms failed under a load of 11)
+        try (DiskReceiptCorrelator store = new DiskReceiptCorrelator(dir, Duration.ofMillis(3000), 1,
                 Duration.ofHours(1), 100)) {
             store.put("opA", "stale", c(1, now - 10_000));
             assertThat(store.get("opA", "stale")).as("submitted before the validity").isNull();
@@ -67,7 +68,7 @@ class DiskReceiptCorrelatorTest {
             store.put("opA", "b2", c(6, System.currentTimeMillis()));
             assertThat(store.segmentCount()).isEqualTo(2);
             assertThat(store.get("opA", "a").messageId()).as("read from disk").isEqualTo(2);
-            Thread.sleep(500);
+            Thread.sleep(3200);
             store.put("opA", "c", c(4, System.currentTimeMillis()));
             store.put("opA", "c2", c(7, System.currentTimeMillis()));
             assertThat(store.segmentCount()).as("segments past the validity are deleted").isLessThanOrEqualTo(2);
