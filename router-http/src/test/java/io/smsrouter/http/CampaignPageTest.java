@@ -68,6 +68,8 @@ class CampaignPageTest {
     private final Map<String, ObjectNode> campaigns = new LinkedHashMap<>();
     /** Every question the page asked: "account|campaign" ("null|..." for the admin). */
     private final List<String> asked = Collections.synchronizedList(new ArrayList<>());
+    /** The threads the reports were asked on. */
+    private final Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     @BeforeEach
     void start() throws Exception {
@@ -93,6 +95,7 @@ class CampaignPageTest {
         campaigns.put("c-hashed", report("c-hashed", "Hashed's", "hashed"));
         server.campaignReports((account, id) -> {
             asked.add(account + "|" + id);
+            threads.add(Thread.currentThread().getName());
             ObjectNode r = campaigns.get(id);
             return r == null || (account != null && !account.equals(r.path("account").asText())) ? null : r.deepCopy();
         });
@@ -145,6 +148,7 @@ class CampaignPageTest {
         assertThat(own.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
         assertThat(own.headers().firstValue("Cache-Control")).contains("no-store");
         assertThat(asked).containsExactly("shop|c-shop");
+        assertThat(threads).as("a report may walk a campaign: never on an event loop").containsExactly("http-admin");
 
         HttpResponse<String> others = get("/campaigns/c-other/report.json", bearer("k-shop"));
         HttpResponse<String> unknown = get("/campaigns/c-nope/report.json", bearer("k-shop"));
