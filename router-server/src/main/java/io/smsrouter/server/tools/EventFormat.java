@@ -78,6 +78,18 @@ final class EventFormat {
             sb.append(" state=").append(r.state());
             sb.append(" error=").append(r.errorCode());
             sb.append(" doneAt=").append(time(r.doneTimeMs()));
+        } else if (e instanceof JournalEvent.EarlyReceipt r) {
+            field(sb, "operator", r.operatorId());
+            field(sb, "upstream_id", r.upstreamId());
+            sb.append(" state=").append(r.state());
+            sb.append(" error=").append(r.errorCode());
+            sb.append(" doneAt=").append(time(r.doneTimeMs()));
+        } else if (e instanceof JournalEvent.MobileOriginated mo) {
+            field(sb, "account", mo.mo().accountId());
+            field(sb, "operator", mo.operatorId());
+            field(sb, "from", mo.mo().source());
+            field(sb, "to", mo.mo().destination());
+            sb.append(" at=").append(time(mo.mo().doneTimeMs()));
         }
         return sb.toString();
     }
@@ -137,6 +149,18 @@ final class EventFormat {
             o.put("state", r.state().name());
             o.put("error", r.errorCode());
             o.put("doneAt", time(r.doneTimeMs()));
+        } else if (e instanceof JournalEvent.EarlyReceipt r) {
+            o.put("operator", r.operatorId());
+            o.put("upstream_id", r.upstreamId());
+            o.put("state", r.state().name());
+            o.put("error", r.errorCode());
+            o.put("doneAt", time(r.doneTimeMs()));
+        } else if (e instanceof JournalEvent.MobileOriginated mo) {
+            o.put("account", mo.mo().accountId());
+            o.put("operator", mo.operatorId());
+            o.put("from", mo.mo().source());
+            o.put("to", mo.mo().destination());
+            o.put("at", time(mo.mo().doneTimeMs()));
         }
         return o;
     }

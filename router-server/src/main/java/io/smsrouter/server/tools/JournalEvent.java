@@ -114,6 +114,36 @@ sealed interface JournalEvent {
         }
     }
 
+    /**
+     * A receipt that came before its operator's submit_sm_resp (on another bind): the operator's id
+     * names it, our id is not known yet (0).
+     */
+    record EarlyReceipt(String operatorId, String upstreamId, DeliveryState state, int errorCode, long doneTimeMs)
+            implements JournalEvent {
+        @Override
+        public long id() {
+            return 0;
+        }
+
+        @Override
+        public String type() {
+            return "early_receipt";
+        }
+    }
+
+    /** A subscriber's message (MO) for an account, with the id it is forwarded under. */
+    record MobileOriginated(io.smsrouter.core.message.Receipt mo, String operatorId) implements JournalEvent {
+        @Override
+        public long id() {
+            return mo.messageId();
+        }
+
+        @Override
+        public String type() {
+            return "mo";
+        }
+    }
+
     record ReceiptForwarded(long id) implements JournalEvent {
         @Override
         public String type() {
@@ -152,6 +182,17 @@ sealed interface JournalEvent {
             @Override
             public void receipt(long messageId, DeliveryState state, int errorCode, long doneTimeMs) {
                 sink.accept(new Receipt(messageId, state, errorCode, doneTimeMs));
+            }
+
+            @Override
+            public void orphanReceipt(String operatorId, String upstreamId, DeliveryState state, int errorCode,
+                                      long doneTimeMs) {
+                sink.accept(new EarlyReceipt(operatorId, upstreamId, state, errorCode, doneTimeMs));
+            }
+
+            @Override
+            public void mobileOriginated(io.smsrouter.core.message.Receipt mo, String operatorId) {
+                sink.accept(new MobileOriginated(mo, operatorId));
             }
 
             @Override

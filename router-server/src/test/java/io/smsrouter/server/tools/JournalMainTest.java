@@ -134,6 +134,21 @@ class JournalMainTest {
     }
 
     @Test
+    void dumpPrintsEarlyReceiptsAndSubscribersMessages() throws Exception {
+        ChronicleJournal j = journal();
+        j.orphanReceipt("opA", "up-9", DeliveryState.DELIVERED, 0, T0);
+        j.mobileOriginated(io.smsrouter.core.message.Receipt.mo(42, "shop", "79161234567", "Shop", 0, 0,
+                "STOP".getBytes(StandardCharsets.ISO_8859_1), null, T0), "opA");
+
+        assertThat(run("dump", "--dir", d()).lines()).containsExactly(
+                "early_receipt 0 operator=opA upstream_id=up-9 state=DELIVERED error=0 doneAt=2026-11-26T10:00:00.123Z",
+                "mo 42 account=shop operator=opA from=79161234567 to=Shop at=2026-11-26T10:00:00.123Z");
+        List<String> json = run("dump", "--dir", d(), "--json").lines();
+        assertThat(JSON.readTree(json.get(0)).get("upstream_id").asText()).isEqualTo("up-9");
+        assertThat(JSON.readTree(json.get(1)).get("event").asText()).isEqualTo("mo");
+    }
+
+    @Test
     void dumpCutsLongTextsAndDecodesUcs2() {
         ChronicleJournal j = journal();
         j.accepted(msg(1, "shop", "Shop", "7916", 0, "x".repeat(100)), "opA");
