@@ -20,7 +20,8 @@ import java.util.function.LongSupplier;
  *
  * <p>A session ends after {@link Settings#idle()} without a request, after
  * {@link Settings#lifetime()} whatever happens, on logout, or when {@value #MAX_SESSIONS} newer
- * ones push it out. Ids and CSRF tokens are 256 random bits from {@link SecureRandom}. The table is
+ * ones push it out (accounts' sessions go first, and one account keeps at most
+ * {@value #MAX_PER_ACCOUNT}). Ids and CSRF tokens are 256 random bits from {@link SecureRandom}. The table is
  * keyed by the SHA-256 of the id, so neither a lookup's timing nor a heap dump gives out a usable
  * id. The few calls (logins, page requests) take a lock; none is on a message path.
  */
@@ -29,6 +30,8 @@ final class AdminSessions {
     static final String COOKIE = "smsrouter_session";
     /** Most sessions at once; a login beyond it ends the least recently used one. */
     static final int MAX_SESSIONS = 1000;
+    /** Most live sessions of one account (its page logins); one more ends its least recently used. */
+    static final int MAX_PER_ACCOUNT = 16;
     private static final int ID_BYTES = 32;
 
     /**
@@ -133,18 +136,51 @@ final class AdminSessions {
         return create("", java.util.Objects.requireNonNull(accountId, "accountId"));
     }
 
+    /**
+     * Makes room first. An account's logins cannot push the admin's sessions out: beyond
+     * {@value #MAX_PER_ACCOUNT} live sessions of one account its least recently used one ends, and
+     * a full table ends the least recently used account session before any of the admin's (which
+     * go only when the table holds nothing else).
+     */
     private synchronized Created create(String moderator, String account) {
         long now = clockMs.getAsLong();
         purge(now);
+        if (account != null) {
+            int mine = 0;
+            for (Session s : sessions.values()) {
+                if (account.equals(s.account)) {
+                    mine++;
+                }
+            }
+            // least recently used first
+            for (Iterator<Session> it = sessions.values().iterator(); mine >= MAX_PER_ACCOUNT && it.hasNext(); ) {
+                if (account.equals(it.next().account)) {
+                    it.remove();
+                    mine--;
+                }
+            }
+        }
         while (sessions.size() >= MAX_SESSIONS) {
-            Iterator<?> eldest = sessions.values().iterator();
-            eldest.next();
-            eldest.remove();
+            if (!removeEldestAccountSession()) {
+                Iterator<Session> eldest = sessions.values().iterator();
+                eldest.next();
+                eldest.remove();
+            }
         }
         String id = randomToken();
         Session s = new Session(randomToken(), moderator, account, now);
         sessions.put(hash(id), s);
         return new Created(id, s);
+    }
+
+    private boolean removeEldestAccountSession() {
+        for (Iterator<Session> it = sessions.values().iterator(); it.hasNext(); ) {
+            if (it.next().account != null) {
+                it.remove();
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The live session of this id (and it counts as used now), or null: unknown, ended or expired. */

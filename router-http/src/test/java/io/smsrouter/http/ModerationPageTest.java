@@ -78,6 +78,37 @@ class ModerationPageTest {
     }
 
     @Test
+    void shouldKeepAtMostSixteenSessionsOfOneAccountEndingItsLeastRecentlyUsed() {
+        java.util.List<AdminSessions.Created> shop = new java.util.ArrayList<>();
+        for (int i = 0; i < AdminSessions.MAX_PER_ACCOUNT; i++) {
+            shop.add(sessions.createForAccount("shop"));
+        }
+        AdminSessions.Created other = sessions.createForAccount("other");
+        sessions.find(shop.get(0).id());
+        AdminSessions.Created more = sessions.createForAccount("shop");
+        assertThat(sessions.find(shop.get(1).id())).as("shop's least recently used").isNull();
+        assertThat(sessions.find(shop.get(0).id())).as("used lately").isNotNull();
+        assertThat(sessions.find(more.id())).isNotNull();
+        assertThat(sessions.find(other.id())).as("another account's session").isNotNull();
+        assertThat(sessions.size()).isEqualTo(AdminSessions.MAX_PER_ACCOUNT + 1);
+        assertThat(sessions.find(more.id()).account()).isEqualTo("shop");
+    }
+
+    @Test
+    void shouldNotLetAccountsLoginsPushOutTheAdminsSessions() {
+        AdminSessions.Created admin = sessions.create("alice");
+        for (int a = 0; a < 100; a++) {
+            for (int i = 0; i < AdminSessions.MAX_PER_ACCOUNT; i++) {
+                sessions.createForAccount("account" + a);
+            }
+        }
+        assertThat(sessions.size()).isEqualTo(AdminSessions.MAX_SESSIONS);
+        AdminSessions.Session s = sessions.find(admin.id());
+        assertThat(s).as("the admin's session outlives 1,600 account logins").isNotNull();
+        assertThat(s.account()).isNull();
+    }
+
+    @Test
     void shouldCompareTheCsrfTokenExactly() {
         AdminSessions.Session s = sessions.create("a").session();
         assertThat(s.csrfMatches(s.csrfToken())).isTrue();
