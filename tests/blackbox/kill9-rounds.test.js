@@ -5,7 +5,7 @@
 // acknowledged id must have had its receipt at the client. Duplicates are allowed
 // (at-least-once) and counted.
 //
-// The operator is not our simulator but a tiny SMSC written here with the npm smpp package's
+// The operator is not our simulator but a tiny SMSC (operatorSmsc in lib.js) on the npm smpp package's
 // server, in this test process: it survives the router's crashes as a real SMSC does, and it is
 // an implementation we did not write. It records the text of each submit_sm (every client text
 // carries a unique tag), answers with a fresh operator id, sends a receipt 50-200 ms later and
@@ -20,7 +20,7 @@ const path = require('node:path');
 const fs = require('node:fs');
 const os = require('node:os');
 const smpp = require('smpp');
-const { ROOT, freePort, waitFor, start, routerYaml } = require('./lib');
+const { ROOT, freePort, waitFor, start, routerYaml, operatorSmsc, textOf } = require('./lib');
 
 const ROUNDS = Math.max(1, parseInt(process.env.KILL9_ROUNDS || '5', 10) || 5);
 const WINDOW = 50; // submit_sm the client keeps unanswered
@@ -41,79 +41,6 @@ after(async () => {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const rand = (lo, hi) => lo + Math.floor(Math.random() * (hi - lo + 1));
-
-function textOf(pdu) {
-  const v = pdu.short_message && (pdu.short_message.message !== undefined ? pdu.short_message.message : pdu.short_message);
-  const t = Buffer.isBuffer(v) ? v.toString('latin1') : String(v || '');
-  if (t) return t;
-  const p = pdu.message_payload;
-  if (!p) return '';
-  const pv = p.message !== undefined ? p.message : p;
-  return Buffer.isBuffer(pv) ? pv.toString('latin1') : String(pv);
-}
-
-/**
- * The operator: an SMSC on the npm smpp server. received: text -> times received; receipts are
- * queued and sent on any bound session, and queued again when their session closes unanswered.
- */
-function operatorSmsc(port) {
-  const op = { received: new Map(), submits: 0, receiptsSent: 0, receiptsAcked: 0, binds: 0, pending: [], bound: [] };
-  let nextId = 0;
-  let rr = 0;
-  const pump = () => {
-    while (op.pending.length && op.bound.length) {
-      const r = op.pending.shift();
-      const s = op.bound[rr++ % op.bound.length];
-      const pdu = new smpp.PDU('deliver_sm', {
-        source_addr: r.to, destination_addr: r.from, esm_class: 0x04, data_coding: 0,
-        short_message: `id:${r.opId} sub:001 dlvrd:001 submit date:2611260000 done date:2611260000 stat:DELIVRD err:000 text:`,
-        receipted_message_id: r.opId, message_state: 2,
-      });
-      s.outstanding.add(r);
-      op.receiptsSent++;
-      const ok = s.send(pdu, (resp) => {
-        if (!s.outstanding.delete(r)) return; // already given back when the session closed
-        if (resp.command_status === 0) op.receiptsAcked++;
-        else setTimeout(() => { op.pending.push(r); pump(); }, 200);
-      });
-      if (!ok) { s.outstanding.delete(r); op.pending.unshift(r); op.bound.splice(op.bound.indexOf(s), 1); }
-    }
-  };
-  const server = smpp.createServer((s) => {
-    s.outstanding = new Set();
-    s.on('error', () => {});
-    const onBind = (pdu) => {
-      s.send(pdu.response({ system_id: 'k9smsc' }));
-      op.binds++;
-      op.bound.push(s);
-      pump();
-    };
-    s.on('bind_transceiver', onBind);
-    s.on('bind_transmitter', onBind);
-    s.on('bind_receiver', onBind);
-    s.on('enquire_link', (pdu) => s.send(pdu.response()));
-    s.on('unbind', (pdu) => { s.send(pdu.response()); s.close(); });
-    s.on('submit_sm', (pdu) => {
-      const text = textOf(pdu);
-      op.submits++;
-      op.received.set(text, (op.received.get(text) || 0) + 1);
-      const opId = `op${(++nextId).toString(16).padStart(8, '0')}`;
-      s.send(pdu.response({ message_id: opId }));
-      const r = { opId, from: pdu.source_addr, to: pdu.destination_addr };
-      setTimeout(() => { op.pending.push(r); pump(); }, rand(50, 200));
-    });
-    s.on('close', () => {
-      const i = op.bound.indexOf(s);
-      if (i >= 0) op.bound.splice(i, 1);
-      for (const r of s.outstanding) op.pending.push(r); // not answered: send again
-      s.outstanding.clear();
-      pump();
-    });
-  });
-  op.close = () => { for (const s of server.sessions.slice()) s.destroy(); server.close(); };
-  op.listening = new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return op;
-}
 
 /** The client: account bulk, a transceiver that keeps WINDOW submit_sm in flight while `sending`. */
 function client(port) {

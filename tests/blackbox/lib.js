@@ -153,3 +153,95 @@ module.exports.pollUntil = pollUntil;
 module.exports.tempDir = tempDir;
 module.exports.startRouter = startRouter;
 module.exports.stopProcess = stopProcess;
+
+// ---- an operator SMSC that outlives the router (kill9-rounds, campaign-kill9) ----
+
+const smpp = require('smpp');
+
+/** The text of a submit_sm or deliver_sm: short_message, else message_payload (latin1 for bytes). */
+function textOf(pdu) {
+  const v = pdu.short_message && (pdu.short_message.message !== undefined ? pdu.short_message.message : pdu.short_message);
+  const t = Buffer.isBuffer(v) ? v.toString('latin1') : String(v || '');
+  if (t) return t;
+  const p = pdu.message_payload;
+  if (!p) return '';
+  const pv = p.message !== undefined ? p.message : p;
+  return Buffer.isBuffer(pv) ? pv.toString('latin1') : String(pv);
+}
+
+/**
+ * The operator: an SMSC on the npm smpp server, in the test process, so that it survives the
+ * router's crashes as a real SMSC does. Every submit_sm is answered with a fresh operator id and
+ * gets a DELIVRD receipt 50-200 ms later, sent on any bound session and sent again when its
+ * session closed before the router answered it.
+ *
+ * Records: received (text -> times received), submitLog (one {text, to, opId} per submit_sm, in
+ * order), receiptAcked (operator ids whose receipt the router answered with status 0), and the
+ * counts submits, receiptsSent, receiptsAcked, binds.
+ */
+function operatorSmsc(port) {
+  const op = {
+    received: new Map(), submitLog: [], receiptAcked: new Set(),
+    submits: 0, receiptsSent: 0, receiptsAcked: 0, binds: 0, pending: [], bound: [],
+  };
+  let nextId = 0;
+  let rr = 0;
+  const rand = (lo, hi) => lo + Math.floor(Math.random() * (hi - lo + 1));
+  const pump = () => {
+    while (op.pending.length && op.bound.length) {
+      const r = op.pending.shift();
+      const s = op.bound[rr++ % op.bound.length];
+      const pdu = new smpp.PDU('deliver_sm', {
+        source_addr: r.to, destination_addr: r.from, esm_class: 0x04, data_coding: 0,
+        short_message: `id:${r.opId} sub:001 dlvrd:001 submit date:2611260000 done date:2611260000 stat:DELIVRD err:000 text:`,
+        receipted_message_id: r.opId, message_state: 2,
+      });
+      s.outstanding.add(r);
+      op.receiptsSent++;
+      const ok = s.send(pdu, (resp) => {
+        if (!s.outstanding.delete(r)) return; // already given back when the session closed
+        if (resp.command_status === 0) { op.receiptsAcked++; op.receiptAcked.add(r.opId); }
+        else setTimeout(() => { op.pending.push(r); pump(); }, 200);
+      });
+      if (!ok) { s.outstanding.delete(r); op.pending.unshift(r); op.bound.splice(op.bound.indexOf(s), 1); }
+    }
+  };
+  const server = smpp.createServer((s) => {
+    s.outstanding = new Set();
+    s.on('error', () => {});
+    const onBind = (pdu) => {
+      s.send(pdu.response({ system_id: 'k9smsc' }));
+      op.binds++;
+      op.bound.push(s);
+      pump();
+    };
+    s.on('bind_transceiver', onBind);
+    s.on('bind_transmitter', onBind);
+    s.on('bind_receiver', onBind);
+    s.on('enquire_link', (pdu) => s.send(pdu.response()));
+    s.on('unbind', (pdu) => { s.send(pdu.response()); s.close(); });
+    s.on('submit_sm', (pdu) => {
+      const text = textOf(pdu);
+      op.submits++;
+      op.received.set(text, (op.received.get(text) || 0) + 1);
+      const opId = `op${(++nextId).toString(16).padStart(8, '0')}`;
+      op.submitLog.push({ text, to: pdu.destination_addr, opId });
+      s.send(pdu.response({ message_id: opId }));
+      const r = { opId, from: pdu.source_addr, to: pdu.destination_addr };
+      setTimeout(() => { op.pending.push(r); pump(); }, rand(50, 200));
+    });
+    s.on('close', () => {
+      const i = op.bound.indexOf(s);
+      if (i >= 0) op.bound.splice(i, 1);
+      for (const r of s.outstanding) op.pending.push(r); // not answered: send again
+      s.outstanding.clear();
+      pump();
+    });
+  });
+  op.close = () => { for (const s of server.sessions.slice()) s.destroy(); server.close(); };
+  op.listening = new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return op;
+}
+
+module.exports.textOf = textOf;
+module.exports.operatorSmsc = operatorSmsc;
