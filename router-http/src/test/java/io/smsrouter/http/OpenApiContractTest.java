@@ -21,6 +21,7 @@ import io.smsrouter.core.account.TrafficClass;
 import io.smsrouter.core.billing.Amounts;
 import io.smsrouter.core.billing.Billing;
 import io.smsrouter.core.billing.PriceTable;
+import io.smsrouter.core.campaign.LinkCodes;
 import io.smsrouter.core.correlation.LocalReceiptCorrelator;
 import io.smsrouter.core.engine.ClientRegistry;
 import io.smsrouter.core.engine.Engine;
@@ -59,6 +60,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
@@ -190,17 +192,12 @@ class OpenApiContractTest {
                 return reload();
             }
         });
-        // the campaigns' resolver lives elsewhere; here one that knows the documented example code
+        // real campaigns, kept in the test's directory; their runner is not started, so that a
+        // campaign stays RUNNING for pause, resume and cancel
+        server.campaigns(dir.resolve("campaigns"), LinkCodes.loadOrCreate(dir.resolve("campaigns").resolve("link.key")),
+                () -> base + "/l", null, InstantSource.system());
+        // after the campaigns (whose resolver it replaces): one that knows the documented example code
         server.linkResolver((code, userAgent, atMs) -> code.equals(SHORT_LINK_CODE) ? "https://shop.example/?utm_source=sms" : null);
-        // the campaign module lives in the server module; here one campaign of shop's
-        server.campaignReports((account, id) -> {
-            if (!id.equals("c1") || (account != null && !account.equals("shop"))) {
-                return null;
-            }
-            ObjectNode r = JSON.createObjectNode();
-            r.put("id", "c1").put("name", "Black Friday").put("account", "shop").put("status", "DONE").put("total", 0);
-            return r;
-        });
         InetSocketAddress a = server.start();
         base = "http://127.0.0.1:" + a.getPort();
     }
@@ -288,8 +285,8 @@ class OpenApiContractTest {
         ids.put("/api/v1/moderation/{id}/approve", held1);
         ids.put("/api/v1/moderation/{id}/reject", held2);
         ids.put("/api/v1/accounts/{id}/moderation", "mod");
-        ids.put("/campaigns/{id}", "c1");
-        ids.put("/campaigns/{id}/report.json", "c1");
+        // the campaign that the documented POST /api/v1/campaigns creates (posts go first)
+        String[] campaign = {null};
         String msisdn = doc.path("paths").path("/api/v1/optouts/{msisdn}").path("parameters").path(0)
                 .path("example").asText();
         List<Operation> ops = operations(doc);
@@ -302,6 +299,10 @@ class OpenApiContractTest {
                 // a message of this run, queued (not yet with an operator) so that DELETE cancels it
                 path = path.replace("{id}", send(SHOP, "{\"from\":\"Shop\",\"to\":\"79161234567\",\"text\":\"x\"}")
                         .path("id").asText());
+            }
+            if (path.startsWith("/api/v1/campaigns/{id}") || path.startsWith("/campaigns/{id}")) {
+                assertThat(campaign[0]).as("a campaign created before %s", op).isNotNull();
+                path = path.replace("{id}", campaign[0]);
             }
             path = path.replace("{id}", ids.getOrDefault(path, "0"))
                     .replace("{code}", SHORT_LINK_CODE)
@@ -325,6 +326,9 @@ class OpenApiContractTest {
                     assertThat(r.statusCode()).as("%s %s as %s: %s", op, path, key, r.body()).isBetween(200, 299);
                 }
                 checkAgainstDocument(doc, op, r);
+                if (op.method.equals("post") && op.path.equals(Campaigns.PATH)) {
+                    campaign[0] = JSON.readTree(r.body()).path("id").asText();
+                }
             }
         }
         // DELETE /api/v1/consents/{msisdn} opts the number out by design (source "consent")
@@ -1071,6 +1075,38 @@ class OpenApiContractTest {
                 402, "insufficient_balance", "post", msgs));
         cases.add(new Provoked("POST", msgs, PREPAID, "{\"from\":\"Shop\",\"to\":\"4915112345678\",\"text\":\"x\"}",
                 403, "no_price", "post", msgs));
+        // campaigns: what a create can be refused for, and an unknown campaign
+        String camps = Campaigns.PATH;
+        String camp = camps + "/{id}";
+        String ok = "\"name\":\"c\",\"from\":\"Shop\",\"recipients\":[\"79161234567\"]";
+        cases.add(new Provoked("POST", camps, SHOP, "{\"name\":", 400, "bad_json", "post", camps));
+        cases.add(new Provoked("POST", camps, SHOP, "{\"name\":\"c\",\"from\":\"Shop\",\"text\":\"x\"}", 400,
+                "missing_field", "post", camps));
+        cases.add(new Provoked("POST", camps, SHOP, "{" + ok + "}", 400, "bad_request", "post", camps));
+        cases.add(new Provoked("POST", camps, SHOP, "{" + ok + ",\"text\":\"x\",\"rate\":0}", 400, "bad_request",
+                "post", camps));
+        cases.add(new Provoked("POST", camps, SHOP, "{\"name\":\"c\",\"from\":\"Shop\",\"text\":\"x\","
+                + "\"recipients\":[\"12\"]}", 400, "invalid_number", "post", camps));
+        cases.add(new Provoked("POST", camps, SHOP, "{" + ok + ",\"text\":\"x\",\"schedule\":{\"at\":\"tomorrow\"}}",
+                400, "invalid_schedule", "post", camps));
+        cases.add(new Provoked("POST", camps, SHOP, "{" + ok + ",\"text\":\"x\",\"schedule\":{\"every\":\"week\","
+                + "\"day\":8,\"time\":\"10:00\"}}", 400, "invalid_schedule", "post", camps));
+        cases.add(new Provoked("POST", camps, SHOP, "{" + ok + ",\"variants\":[{\"name\":\"A\",\"share\":0,"
+                + "\"text\":\"x\"}]}", 400, "invalid_variants", "post", camps));
+        cases.add(new Provoked("POST", camps, SHOP, "{" + ok + ",\"text\":\"\"}", 400, "empty_text", "post", camps));
+        cases.add(new Provoked("POST", camps, SHOP, "{" + ok + ",\"text\":\"x\",\"category\":\"spam\"}", 400,
+                "invalid_category", "post", camps));
+        cases.add(new Provoked("POST", camps, SHOP, "{\"name\":\"c\",\"from\":\"Shop\",\"text\":\"{n | plurl}\","
+                + "\"recipients\":[{\"to\":\"79161234567\",\"vars\":{\"n\":1}}]}", 400, "template_error", "post", camps));
+        cases.add(new Provoked("POST", camps, SHOP, "{" + ok + ",\"template\":\"nope\"}", 404, "unknown_template",
+                "post", camps));
+        cases.add(new Provoked("POST", camps, PICKY, "{\"name\":\"c\",\"from\":\"Other\",\"text\":\"x\","
+                + "\"recipients\":[\"79161234567\"]}", 403, "sender_not_allowed", "post", camps));
+        cases.add(new Provoked("DELETE", camps, SHOP, null, 405, "method_not_allowed", null, camps));
+        cases.add(new Provoked("GET", camps + "/424242", SHOP, null, 404, "not_found", "get", camp));
+        cases.add(new Provoked("POST", camps + "/424242/pause", SHOP, null, 404, "not_found", "post", camp + "/pause"));
+        cases.add(new Provoked("GET", camps + "/424242/recipients.csv", SHOP, null, 404, "not_found", "get",
+                camp + "/recipients.csv"));
         // the journal refusing an opt-out change or a top-up ...
         cases.add(new Provoked("POST", opt, SHOP, "{\"msisdn\":\"79161234598\"}", 503, "unavailable", "post", opt));
         cases.add(new Provoked("DELETE", opt + "/79161234599", SHOP, null, 503, "unavailable", "delete", optOne));
@@ -1093,6 +1129,72 @@ class OpenApiContractTest {
             assertThat(documented(doc, c, r.statusCode(), c.code)).as("documented: %s", what).isTrue();
         }
         assertThat(engine.billing().balance("prepaid").topUps()).as("the refused top-ups changed nothing").isZero();
+    }
+
+    @Test
+    void shouldCreateACampaignFromTheDocumentedCsvExampleAndAnswerItsReportAndControlsAsDocumented() throws Exception {
+        JsonNode doc = document();
+        Operation post = operation(doc, "post", Campaigns.PATH);
+        String csv = post.node.path("requestBody").path("content").path("text/csv").path("example").asText();
+        assertThat(csv).startsWith("to,");
+        // the other fields from the query, the schedule's one by one: at, a day from now
+        String at = java.time.OffsetDateTime.now(ZoneOffset.ofHours(3)).plusDays(1).withNano(0).toString();
+        String query = "?name=CSV%20upload&from=Shop&category=service&text=" + enc("Hi {name}") + "&at=" + enc(at);
+        HttpResponse<String> created = call("POST", Campaigns.PATH + query, SHOP, "text/csv; charset=utf-8", csv);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        checkAgainstDocument(doc, post, created);
+        JsonNode c = JSON.readTree(created.body());
+        long rows = csv.lines().filter(l -> !l.isBlank()).count() - 1;
+        assertThat(c.path("recipients").asLong()).isEqualTo(rows);
+        assertThat(c.path("status").asText()).isEqualTo("SCHEDULED");
+        String id = c.path("id").asText();
+        assertThat(created.headers().firstValue("Location")).contains(Campaigns.PATH + "/" + id);
+
+        HttpResponse<String> report = call("GET", Campaigns.PATH + "/" + id, SHOP, null);
+        checkAgainstDocument(doc, operation(doc, "get", Campaigns.PATH + "/{id}"), report);
+        JsonNode rep = JSON.readTree(report.body());
+        assertThat(rep.path("total").asLong()).isEqualTo(rows);
+        assertThat(rep.path("pending").asLong()).isEqualTo(rows);
+        assertThat(rep.path("category").asText()).isEqualTo("service");
+        assertThat(java.time.Instant.parse(rep.path("schedule").path("at").asText()))
+                .isEqualTo(java.time.OffsetDateTime.parse(at).toInstant());
+        assertThat(rep.path("nextRunAt").asText()).isEqualTo(rep.path("schedule").path("at").asText());
+
+        HttpResponse<String> recipients = call("GET", Campaigns.PATH + "/" + id + "/recipients.csv", SHOP, null);
+        checkAgainstDocument(doc, operation(doc, "get", Campaigns.PATH + "/{id}/recipients.csv"), recipients);
+        assertThat(recipients.body().lines().toList()).hasSize((int) rows + 1)
+                .first().isEqualTo("to,variant,messageId,state,linkCode,clicks");
+        assertThat(recipients.body().lines().skip(1)).allMatch(l -> l.contains(",PENDING,"));
+
+        // another account does not see it
+        assertThat(call("GET", Campaigns.PATH + "/" + id, PICKY, null).statusCode()).isEqualTo(404);
+        // cancelled, it cannot be paused or resumed: 409 invalid_state, as documented
+        String control = Campaigns.PATH + "/{id}/";
+        HttpResponse<String> cancel = call("POST", Campaigns.PATH + "/" + id + "/cancel", SHOP, null);
+        checkAgainstDocument(doc, operation(doc, "post", control + "cancel"), cancel);
+        assertThat(JSON.readTree(cancel.body()).path("status").asText()).isEqualTo("CANCELLED");
+        for (String action : List.of("pause", "resume")) {
+            Provoked p = new Provoked("POST", Campaigns.PATH + "/" + id + "/" + action, SHOP, null, 409,
+                    "invalid_state", "post", control + action);
+            HttpResponse<String> r = call(p.method, p.path, p.key, p.body);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(409);
+            assertThat(errorOf(r).path("code").asText()).isEqualTo("invalid_state");
+            assertThat(documented(doc, p, 409, "invalid_state")).isTrue();
+            checkAgainstDocument(doc, operation(doc, "post", control + action), r);
+        }
+
+        // a CSV without a to column, or with a short row: 400 bad_csv, as documented
+        for (String bad : List.of("number,name\n79161234567,Ann\n", "to,name\n79161234567\n", "to\n")) {
+            Provoked p = new Provoked("POST", Campaigns.PATH + query, SHOP, bad, 400, "bad_csv", "post", Campaigns.PATH);
+            HttpResponse<String> r = call("POST", p.path, SHOP, "text/csv", bad);
+            assertThat(r.statusCode()).as(bad + " -> " + r.body()).isEqualTo(400);
+            assertThat(errorOf(r).path("code").asText()).as(bad).isEqualTo("bad_csv");
+            assertThat(documented(doc, p, 400, "bad_csv")).isTrue();
+        }
+    }
+
+    private static String enc(String s) {
+        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     @Test
@@ -1133,7 +1235,8 @@ class OpenApiContractTest {
         Set<String> produced = new TreeSet<>();
         for (String file : List.of("MessageApi.java", "Templates.java", "ApiError.java", "AdminApi.java",
                 "HttpServer.java", "ApiDocs.java", "OptOutApi.java", "ConsentApi.java", "BalanceApi.java",
-                "LogApi.java", "AdminAuth.java", "ModerationPage.java", "CampaignPage.java")) {
+                "LogApi.java", "AdminAuth.java", "ModerationPage.java", "CampaignPage.java", "Campaigns.java",
+                "Csv.java")) {
             Matcher m = SOURCE_CODE.matcher(Files.readString(sources().resolve(file)));
             while (m.find()) {
                 produced.add(m.group(1) != null ? m.group(1) : m.group(2));
@@ -1519,6 +1622,12 @@ class OpenApiContractTest {
     }
 
     private HttpResponse<String> call(String method, String path, String key, String body) throws Exception {
+        return call(method, path, key, body == null ? null
+                : body.startsWith("{") || body.startsWith("[") ? "application/json" : "text/plain", body);
+    }
+
+    private HttpResponse<String> call(String method, String path, String key, String contentType, String body)
+            throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
         if (SESSION.equals(key)) {
             if (session == null) {
@@ -1533,7 +1642,7 @@ class OpenApiContractTest {
             b.header("Authorization", key);
         }
         if (body != null) {
-            b.header("Content-Type", body.startsWith("{") || body.startsWith("[") ? "application/json" : "text/plain");
+            b.header("Content-Type", contentType);
         }
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
