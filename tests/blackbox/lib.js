@@ -175,14 +175,17 @@ function textOf(pdu) {
  * gets a DELIVRD receipt 50-200 ms later, sent on any bound session and sent again when its
  * session closed before the router answered it.
  *
- * Records: received (text -> times received), submitLog (one {text, to, opId} per submit_sm, in
- * order), receiptAcked (operator ids whose receipt the router answered with status 0), and the
- * counts submits, receiptsSent, receiptsAcked, binds.
+ * Records: received (text -> times received), submitLog (one {text, to, opId, at, generation} per
+ * submit_sm, in order; `generation` is op.generation when its session was bound, which a test
+ * raises before each start of the router, so it tells which router process sent it),
+ * receiptAcked (operator ids whose receipt the router answered with status 0), receiptAckInfo
+ * (operator id -> {at, sameSession}: when, and whether on the connection its submit_sm came on,
+ * after its submit_sm_resp), and the counts submits, receiptsSent, receiptsAcked, binds.
  */
 function operatorSmsc(port) {
   const op = {
-    received: new Map(), submitLog: [], receiptAcked: new Set(),
-    submits: 0, receiptsSent: 0, receiptsAcked: 0, binds: 0, pending: [], bound: [],
+    received: new Map(), submitLog: [], receiptAcked: new Set(), receiptAckInfo: new Map(),
+    submits: 0, receiptsSent: 0, receiptsAcked: 0, binds: 0, pending: [], bound: [], generation: 0,
   };
   let nextId = 0;
   let rr = 0;
@@ -200,7 +203,11 @@ function operatorSmsc(port) {
       op.receiptsSent++;
       const ok = s.send(pdu, (resp) => {
         if (!s.outstanding.delete(r)) return; // already given back when the session closed
-        if (resp.command_status === 0) { op.receiptsAcked++; op.receiptAcked.add(r.opId); }
+        if (resp.command_status === 0) {
+          op.receiptsAcked++;
+          op.receiptAcked.add(r.opId);
+          op.receiptAckInfo.set(r.opId, { at: Date.now(), sameSession: s === r.session });
+        }
         else setTimeout(() => { op.pending.push(r); pump(); }, 200);
       });
       if (!ok) { s.outstanding.delete(r); op.pending.unshift(r); op.bound.splice(op.bound.indexOf(s), 1); }
@@ -210,6 +217,7 @@ function operatorSmsc(port) {
     s.outstanding = new Set();
     s.on('error', () => {});
     const onBind = (pdu) => {
+      s.generation = op.generation;
       s.send(pdu.response({ system_id: 'k9smsc' }));
       op.binds++;
       op.bound.push(s);
@@ -225,9 +233,9 @@ function operatorSmsc(port) {
       op.submits++;
       op.received.set(text, (op.received.get(text) || 0) + 1);
       const opId = `op${(++nextId).toString(16).padStart(8, '0')}`;
-      op.submitLog.push({ text, to: pdu.destination_addr, opId });
+      op.submitLog.push({ text, to: pdu.destination_addr, opId, at: Date.now(), generation: s.generation });
       s.send(pdu.response({ message_id: opId }));
-      const r = { opId, from: pdu.source_addr, to: pdu.destination_addr };
+      const r = { opId, from: pdu.source_addr, to: pdu.destination_addr, session: s };
       setTimeout(() => { op.pending.push(r); pump(); }, rand(50, 200));
     });
     s.on('close', () => {
