@@ -487,6 +487,7 @@ final class Campaigns implements LinkResolver, CampaignReports, AutoCloseable {
                 return Utm.withUtm(url, c.name, v.name()); // not sent (yet): a guess; followed, not counted
             }
             first = c.clicked(r, atMs);
+            clicks.increment();
             c.append("K " + r + " " + link + " " + atMs + "\n");
         }
         try {
@@ -1235,6 +1236,40 @@ final class Campaigns implements LinkResolver, CampaignReports, AutoCloseable {
         }
         return b.toString();
     }
+
+    /** Campaigns in {@code status} now (a metric). */
+    int count(Campaign.Status status) {
+        long now = clock.millis();
+        int n = 0;
+        for (Campaign c : byId.values()) {
+            synchronized (c) {
+                if (c.status(now) == status) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Recipients not yet sent, of campaigns that will send them (not paused or cancelled): a metric. */
+    long pendingRecipients() {
+        long n = 0;
+        for (Campaign c : byId.values()) {
+            synchronized (c) {
+                if (c.stopped == null) {
+                    n += c.size() - c.done;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Clicks on tracked links counted since the start (a metric; HEAD requests and unknown codes not included). */
+    long clicks() {
+        return clicks.sum();
+    }
+
+    private final java.util.concurrent.atomic.LongAdder clicks = new java.util.concurrent.atomic.LongAdder();
 
     /** The number of campaigns kept (for tests and metrics). */
     int size() {

@@ -274,6 +274,14 @@ public final class HttpServer implements AutoCloseable {
                 texts.moderated(messageId, verdict, moderator, reason);
             }
         });
+        for (Campaign.Status st : Campaign.Status.values()) {
+            io.micrometer.core.instrument.Gauge.builder("router.campaigns", c, x -> x.count(st))
+                    .tag("status", st.name()).description("campaigns by status").register(registry);
+        }
+        io.micrometer.core.instrument.Gauge.builder("router.campaign.recipients.pending", c, Campaigns::pendingRecipients)
+                .description("recipients of running or scheduled campaigns not yet sent").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("router.link.clicks", c, Campaigns::clicks)
+                .description("clicks on campaigns' tracked links").register(registry);
         this.campaigns = c;
         campaignPage.reports(c);
         links.resolver(c);

@@ -164,6 +164,9 @@ class CampaignLinksTest {
         call("GET", "/l/" + codeOf.values().iterator().next(), null, null, null);
         assertThat(call("GET", "/l/ZZZZZZZ", null, null, null).statusCode()).isEqualTo(404);
 
+        String metrics = call("GET", "/metrics", null, null, null).body();
+        assertThat(metrics).contains("router_link_clicks_total 101.0").contains("router_campaigns{status=\"DONE\"} 1.0")
+                .contains("router_campaign_recipients_pending 0.0");
         JsonNode rep = report(id);
         assertThat(rep.get("status").asText()).isEqualTo("DONE");
         assertThat(rep.get("total").asInt()).isEqualTo(n);
