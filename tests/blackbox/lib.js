@@ -118,11 +118,13 @@ function tempDir(prefix) {
 /**
  * Starts `scripts/run --config <dir>/router.yaml` (conf/router.yaml moved to the given ports, journal
  * in <dir>/journal, so templates go to <dir>/templates) and waits until it printed its addresses and
- * an operator bind to the in-process simulator is up. Returns the process record of start().
+ * an operator bind to the in-process simulator is up; `edit`, when given, changes the YAML text
+ * first. Returns the process record of start().
  */
-async function startRouter({ dir, smppPort, httpPort, simPort }, procs, timeoutMs = 600000) {
+async function startRouter({ dir, smppPort, httpPort, simPort, edit }, procs, timeoutMs = 600000) {
   const config = path.join(dir, 'router.yaml');
-  fs.writeFileSync(config, routerYaml({ smppPort, httpPort, simPort, journalDir: path.join(dir, 'journal') }));
+  const yaml = routerYaml({ smppPort, httpPort, simPort, journalDir: path.join(dir, 'journal') });
+  fs.writeFileSync(config, edit ? edit(yaml) : yaml);
   const p = start(path.join(ROOT, 'scripts', 'run'), ['--config', config], procs);
   let exited = null;
   p.exited.then((e) => { exited = e; });

@@ -45,17 +45,21 @@ public record Consent(long id, boolean granted, String accountId, String sender,
         if (accountId.isBlank()) {
             throw new IllegalArgumentException("accountId must not be blank");
         }
+        // few distinct values, one copy each: a registry holds millions of entries, and replay
+        // reads every string anew
+        accountId = accountId.intern();
         msisdn = Msisdn.normalize(Objects.requireNonNull(msisdn, "msisdn"));
         if (sender != null) {
             if (sender.isBlank()) {
                 throw new IllegalArgumentException("sender must not be blank (null means every sender)");
             }
-            sender = ScopeTable.normalizeSender(sender);
+            sender = ScopeTable.normalizeSender(sender).intern();
         }
-        source = Objects.requireNonNull(source, "source").toLowerCase(Locale.ROOT);
-        if (!SOURCES.contains(source)) {
+        int sourceIndex = SOURCES.indexOf(Objects.requireNonNull(source, "source").toLowerCase(Locale.ROOT));
+        if (sourceIndex < 0) {
             throw new IllegalArgumentException("source must be one of " + String.join(", ", SOURCES) + ": " + source);
         }
+        source = SOURCES.get(sourceIndex);
         evidence = evidence == null ? "" : evidence;
         if (evidence.length() > MAX_EVIDENCE_CHARS) {
             throw new IllegalArgumentException("evidence must be at most " + MAX_EVIDENCE_CHARS + " characters, was "
@@ -64,7 +68,7 @@ public record Consent(long id, boolean granted, String accountId, String sender,
         if (givenAtMs < 0 || recordedAtMs < 0) {
             throw new IllegalArgumentException("times must not be negative");
         }
-        recordedBy = recordedBy == null ? "" : recordedBy;
+        recordedBy = recordedBy == null ? "" : recordedBy.intern();
     }
 
     /** When it takes effect: a consent when it was given, a withdrawal when it was recorded. */

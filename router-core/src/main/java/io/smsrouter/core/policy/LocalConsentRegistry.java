@@ -30,7 +30,8 @@ public final class LocalConsentRegistry implements ConsentRegistry {
 
     /** What is in force for one account and number. */
     private static final class State {
-        static final State EMPTY = new State(null, new Consent[0]);
+        static final Consent[] NO_SENDERS = new Consent[0];
+        static final State EMPTY = new State(null, NO_SENDERS);
         /** the newest account-wide entry, or null */
         final Consent base;
         /** the newest entry of each sender name that is newer than {@code base} */
@@ -58,13 +59,21 @@ public final class LocalConsentRegistry implements ConsentRegistry {
                 return this; // older than what decides every sender now: history only
             }
             if (c.sender() == null) {
-                List<Consent> newer = new ArrayList<>();
+                int newer = 0;
+                for (Consent s : senders) {
+                    newer += s.effectiveAtMs() > at ? 1 : 0;
+                }
+                if (newer == 0) {
+                    return new State(c, NO_SENDERS);
+                }
+                Consent[] kept = new Consent[newer];
+                int k = 0;
                 for (Consent s : senders) {
                     if (s.effectiveAtMs() > at) {
-                        newer.add(s);
+                        kept[k++] = s;
                     }
                 }
-                return new State(c, newer.toArray(new Consent[0]));
+                return new State(c, kept);
             }
             for (int i = 0; i < senders.length; i++) {
                 if (senders[i].sender().equals(c.sender())) {
