@@ -10,8 +10,9 @@ import java.util.function.IntFunction;
  *
  * <p>A link starts with {@code http://} or {@code https://} (any case) not preceded by a letter or
  * digit, or with {@code www.} at the start of a word, and needs a letter or digit right after that
- * prefix. It runs to the next white space, control character, or one of {@code < > " « » “ ” „ `
- * \ ^ { } |} (none of which a URL holds unencoded); then sentence punctuation at its end is given
+ * prefix. It runs to the next white space, control character, one of {@code < > " ` \ ^ { } |}
+ * (none of which a URL holds unencoded), or character beyond ASCII that is not a letter, digit or
+ * combining mark ({@code « » “ ” — …}, emoji); then sentence punctuation at its end is given
  * back to the text: {@code . , ! ? : ; ' ’ …} and a closing bracket ({@code ) ] }}) that has no
  * opening one inside the link ({@code https://en.wikipedia.org/wiki/Fork_(software)} keeps its
  * bracket, {@code (see https://x.org/a)} does not). Letters of any script belong to a link, so
@@ -139,9 +140,18 @@ public final class LinkText {
     }
 
     private static boolean stops(char c) {
-        return Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c)
-                || c == '<' || c == '>' || c == '"' || c == '«' || c == '»' || c == '“' || c == '”' || c == '„'
-                || c == '`' || c == '\\' || c == '^' || c == '{' || c == '}' || c == '|';
+        if (c < 0x80) {
+            return c <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == '"' || c == '`' || c == '\\' || c == '^'
+                    || c == '{' || c == '}' || c == '|';
+        }
+        // beyond ASCII a link holds letters, digits and combining marks (an IRI's path); spaces,
+        // dashes, quotes, brackets, other punctuation, symbols and emoji end it
+        if (Character.isLetterOrDigit(c)) {
+            return false;
+        }
+        int type = Character.getType(c);
+        return type != Character.NON_SPACING_MARK && type != Character.COMBINING_SPACING_MARK
+                && type != Character.ENCLOSING_MARK;
     }
 
     /** More closing than opening brackets in t[start, end). */

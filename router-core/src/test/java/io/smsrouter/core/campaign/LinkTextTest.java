@@ -88,6 +88,9 @@ class LinkTextTest {
                 "https://пример.рф/акция");
         assertThat(LinkText.urls("<https://a.example/x>")).containsExactly("https://a.example/x");
         assertThat(LinkText.urls("http://[::1]:8080/x")).containsExactly("http://[::1]:8080/x");
+        assertThat(LinkText.urls("https://a.example/x—скидки https://b.example/y…🔥 www.c.example🔥"))
+                .containsExactly("https://a.example/x", "https://b.example/y", "www.c.example");
+        assertThat(LinkText.urls("https://a.example/caf\u0065\u0301")).containsExactly("https://a.example/caf\u0065\u0301");
     }
 
     @Test
@@ -106,6 +109,43 @@ class LinkTextTest {
         assertThat(s.text()).isSameAs(text);
         assertThat(s.urls()).isEmpty();
         assertThat(LinkText.urls("")).isEmpty();
+    }
+
+    @Test
+    void shouldFindExactlyTheLinksPutIntoRandomTexts() {
+        java.util.Random rnd = new java.util.Random(2026);
+        String[] words = {"Скидка", "sale", "50%", "до", "31.03", "(см.", "ниже)", "—", "e-mail:", "a@b.example",
+                "http", "www", "3.14", "«акция»", "ok?", "end."};
+        String[] links = {"https://shop.example/a?x=1&y=2", "http://a.example", "www.b.example/path/x.html",
+                "https://en.wikipedia.org/wiki/Fork_(software)", "https://пример.рф/акция", "HTTPS://C.EXAMPLE/Q#top",
+                "https://s.example/l/abc1234"};
+        String[] before = {" ", " (", " «", " \"", "\n", " '"};
+        String[] after = {" ", ". ", ", ", "! ", "? ", ": ", "; ", ") ", "» ", "\" ", "... ", "…", "—", "\n", "' "};
+        for (int round = 0; round < 2000; round++) {
+            StringBuilder text = new StringBuilder();
+            List<String> expected = new ArrayList<>();
+            List<String> expectedLong = new ArrayList<>();
+            int parts = 1 + rnd.nextInt(8);
+            for (int p = 0; p < parts; p++) {
+                if (rnd.nextInt(3) == 0) {
+                    String link = links[rnd.nextInt(links.length)];
+                    text.append(before[rnd.nextInt(before.length)]).append(link).append(after[rnd.nextInt(after.length)]);
+                    expected.add(link);
+                    if (!link.startsWith(BASE)) {
+                        expectedLong.add(link);
+                    }
+                } else {
+                    text.append(words[rnd.nextInt(words.length)]).append(' ');
+                }
+            }
+            String t = text.toString();
+            assertThat(LinkText.urls(t)).as(t).containsExactlyElementsOf(expected);
+            LinkText.Shortened s = shorten(t);
+            assertThat(s.urls()).as(t).containsExactlyElementsOf(expectedLong);
+            // shortening again finds only short links, and changes nothing
+            assertThat(shorten(s.text()).text()).isEqualTo(s.text());
+            assertThat(LinkText.urls(s.text())).allMatch(u -> u.startsWith(BASE));
+        }
     }
 
     @Test
