@@ -188,6 +188,27 @@ class ConsentTest {
     }
 
     @Test
+    void shouldSendACampaignOnlyToTheRecipientsWhoConsented() throws Exception {
+        smsc = new JsmppSmsc(ItConfig.OPERATOR_SYSTEM_ID, ItConfig.OPERATOR_PASSWORD);
+        start();
+        json(call("POST", "/api/v1/consents", ADS_KEY, "{\"msisdn\":\"" + NUMBER + "\",\"source\":\"web\"}"), 201);
+        json(call("POST", "/api/v1/consents", ADS_KEY, "{\"msisdn\":\"79161230002\",\"source\":\"web\"}"), 201);
+        json(call("DELETE", "/api/v1/consents/79161230002", ADS_KEY, null), 200);
+        String id = json(call("POST", "/api/v1/campaigns", ADS_KEY, "{\"name\":\"bf\",\"from\":\"Shop\","
+                + "\"text\":\"Black Friday -30%\",\"recipients\":[\"" + NUMBER + "\",\"79161230002\","
+                + "\"79161230003\"]}"), 201).get("id").asText();
+        await().atMost(Duration.ofSeconds(30)).until(() -> json(call("GET", "/api/v1/campaigns/" + id, ADS_KEY, null),
+                200).get("status").asText().equals("DONE"));
+        JsonNode report = json(call("GET", "/api/v1/campaigns/" + id, ADS_KEY, null), 200);
+        assertThat(report.get("states").get("REFUSED").asInt()).as("withdrawn and never asked: %s", report)
+                .isEqualTo(2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> receivedTo(NUMBER, "Black Friday -30%") == 1);
+        assertThat(smsc.received()).extracting(sm -> sm.getDestAddress()).containsExactly(NUMBER);
+        String csv = call("GET", "/api/v1/campaigns/" + id + "/recipients.csv", ADS_KEY, null).body();
+        assertThat(csv).contains("79161230003").contains("REFUSED");
+    }
+
+    @Test
     void shouldKeepConsentsAndWithdrawalsAcrossARestartOnTheSameJournal() throws Exception {
         smsc = new JsmppSmsc(ItConfig.OPERATOR_SYSTEM_ID, ItConfig.OPERATOR_PASSWORD);
         start();
