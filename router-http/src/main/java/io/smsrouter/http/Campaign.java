@@ -44,7 +44,39 @@ final class Campaign {
     /** A recipient left out of a recurring campaign's first occurrence: its time had passed when the campaign was created. */
     static final String SKIPPED = "skipped";
 
-    record Variant(String name, int share, String text, boolean template, Templates.Compiled compiled) {
+    static final class Variant {
+        private final String name;
+        private final int share;
+        private final String text;
+        private final boolean template;
+        private final Templates.Compiled compiled;
+        /** A plain text's link targets with their UTM parameters, once a click asked (racy but idempotent). */
+        volatile List<String> targets;
+
+        Variant(String name, int share, String text, boolean template, Templates.Compiled compiled) {
+            this.name = name;
+            this.share = share;
+            this.text = text;
+            this.template = template;
+            this.compiled = compiled;
+        }
+
+        String name() {
+            return name;
+        }
+
+        int share() {
+            return share;
+        }
+
+        String text() {
+            return text;
+        }
+
+        boolean template() {
+            return template;
+        }
+
         /** The text for one recipient. */
         String render(Map<String, Object> vars, String msisdn) {
             return compiled == null ? text : compiled.render(vars, msisdn);

@@ -77,6 +77,8 @@ final class Campaigns implements LinkResolver, CampaignReports, AutoCloseable {
     /** Recipients submitted in one journal batch at most. */
     static final int MAX_BATCH = 500;
     private static final int BACKOFF_MS = 200;
+    /** Clicks of one recipient written to the progress log at most; more are counted until a restart. */
+    static final int MAX_LOGGED_CLICKS = 100;
     /** How often the runner records the final states its campaigns' messages reached. */
     private static final int SETTLE_MS = 5000;
 
@@ -469,14 +471,8 @@ final class Campaigns implements LinkResolver, CampaignReports, AutoCloseable {
         int r = (int) (off / c.linksPer);
         int link = (int) (off % c.linksPer);
         Campaign.Variant v = c.variant(r);
-        String url;
-        try {
-            List<String> urls = LinkText.urls(v.render(c.vars[r] == null ? Map.of() : c.vars[r], c.to[r]));
-            if (link >= urls.size()) {
-                return null;
-            }
-            url = urls.get(link);
-        } catch (ApiError bad) {
+        String target = target(c, v, r, link);
+        if (target == null) {
             return null;
         }
         boolean first;
@@ -484,10 +480,13 @@ final class Campaigns implements LinkResolver, CampaignReports, AutoCloseable {
         synchronized (c) {
             messageId = c.messageId[r];
             if (messageId == 0 || !count) {
-                return Utm.withUtm(url, c.name, v.name()); // not sent (yet): a guess; followed, not counted
+                return target; // not sent (yet): a guess; followed, not counted
             }
             first = c.clicked(r, atMs);
             clicks.increment();
+            if (c.clicks[r] > MAX_LOGGED_CLICKS) {
+                return target; // a bot on one link: counted until a restart, not logged without end
+            }
             c.append("K " + r + " " + link + " " + atMs + "\n");
         }
         try {
@@ -499,7 +498,31 @@ final class Campaigns implements LinkResolver, CampaignReports, AutoCloseable {
         } catch (RuntimeException journalDown) {
             // the click is counted in the campaign's own log; the journal's copy is lost
         }
-        return Utm.withUtm(url, c.name, v.name());
+        return target;
+    }
+
+    /**
+     * Where link {@code link} of recipient {@code r} goes, UTM parameters added; null when the text
+     * has no such link. A variant's plain text has the same links for everyone: worked out once.
+     */
+    private static String target(Campaign c, Campaign.Variant v, int r, int link) {
+        List<String> targets = v.template() ? null : v.targets;
+        if (targets == null) {
+            List<String> urls;
+            try {
+                urls = LinkText.urls(v.render(c.vars[r] == null ? Map.of() : c.vars[r], c.to[r]));
+            } catch (ApiError bad) {
+                return null;
+            }
+            targets = new ArrayList<>(urls.size());
+            for (String u : urls) {
+                targets.add(Utm.withUtm(u, c.name, v.name()));
+            }
+            if (!v.template()) {
+                v.targets = targets;
+            }
+        }
+        return link < targets.size() ? targets.get(link) : null;
     }
 
     // ---- HTTP ----

@@ -28,6 +28,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -170,6 +172,40 @@ class CampaignTest {
         Thread.sleep(1000);
         assertThat(smsc.received().size()).isEqualTo(sent);
         assertThat(call("POST", "/api/v1/campaigns/" + id + "/resume", KEY, null, null).statusCode()).isEqualTo(409);
+    }
+
+    @Test
+    void clicksSurviveARestartAndARepeatingBotIsNotLoggedWithoutEnd() throws Exception {
+        start(InstantSource.system());
+        String id = create("{\"name\":\"one\",\"from\":\"Shop\",\"text\":\"See https://shop.example/x?a=1 and "
+                + "www.shop.example/y.\",\"trackLinks\":true,\"recipients\":[\"79161234567\"]}").get("id").asText();
+        await().atMost(Duration.ofSeconds(20)).until(() -> smsc.received().size() == 1);
+        Matcher m = Pattern.compile("/l/([0-9A-Za-z]{7})").matcher(text(smsc.received().get(0)));
+        assertThat(m.find()).isTrue();
+        String first = m.group(1);
+        assertThat(m.find()).isTrue();
+        String second = m.group(1);
+        assertThat(text(smsc.received().get(0))).endsWith(second + ".");
+        HttpResponse<String> head = call("HEAD", "/l/" + first, null, null, null);
+        assertThat(head.statusCode()).isEqualTo(302);
+        assertThat(call("GET", "/l/" + second, null, null, null).headers().firstValue("Location").orElseThrow())
+                .startsWith("https://www.shop.example/y?utm_source=sms");
+        for (int i = 0; i < 104; i++) {
+            HttpResponse<String> r = call("GET", "/l/" + first, null, null, null);
+            assertThat(r.headers().firstValue("Location").orElseThrow())
+                    .isEqualTo("https://shop.example/x?a=1&utm_source=sms&utm_medium=sms&utm_campaign=one&utm_content=A");
+        }
+        JsonNode before = report(id);
+        assertThat(before.get("clicks").asInt()).as("the HEAD is no click").isEqualTo(105);
+        assertThat(before.get("uniqueClicks").asInt()).isEqualTo(1);
+
+        router.close();
+        router = null;
+        start(InstantSource.system());
+        JsonNode after = report(id);
+        assertThat(after.get("clicks").asInt()).as("at most 100 clicks of one recipient are logged").isEqualTo(100);
+        assertThat(after.get("uniqueClicks").asInt()).isEqualTo(1);
+        assertThat(smsc.received()).hasSize(1);
     }
 
     @Test
