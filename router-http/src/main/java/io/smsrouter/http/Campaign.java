@@ -128,6 +128,8 @@ final class Campaign {
     long settledAtMs;
 
     private OutputStream log;
+    /** The log ends inside a (torn) line: the next append begins with a line feed. */
+    private boolean startOnNewLine;
 
     @SuppressWarnings("unchecked")
     Campaign(Path dir, String id, String accountId, String name, String category, int priority, String from,
@@ -314,15 +316,38 @@ final class Campaign {
     }
 
     private void openLog() throws IOException {
-        log = Files.newOutputStream(progressFile(dir), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Path p = progressFile(dir);
+        // a log that ends inside a line (a power cut, or a short write on a full disk, tore it):
+        // the next lines start on a line of their own, or the first of them would be read back
+        // glued to the torn one and dropped with it
+        startOnNewLine = endsInsideALine(p);
+        log = Files.newOutputStream(p, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /** True when the file exists, is not empty, and its last byte is not a line feed. */
+    static boolean endsInsideALine(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return false;
+        }
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size == 0) {
+                return false;
+            }
+            java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+            ch.read(last, size - 1);
+            return last.get(0) != '\n';
+        }
     }
 
     /** Appends lines to the progress log and hands them to the OS (kill -9 keeps them; a power cut may not). */
     void append(String lines) {
         try {
-            log.write(lines.getBytes(StandardCharsets.UTF_8));
+            log.write((startOnNewLine ? "\n" + lines : lines).getBytes(StandardCharsets.UTF_8));
+            startOnNewLine = false;
             log.flush();
         } catch (IOException e) {
+            startOnNewLine = true; // part of it may be in the file: the next lines start on a line of their own
             throw new UncheckedIOException("campaign " + id + ": cannot write " + progressFile(dir), e);
         }
     }
