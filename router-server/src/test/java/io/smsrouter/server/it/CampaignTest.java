@@ -60,8 +60,12 @@ class CampaignTest {
     }
 
     private Router start(InstantSource clock) throws Exception {
+        return start(clock, 0);
+    }
+
+    private Router start(InstantSource clock, int operatorTps) throws Exception {
         smsc = smsc == null ? new JsmppSmsc(ItConfig.OPERATOR_SYSTEM_ID, ItConfig.OPERATOR_PASSWORD) : smsc;
-        ItConfig c = ItConfig.journal(dir.resolve("journal")).operatorAt(smsc.port())
+        ItConfig c = ItConfig.journal(dir.resolve("journal")).operatorAt(smsc.port()).operatorTps(operatorTps)
                 .account(new AccountConfig("camp", "camppw", "k-camp", "none", 0, 4, List.of(), null))
                 .account(new AccountConfig("other", "otherpw", "k-other", "none", 0, 4, List.of(), null));
         router = new Router(c.build(), clock).start();
@@ -172,6 +176,35 @@ class CampaignTest {
         Thread.sleep(1000);
         assertThat(smsc.received().size()).isEqualTo(sent);
         assertThat(call("POST", "/api/v1/campaigns/" + id + "/resume", KEY, null, null).statusCode()).isEqualTo(409);
+    }
+
+    @Test
+    void anOtpMessageGoesOutAheadOfACampaignsBacklog() throws Exception {
+        start(InstantSource.system(), 300); // the operator takes 300 messages a second
+        int n = 3000;
+        StringBuilder recipients = new StringBuilder("[");
+        for (int i = 0; i < n; i++) {
+            recipients.append(i == 0 ? "" : ",").append("\"7915").append(3_000_000 + i).append('"');
+        }
+        recipients.append(']');
+        String id = create("{\"name\":\"big\",\"from\":\"Shop\",\"text\":\"Promo\",\"rate\":20000,\"recipients\":"
+                + recipients + "}").get("id").asText();
+        // the whole campaign is accepted within a second or so; the operator needs 10 s for it
+        await().atMost(Duration.ofSeconds(20)).until(() -> report(id).get("pending").asInt() == 0);
+        assertThat(smsc.received().size()).isLessThan(n / 2);
+        HttpResponse<String> otp = call("POST", "/api/v1/messages", KEY, "application/json",
+                "{\"from\":\"Bank\",\"to\":\"79169999999\",\"text\":\"Code 4711\",\"category\":\"otp\"}");
+        assertThat(otp.statusCode()).as(otp.body()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(5)).until(() -> smsc.received().stream()
+                .anyMatch(sm -> sm.getDestAddress().equals("79169999999")));
+        int before = 0;
+        for (SubmitSm sm : smsc.received()) {
+            if (sm.getDestAddress().equals("79169999999")) {
+                break;
+            }
+            before++;
+        }
+        assertThat(before).as("campaign messages the operator got before the OTP code").isLessThan(n - 1000);
     }
 
     @Test
