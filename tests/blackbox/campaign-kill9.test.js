@@ -217,6 +217,7 @@ test(`campaign of ${RECIPIENTS} recipients, kill -9 while it sends, ${ROUNDS} ro
       `resent_after_their_answer_was_read=${readButResent.length} ` +
       `(kills x window ${kills}x${ROUTER_WINDOW}=${kills * ROUTER_WINDOW}) answered_before_kill_ms(min/median/max)=` +
       `${lagMs.length ? `${lagMs[0]}/${lagMs[Math.floor(lagMs.length / 2)]}/${lagMs[lagMs.length - 1]}` : '-'} ` +
+      `recovered_from_journal_notes=${outputs.reduce((n, [, p]) => n + (p.out.match(/before the crash \(found in the journal\)/g) || []).length, 0)} ` +
       `journal_accepted=${[...acceptedByTo.values()].reduce((a, l) => a + l.length, 0)} campaign_notes=${notes} ` +
       `receipts_sent=${op.receiptsSent} receipts_acked=${op.receiptsAcked} receipts_matched=${receiptsMatched} ` +
       `report=${JSON.stringify({ status: report.status, total: report.total, pending: report.pending, states: report.states })} ` +
