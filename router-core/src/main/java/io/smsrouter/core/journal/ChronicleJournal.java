@@ -724,8 +724,17 @@ public final class ChronicleJournal implements Journal {
                 long givenAt = b.readLong();
                 long recordedAt = b.readLong();
                 String by = b.readUtf8();
-                l.consent(new io.smsrouter.core.policy.Consent(id, granted, account, sender, msisdn, source,
-                        evidence, givenAt, recordedAt, by));
+                io.smsrouter.core.policy.Consent c;
+                try {
+                    c = new io.smsrouter.core.policy.Consent(id, granted, account, sender, msisdn, source, evidence,
+                            givenAt, recordedAt, by);
+                } catch (IllegalArgumentException malformed) {
+                    // as an opt-out event that is not understood: the rest of the journal still counts
+                    org.slf4j.LoggerFactory.getLogger(ChronicleJournal.class).warn(
+                            "journal: consent entry {} for {} not understood: {}", id, msisdn, malformed.getMessage());
+                    return;
+                }
+                l.consent(c);
             }
             case LEDGER -> {
                 int kind = b.readUnsignedByte();
