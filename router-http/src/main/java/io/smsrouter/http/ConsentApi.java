@@ -169,6 +169,9 @@ final class ConsentApi {
         } else {
             accountIds = List.of(accountOf(account, named, "account"));
         }
+        for (String accountId : accountIds) {
+            sender(engine.accounts().get(accountId), senderParam); // refused before anything is recorded
+        }
         ObjectNode root = json.createObjectNode();
         root.put("msisdn", msisdn);
         ArrayNode items = root.putArray("withdrawals");
