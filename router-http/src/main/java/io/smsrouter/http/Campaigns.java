@@ -194,6 +194,9 @@ final class Campaigns implements LinkResolver, CampaignReports, AutoCloseable {
         long now = clock.millis();
         for (Campaign c : byId.values()) {
             try {
+                if (System.currentTimeMillis() - c.settledAtMs >= SETTLE_MS) {
+                    settle(c);
+                }
                 synchronized (c) {
                     run(c, now);
                 }
@@ -209,9 +212,6 @@ final class Campaigns implements LinkResolver, CampaignReports, AutoCloseable {
     }
 
     private void run(Campaign c, long now) {
-        if (System.currentTimeMillis() - c.settledAtMs >= SETTLE_MS) {
-            settle(c);
-        }
         if (c.stopped != null) {
             return;
         }
@@ -374,30 +374,44 @@ final class Campaigns implements LinkResolver, CampaignReports, AutoCloseable {
      * table's reach.
      */
     private void settle(Campaign c) {
-        c.settledAtMs = System.currentTimeMillis();
-        StringBuilder lines = null;
+        long now = System.currentTimeMillis();
+        c.settledAtMs = now;
+        // the lookups without the campaign's lock (the runner keeps sending meanwhile), the
+        // results written under it, each only if its recipient still has that message
+        List<long[]> found = null;
         for (int r = 0; r < c.size(); r++) {
             long id = c.messageId[r];
             if (id == 0 || c.finalState[r] != 0) {
                 continue;
             }
             String state = messages.state(id);
-            int i = FINAL.indexOf(state);
-            if (i < 0) {
+            if (!FINAL.contains(state)) {
                 continue;
             }
             MessageStatus s = engine.status(id);
-            long at = s != null && s.finalAtMs() > 0 ? s.finalAtMs() : c.settledAtMs;
-            byte code = (byte) (STATES.indexOf(state) + 1);
-            c.finalState[r] = code;
-            c.finalAtMs[r] = at;
-            if (lines == null) {
-                lines = new StringBuilder();
+            long at = s != null && s.finalAtMs() > 0 ? s.finalAtMs() : now;
+            if (found == null) {
+                found = new ArrayList<>();
             }
-            lines.append("F ").append(r).append(' ').append(code).append(' ').append(at).append('\n');
+            found.add(new long[]{r, id, STATES.indexOf(state) + 1, at});
         }
-        if (lines != null) {
-            c.append(lines.toString());
+        if (found == null) {
+            return;
+        }
+        StringBuilder lines = new StringBuilder(found.size() * 24);
+        synchronized (c) {
+            for (long[] f : found) {
+                int r = (int) f[0];
+                if (c.messageId[r] != f[1] || c.finalState[r] != 0) {
+                    continue;
+                }
+                c.finalState[r] = (byte) f[2];
+                c.finalAtMs[r] = f[3];
+                lines.append("F ").append(r).append(' ').append(f[2]).append(' ').append(f[3]).append('\n');
+            }
+            if (!lines.isEmpty()) {
+                c.append(lines.toString());
+            }
         }
     }
 
@@ -1087,8 +1101,10 @@ final class Campaigns implements LinkResolver, CampaignReports, AutoCloseable {
         }
         long start;
         long[] deliveredAt;
+        long[] clickTimes;
+        byte[] clickVariant;
+        settle(c);
         synchronized (c) {
-            settle(c);
             o.put("status", c.status(now).name());
             if (c.stopped == Campaign.Status.PAUSED && !c.pauseReason.isEmpty()) {
                 o.put("pauseReason", c.pauseReason);
@@ -1106,63 +1122,68 @@ final class Campaigns implements LinkResolver, CampaignReports, AutoCloseable {
             }
             o.put("trackLinks", c.trackLinks);
             o.put("rate", c.rate);
-            start = c.createdAtMs;
-            deliveredAt = new long[c.size()];
-            for (int r = 0; r < c.size(); r++) {
-                if (Campaign.SKIPPED.equals(c.refused[r])) {
-                    continue;
-                }
-                Tally v = per[c.variantOf[r]];
-                all.total++;
-                v.total++;
-                if (c.pending(r)) {
-                    all.pending++;
-                    v.pending++;
-                    continue;
-                }
-                String state;
-                if (c.refused[r] != null) {
-                    state = "REFUSED";
-                } else {
-                    state = stateOf(c, r);
-                    if (state.equals("DELIVERED")) {
-                        deliveredAt[r] = c.finalAtMs[r];
-                    }
-                    all.parts += c.parts[r];
-                    v.parts += c.parts[r];
-                    boolean refunded = refunds && (state.equals("UNDELIVERABLE") || state.equals("REJECTED")
-                            || state.equals("EXPIRED") || state.equals("FAILED") || state.equals("CANCELLED"));
-                    if (!refunded) {
-                        all.cost += c.cost[r];
-                        v.cost += c.cost[r];
-                    }
-                }
-                all.states.merge(state, 1, Integer::sum);
-                v.states.merge(state, 1, Integer::sum);
-                if (c.clicks[r] > 0) {
-                    all.clicks += c.clicks[r];
-                    v.clicks += c.clicks[r];
-                    all.uniqueClicks++;
-                    v.uniqueClicks++;
-                }
-            }
-            all.put(o, all.states);
-            // the same counts by their lower-case names at the top, for scripts that read one number
-            all.states.forEach((k, n) -> o.put(k.toLowerCase(java.util.Locale.ROOT), n));
-            ArrayNode vs = o.putArray("variants");
-            for (int i = 0; i < nv; i++) {
-                ObjectNode vo = vs.addObject();
-                vo.put("name", c.variants.get(i).name());
-                vo.put("share", c.variants.get(i).share());
-                per[i].put(vo, per[i].states);
-            }
-            o.set("timeline", timeline(c, start, now, deliveredAt));
+            clickTimes = java.util.Arrays.copyOf(c.clickTimes, c.clickCount);
+            clickVariant = java.util.Arrays.copyOf(c.clickVariant, c.clickCount);
         }
+        // counted without the lock, so that a big campaign's report does not hold its runner up:
+        // a recipient sent meanwhile may be counted as still pending, nothing worse
+        start = c.createdAtMs;
+        deliveredAt = new long[c.size()];
+        for (int r = 0; r < c.size(); r++) {
+            if (Campaign.SKIPPED.equals(c.refused[r])) {
+                continue;
+            }
+            Tally v = per[c.variantOf[r]];
+            all.total++;
+            v.total++;
+            if (c.pending(r)) {
+                all.pending++;
+                v.pending++;
+                continue;
+            }
+            String state;
+            if (c.refused[r] != null) {
+                state = "REFUSED";
+            } else {
+                state = stateOf(c, r);
+                if (state.equals("DELIVERED")) {
+                    deliveredAt[r] = c.finalAtMs[r];
+                }
+                all.parts += c.parts[r];
+                v.parts += c.parts[r];
+                boolean refunded = refunds && (state.equals("UNDELIVERABLE") || state.equals("REJECTED")
+                        || state.equals("EXPIRED") || state.equals("FAILED") || state.equals("CANCELLED"));
+                if (!refunded) {
+                    all.cost += c.cost[r];
+                    v.cost += c.cost[r];
+                }
+            }
+            all.states.merge(state, 1, Integer::sum);
+            v.states.merge(state, 1, Integer::sum);
+            if (c.clicks[r] > 0) {
+                all.clicks += c.clicks[r];
+                v.clicks += c.clicks[r];
+                all.uniqueClicks++;
+                v.uniqueClicks++;
+            }
+        }
+        all.put(o, all.states);
+        // the same counts by their lower-case names at the top, for scripts that read one number
+        all.states.forEach((k, n) -> o.put(k.toLowerCase(java.util.Locale.ROOT), n));
+        ArrayNode vs = o.putArray("variants");
+        for (int i = 0; i < nv; i++) {
+            ObjectNode vo = vs.addObject();
+            vo.put("name", c.variants.get(i).name());
+            vo.put("share", c.variants.get(i).share());
+            per[i].put(vo, per[i].states);
+        }
+        o.set("timeline", timeline(c, start, now, deliveredAt, clickTimes, clickVariant));
         return o;
     }
 
     /** Sent, delivered and clicks per time bucket and variant, for the page's charts (at most 120 buckets). */
-    private ObjectNode timeline(Campaign c, long start, long now, long[] deliveredAt) {
+    private ObjectNode timeline(Campaign c, long start, long now, long[] deliveredAt, long[] clickTimes,
+                                byte[] clickVariant) {
         long first = Long.MAX_VALUE;
         long last = start;
         for (int r = 0; r < c.size(); r++) {
@@ -1172,8 +1193,8 @@ final class Campaigns implements LinkResolver, CampaignReports, AutoCloseable {
             }
             last = Math.max(last, deliveredAt[r]);
         }
-        for (int k = 0; k < c.clickCount; k++) {
-            last = Math.max(last, c.clickTimes[k]);
+        for (long t : clickTimes) {
+            last = Math.max(last, t);
         }
         long from = first == Long.MAX_VALUE ? start : first;
         long to = Math.max(last, Math.min(now, from + 60_000));
@@ -1200,8 +1221,8 @@ final class Campaigns implements LinkResolver, CampaignReports, AutoCloseable {
                 delivered[v][slot(deliveredAt[r], from, bucket, buckets)]++;
             }
         }
-        for (int k = 0; k < c.clickCount; k++) {
-            clicks[c.clickVariant[k]][slot(c.clickTimes[k], from, bucket, buckets)]++;
+        for (int k = 0; k < clickTimes.length; k++) {
+            clicks[clickVariant[k]][slot(clickTimes[k], from, bucket, buckets)]++;
         }
         ObjectNode t = json.createObjectNode();
         t.put("start", Instant.ofEpochMilli(from).toString());
@@ -1235,27 +1256,26 @@ final class Campaigns implements LinkResolver, CampaignReports, AutoCloseable {
     private String recipientsCsv(Campaign c) {
         StringBuilder b = new StringBuilder(64 * (c.size() + 1));
         b.append("to,variant,messageId,state,linkCode,clicks\n");
-        synchronized (c) {
-            settle(c);
-            for (int r = 0; r < c.size(); r++) {
-                if (Campaign.SKIPPED.equals(c.refused[r])) {
-                    continue;
-                }
-                String state = c.pending(r) ? "PENDING" : c.refused[r] != null ? "REFUSED" : stateOf(c, r);
-                b.append(c.to[r]).append(',').append(Csv.field(c.variant(r).name())).append(',')
-                        .append(c.messageId[r] == 0 ? "" : Long.toString(c.messageId[r])).append(',')
-                        .append(state).append(',');
-                if (c.trackLinks && codes != null) {
-                    long first = c.linkBase + (long) r * c.linksPer;
-                    for (int l = 0; l < c.linksPer; l++) {
-                        if (l > 0) {
-                            b.append(' ');
-                        }
-                        b.append(codes.code(first + l));
-                    }
-                }
-                b.append(',').append(c.clicks[r]).append('\n');
+        settle(c);
+        // without the lock, as the report
+        for (int r = 0; r < c.size(); r++) {
+            if (Campaign.SKIPPED.equals(c.refused[r])) {
+                continue;
             }
+            String state = c.pending(r) ? "PENDING" : c.refused[r] != null ? "REFUSED" : stateOf(c, r);
+            b.append(c.to[r]).append(',').append(Csv.field(c.variant(r).name())).append(',')
+                    .append(c.messageId[r] == 0 ? "" : Long.toString(c.messageId[r])).append(',')
+                    .append(state).append(',');
+            if (c.trackLinks && codes != null) {
+                long first = c.linkBase + (long) r * c.linksPer;
+                for (int l = 0; l < c.linksPer; l++) {
+                    if (l > 0) {
+                        b.append(' ');
+                    }
+                    b.append(codes.code(first + l));
+                }
+            }
+            b.append(',').append(c.clicks[r]).append('\n');
         }
         return b.toString();
     }
