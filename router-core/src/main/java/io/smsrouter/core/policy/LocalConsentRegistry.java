@@ -12,8 +12,9 @@ import java.util.function.Consumer;
  * The in-process {@link ConsentRegistry}: one immutable {@code Entry} per number in a
  * {@link ConcurrentHashMap} keyed by the number's digits, replaced whole when the number gets a
  * new history entry. The check on a message is one map lookup with the destination as it came
- * (a String already, its hash cached by the first lookup), then a scan of the number's few
- * accounts and sender names; nothing is allocated unless the destination starts with {@code +}.
+ * (a String already), then, for a number of one account, two fields of its entry (a scan of
+ * the accounts and sender names otherwise); nothing is allocated unless the destination starts
+ * with {@code +}.
  *
  * <p>Each entry keeps, per account, the decision of {@link Consent}'s rule folded as entries
  * arrive: the newest account-wide entry, and the sender entries newer than it. Folding in the
@@ -91,16 +92,41 @@ public final class LocalConsentRegistry implements ConsentRegistry {
         }
     }
 
-    /** One number: its accounts' states and its whole history, oldest first. Immutable. */
+    /**
+     * One number: its accounts' states and its whole history, oldest first. Immutable. A number of
+     * one account (nearly all) has that account's answer in its own fields, so the check reads
+     * the map's node, key and this object, not three more arrays and objects.
+     */
     private static final class Entry {
         final String[] accounts;
         final State[] states;
         final Consent[] history;
+        /** the account when there is exactly one, else null */
+        final String onlyAccount;
+        /** its account-wide consent is in force */
+        final boolean onlyGranted;
+        /** it has sender entries newer than the account-wide one: ask {@code states[0]} */
+        final boolean onlyHasSenders;
 
         Entry(String[] accounts, State[] states, Consent[] history) {
             this.accounts = accounts;
             this.states = states;
             this.history = history;
+            boolean one = accounts.length == 1;
+            this.onlyAccount = one ? accounts[0] : null;
+            this.onlyGranted = one && states[0].inForce(null);
+            this.onlyHasSenders = one && states[0].senders.length > 0;
+        }
+
+        boolean inForce(String accountId, String sender) {
+            if (onlyAccount != null) {
+                if (!onlyAccount.equals(accountId)) {
+                    return false;
+                }
+                return sender == null || !onlyHasSenders ? onlyGranted : states[0].inForce(sender);
+            }
+            State s = state(accountId);
+            return s != null && s.inForce(sender);
         }
 
         State state(String accountId) {
@@ -138,11 +164,7 @@ public final class LocalConsentRegistry implements ConsentRegistry {
             return false;
         }
         Entry e = byNumber.get(msisdn.charAt(0) == '+' ? msisdn.substring(1) : msisdn);
-        if (e == null) {
-            return false;
-        }
-        State s = e.state(accountId);
-        return s != null && s.inForce(sender);
+        return e != null && e.inForce(accountId, sender);
     }
 
     @Override
