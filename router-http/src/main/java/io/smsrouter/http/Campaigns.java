@@ -58,7 +58,8 @@ import java.util.function.Supplier;
  * unless it says otherwise), so OTP traffic is served first.
  *
  * <p>A runner thread sends: every {@value #TICK_MS} ms, for each running campaign, the recipients
- * that are due, as many as its rate allows, in one journal batch. Each accepted message carries a
+ * that are due, as many as its rate allows, in journal batches of at most {@value #MAX_BATCH}
+ * (while batches are full, the campaigns take turns without waiting for the next tick). Each accepted message carries a
  * journal note ({@value #NOTE}: campaign, occurrence, recipient) in the same batch, and the
  * campaign's progress log gets a line after the batch is journaled; recovery reads both, so that
  * after kill -9 no recipient gets a second message and none is skipped.
@@ -189,31 +190,41 @@ final class Campaigns implements LinkResolver, CampaignReports, AutoCloseable {
         byId.values().forEach(Campaign::close);
     }
 
-    /** One round of the runner: each campaign sends what is due and its rate allows. */
+    /**
+     * One round of the runner: each campaign sends a journal batch of what is due and its rate
+     * allows; while any batch was full, the campaigns take turns again at once (for up to a
+     * second), so that a fast campaign does not wait a tick between batches.
+     */
     void tick() {
-        long now = clock.millis();
-        for (Campaign c : byId.values()) {
-            try {
-                if (System.currentTimeMillis() - c.settledAtMs >= SETTLE_MS) {
-                    settle(c);
+        long until = System.nanoTime() + 1_000_000_000L;
+        boolean more;
+        do {
+            more = false;
+            for (Campaign c : byId.values()) {
+                long now = clock.millis();
+                try {
+                    if (System.currentTimeMillis() - c.settledAtMs >= SETTLE_MS) {
+                        settle(c);
+                    }
+                    synchronized (c) {
+                        more |= run(c, now);
+                    }
+                } catch (RuntimeException e) {
+                    log.warn("campaign {}: sending failed, retrying in a second: {}", c.id, e.toString());
+                    c.retryAtMs = now + 1000;
                 }
-                synchronized (c) {
-                    run(c, now);
-                }
-            } catch (RuntimeException e) {
-                log.warn("campaign {}: sending failed, retrying in a second: {}", c.id, e.toString());
-                c.retryAtMs = now + 1000;
             }
-        }
+        } while (more && System.nanoTime() - until < 0);
     }
 
     /** A recipient's outcome in the open batch, made durable in the progress log once the batch is journaled. */
     private record Done(int recipient, long messageId, int parts, long cost, String refusal) {
     }
 
-    private void run(Campaign c, long now) {
+    /** One journal batch of due recipients; true when it was full (more may be due at once). */
+    private boolean run(Campaign c, long now) {
         if (c.stopped != null) {
-            return;
+            return false;
         }
         if (c.complete()) {
             if (c.schedule.recurring()) {
@@ -221,17 +232,17 @@ final class Campaigns implements LinkResolver, CampaignReports, AutoCloseable {
                 c.append("O " + next + "\n");
                 c.begin(next, r -> c.zone(r, zones));
             }
-            return;
+            return false;
         }
         if (now < c.retryAtMs) {
-            return;
+            return false;
         }
         long elapsed = c.lastTickMs == 0 ? TICK_MS : Math.max(0, now - c.lastTickMs);
         c.lastTickMs = now;
         c.tokens = Math.min(Math.max(1, c.rate / 5.0), c.tokens + elapsed * c.rate / 1000.0);
         int budget = (int) Math.min(MAX_BATCH, c.tokens);
         if (budget <= 0) {
-            return;
+            return false;
         }
         Account account = engine.accounts().get(c.accountId);
         if (account == null) {
@@ -239,7 +250,7 @@ final class Campaigns implements LinkResolver, CampaignReports, AutoCloseable {
             c.pauseReason = "account_removed";
             c.append("P account_removed\n");
             log.warn("campaign {} paused: its account {} is no longer in the config", c.id, c.accountId);
-            return;
+            return false;
         }
         int cursorBefore = c.cursor;
         List<Done> done = new ArrayList<>();
@@ -282,7 +293,7 @@ final class Campaigns implements LinkResolver, CampaignReports, AutoCloseable {
             }
         }
         if (!journaled) {
-            return;
+            return false;
         }
         StringBuilder lines = new StringBuilder(done.size() * 40);
         int sent = 0;
@@ -308,6 +319,7 @@ final class Campaigns implements LinkResolver, CampaignReports, AutoCloseable {
         if (sent > 0 && c.complete() && !c.schedule.recurring()) {
             log.info("campaign {} ({}) done: {} recipients", c.id, c.name, c.size());
         }
+        return done.size() == MAX_BATCH && c.stopped == null && now >= c.retryAtMs;
     }
 
     /**
