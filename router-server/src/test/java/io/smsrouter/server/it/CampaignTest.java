@@ -28,8 +28,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -108,6 +106,113 @@ class CampaignTest {
 
     private static String text(SubmitSm sm) {
         return MessageText.toString(sm.getDataCoding(), sm.getEsmClass(), sm.getShortMessage(), null);
+    }
+
+    @Test
+    void tenThousandRecipientsFromCsvTwoVariantsTrackedLinks() throws Exception {
+        start(InstantSource.system());
+        int n = 10_000;
+        StringBuilder csv = new StringBuilder("to,name\n");
+        for (int i = 0; i < n; i++) {
+            csv.append(79_000_000_000L + i).append(",\"Ann ").append(i).append("\"\n");
+        }
+        String variants = JSON.writeValueAsString(List.of(
+                Map.of("name", "A", "text", "Hi {name}, sale at https://shop.example/sale?src=x now", "share", 50),
+                Map.of("name", "B", "text", "{name}: see https://shop.example/b", "share", 50)));
+        String q = "name=Winter%20sale&from=Shop&trackLinks=true&rate=5000&variants="
+                + java.net.URLEncoder.encode(variants, java.nio.charset.StandardCharsets.UTF_8);
+        HttpResponse<String> created = call("POST", "/api/v1/campaigns?" + q, KEY, "text/csv", csv.toString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode c = JSON.readTree(created.body());
+        String id = c.get("id").asText();
+        assertThat(c.get("recipients").asInt()).isEqualTo(n);
+        Map<String, Integer> split = new HashMap<>();
+        c.get("variants").forEach(v -> split.put(v.get("name").asText(), v.get("recipients").asInt()));
+        assertThat(split.get("A")).isBetween((int) (n * 0.47), (int) (n * 0.53));
+        assertThat(split.get("A") + split.get("B")).isEqualTo(n);
+
+        await().atMost(Duration.ofSeconds(120)).until(() -> smsc.received().size() >= n);
+        await().atMost(Duration.ofSeconds(60)).until(() -> report(id).get("states").get("DELIVERED").asInt() == n);
+        Thread.sleep(300);
+        assertThat(smsc.received()).hasSize(n); // none twice
+
+        // every recipient exactly once, each with a short link of its own
+        Pattern link = Pattern.compile("http://127\\.0\\.0\\.1:\\d+/l/([0-9A-Za-z]{7})");
+        Set<String> numbers = new HashSet<>();
+        Map<String, String> codeOf = new HashMap<>();
+        Set<String> codes = new HashSet<>();
+        for (SubmitSm sm : smsc.received()) {
+            assertThat(numbers.add(sm.getDestAddress())).as("one message to %s", sm.getDestAddress()).isTrue();
+            String t = text(sm);
+            assertThat(t).doesNotContain("shop.example");
+            Matcher m = link.matcher(t);
+            assertThat(m.find()).as(t).isTrue();
+            assertThat(codes.add(m.group(1))).as("code %s unique", m.group(1)).isTrue();
+            codeOf.put(sm.getDestAddress(), m.group(1));
+            int i = (int) (Long.parseLong(sm.getDestAddress()) - 79_000_000_000L);
+            assertThat(t).contains("Ann " + i);
+        }
+        assertThat(numbers).hasSize(n);
+
+        // 100 of them followed: 302 to the original URL with the UTM parameters
+        int followed = 0;
+        for (Map.Entry<String, String> e : codeOf.entrySet()) {
+            if (followed == 100) {
+                break;
+            }
+            HttpResponse<String> r = call("GET", "/l/" + e.getValue(), null, null, null);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(302);
+            String to = r.headers().firstValue("Location").orElseThrow();
+            assertThat(to).startsWith("https://shop.example/").contains("utm_source=sms").contains("utm_medium=sms")
+                    .contains("utm_campaign=Winter").contains("utm_content=");
+            if (to.startsWith("https://shop.example/sale")) {
+                assertThat(to).contains("src=x").contains("utm_content=A");
+            } else {
+                assertThat(to).contains("utm_content=B");
+            }
+            followed++;
+        }
+        // one of them twice: a repeat click, not a unique one
+        call("GET", "/l/" + codeOf.values().iterator().next(), null, null, null);
+        assertThat(call("GET", "/l/ZZZZZZZ", null, null, null).statusCode()).isEqualTo(404);
+
+        String metrics = call("GET", "/metrics", null, null, null).body();
+        assertThat(metrics).contains("router_link_clicks_total 101.0").contains("router_campaigns{status=\"DONE\"} 1.0")
+                .contains("router_campaign_recipients_pending 0.0");
+        JsonNode rep = report(id);
+        assertThat(rep.get("status").asText()).isEqualTo("DONE");
+        assertThat(rep.get("total").asInt()).isEqualTo(n);
+        assertThat(rep.get("states").get("DELIVERED").asInt()).isEqualTo(smsc.receiptsSent());
+        assertThat(rep.get("uniqueClicks").asInt()).isEqualTo(100);
+        assertThat(rep.get("clicks").asInt()).isEqualTo(101);
+        assertThat(rep.get("clickRate").asDouble()).isEqualTo(0.01);
+        int a = 0;
+        int b = 0;
+        for (JsonNode v : rep.get("variants")) {
+            assertThat(v.get("total").asInt()).isEqualTo(split.get(v.get("name").asText()));
+            a += v.get("uniqueClicks").asInt();
+            b += v.get("states").get("DELIVERED").asInt();
+        }
+        assertThat(a).isEqualTo(100);
+        assertThat(b).isEqualTo(n);
+
+        // the per-recipient CSV: one row each, with its variant, id, state and clicks
+        HttpResponse<String> rows = call("GET", "/api/v1/campaigns/" + id + "/recipients.csv", KEY, null, null);
+        assertThat(rows.statusCode()).isEqualTo(200);
+        String[] lines = rows.body().split("\n");
+        assertThat(lines[0]).isEqualTo("to,variant,messageId,state,linkCode,clicks");
+        assertThat(lines).hasSize(n + 1);
+        int clicked = 0;
+        for (int i = 1; i < lines.length; i++) {
+            String[] f = lines[i].split(",");
+            assertThat(f[3]).isEqualTo("DELIVERED");
+            assertThat(f[4]).isEqualTo(codeOf.get(f[0]));
+            clicked += Integer.parseInt(f[5]) > 0 ? 1 : 0;
+        }
+        assertThat(clicked).isEqualTo(100);
+
+        // another account sees nothing of it
+        assertThat(call("GET", "/api/v1/campaigns/" + id, "Bearer k-other", null, null).statusCode()).isEqualTo(404);
     }
 
     @Test
