@@ -14,10 +14,8 @@ const assert = require('node:assert');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT, freePort, waitFor, start, routerYaml, httpRequest, pollUntil, tempDir } = require('./lib');
+const { ROOT, freePort, waitFor, start, routerYaml, httpRequest, pollUntil, tempDir, openBrowser } = require('./lib');
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMEDRIVER = '/usr/bin/chromedriver';
 const UI_TIMEOUT = 15000;
 const CAMPAIGN_TIMEOUT = 60000;
 const SHOP_KEY = 'k-shop-1';    // conf/router.yaml's accounts
@@ -33,25 +31,6 @@ after(async () => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-/** Debian's chromium in headless mode through Debian's chromedriver; fails (never skips) if either is missing. */
-async function openBrowser(profileDir) {
-  const missing = [CHROMIUM, CHROMEDRIVER].filter((f) => !fs.existsSync(f));
-  assert.deepStrictEqual(missing, [], `browser test needs Debian's chromium and chromium-driver (${missing.join(', ')} missing): `
-    + 'apt-get install chromium chromium-driver (scripts/test installs them)');
-  const { Builder, Browser } = require('selenium-webdriver');
-  const chrome = require('selenium-webdriver/chrome');
-  const logging = require('selenium-webdriver/lib/logging');
-  const prefs = new logging.Preferences();
-  prefs.setLevel(logging.Type.BROWSER, logging.Level.ALL);
-  const options = new chrome.Options()
-    .setLoggingPrefs(prefs)
-    .setChromeBinaryPath(CHROMIUM)
-    .addArguments('--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--no-first-run', `--user-data-dir=${profileDir}`, '--window-size=1280,1000');
-  // an explicit driver path: selenium-webdriver then never runs Selenium Manager (no download)
-  return new Builder().forBrowser(Browser.CHROME).setChromeOptions(options)
-    .setChromeService(new chrome.ServiceBuilder(CHROMEDRIVER)).build();
-}
 
 /** The browser console's entries so far (each read returns only the new ones, so they are kept here). */
 const consoleLog = [];
@@ -85,7 +64,7 @@ function csvLine(line) {
 test('the campaign page: an account logs in with its key, the numbers equal the API, one chart line per variant, no CSP violation',
   { timeout: 900000 }, async () => {
     tmp = tempDir('router-camppage-');
-    driver = await openBrowser(path.join(tmp, 'chromium-profile'));
+    driver = await openBrowser(path.join(tmp, 'chromium-profile'), '1280,1000');
     const { By, until } = require('selenium-webdriver');
 
     const [smppPort, httpPort, simPort] = [await freePort(), await freePort(), await freePort()];

@@ -255,3 +255,31 @@ function operatorSmsc(port) {
 
 module.exports.textOf = textOf;
 module.exports.operatorSmsc = operatorSmsc;
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMEDRIVER = '/usr/bin/chromedriver';
+
+/**
+ * Debian's chromium in headless mode through Debian's chromedriver, logging the browser console
+ * (for CSP violations); fails (never skips) if either is missing.
+ */
+async function openBrowser(profileDir, windowSize = '1280,900') {
+  const assert = require('node:assert');
+  const missing = [CHROMIUM, CHROMEDRIVER].filter((f) => !fs.existsSync(f));
+  assert.deepStrictEqual(missing, [], `browser test needs Debian's chromium and chromium-driver (${missing.join(', ')} missing): `
+    + 'apt-get install chromium chromium-driver (scripts/test installs them)');
+  const { Builder, Browser } = require('selenium-webdriver');
+  const chrome = require('selenium-webdriver/chrome');
+  const logging = require('selenium-webdriver/lib/logging');
+  const prefs = new logging.Preferences();
+  prefs.setLevel(logging.Type.BROWSER, logging.Level.ALL);
+  const options = new chrome.Options()
+    .setLoggingPrefs(prefs)
+    .setChromeBinaryPath(CHROMIUM)
+    .addArguments('--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run', `--user-data-dir=${profileDir}`, `--window-size=${windowSize}`);
+  // an explicit driver path: selenium-webdriver then never runs Selenium Manager (no download)
+  return new Builder().forBrowser(Browser.CHROME).setChromeOptions(options)
+    .setChromeService(new chrome.ServiceBuilder(CHROMEDRIVER)).build();
+}
+module.exports.openBrowser = openBrowser;

@@ -16,10 +16,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const smpp = require('smpp');
-const { ROOT, freePort, waitFor, start, routerYaml, httpRequest } = require('./lib');
+const { ROOT, freePort, waitFor, start, routerYaml, httpRequest, openBrowser } = require('./lib');
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMEDRIVER = '/usr/bin/chromedriver';
 const UI_TIMEOUT = 15000;      // the page polls every 2 s
 const RECEIPT_TIMEOUT = 20000;
 
@@ -37,25 +35,6 @@ after(async () => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-/** Debian's chromium in headless mode through Debian's chromedriver; fails (never skips) if either is missing. */
-async function openBrowser(profileDir) {
-  const missing = [CHROMIUM, CHROMEDRIVER].filter((f) => !fs.existsSync(f));
-  assert.deepStrictEqual(missing, [], `browser test needs Debian's chromium and chromium-driver (${missing.join(', ')} missing): `
-    + 'apt-get install chromium chromium-driver (scripts/test installs them)');
-  const { Builder, Browser } = require('selenium-webdriver');
-  const chrome = require('selenium-webdriver/chrome');
-  const logging = require('selenium-webdriver/lib/logging');
-  const prefs = new logging.Preferences();
-  prefs.setLevel(logging.Type.BROWSER, logging.Level.ALL);
-  const options = new chrome.Options()
-    .setLoggingPrefs(prefs)
-    .setChromeBinaryPath(CHROMIUM)
-    .addArguments('--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--no-first-run', `--user-data-dir=${profileDir}`, '--window-size=1280,900');
-  // an explicit driver path: selenium-webdriver then never runs Selenium Manager (no download)
-  return new Builder().forBrowser(Browser.CHROME).setChromeOptions(options)
-    .setChromeService(new chrome.ServiceBuilder(CHROMEDRIVER)).build();
-}
 
 /** The browser console's entries so far (each read returns only the new ones, so they are kept here). */
 const consoleLog = [];
@@ -102,7 +81,7 @@ function submit(s, from, to, text) {
 test('the moderator page: login, highlighted stop words, approve, reject, a campaign and a selection reach the client as receipts',
   { timeout: 900000 }, async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'router-modpage-'));
-    driver = await openBrowser(path.join(tmp, 'chromium-profile'));
+    driver = await openBrowser(path.join(tmp, 'chromium-profile'), '1280,900');
     const { By, until } = require('selenium-webdriver');
 
     // the router: shop moderated automatically against our stop words, bulk held always
