@@ -16,11 +16,13 @@ import io.smsrouter.core.account.Account;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+
+import static io.smsrouter.http.ModerationPage.methodNotAllowed;
+import static io.smsrouter.http.ModerationPage.noStore;
+import static io.smsrouter.http.ModerationPage.resource;
 
 /**
  * The campaign report page (SPEC §8 {@code GET /campaigns/{id}}, issue 13 item 5):
@@ -411,23 +413,6 @@ final class CampaignPage {
         return r;
     }
 
-    private static FullHttpResponse noStore(FullHttpResponse r) {
-        r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-        r.headers().set("X-Content-Type-Options", "nosniff");
-        return r;
-    }
-
-    private static FullHttpResponse methodNotAllowed(String use) {
-        return HttpServer.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "use " + use);
-    }
-
-    private static byte[] resource(String name) {
-        try (InputStream in = CampaignPage.class.getResourceAsStream(name)) {
-            return in == null ? null : in.readAllBytes();
-        } catch (IOException e) {
-            return null;
-        }
-    }
 
     private static String text(byte[] b) {
         return b == null ? "<!doctype html><title>{{title}}</title><p>the campaign page is not in this build</p>"

@@ -231,17 +231,17 @@ final class ModerationPage {
         return r;
     }
 
-    private static FullHttpResponse noStore(FullHttpResponse r) {
+    static FullHttpResponse noStore(FullHttpResponse r) {
         r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         r.headers().set("X-Content-Type-Options", "nosniff");
         return r;
     }
 
-    private static FullHttpResponse methodNotAllowed(String use) {
+    static FullHttpResponse methodNotAllowed(String use) {
         return HttpServer.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "use " + use);
     }
 
-    private static byte[] resource(String name) {
+    static byte[] resource(String name) {
         try (InputStream in = ModerationPage.class.getResourceAsStream(name)) {
             return in == null ? null : in.readAllBytes();
         } catch (IOException e) {
