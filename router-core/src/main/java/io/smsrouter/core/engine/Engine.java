@@ -85,6 +85,12 @@ public final class Engine {
     private final ModerationQueue moderation;
     private final int maxHeld;
     private volatile MessageIdGenerator ids = new MessageIdGenerator(0);
+    /** Added to every id this node issues: 0 on an embedded router, the node's slot in a cluster. */
+    private volatile long idBase;
+    /** The rest of the cluster, or null: an embedded router, whose operator queues are its own. */
+    private volatile ClusterLink cluster;
+    private final LongAdder shippedToCluster = new LongAdder();
+    private final LongAdder takenFromCluster = new LongAdder();
     /** Accepted messages waiting for their schedule_delivery_time, soonest first. */
     private final ConcurrentSkipListSet<Scheduled> scheduled = new ConcurrentSkipListSet<>();
     private final Map<Long, Scheduled> scheduledById = new ConcurrentHashMap<>();
@@ -155,6 +161,200 @@ public final class Engine {
 
         /** A held message was decided. */
         default void moderated(long messageId, Verdict verdict, String moderator, String reason) {
+        }
+    }
+
+    /**
+     * Upstream id journaled with {@link Journal#submitted} for a message this node handed to the
+     * cluster ({@link ClusterLink#send}): the node that owns the operator's share sends it, so
+     * recovery here must not send it again, and no operator id of that name exists.
+     */
+    public static final String SHIPPED_TO_CLUSTER = "@cluster";
+
+    /**
+     * The other nodes of a cluster, as the engine sees them. With a link set, accepted messages go
+     * to the cluster instead of this node's operator queues (the node that owns a share of the
+     * operator sends them, {@link #takeFromCluster}), and receipts matched here go to the cluster,
+     * which hands each to a node where its account is bound. The engine's logic stays the same.
+     */
+    public interface ClusterLink {
+        /**
+         * Hands an accepted message, already journaled here, to the cluster for {@code operatorId}.
+         * Called on the thread of a batch after its journal append; {@link #flush} follows.
+         */
+        void send(Message m, String operatorId);
+
+        /**
+         * Waits until every {@link #send} of the calling thread since its last flush is durable in
+         * the cluster (what {@code cluster.ack} promises); throws when one failed.
+         */
+        void flush();
+
+        /**
+         * The operator took a message sent from this node and gave it {@code upstreamId}; its
+         * correlation is in this node's correlator. The cluster must share it (a receipt may come
+         * to another node's bind) before it counts the message as done.
+         */
+        void sent(Message m, String operatorId, String upstreamId);
+
+        /**
+         * A message left for good without reaching an operator (refused, expired, cancelled).
+         * Called for every such message; the link ignores those it did not give this node.
+         */
+        void done(long messageId);
+
+        /** A receipt (or a subscriber's message) for an account, matched here, journaled here. */
+        void receipt(Receipt r);
+
+        /** A client of this node took a receipt the cluster gave it ({@link ClientRegistry#dispatch}). */
+        void forwarded(Receipt r);
+    }
+
+    /**
+     * Makes this engine a node of a cluster: ids from {@code idBase} on (see {@link
+     * MessageIdGenerator#clusterBase}), accepted messages and matched receipts handed to {@code
+     * link}. Before {@link #recover}, so that what recovery sends again goes to the cluster too.
+     */
+    public void cluster(ClusterLink link, long idBase) {
+        this.cluster = link;
+        this.idBase = idBase;
+        this.ids = new MessageIdGenerator(0, idBase);
+    }
+
+    public ClusterLink cluster() {
+        return cluster;
+    }
+
+    /**
+     * Queues a message another node (or this one) accepted, which the cluster gave this node to
+     * send on its share of {@code operatorId}'s binds. False when this node has no such operator.
+     */
+    public boolean takeFromCluster(Message m, String operatorId) {
+        OperatorQueue q = operatorQueues.get(operatorId);
+        if (q == null) {
+            return false;
+        }
+        undelivered(m).incrementAndGet();
+        statuses.put(new MessageStatus(m.id(), m.accountId(), DeliveryState.ENROUTE, 0, operatorId,
+                m.acceptedAtMs(), 0));
+        takenFromCluster.increment();
+        q.offer(m);
+        return true;
+    }
+
+    /**
+     * Takes queued messages out of this node's operator queue again (the cluster moved their share to
+     * another node, which sends them); returns them.
+     */
+    public List<Message> giveBackToCluster(String operatorId, java.util.function.Predicate<Message> which) {
+        OperatorQueue q = operatorQueues.get(operatorId);
+        List<Message> out = new ArrayList<>();
+        if (q == null) {
+            return out;
+        }
+        q.removeIf(which, m -> {
+            undelivered(m).decrementAndGet();
+            out.add(m);
+        });
+        return out;
+    }
+
+    /** The cluster has this receipt (matched here): recovery here need not hand it on again. */
+    public void receiptShipped(long messageId) {
+        journal.receiptForwarded(messageId);
+    }
+
+    /**
+     * The correlation of {@code upstreamId} reached this node from the one that sent the message:
+     * a receipt that came here before it is applied now.
+     */
+    public void onCorrelated(String operatorId, String upstreamId) {
+        if (orphanReceipts.estimatedSize() == 0) {
+            return;
+        }
+        PendingReceipt early = orphanReceipts.asMap().remove(orphanKey(operatorId, upstreamId));
+        if (early != null) {
+            beginBatch();
+            try {
+                onOperatorReceipt(operatorId, upstreamId, early.state, early.errorCode, early.doneTimeMs);
+            } finally {
+                endBatch();
+            }
+        }
+    }
+
+    /** Messages this node handed to the cluster, since start. */
+    public long shippedToClusterCount() {
+        return shippedToCluster.sum();
+    }
+
+    /** Messages the cluster gave this node to send, since start. */
+    public long takenFromClusterCount() {
+        return takenFromCluster.sum();
+    }
+
+    /** Where a receipt for a client goes: this node's sessions, or the cluster. */
+    private void handOn(Receipt r) {
+        ClusterLink c = cluster;
+        if (c != null) {
+            c.receipt(r);
+        } else {
+            clients.dispatch(r);
+        }
+    }
+
+    /** Queues a message for its operator, or (in a cluster) ships it within the current batch. */
+    private void enqueue(OperatorQueue q, Message m) {
+        if (cluster == null) {
+            q.offer(m);
+            return;
+        }
+        Batch b = batches.get();
+        boolean own = b.depth == 0;
+        if (own) {
+            beginBatch();
+        }
+        b.queues.add(q);
+        b.messages.add(m);
+        if (own) {
+            endBatch();
+        }
+    }
+
+    /**
+     * Ships the batch's messages to the cluster and waits for its promise, then marks them shipped
+     * here (so recovery does not send them again). Throws when the cluster did not take them.
+     */
+    private void ship(ClusterLink c, Batch b) {
+        int n = b.messages.size();
+        try {
+            for (int i = 0; i < n; i++) {
+                c.send(b.messages.get(i), b.queues.get(i).operatorId());
+            }
+            c.flush();
+        } catch (RuntimeException e) {
+            for (int i = 0; i < n; i++) {
+                undelivered(b.messages.get(i)).decrementAndGet();
+            }
+            throw e;
+        }
+        shippedToCluster.add(n);
+        try {
+            journal.beginBatch();
+            try {
+                for (int i = 0; i < n; i++) {
+                    journal.submitted(b.messages.get(i).id(), b.queues.get(i).operatorId(), SHIPPED_TO_CLUSTER);
+                }
+            } finally {
+                journal.endBatch();
+            }
+        } catch (RuntimeException | InternalError e) {
+            // the cluster has them; only a restart before the marks are written would ship them again
+            log.warn("cluster: {} messages shipped but not marked so in the journal ({}); a restart would ship "
+                    + "them again", n, e.toString());
+        }
+        for (int i = 0; i < n; i++) {
+            undelivered(b.messages.get(i)).decrementAndGet();
         }
     }
 
@@ -411,7 +611,8 @@ public final class Engine {
             Correlation c = open.get(e.getKey());
             if (c != null && c.submitTimeMs() >= cutoff) {
                 // a correlator on disk has it already; a heap one is empty after a restart
-                if (correlator.get(e.getValue().operatorId(), e.getValue().upstreamId()) == null) {
+                if (!SHIPPED_TO_CLUSTER.equals(e.getValue().upstreamId())
+                        && correlator.get(e.getValue().operatorId(), e.getValue().upstreamId()) == null) {
                     correlator.put(e.getValue().operatorId(), e.getValue().upstreamId(), c);
                 }
                 statuses.put(new MessageStatus(c.messageId(), c.accountId(), DeliveryState.ENROUTE,
@@ -450,7 +651,7 @@ public final class Engine {
                     m.acceptedAtMs()));
         }
         for (Receipt r : toForward.values()) {
-            clients.dispatch(r);
+            handOn(r);
         }
         // receipts that came before their submit_sm_resp: applied now if the message still waits for
         // one (a receipt matched before the crash left no correlation behind), else kept for a while
@@ -474,7 +675,7 @@ public final class Engine {
             log.info("recovery: {} receipts that had come before their operator's response: {} applied, {} kept "
                     + "for a late response", orphans.size(), orphansApplied, orphans.size() - orphansApplied);
         }
-        ids = new MessageIdGenerator(counters[1]);
+        ids = new MessageIdGenerator(counters[1], idBase);
         RecoveryReport report = new RecoveryReport(counters[0], requeued, awaitingCount, toForward.size(),
                 held.size(), counters[1], (System.nanoTime() - t0) / 1_000_000);
         log.info("recovery: {} journal events read in {} ms; {} messages queued again (possible duplicates at "
@@ -607,15 +808,22 @@ public final class Engine {
             for (int i = 0, n = b.charged.size(); i < n; i++) {
                 bill.unreserve(b.charged.get(i));
             }
-            b.charged.clear();
-            b.origin = null;
-            b.originWritten = null;
+            clearBatch(b);
+            throw journalFailed(e);
+        }
+        ClusterLink link = cluster;
+        RuntimeException notShipped = null;
+        if (link != null && !b.messages.isEmpty()) {
+            try {
+                ship(link, b);
+            } catch (RuntimeException e) {
+                // journaled here but not in the cluster: the caller must not acknowledge them (a
+                // restart ships them, as possible duplicates); the batch's other effects still go
+                notShipped = new IllegalStateException("cluster: the messages of this batch were not taken: "
+                        + e.getMessage(), e);
+            }
             b.queues.clear();
             b.messages.clear();
-            b.receipts.clear();
-            b.held.clear();
-            b.scheduled.clear();
-            throw journalFailed(e);
         }
         OperatorQueue last = null;
         for (int i = 0, n = b.messages.size(); i < n; i++) {
@@ -630,7 +838,7 @@ public final class Engine {
             last.signal();
         }
         for (int i = 0, n = b.receipts.size(); i < n; i++) {
-            clients.dispatch(b.receipts.get(i));
+            handOn(b.receipts.get(i));
         }
         for (int i = 0, n = b.held.size(); i < n; i++) {
             moderation.add(b.held.get(i));
@@ -646,6 +854,20 @@ public final class Engine {
         b.queues.clear();
         b.messages.clear();
         b.receipts.clear();
+        if (notShipped != null) {
+            throw notShipped;
+        }
+    }
+
+    private static void clearBatch(Batch b) {
+        b.charged.clear();
+        b.origin = null;
+        b.originWritten = null;
+        b.queues.clear();
+        b.messages.clear();
+        b.receipts.clear();
+        b.held.clear();
+        b.scheduled.clear();
     }
 
     /**
@@ -1026,7 +1248,7 @@ public final class Engine {
             b.queues.add(q);
             b.messages.add(out);
         } else {
-            q.offer(out);
+            enqueue(q, out);
         }
         return SubmitOutcome.ACCEPTED;
     }
@@ -1572,7 +1794,7 @@ public final class Engine {
         }
         statuses.put(new MessageStatus(m.id(), m.accountId(), DeliveryState.ENROUTE, 0, q.operatorId(),
                 m.acceptedAtMs(), 0));
-        q.offer(m);
+        enqueue(q, m);
         return true;
     }
 
@@ -1719,6 +1941,10 @@ public final class Engine {
             bill.settle(m.id()); // the operator took it: it bills it
         }
         correlator.put(operatorId, upstreamId, Correlation.of(m));
+        ClusterLink link = cluster;
+        if (link != null) {
+            link.sent(m, operatorId, upstreamId);
+        }
         PendingReceipt early = orphanReceipts.estimatedSize() == 0 ? null
                 : orphanReceipts.asMap().remove(orphanKey(operatorId, upstreamId));
         if (early != null) {
@@ -1739,6 +1965,10 @@ public final class Engine {
         try {
             journal.failed(m.id(), errorCode);
             undelivered(m).decrementAndGet();
+            ClusterLink link = cluster;
+            if (link != null) {
+                link.done(m.id());
+            }
             long now = System.currentTimeMillis();
             statuses.put(new MessageStatus(m.id(), m.accountId(), state, errorCode, operatorId, m.acceptedAtMs(),
                     now));
@@ -1804,7 +2034,7 @@ public final class Engine {
             if (b.depth > 0) {
                 b.receipts.add(r);
             } else {
-                clients.dispatch(r);
+                handOn(r);
             }
         }
     }
@@ -1996,6 +2226,10 @@ public final class Engine {
     public void receiptForwarded(Receipt r) {
         journal.receiptForwarded(r.messageId());
         receiptsOut.increment();
+        ClusterLink link = cluster;
+        if (link != null) {
+            link.forwarded(r);
+        }
     }
 
     /** A session closed with this receipt unacknowledged: send it again elsewhere or later. */

@@ -18,8 +18,15 @@ public final class OperatorConnector implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OperatorConnector.class);
 
     private final OperatorSettings settings;
-    private final List<UpstreamBind> binds = new ArrayList<>();
+    /** Bind i in slot i; a slot is empty (null) in cluster mode while another node owns that share. */
+    private final UpstreamBind[] binds;
     private final boolean tls;
+    private final Engine engine;
+    private final OperatorQueue queue;
+    private final EventLoopGroup group;
+    private final SslContext tlsContext;
+    private final boolean shares;
+    private volatile boolean started;
 
     public OperatorConnector(OperatorSettings settings, Engine engine, EventLoopGroup group) {
         this(settings, engine, group, null);
@@ -30,21 +37,93 @@ public final class OperatorConnector implements AutoCloseable {
      * TLS; null: plain TCP.
      */
     public OperatorConnector(OperatorSettings settings, Engine engine, EventLoopGroup group, SslContext tls) {
+        this(settings, engine, group, tls, false);
+    }
+
+    /**
+     * With {@code shares} (cluster mode) no bind runs until {@link #own} names the shares of the
+     * operator this node holds: bind i serves share i, at the rate of one bind.
+     */
+    public OperatorConnector(OperatorSettings settings, Engine engine, EventLoopGroup group, SslContext tls,
+                             boolean shares) {
         this.settings = settings;
         this.tls = tls != null;
-        OperatorQueue queue = engine.operatorQueue(settings.id());
+        this.engine = engine;
+        this.group = group;
+        this.tlsContext = tls;
+        this.shares = shares;
+        this.queue = engine.operatorQueue(settings.id());
         if (queue == null) {
             throw new IllegalArgumentException("no queue for operator " + settings.id());
         }
-        for (int i = 0; i < settings.binds(); i++) {
-            binds.add(new UpstreamBind(settings, i, engine, queue, group, tls));
+        this.binds = new UpstreamBind[settings.binds()];
+        if (!shares) {
+            for (int i = 0; i < binds.length; i++) {
+                binds[i] = new UpstreamBind(settings, i, engine, queue, group, tls);
+            }
         }
     }
 
-    public void start() {
-        log.info("operator {}: {} binds to {}:{}{}, window {}", settings.id(), settings.binds(), settings.host(),
-                settings.port(), tls ? " over TLS" : "", settings.window());
-        binds.forEach(UpstreamBind::start);
+    public synchronized void start() {
+        started = true;
+        if (shares) {
+            log.info("operator {}: up to {} binds to {}:{}{}, window {}, as many as this node holds shares of",
+                    settings.id(), settings.binds(), settings.host(), settings.port(), tls ? " over TLS" : "",
+                    settings.window());
+        } else {
+            log.info("operator {}: {} binds to {}:{}{}, window {}", settings.id(), settings.binds(), settings.host(),
+                    settings.port(), tls ? " over TLS" : "", settings.window());
+        }
+        for (UpstreamBind b : binds) {
+            if (b != null) {
+                b.start();
+            }
+        }
+    }
+
+    /**
+     * Cluster mode: runs the binds of the shares in {@code owned} (0 to binds - 1) and stops the
+     * others (each stops taking at once and closes when its outstanding requests are answered, or
+     * after {@code drainMs}).
+     */
+    public synchronized void own(java.util.Set<Integer> owned, long drainMs) {
+        for (int i = 0; i < binds.length; i++) {
+            if (owned.contains(i) && binds[i] == null) {
+                binds[i] = new UpstreamBind(settings, i, engine, queue, group, tlsContext);
+                if (started) {
+                    binds[i].start();
+                }
+            } else if (!owned.contains(i) && binds[i] != null) {
+                UpstreamBind b = binds[i];
+                binds[i] = null;
+                b.stopTaking();
+                long deadline = System.currentTimeMillis() + drainMs;
+                closeWhenDrained(b, deadline);
+            }
+        }
+    }
+
+    private void closeWhenDrained(UpstreamBind b, long deadline) {
+        if (b.outstandingCount() == 0 || System.currentTimeMillis() >= deadline) {
+            b.close();
+            return;
+        }
+        group.next().schedule(() -> closeWhenDrained(b, deadline), 10, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Shares this node holds now (cluster mode), or every bind. */
+    public synchronized java.util.Set<Integer> owned() {
+        java.util.Set<Integer> out = new java.util.TreeSet<>();
+        for (int i = 0; i < binds.length; i++) {
+            if (binds[i] != null) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    public OperatorSettings settings() {
+        return settings;
     }
 
     public String id() {
@@ -54,7 +133,7 @@ public final class OperatorConnector implements AutoCloseable {
     public int boundCount() {
         int n = 0;
         for (UpstreamBind b : binds) {
-            if (b.isBound()) {
+            if (b != null && b.isBound()) {
                 n++;
             }
         }
@@ -63,17 +142,19 @@ public final class OperatorConnector implements AutoCloseable {
 
     /** Binds configured (bound or not). */
     public int bindCount() {
-        return binds.size();
+        return binds.length;
     }
 
     /** Whether bind {@code i} is bound now. */
     public boolean bound(int i) {
-        return binds.get(i).isBound();
+        UpstreamBind b = binds[i];
+        return b != null && b.isBound();
     }
 
     /** submit_sm sent on bind {@code i} and not answered yet (at most {@link #window}). */
     public int outstanding(int i) {
-        return binds.get(i).outstandingCount();
+        UpstreamBind b = binds[i];
+        return b == null ? 0 : b.outstandingCount();
     }
 
     /** The window of each bind: submit_sm that may be unanswered at once. */
@@ -84,7 +165,9 @@ public final class OperatorConnector implements AutoCloseable {
     public int outstanding() {
         int n = 0;
         for (UpstreamBind b : binds) {
-            n += b.outstandingCount();
+            if (b != null) {
+                n += b.outstandingCount();
+            }
         }
         return n;
     }
@@ -98,7 +181,9 @@ public final class OperatorConnector implements AutoCloseable {
         java.util.List<java.util.concurrent.CompletableFuture<java.util.List<io.smsrouter.core.message.Message>>> fs =
                 new java.util.ArrayList<>();
         for (UpstreamBind b : binds) {
-            fs.add(b.inFlight());
+            if (b != null) {
+                fs.add(b.inFlight());
+            }
         }
         java.util.List<io.smsrouter.core.engine.Engine.InFlight> out = new java.util.ArrayList<>();
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMs);
@@ -126,7 +211,15 @@ public final class OperatorConnector implements AutoCloseable {
     }
 
     public void close(long waitMs) {
-        binds.forEach(UpstreamBind::stopTaking);
+        List<UpstreamBind> live = new ArrayList<>();
+        synchronized (this) {
+            for (UpstreamBind b : binds) {
+                if (b != null) {
+                    live.add(b);
+                }
+            }
+        }
+        live.forEach(UpstreamBind::stopTaking);
         long deadline = System.currentTimeMillis() + waitMs;
         while (outstanding() > 0 && System.currentTimeMillis() < deadline) {
             try {
@@ -136,6 +229,6 @@ public final class OperatorConnector implements AutoCloseable {
                 break;
             }
         }
-        binds.forEach(UpstreamBind::close);
+        live.forEach(UpstreamBind::close);
     }
 }
