@@ -19,6 +19,7 @@ import io.smsrouter.core.policy.OptOutSnapshot;
 import io.smsrouter.http.HttpServer;
 import io.smsrouter.server.config.AccountConfig;
 import io.smsrouter.server.config.ConfigException;
+import io.smsrouter.server.config.JournalConfig;
 import io.smsrouter.server.config.OperatorConfig;
 import io.smsrouter.server.config.RouterConfig;
 import io.smsrouter.server.config.SimulatorConfig;
@@ -154,6 +155,9 @@ public final class Router implements AutoCloseable {
                 config.operators().stream().map(OperatorConfig::id).toList(), journal,
                 correlator, new ClientRegistry(receiptsWaiting, config.smpp().receiptsInMemory()), MAX_UNDELIVERED,
                 moderator, new LocalModerationQueue(), config.moderation().maxHeld());
+        if (config.journal().checkpointSeconds() > 0) {
+            engine.checkpoints(config.journal().dir().resolve(JournalConfig.CHECKPOINT_FILE));
+        }
         java.util.Set<io.smsrouter.core.account.TrafficClass> exempt = new java.util.HashSet<>();
         config.compliance().optOutExempt().forEach(c -> exempt.add(io.smsrouter.core.account.TrafficClass.parse(c)));
         engine.optOutPolicy(io.smsrouter.core.policy.StopKeywords.of(config.compliance().stopKeywords()), exempt);
@@ -380,6 +384,34 @@ public final class Router implements AutoCloseable {
                 optOuts, optOutSnapshot(), consents, consentSnapshot());
     }
 
+    /**
+     * Writes a recovery checkpoint (see {@code Engine.checkpoint}); the opt-out and consent
+     * snapshots are written first, as the checkpoint's replay skips their journal events before it.
+     * A failure is logged and leaves the previous checkpoint in force. Returns what was written, or
+     * null (none: checkpoints off, not started, or the failure).
+     */
+    public Engine.CheckpointReport writeCheckpoint(String why) {
+        try {
+            Engine.CheckpointReport r = engine.checkpoint(() -> {
+                try {
+                    OptOutSnapshot.write(engine.optOuts(), optOutSnapshot());
+                    io.smsrouter.core.policy.ConsentSnapshot.write(engine.consents(), consentSnapshot());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException("the opt-out or consent snapshot could not be written", e);
+                }
+            });
+            if (r != null) {
+                log.info("checkpoint ({}): {} messages in flight, {} records ({} KB) up to journal excerpt {}, "
+                                + "written to {} in {} ms", why, r.inFlight(), r.records(), r.bytes() / 1024, r.index(),
+                        r.file(), r.millis());
+            }
+            return r;
+        } catch (java.io.IOException | RuntimeException e) {
+            log.error("checkpoint ({}) not written, the previous one stays in force: {}", why, e.toString());
+            return null;
+        }
+    }
+
     /** Null while the router accepts traffic; otherwise why not (for /health). */
     private String notAcceptingReason() {
         if (!accepting) {
@@ -457,6 +489,17 @@ public final class Router implements AutoCloseable {
                 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(() -> guarded("journal retention", this::applyRetention),
                 0, 10, TimeUnit.MINUTES);
+        int checkpointSeconds = config.journal().checkpointSeconds();
+        if (checkpointSeconds > 0) {
+            // the checkpoint follows the journal in small steps, so that writing one (and the one at
+            // stop) has little left to read
+            long catchUpSeconds = Math.min(10, checkpointSeconds);
+            housekeeping.scheduleWithFixedDelay(() -> guarded("checkpoint catch-up", engine::checkpointCatchUp),
+                    catchUpSeconds, catchUpSeconds, TimeUnit.SECONDS);
+            String every = "every " + checkpointSeconds + " s";
+            housekeeping.scheduleWithFixedDelay(() -> guarded("checkpoint", () -> writeCheckpoint(every)),
+                    checkpointSeconds, checkpointSeconds, TimeUnit.SECONDS);
+        }
         Map<String, Long> downSince = new HashMap<>();
         java.util.Set<String> movedOff = new java.util.HashSet<>();
         java.util.Set<String> upBefore = new java.util.HashSet<>();
@@ -612,6 +655,7 @@ public final class Router implements AutoCloseable {
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5000);
         httpGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5000);
+        writeCheckpoint("stop"); // nothing moves any more: the next start reads only this (none before recovery)
         journal.close();
         correlator.close();
         receiptsWaiting.close();

@@ -420,9 +420,82 @@ public final class Engine {
                 .maximumSize(100_000).expireAfterWrite(Duration.ofMinutes(5)).build();
     }
 
-    /** What {@link #recover} found in the journal. */
+    /**
+     * What {@link #recover} found in the journal: {@code events} and {@code excerpts} read from the
+     * journal (after the checkpoint when there was one), {@code checkpointRecords} read from the
+     * checkpoint (-1: none used).
+     */
     public record RecoveryReport(long events, int requeued, int awaitingReceipt, int receiptsToForward,
-                                 int held, long highestId, long millis) {
+                                 int held, long highestId, long millis, long excerpts, long checkpointRecords) {
+    }
+
+    /** Where recovery checkpoints are kept (see {@link #checkpoints}), or null: no checkpoints. */
+    private volatile java.nio.file.Path checkpointFile;
+    /** Set by {@link #recover} when checkpoints are kept. */
+    private volatile Checkpoint checkpoint;
+    private volatile RecoveryReport lastRecovery;
+
+    /** What {@link #recover} found at this start, or null before it ran. */
+    public RecoveryReport lastRecovery() {
+        return lastRecovery;
+    }
+
+    /**
+     * Keeps checkpoints of recovery in {@code file} (set before {@link #recover}, which reads the
+     * one there): {@link #checkpoint} writes one, and the next start reads it and only the journal
+     * after it. Null: none (recovery reads every journal file kept).
+     */
+    public void checkpoints(java.nio.file.Path file) {
+        this.checkpointFile = file;
+    }
+
+    /** What {@link #checkpoint} wrote: the journal excerpt it goes up to, its messages in flight, its size. */
+    public record CheckpointReport(java.nio.file.Path file, long index, int inFlight, long records, long bytes,
+                                   long millis) {
+    }
+
+    /**
+     * Reads the journal appended since the last call into the checkpoint's state, so that
+     * {@link #checkpoint} has little left to read (call it often, off the event loops). Returns the
+     * excerpts read; 0 when checkpoints are not kept.
+     */
+    public long checkpointCatchUp() {
+        Checkpoint c = checkpoint;
+        return c == null ? 0 : c.catchUp();
+    }
+
+    /**
+     * Writes a checkpoint of recovery: what is in flight as of the journal's last excerpt now,
+     * written beside the old one and put in its place in one rename, after {@code beforePublish}
+     * ran (it writes what must be at least as new, such as the opt-out snapshot; it throws to stop
+     * the rename). A crash at any point leaves the old checkpoint or the new one, whole. Null when
+     * checkpoints are not kept or {@link #recover} has not run.
+     */
+    public CheckpointReport checkpoint(Runnable beforePublish) throws java.io.IOException {
+        Checkpoint c = checkpoint;
+        if (c == null) {
+            return null;
+        }
+        io.smsrouter.core.policy.DuplicateFilter d = dedup;
+        Checkpoint.Written w = c.write(new Checkpoint.Live() {
+            @Override
+            public void statuses(long sinceMs, java.util.function.Consumer<MessageStatus> out) {
+                statuses.forEach(s -> {
+                    if (s.state().isFinal() && s.acceptedAtMs() >= sinceMs) {
+                        out.accept(s);
+                    }
+                });
+            }
+
+            @Override
+            public void dedup(Checkpoint.DedupSink out) {
+                if (d != null) {
+                    d.entries(out::entry);
+                }
+            }
+        }, beforePublish);
+        return w == null ? null : new CheckpointReport(c.file(), w.index(), w.messages(), w.records(), w.bytes(),
+                w.millis());
     }
 
     private record Held(Message message, String operatorId) {
@@ -438,8 +511,10 @@ public final class Engine {
      * waiting for a receipt are restored, receipts not yet acknowledged by a client wait for its
      * bind, and new ids continue above the highest one issued.
      *
-     * <p>This reads the journal from its start: its cost grows with the history kept, not only with
-     * what is in flight (checkpoints are future work).
+     * <p>With {@link #checkpoints} set and a whole checkpoint there whose excerpt the journal still
+     * holds, this reads the checkpoint and then only the journal after it, so its cost grows with
+     * what is in flight and with the traffic since the checkpoint; otherwise it reads the journal
+     * from its start (every file retention keeps).
      */
     public RecoveryReport recover(Duration receiptValidity) {
         long t0 = System.nanoTime();
@@ -451,10 +526,40 @@ public final class Engine {
         Map<Long, String> operatorOf = new HashMap<>();
         Map<Long, Held> held = new LinkedHashMap<>();
         Map<String, Orphan> orphans = new LinkedHashMap<>();
-        long[] counters = new long[2]; // events, highest id
+        long[] counters = new long[3]; // events, highest id, excerpts
         Billing bill = billing;
         io.smsrouter.core.policy.DuplicateFilter d = dedup;
-        journal.replay(new Journal.JournalListener() {
+        Checkpoint.Listener replayed = new Checkpoint.Listener() {
+            @Override
+            public void excerpt(long index) {
+                counters[2]++;
+            }
+
+            @Override
+            public void open(Correlation c, String operatorId) {
+                open.put(c.messageId(), c);
+                if (!operatorId.isEmpty()) {
+                    operatorOf.put(c.messageId(), operatorId);
+                }
+            }
+
+            @Override
+            public void status(MessageStatus s) {
+                statuses.put(s);
+            }
+
+            @Override
+            public void decision(ModerationDecision decision) {
+                moderation.recordDecision(decision);
+            }
+
+            @Override
+            public void dedup(long keyA, long keyB, long messageId, long atMs, long untilMs) {
+                if (d != null) {
+                    d.restore(keyA, keyB, messageId, atMs, untilMs);
+                }
+            }
+
             @Override
             public void accepted(Message m, String operatorId) {
                 counters[0]++;
@@ -605,7 +710,33 @@ public final class Engine {
                     o.noted(id, key, value);
                 }
             }
-        });
+        };
+        java.nio.file.Path cpFile = checkpointFile;
+        Checkpoint cp = cpFile == null ? null : new Checkpoint(cpFile, journal, receiptValidity.toMillis());
+        Checkpoint.Loaded loaded = cp == null ? null : Checkpoint.validate(cpFile);
+        if (loaded != null && loaded.index() >= 0
+                && !journal.replayAfter(loaded.index(), loaded.index(), new Journal.JournalListener() {
+                })) {
+            log.warn("recovery: checkpoint {} ignored: the journal no longer holds its excerpt {} (deleted); "
+                    + "reading the whole journal", cpFile, loaded.index());
+            loaded = null;
+        }
+        long checkpointEvents = -1;
+        if (loaded != null) {
+            Checkpoint.Listener both = Checkpoint.both(replayed, cp.fold());
+            Checkpoint.read(cpFile, both);
+            checkpointEvents = counters[0];
+            counters[0] = 0;
+            counters[1] = Math.max(counters[1], loaded.highestId());
+            cp.startAt(loaded);
+            journal.replayAfter(loaded.index(), Long.MAX_VALUE, both);
+        } else {
+            journal.replay(cp == null ? replayed : Checkpoint.both(replayed, cp.fold()));
+        }
+        if (cp != null) {
+            cp.started();
+            checkpoint = cp;
+        }
         int awaitingCount = 0;
         for (Map.Entry<Long, Awaiting> e : awaiting.entrySet()) {
             Correlation c = open.get(e.getKey());
@@ -677,11 +808,18 @@ public final class Engine {
         }
         ids = new MessageIdGenerator(counters[1], idBase);
         RecoveryReport report = new RecoveryReport(counters[0], requeued, awaitingCount, toForward.size(),
-                held.size(), counters[1], (System.nanoTime() - t0) / 1_000_000);
-        log.info("recovery: {} journal events read in {} ms; {} messages queued again (possible duplicates at "
-                        + "the operator, marked 'requeued' in the journal), {} awaiting a receipt, "
-                        + "{} receipts to forward, {} held for moderation", report.events(), report.millis(),
-                report.requeued(), report.awaitingReceipt(), report.receiptsToForward(), report.held());
+                held.size(), counters[1], (System.nanoTime() - t0) / 1_000_000, counters[2],
+                loaded == null ? -1 : loaded.records());
+        String from = loaded != null
+                ? "checkpoint " + cpFile + " (" + loaded.records() + " records, written "
+                + java.time.Instant.ofEpochMilli(loaded.writtenAtMs()) + ") and the journal after it"
+                : cpFile != null ? "the whole journal (no usable checkpoint)" : "the whole journal";
+        log.info("recovery in {} ms from {}: {} journal excerpts replayed ({} events); {} messages queued again "
+                        + "(possible duplicates at the operator, marked 'requeued' in the journal), {} awaiting a "
+                        + "receipt, {} receipts to forward, {} held for moderation", report.millis(), from,
+                report.excerpts(), report.events(), report.requeued(), report.awaitingReceipt(),
+                report.receiptsToForward(), report.held());
+        lastRecovery = report;
         return report;
     }
 

@@ -26,6 +26,16 @@ final class StatusTable {
         slots.set((int) (s.messageId() & mask), s);
     }
 
+    /** Every status held now (for a checkpoint; a slot written meanwhile may be seen either way). */
+    void forEach(java.util.function.Consumer<MessageStatus> out) {
+        for (int i = 0; i < slots.length(); i++) {
+            MessageStatus s = slots.get(i);
+            if (s != null) {
+                out.accept(s);
+            }
+        }
+    }
+
     MessageStatus get(long messageId) {
         MessageStatus s = slots.get((int) (messageId & mask));
         return s != null && s.messageId() == messageId ? s : null;

@@ -225,60 +225,73 @@ public final class ChronicleJournal implements Journal {
     public void moderated(long messageId, int verdict, long atMs, String moderator, String reason) {
         WriterState w = writers.get();
         try {
-            Bytes<?> b = w.begin();
-            b.writeByte(MODERATED);
-            b.writeLong(messageId);
-            b.writeUnsignedByte(verdict);
-            b.writeLong(atMs);
-            b.writeUtf8(moderator);
-            b.writeUtf8(reason);
+            encodeModerated(w.begin(), messageId, verdict, atMs, moderator, reason);
         } finally {
             w.end();
         }
     }
 
+    /** The layout of a {@link #moderated} event (also in checkpoint files). */
+    public static void encodeModerated(Bytes<?> b, long messageId, int verdict, long atMs, String moderator,
+                                       String reason) {
+        b.writeByte(MODERATED);
+        b.writeLong(messageId);
+        b.writeUnsignedByte(verdict);
+        b.writeLong(atMs);
+        b.writeUtf8(moderator);
+        b.writeUtf8(reason);
+    }
+
     private void writeMessage(byte type, Message m, String operatorId) {
         WriterState w = writers.get();
         try {
-            Bytes<?> b = w.begin();
-            b.writeByte(type);
-            b.writeLong(m.id());
-            b.writeUtf8(operatorId);
-            b.writeUtf8(m.accountId());
-            b.writeUtf8(m.serviceType());
-            b.writeUnsignedByte(m.sourceTon());
-            b.writeUnsignedByte(m.sourceNpi());
-            b.writeUtf8(m.source());
-            b.writeUnsignedByte(m.destTon());
-            b.writeUnsignedByte(m.destNpi());
-            b.writeUtf8(m.destination());
-            b.writeUnsignedByte(m.esmClass());
-            b.writeUnsignedByte(m.protocolId());
-            b.writeUnsignedByte(m.priority());
-            b.writeUtf8(m.scheduleDeliveryTime());
-            b.writeUtf8(m.validityPeriod());
-            b.writeUnsignedByte(m.registeredDelivery());
-            b.writeUnsignedByte(m.dataCoding());
-            writeBytes(b, m.shortMessage());
-            writeBytes(b, m.optionalParameters());
-            b.writeLong(m.acceptedAtMs());
+            encodeMessage(w.begin(), type == HELD, m, operatorId);
         } finally {
             w.end();
         }
+    }
+
+    /** The layout of an {@link #accepted} event, or of a {@link #held} one (also in checkpoint files). */
+    public static void encodeMessage(Bytes<?> b, boolean held, Message m, String operatorId) {
+        b.writeByte(held ? HELD : ACCEPTED);
+        b.writeLong(m.id());
+        b.writeUtf8(operatorId);
+        b.writeUtf8(m.accountId());
+        b.writeUtf8(m.serviceType());
+        b.writeUnsignedByte(m.sourceTon());
+        b.writeUnsignedByte(m.sourceNpi());
+        b.writeUtf8(m.source());
+        b.writeUnsignedByte(m.destTon());
+        b.writeUnsignedByte(m.destNpi());
+        b.writeUtf8(m.destination());
+        b.writeUnsignedByte(m.esmClass());
+        b.writeUnsignedByte(m.protocolId());
+        b.writeUnsignedByte(m.priority());
+        b.writeUtf8(m.scheduleDeliveryTime());
+        b.writeUtf8(m.validityPeriod());
+        b.writeUnsignedByte(m.registeredDelivery());
+        b.writeUnsignedByte(m.dataCoding());
+        writeBytes(b, m.shortMessage());
+        writeBytes(b, m.optionalParameters());
+        b.writeLong(m.acceptedAtMs());
     }
 
     @Override
     public void submitted(long messageId, String operatorId, String upstreamId) {
         WriterState w = writers.get();
         try {
-            Bytes<?> b = w.begin();
-            b.writeByte(SUBMITTED);
-            b.writeLong(messageId);
-            b.writeUtf8(operatorId);
-            b.writeUtf8(upstreamId);
+            encodeSubmitted(w.begin(), messageId, operatorId, upstreamId);
         } finally {
             w.end();
         }
+    }
+
+    /** The layout of a {@link #submitted} event (also in checkpoint files). */
+    public static void encodeSubmitted(Bytes<?> b, long messageId, String operatorId, String upstreamId) {
+        b.writeByte(SUBMITTED);
+        b.writeLong(messageId);
+        b.writeUtf8(operatorId);
+        b.writeUtf8(upstreamId);
     }
 
     @Override
@@ -298,15 +311,19 @@ public final class ChronicleJournal implements Journal {
     public void receipt(long messageId, DeliveryState state, int errorCode, long doneTimeMs) {
         WriterState w = writers.get();
         try {
-            Bytes<?> b = w.begin();
-            b.writeByte(RECEIPT);
-            b.writeLong(messageId);
-            b.writeUnsignedByte(state.code());
-            b.writeInt(errorCode);
-            b.writeLong(doneTimeMs);
+            encodeReceipt(w.begin(), messageId, state, errorCode, doneTimeMs);
         } finally {
             w.end();
         }
+    }
+
+    /** The layout of a {@link #receipt} event (also in checkpoint files). */
+    public static void encodeReceipt(Bytes<?> b, long messageId, DeliveryState state, int errorCode, long doneTimeMs) {
+        b.writeByte(RECEIPT);
+        b.writeLong(messageId);
+        b.writeUnsignedByte(state.code());
+        b.writeInt(errorCode);
+        b.writeLong(doneTimeMs);
     }
 
     @Override
@@ -314,28 +331,37 @@ public final class ChronicleJournal implements Journal {
                               long doneTimeMs) {
         WriterState w = writers.get();
         try {
-            Bytes<?> b = w.begin();
-            b.writeByte(ORPHAN_RECEIPT);
-            b.writeUtf8(operatorId);
-            b.writeUtf8(upstreamId);
-            b.writeUnsignedByte(state.code());
-            b.writeInt(errorCode);
-            b.writeLong(doneTimeMs);
+            encodeOrphanReceipt(w.begin(), operatorId, upstreamId, state, errorCode, doneTimeMs);
         } finally {
             w.end();
         }
+    }
+
+    /** The layout of a {@link #orphanReceipt} event (also in checkpoint files). */
+    public static void encodeOrphanReceipt(Bytes<?> b, String operatorId, String upstreamId, DeliveryState state, int errorCode,
+                              long doneTimeMs) {
+        b.writeByte(ORPHAN_RECEIPT);
+        b.writeUtf8(operatorId);
+        b.writeUtf8(upstreamId);
+        b.writeUnsignedByte(state.code());
+        b.writeInt(errorCode);
+        b.writeLong(doneTimeMs);
     }
 
     @Override
     public void receiptForwarded(long messageId) {
         WriterState w = writers.get();
         try {
-            Bytes<?> b = w.begin();
-            b.writeByte(RECEIPT_FORWARDED);
-            b.writeLong(messageId);
+            encodeReceiptForwarded(w.begin(), messageId);
         } finally {
             w.end();
         }
+    }
+
+    /** The layout of a {@link #receiptForwarded} event (also in checkpoint files). */
+    public static void encodeReceiptForwarded(Bytes<?> b, long messageId) {
+        b.writeByte(RECEIPT_FORWARDED);
+        b.writeLong(messageId);
     }
 
     @Override
@@ -355,14 +381,18 @@ public final class ChronicleJournal implements Journal {
     public void noted(long messageId, String key, String value) {
         WriterState w = writers.get();
         try {
-            Bytes<?> b = w.begin();
-            b.writeByte(NOTED);
-            b.writeLong(messageId);
-            b.writeUtf8(key);
-            b.writeUtf8(value);
+            encodeNoted(w.begin(), messageId, key, value);
         } finally {
             w.end();
         }
+    }
+
+    /** The layout of a {@link #noted} event (also in checkpoint files). */
+    public static void encodeNoted(Bytes<?> b, long messageId, String key, String value) {
+        b.writeByte(NOTED);
+        b.writeLong(messageId);
+        b.writeUtf8(key);
+        b.writeUtf8(value);
     }
 
     @Override
@@ -407,37 +437,45 @@ public final class ChronicleJournal implements Journal {
     public void ledger(int kind, String accountId, long amount, long messageId, long atMs) {
         WriterState w = writers.get();
         try {
-            Bytes<?> b = w.begin();
-            b.writeByte(LEDGER);
-            b.writeUnsignedByte(kind);
-            b.writeUtf8(accountId);
-            b.writeLong(amount);
-            b.writeLong(messageId);
-            b.writeLong(atMs);
+            encodeLedger(w.begin(), kind, accountId, amount, messageId, atMs);
         } finally {
             w.end();
         }
+    }
+
+    /** The layout of a {@link #ledger} event (also in checkpoint files). */
+    public static void encodeLedger(Bytes<?> b, int kind, String accountId, long amount, long messageId, long atMs) {
+        b.writeByte(LEDGER);
+        b.writeUnsignedByte(kind);
+        b.writeUtf8(accountId);
+        b.writeLong(amount);
+        b.writeLong(messageId);
+        b.writeLong(atMs);
     }
 
     @Override
     public void mobileOriginated(io.smsrouter.core.message.Receipt mo, String operatorId) {
         WriterState w = writers.get();
         try {
-            Bytes<?> b = w.begin();
-            b.writeByte(MO);
-            b.writeLong(mo.messageId());
-            b.writeUtf8(mo.accountId());
-            b.writeUtf8(operatorId);
-            b.writeUtf8(mo.source());
-            b.writeUtf8(mo.destination());
-            b.writeUnsignedByte(mo.esmClass());
-            b.writeUnsignedByte(mo.dataCoding());
-            writeBytes(b, mo.moBody());
-            writeBytes(b, mo.moTlvs());
-            b.writeLong(mo.doneTimeMs());
+            encodeMobileOriginated(w.begin(), mo, operatorId);
         } finally {
             w.end();
         }
+    }
+
+    /** The layout of a {@link #mobileOriginated} event (also in checkpoint files). */
+    public static void encodeMobileOriginated(Bytes<?> b, io.smsrouter.core.message.Receipt mo, String operatorId) {
+        b.writeByte(MO);
+        b.writeLong(mo.messageId());
+        b.writeUtf8(mo.accountId());
+        b.writeUtf8(operatorId);
+        b.writeUtf8(mo.source());
+        b.writeUtf8(mo.destination());
+        b.writeUnsignedByte(mo.esmClass());
+        b.writeUnsignedByte(mo.dataCoding());
+        writeBytes(b, mo.moBody());
+        writeBytes(b, mo.moTlvs());
+        b.writeLong(mo.doneTimeMs());
     }
 
     @Override
@@ -477,12 +515,12 @@ public final class ChronicleJournal implements Journal {
         }
     }
 
-    private static void writeBytes(Bytes<?> b, byte[] data) {
+    public static void writeBytes(Bytes<?> b, byte[] data) {
         b.writeStopBit(data.length);
         b.write(data);
     }
 
-    private static byte[] readBytes(Bytes<?> b) {
+    public static byte[] readBytes(Bytes<?> b) {
         int len = (int) b.readStopBit();
         byte[] data = new byte[len];
         b.read(data);
@@ -548,6 +586,43 @@ public final class ChronicleJournal implements Journal {
             try (DocumentContext dc = tailer.readingDocument()) {
                 if (!dc.isPresent()) {
                     return;
+                }
+                l.excerpt(dc.index());
+                Bytes<?> b = dc.wire().bytes();
+                while (b.readRemaining() > 0) {
+                    readEvent(b, l, false);
+                }
+            }
+        }
+    }
+
+    @Override
+    public long lastIndex() {
+        long last = queue.lastIndex();
+        return last < 0 ? -1 : last;
+    }
+
+    @Override
+    public boolean replayAfter(long afterIndex, long throughIndex, JournalListener l) {
+        ExcerptTailer tailer = queue.createTailer();
+        if (afterIndex >= 0) {
+            if (!tailer.moveToIndex(afterIndex)) {
+                return false;
+            }
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent() || dc.index() != afterIndex) {
+                    return false;
+                }
+            }
+        }
+        while (true) {
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent()) {
+                    return true;
+                }
+                if (dc.index() > throughIndex) {
+                    dc.rollbackOnClose();
+                    return true;
                 }
                 l.excerpt(dc.index());
                 Bytes<?> b = dc.wire().bytes();
@@ -682,6 +757,16 @@ public final class ChronicleJournal implements Journal {
     }
 
     /** One event; an excerpt holds one, or a whole batch of them. */
+    /** Reads one event at {@code b}'s read position and hands it to {@code l} (also for checkpoint files). */
+    public static void decode(Bytes<?> b, JournalListener l) {
+        readEvent(b, l, false);
+    }
+
+    /** Whether {@code type}, the first byte of an event, is one this version writes to the journal. */
+    public static boolean isEventType(int type) {
+        return type >= ACCEPTED && type <= CONSENT;
+    }
+
     private static void readEvent(Bytes<?> b, JournalListener l, boolean skipLedger) {
         byte type = b.readByte();
         switch (type) {

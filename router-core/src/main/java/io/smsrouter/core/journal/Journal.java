@@ -132,6 +132,25 @@ public interface Journal extends AutoCloseable {
         replay(listener);
     }
 
+    /**
+     * The index of the last excerpt written (see {@link JournalListener#excerpt}), or -1 when the
+     * journal is empty or has no indexes (then it cannot be checkpointed).
+     */
+    default long lastIndex() {
+        return -1;
+    }
+
+    /**
+     * Reads the excerpts after {@code afterIndex} (-1: from the start) up to {@code throughIndex}
+     * (inclusive), in order, on the calling thread. Unlike {@link #replay}, nothing is added for
+     * deleted files: the caller holds the state up to {@code afterIndex} (a checkpoint). Returns
+     * false, having read nothing, when the excerpt {@code afterIndex} is no longer in the journal
+     * (its file was deleted).
+     */
+    default boolean replayAfter(long afterIndex, long throughIndex, JournalListener listener) {
+        return false;
+    }
+
     @Override
     void close();
 

@@ -20,7 +20,12 @@ public final class DuplicateFilter {
     private record Key(long a, long b) {
     }
 
-    private record First(long messageId, long atMs, long ttlNanos) {
+    private record First(long messageId, long atMs, long ttlNanos, long untilMs) {
+    }
+
+    /** Receives the filter's entries (see {@link #entries}). */
+    public interface EntrySink {
+        void entry(long keyA, long keyB, long messageId, long atMs, long untilMs);
     }
 
     /** Long enough for the longest SMPP text (message_payload up to 64 KB). */
@@ -71,7 +76,7 @@ public final class DuplicateFilter {
         if (ttlMs <= 0) {
             return 0; // older than the window (read back from the journal): nothing to remember
         }
-        First mine = new First(m.id(), m.acceptedAtMs(), ttlMs * 1_000_000L);
+        First mine = new First(m.id(), m.acceptedAtMs(), ttlMs * 1_000_000L, m.acceptedAtMs() + window);
         First first = seen.asMap().compute(key(m), (k, old) ->
                 old == null || m.acceptedAtMs() - old.atMs() >= window ? mine : old);
         return first.messageId() == m.id() ? 0 : first.messageId();
@@ -81,6 +86,24 @@ public final class DuplicateFilter {
     public void forget(Message m) {
         if (windowMs.containsKey(m.accountId())) {
             seen.asMap().computeIfPresent(key(m), (k, old) -> old.messageId() == m.id() ? null : old);
+        }
+    }
+
+    /** Every entry still in its window (for a recovery checkpoint). */
+    public void entries(EntrySink out) {
+        long now = System.currentTimeMillis();
+        seen.asMap().forEach((k, v) -> {
+            if (v.untilMs() > now) {
+                out.entry(k.a(), k.b(), v.messageId(), v.atMs(), v.untilMs());
+            }
+        });
+    }
+
+    /** An entry {@link #entries} gave, read back from a checkpoint (kept only until {@code untilMs}). */
+    public void restore(long keyA, long keyB, long messageId, long atMs, long untilMs) {
+        long ttlMs = untilMs - System.currentTimeMillis();
+        if (ttlMs > 0) {
+            seen.asMap().putIfAbsent(new Key(keyA, keyB), new First(messageId, atMs, ttlMs * 1_000_000L, untilMs));
         }
     }
 

@@ -61,7 +61,7 @@ public final class ConfigLoader {
     static final List<String> SIMULATOR_TLS_KEYS = List.of("cert", "key");
     static final List<String> ADMIN_KEYS = List.of("token", "sessionIdleSeconds", "sessionLifetimeSeconds");
     static final List<String> JOURNAL_KEYS = List.of("dir", "rollCycle", "syncEachBatch", "minFreeMb",
-            "retentionHours");
+            "retentionHours", "checkpointSeconds");
     static final List<String> ACCOUNT_KEYS = List.of(
             "id", "password", "apiKey", "moderation", "tps", "maxBinds", "senders", "callbackUrl",
             "trafficClass", "balance", "dedupWindowSeconds", "sendingWindow", "moUrl", "allowedIps", "clientCert",
@@ -492,7 +492,9 @@ public final class ConfigLoader {
                     m.string("rollCycle", JournalConfig.DEFAULT_ROLL_CYCLE, StringRule.oneOf(JournalConfig.ROLL_CYCLES)),
                     m.bool("syncEachBatch", JournalConfig.DEFAULT_SYNC_EACH_BATCH),
                     m.integer("minFreeMb", JournalConfig.DEFAULT_MIN_FREE_MB, 0, 1_000_000),
-                    m.integer("retentionHours", JournalConfig.DEFAULT_RETENTION_HOURS, 0, 24 * 366));
+                    m.integer("retentionHours", JournalConfig.DEFAULT_RETENTION_HOURS, 0, 24 * 366),
+                    m.integer("checkpointSeconds", JournalConfig.DEFAULT_CHECKPOINT_SECONDS, 0,
+                            JournalConfig.MAX_CHECKPOINT_SECONDS));
         }
 
         private List<AccountConfig> accounts(ConfigValue v, AdminConfig admin) {

@@ -19,10 +19,20 @@ import java.util.List;
  *                      {@value #DEFAULT_MIN_FREE_MB}
  * @param retentionHours journal files older than this are deleted (what is still waiting in them
  *                      is written again first); 0 keeps every file; default {@value #DEFAULT_RETENTION_HOURS}
+ * @param checkpointSeconds how often the state in flight is written to {@code <dir>/recovery.checkpoint}
+ *                      (also at a graceful stop), so that a start reads it and only the journal after
+ *                      it, not every file kept; 0 writes none (a start reads the whole journal, and
+ *                      ignores a checkpoint left there);
+ *                      0..{@value #MAX_CHECKPOINT_SECONDS}; default {@value #DEFAULT_CHECKPOINT_SECONDS}
  */
-public record JournalConfig(Path dir, String rollCycle, boolean syncEachBatch, int minFreeMb, int retentionHours) {
+public record JournalConfig(Path dir, String rollCycle, boolean syncEachBatch, int minFreeMb, int retentionHours,
+                            int checkpointSeconds) {
     public static final int DEFAULT_MIN_FREE_MB = 100;
     public static final int DEFAULT_RETENTION_HOURS = 72;
+    public static final int DEFAULT_CHECKPOINT_SECONDS = 600;
+    public static final int MAX_CHECKPOINT_SECONDS = 86_400;
+    /** The checkpoint's file name in the journal directory. */
+    public static final String CHECKPOINT_FILE = "recovery.checkpoint";
 
     public JournalConfig(Path dir, String rollCycle, boolean syncEachBatch) {
         this(dir, rollCycle, syncEachBatch, DEFAULT_MIN_FREE_MB, DEFAULT_RETENTION_HOURS);
@@ -30,6 +40,10 @@ public record JournalConfig(Path dir, String rollCycle, boolean syncEachBatch, i
 
     public JournalConfig(Path dir, String rollCycle, boolean syncEachBatch, int minFreeMb) {
         this(dir, rollCycle, syncEachBatch, minFreeMb, DEFAULT_RETENTION_HOURS);
+    }
+
+    public JournalConfig(Path dir, String rollCycle, boolean syncEachBatch, int minFreeMb, int retentionHours) {
+        this(dir, rollCycle, syncEachBatch, minFreeMb, retentionHours, DEFAULT_CHECKPOINT_SECONDS);
     }
 
     public static final String DEFAULT_DIR = "data/journal";

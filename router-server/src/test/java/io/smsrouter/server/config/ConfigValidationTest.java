@@ -73,6 +73,10 @@ class ConfigValidationTest {
                 arguments("yes where a string is expected", "accounts: [{id: yes, password: b}]",
                         F + "accounts[0].id: expected 1 to 15 printable ASCII characters (SMPP 3.4 system_id), got true"
                                 + " (YAML reads yes/no/on/off/true/false as a boolean; put the value in quotes)"),
+                arguments("checkpoint interval out of range", ACCOUNT + "journal: {checkpointSeconds: -1}",
+                        F + "journal.checkpointSeconds: expected an integer 0..86400, got -1"),
+                arguments("checkpoint interval not a number", ACCOUNT + "journal: {checkpointSeconds: 10min}",
+                        F + "journal.checkpointSeconds: expected an integer 0..86400, got \"10min\""),
                 arguments("string where a boolean is expected", ACCOUNT + "journal: {syncEachBatch: \"true\"}",
                         F + "journal.syncEachBatch: expected true or false, got \"true\""),
                 arguments("string where requireConsent's boolean is expected",

@@ -1,0 +1,906 @@
+package io.smsrouter.core.engine;
+
+import io.smsrouter.core.correlation.Correlation;
+import io.smsrouter.core.journal.ChronicleJournal;
+import io.smsrouter.core.journal.Journal;
+import io.smsrouter.core.message.DeliveryState;
+import io.smsrouter.core.message.Message;
+import io.smsrouter.core.message.Receipt;
+import io.smsrouter.core.moderation.ModerationDecision;
+import io.smsrouter.core.moderation.Verdict;
+import net.openhft.chronicle.bytes.Bytes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.zip.CRC32;
+
+/**
+ * A checkpoint of recovery: what replaying the journal up to one excerpt (its index {@code I})
+ * leaves in flight, written to one file, so that a start reads that file and then only the
+ * excerpts after {@code I} instead of every file retention keeps.
+ *
+ * <p>The state is not read from the running engine (whose queues, binds and batches move while it
+ * would be read) but folded from the journal itself, in the background, by the same rules as
+ * {@link Engine#recover}: a message accepted and not yet taken by an operator, held, waiting for
+ * its receipt, or with a receipt the client has not acknowledged is kept until its journal events
+ * end that; the ledger of every message that ended is summed per account. The fold starts from
+ * what recovery read at start (the previous checkpoint and the journal after it) and follows the
+ * journal from there ({@link #catchUp}), so its cost is one more read of each excerpt.
+ *
+ * <p>Written to {@code <file>.tmp}, forced to disk, then moved over {@code <file>} in one atomic
+ * rename (and the directory forced): a crash while writing leaves the previous checkpoint whole
+ * and in force, and a torn or damaged file (checked with its CRC-32 and end record) is ignored
+ * for a replay of the whole journal, which is always complete on its own (retention carries
+ * forward what it deletes). Kept from the running engine instead, as they are not journal state
+ * of messages in flight: the final statuses of recent messages (query_sm), the duplicate filter,
+ * the opt-outs and consents (their snapshot files, written by the caller before the rename).
+ *
+ * <p>File: int magic, int version, long index {@code I}, long highest message id, long written at
+ * (ms); records, each a type byte and its fields (journal events in their journal layout, or one of
+ * the checkpoint's own: {@link #OPEN}, {@link #STATUS}, {@link #DECISION}, {@link #DEDUP}); an
+ * {@link #END} record with the count of records before it; the CRC-32 of everything before it, as
+ * a long.
+ */
+final class Checkpoint {
+    private static final Logger log = LoggerFactory.getLogger(Checkpoint.class);
+    static final int MAGIC = 0x434B5054; // "CKPT"
+    static final int VERSION = 1;
+    private static final int HEADER = 4 + 4 + 8 + 8 + 8;
+    /** A message waiting for its receipt (or for one to be written): its correlation and operator. */
+    static final byte OPEN = 64;
+    /** The final status of a recent message, for query_sm and the status API. */
+    static final byte STATUS = 65;
+    /** A moderator's decision, for the moderator page's recent list. */
+    static final byte DECISION = 66;
+    /** An entry of the duplicate filter. */
+    static final byte DEDUP = 67;
+    static final byte END = 127;
+    /** As many decisions as the moderation queue keeps. */
+    private static final int DECISIONS_KEPT = 500;
+
+    /** What recovery does with the records only a checkpoint has (the others are journal events). */
+    interface Listener extends Journal.JournalListener {
+        /** The message's correlation, as its accepted or held event gave it, and its operator ("" unknown). */
+        default void open(Correlation c, String operatorId) {
+        }
+
+        default void status(MessageStatus s) {
+        }
+
+        default void decision(ModerationDecision d) {
+        }
+
+        default void dedup(long keyA, long keyB, long messageId, long atMs, long untilMs) {
+        }
+    }
+
+    /** A checkpoint file read back: the journal excerpt it holds the state up to, and its size. */
+    record Loaded(long index, long highestId, long writtenAtMs, long records) {
+    }
+
+    /** What {@link #write} wrote. */
+    record Written(long index, int messages, long records, long bytes, long millis) {
+    }
+
+    /** The running engine's own state that goes into a checkpoint beside the fold's. */
+    interface Live {
+        /** Final statuses of messages accepted at or after {@code sinceMs}. */
+        void statuses(long sinceMs, Consumer<MessageStatus> out);
+
+        void dedup(DedupSink out);
+    }
+
+    interface DedupSink {
+        void entry(long keyA, long keyB, long messageId, long atMs, long untilMs);
+    }
+
+    private final Path file;
+    private final Journal journal;
+    private final long receiptValidityMs;
+    private final Fold fold = new Fold();
+    /** False until recovery has given the fold its starting state. */
+    private boolean started;
+
+    Checkpoint(Path file, Journal journal, long receiptValidityMs) {
+        this.file = file;
+        this.journal = journal;
+        this.receiptValidityMs = receiptValidityMs;
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /** The listener that builds the fold; recovery feeds it everything it reads, then {@link #started}. */
+    Listener fold() {
+        return fold;
+    }
+
+    /** The fold holds a checkpoint's state (read into it): it goes on from that excerpt. */
+    synchronized void startAt(Loaded l) {
+        fold.index = l.index();
+        fold.highestId = Math.max(fold.highestId, l.highestId());
+    }
+
+    synchronized void started() {
+        fold.endExcerpt();
+        started = true;
+    }
+
+    /** The journal index the fold has read through (-1: none). */
+    synchronized long index() {
+        return fold.index;
+    }
+
+    /** Messages the fold holds in flight now. */
+    synchronized int inFlight() {
+        return fold.tracks.size();
+    }
+
+    /**
+     * Reads the excerpts appended since the last call into the fold (up to the journal's end as it
+     * is when called); returns how many.
+     */
+    synchronized long catchUp() {
+        if (!started) {
+            return 0;
+        }
+        long end = journal.lastIndex();
+        if (end < 0 || end <= fold.index) {
+            return 0;
+        }
+        long before = fold.excerpts;
+        if (!journal.replayAfter(fold.index, end, fold)) {
+            // cannot happen while the fold keeps up (retention deletes only files hours old);
+            // the previous checkpoint stays in force
+            throw new IllegalStateException("journal excerpt " + fold.index + " is gone: the checkpoint "
+                    + "cannot follow the journal any more");
+        }
+        fold.endExcerpt();
+        return fold.excerpts - before;
+    }
+
+    /**
+     * Catches up, then writes the state through the last excerpt read, with {@code live}'s part,
+     * to {@code <file>.tmp}, forces it, runs {@code beforePublish} (snapshots that must be at least
+     * as new as the checkpoint) and moves it over {@code <file>}. Null when recovery has not run.
+     */
+    synchronized Written write(Live live, Runnable beforePublish) throws IOException {
+        if (!started) {
+            return null;
+        }
+        long t0 = System.nanoTime();
+        catchUp();
+        long now = System.currentTimeMillis();
+        long cutoff = now - receiptValidityMs;
+        fold.prune(cutoff);
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        long records;
+        long bytes;
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            Out out = new Out(ch);
+            Bytes<?> b = out.bytes;
+            b.writeInt(MAGIC);
+            b.writeInt(VERSION);
+            b.writeLong(fold.index);
+            b.writeLong(fold.highestId);
+            b.writeLong(now);
+            fold.writeTo(out);
+            live.statuses(cutoff, s -> {
+                Bytes<?> r = out.bytes;
+                r.writeByte(STATUS);
+                r.writeLong(s.messageId());
+                r.writeUtf8(s.accountId());
+                r.writeUnsignedByte(s.state().code());
+                r.writeInt(s.errorCode());
+                r.writeUtf8(s.operatorId());
+                r.writeLong(s.acceptedAtMs());
+                r.writeLong(s.finalAtMs());
+                out.record();
+            });
+            live.dedup((a, bb, id, at, until) -> {
+                Bytes<?> r = out.bytes;
+                r.writeByte(DEDUP);
+                r.writeLong(a);
+                r.writeLong(bb);
+                r.writeLong(id);
+                r.writeLong(at);
+                r.writeLong(until);
+                out.record();
+            });
+            records = out.records;
+            b.writeByte(END);
+            b.writeLong(records);
+            out.flush();
+            long crc = out.crc.getValue();
+            ByteBuffer tail = ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(crc).flip();
+            while (tail.hasRemaining()) {
+                ch.write(tail);
+            }
+            ch.force(true);
+            bytes = ch.size();
+        }
+        beforePublish.run();
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        forceDirectory(file.toAbsolutePath().getParent());
+        return new Written(fold.index, fold.tracks.size(), records, bytes, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * Whether {@code file} holds a whole checkpoint (size, checksum, magic and version): its
+     * header, or null when there is none or it is damaged (logged: the caller replays the whole
+     * journal then).
+     */
+    static Loaded validate(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < HEADER + 9 + 8 || size > Integer.MAX_VALUE) {
+                log.warn("checkpoint {} ignored: {} bytes is not a whole checkpoint", file, size);
+                return null;
+            }
+            MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+            map.order(java.nio.ByteOrder.LITTLE_ENDIAN); // as Chronicle's Bytes write
+            CRC32 crc = new CRC32();
+            crc.update(map.duplicate().limit((int) size - 8));
+            if (crc.getValue() != map.getLong((int) size - 8)) {
+                log.warn("checkpoint {} ignored: its checksum does not match (damaged)", file);
+                return null;
+            }
+            if (map.getInt(0) != MAGIC || map.getInt(4) != VERSION) {
+                log.warn("checkpoint {} ignored: not a version {} checkpoint", file, VERSION);
+                return null;
+            }
+            if (map.get((int) size - 8 - 9) != END || map.getLong((int) size - 8 - 8) < 0) {
+                log.warn("checkpoint {} ignored: no end record", file);
+                return null;
+            }
+            return new Loaded(map.getLong(8), map.getLong(16), map.getLong(24), map.getLong((int) size - 8 - 8));
+        } catch (IOException | RuntimeException e) {
+            log.warn("checkpoint {} ignored: cannot be read: {}", file, e.toString());
+            return null;
+        }
+    }
+
+    /**
+     * Hands the records of a checkpoint {@link #validate} accepted to {@code l}, in the order
+     * written. Throws when one cannot be read (the file changed since, or a bug: the start stops
+     * then rather than run on half a state).
+     */
+    static void read(Path file, Listener l) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
+            map.limit((int) size - 8);
+            Bytes<ByteBuffer> b = Bytes.wrapForRead(map);
+            try {
+                b.readSkip(HEADER);
+                long records = 0;
+                while (b.readUnsignedByte(b.readPosition()) != END) {
+                    readRecord(b, l);
+                    records++;
+                }
+                b.readSkip(1);
+                long count = b.readLong();
+                if (count != records) {
+                    throw new IllegalStateException("its end record says " + count + " records, " + records + " read");
+                }
+            } finally {
+                b.releaseLast();
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("checkpoint " + file + " cannot be read (" + e
+                    + "); move it away to replay the whole journal instead", e);
+        }
+    }
+
+    private static void readRecord(Bytes<?> b, Listener l) {
+        int type = b.readUnsignedByte(b.readPosition());
+        if (ChronicleJournal.isEventType(type)) {
+            ChronicleJournal.decode(b, l);
+            return;
+        }
+        b.readSkip(1);
+        switch (type) {
+            case OPEN -> {
+                String operatorId = b.readUtf8();
+                Correlation c = new Correlation(b.readLong(), b.readUtf8(), b.readUnsignedByte(),
+                        b.readUnsignedByte(), b.readUtf8(), b.readUnsignedByte(), b.readUnsignedByte(), b.readUtf8(),
+                        b.readUnsignedByte(), b.readLong(), ChronicleJournal.readBytes(b));
+                l.open(c, operatorId);
+            }
+            case STATUS -> l.status(new MessageStatus(b.readLong(), b.readUtf8(),
+                    DeliveryState.fromCode(b.readUnsignedByte()), b.readInt(), b.readUtf8(), b.readLong(),
+                    b.readLong()));
+            case DECISION -> l.decision(new ModerationDecision(b.readLong(), b.readUtf8(),
+                    Verdict.fromCode(b.readUnsignedByte()), b.readUtf8(), b.readUtf8(), b.readLong()));
+            case DEDUP -> l.dedup(b.readLong(), b.readLong(), b.readLong(), b.readLong(), b.readLong());
+            default -> throw new IllegalStateException("unknown checkpoint record type " + type);
+        }
+    }
+
+    private static void forceDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // not every platform opens a directory; the rename is atomic either way
+        }
+    }
+
+    /** Records into a buffer that goes to the file (and the checksum) a megabyte at a time. */
+    private static final class Out {
+        final FileChannel ch;
+        final Bytes<ByteBuffer> bytes = Bytes.elasticHeapByteBuffer(1 << 20);
+        final CRC32 crc = new CRC32();
+        long records;
+
+        Out(FileChannel ch) {
+            this.ch = ch;
+        }
+
+        void record() throws UncheckedIOException {
+            records++;
+            if (bytes.writePosition() >= 1 << 20) {
+                flush();
+            }
+        }
+
+        void flush() {
+            ByteBuffer bb = bytes.underlyingObject().duplicate();
+            bb.position(0).limit((int) bytes.writePosition());
+            crc.update(bb.duplicate());
+            try {
+                while (bb.hasRemaining()) {
+                    ch.write(bb);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            bytes.clear();
+        }
+    }
+
+    private record LedgerEvent(int kind, String accountId, long amount, long messageId, long atMs) {
+    }
+
+    private record Note(long messageId, String key, String value) {
+    }
+
+    private record OrphanEvent(String operatorId, String upstreamId, DeliveryState state, int errorCode,
+                               long doneTimeMs) {
+    }
+
+    /**
+     * One message the fold still holds, with the same parts {@link Engine#recover} keeps in its
+     * maps: queued ({@code unsent}), held, open (its correlation, and the operator's id once it
+     * answered), or a receipt (or subscriber's message) the client has not acknowledged.
+     */
+    private static final class Track {
+        Message unsent;
+        Message held;
+        String heldOperator;
+        Correlation open;
+        String operatorOf;
+        String awaitingOperator;
+        String awaitingUpstream;
+        /** a receipt to forward: its correlation and what it says */
+        Correlation forward;
+        String forwardOperator;
+        DeliveryState forwardState;
+        int forwardError;
+        long forwardDone;
+        Receipt mo;
+        String moOperator;
+        ArrayList<Note> notes;
+        ArrayList<LedgerEvent> ledger;
+
+        boolean alive() {
+            return unsent != null || held != null || open != null || forward != null || mo != null;
+        }
+    }
+
+    /** The journal folded into what recovery needs, by recovery's own rules. */
+    private final class Fold implements Listener {
+        final TreeMap<Long, Track> tracks = new TreeMap<>();
+        /** per account: top-ups, then charges less refunds of messages that ended */
+        final Map<String, long[]> ledgerSums = new TreeMap<>();
+        final Map<String, OrphanEvent> orphans = new LinkedHashMap<>();
+        final ArrayDeque<ModerationDecision> decisions = new ArrayDeque<>();
+        /** notes and ledger events of the current excerpt for messages not (yet) known */
+        final ArrayList<Note> pendingNotes = new ArrayList<>();
+        final ArrayList<LedgerEvent> pendingLedger = new ArrayList<>();
+        long index = -1;
+        long excerpts;
+        long highestId;
+
+        private Track create(long id) {
+            Track t = tracks.get(id);
+            if (t != null) {
+                return t;
+            }
+            Track fresh = new Track();
+            tracks.put(id, fresh);
+            for (Note n : pendingNotes) {
+                if (n.messageId() == id) {
+                    add(fresh, n);
+                }
+            }
+            if (!pendingLedger.isEmpty()) {
+                pendingLedger.removeIf(e -> {
+                    if (e.messageId() == id) {
+                        addLedger(fresh, e);
+                        return true;
+                    }
+                    return false;
+                });
+            }
+            return fresh;
+        }
+
+        private void add(Track t, Note n) {
+            if (t.notes == null) {
+                t.notes = new ArrayList<>(2);
+            }
+            t.notes.add(n);
+        }
+
+        private void addLedger(Track t, LedgerEvent e) {
+            if (t.ledger == null) {
+                t.ledger = new ArrayList<>(2);
+            }
+            t.ledger.add(e);
+        }
+
+        /** Ends a message the journal no longer needs for recovery: its money joins the sums. */
+        private void maybeEnd(long id, Track t) {
+            if (t.alive()) {
+                return;
+            }
+            tracks.remove(id);
+            if (t.ledger != null) {
+                t.ledger.forEach(this::sum);
+            }
+        }
+
+        private void sum(LedgerEvent e) {
+            long[] s = ledgerSums.computeIfAbsent(e.accountId(), a -> new long[2]);
+            switch (e.kind()) {
+                case Journal.LEDGER_TOP_UP -> s[0] += e.amount();
+                case Journal.LEDGER_CHARGE, Journal.LEDGER_EARLIER -> s[1] += e.amount();
+                case Journal.LEDGER_REFUND -> s[1] -= e.amount();
+                default -> {
+                }
+            }
+        }
+
+        void endExcerpt() {
+            pendingNotes.clear();
+            pendingLedger.forEach(this::sum);
+            pendingLedger.clear();
+        }
+
+        @Override
+        public void excerpt(long i) {
+            endExcerpt();
+            index = i;
+            excerpts++;
+        }
+
+        @Override
+        public void accepted(Message m, String operatorId) {
+            highestId = Math.max(highestId, m.id());
+            Track t = create(m.id());
+            t.unsent = m;
+            t.operatorOf = operatorId;
+            t.open = Correlation.of(m);
+        }
+
+        @Override
+        public void held(Message m, String operatorId) {
+            highestId = Math.max(highestId, m.id());
+            Track t = create(m.id());
+            t.held = m;
+            t.heldOperator = operatorId;
+            t.open = Correlation.of(m);
+        }
+
+        @Override
+        public void open(Correlation c, String operatorId) {
+            Track t = create(c.messageId());
+            t.open = c;
+            if (!operatorId.isEmpty()) {
+                t.operatorOf = operatorId;
+            }
+        }
+
+        @Override
+        public void decision(ModerationDecision d) {
+            decisions.addLast(d);
+            if (decisions.size() > DECISIONS_KEPT) {
+                decisions.removeFirst();
+            }
+        }
+
+        @Override
+        public void moderated(long id, int verdict, long atMs, String who, String reason) {
+            Track t = tracks.get(id);
+            if (t == null || t.held == null) {
+                return;
+            }
+            Message m = t.held;
+            String op = t.heldOperator;
+            t.held = null;
+            t.heldOperator = null;
+            Verdict v = Verdict.fromCode(verdict);
+            decision(new ModerationDecision(id, m.accountId(), v, who, reason, atMs));
+            if (v == Verdict.APPROVED) {
+                t.unsent = m;
+                t.operatorOf = op;
+            }
+            maybeEnd(id, t);
+        }
+
+        @Override
+        public void submitted(long id, String operatorId, String upstreamId) {
+            Track t = tracks.get(id);
+            if (t == null) {
+                return;
+            }
+            t.unsent = null;
+            if (t.open != null) {
+                t.awaitingOperator = operatorId;
+                t.awaitingUpstream = upstreamId;
+                t.operatorOf = operatorId;
+            }
+            maybeEnd(id, t);
+        }
+
+        @Override
+        public void failed(long id, int errorCode) {
+            Track t = tracks.get(id);
+            if (t == null) {
+                return;
+            }
+            t.unsent = null;
+            t.held = null;
+            t.heldOperator = null;
+            maybeEnd(id, t);
+        }
+
+        @Override
+        public void receipt(long id, DeliveryState state, int errorCode, long doneTimeMs) {
+            if (!state.isFinal()) {
+                return;
+            }
+            Track t = tracks.get(id);
+            if (t == null) {
+                return;
+            }
+            Correlation c = t.open;
+            String op = t.operatorOf;
+            t.open = null;
+            t.awaitingOperator = null;
+            t.awaitingUpstream = null;
+            t.operatorOf = null;
+            if (c != null && Message.wantsReceipt(c.registeredDelivery(), state)) {
+                t.forward = c;
+                t.forwardOperator = op;
+                t.forwardState = state;
+                t.forwardError = errorCode;
+                t.forwardDone = doneTimeMs;
+            }
+            maybeEnd(id, t);
+        }
+
+        @Override
+        public void receiptForwarded(long id) {
+            Track t = tracks.get(id);
+            if (t == null) {
+                return;
+            }
+            t.forward = null;
+            t.mo = null;
+            maybeEnd(id, t);
+        }
+
+        @Override
+        public void mobileOriginated(Receipt mo, String operatorId) {
+            highestId = Math.max(highestId, mo.messageId());
+            if (mo.doneTimeMs() >= System.currentTimeMillis() - receiptValidityMs) {
+                Track t = create(mo.messageId());
+                t.mo = mo;
+                t.moOperator = operatorId;
+            }
+        }
+
+        @Override
+        public void orphanReceipt(String operatorId, String upstreamId, DeliveryState state, int errorCode,
+                                  long doneTimeMs) {
+            orphans.put(operatorId + '\u0000' + upstreamId,
+                    new OrphanEvent(operatorId, upstreamId, state, errorCode, doneTimeMs));
+        }
+
+        @Override
+        public void noted(long id, String key, String value) {
+            if (id == 0) {
+                return; // an origin: for the SMS log, which reads the journal files
+            }
+            Note n = new Note(id, key, value);
+            Track t = tracks.get(id);
+            if (t != null) {
+                add(t, n);
+            } else {
+                pendingNotes.add(n);
+            }
+        }
+
+        @Override
+        public void ledger(int kind, String accountId, long amount, long messageId, long atMs) {
+            LedgerEvent e = new LedgerEvent(kind, accountId, amount, messageId, atMs);
+            Track t = messageId == 0 ? null : tracks.get(messageId);
+            if (t != null) {
+                addLedger(t, e);
+            } else if (messageId != 0 && (kind == Journal.LEDGER_CHARGE || kind == Journal.LEDGER_REFUND)) {
+                pendingLedger.add(e); // its message may come later in this excerpt
+            } else {
+                sum(e);
+            }
+        }
+
+        /** Drops what recovery would not use any more: receipts waited for past their validity, old orphans. */
+        void prune(long cutoff) {
+            List<Long> ended = new ArrayList<>();
+            for (Map.Entry<Long, Track> e : tracks.entrySet()) {
+                Track t = e.getValue();
+                if (t.unsent == null && t.held == null && t.forward == null && t.open != null
+                        && t.open.submitTimeMs() < cutoff) {
+                    t.open = null;
+                    t.awaitingOperator = null;
+                    t.awaitingUpstream = null;
+                }
+                if (t.mo != null && t.mo.doneTimeMs() < cutoff) {
+                    t.mo = null;
+                }
+                if (!t.alive()) {
+                    ended.add(e.getKey());
+                }
+            }
+            for (Long id : ended) {
+                maybeEnd(id, tracks.get(id));
+            }
+            orphans.values().removeIf(o -> o.doneTimeMs() < cutoff);
+        }
+
+        /**
+         * Records that rebuild this state through recovery's listener: the ledger sums first, then
+         * each message in id order (its money, what it waits for, its notes), the early receipts and
+         * the recent decisions.
+         */
+        void writeTo(Out out) {
+            Bytes<?> b = out.bytes;
+            for (Map.Entry<String, long[]> e : ledgerSums.entrySet()) {
+                if (e.getValue()[0] != 0) {
+                    ChronicleJournal.encodeLedger(b, Journal.LEDGER_TOP_UP, e.getKey(), e.getValue()[0], 0, 0);
+                    out.record();
+                }
+                if (e.getValue()[1] != 0) {
+                    ChronicleJournal.encodeLedger(b, Journal.LEDGER_EARLIER, e.getKey(), e.getValue()[1], 0, 0);
+                    out.record();
+                }
+            }
+            for (Map.Entry<Long, Track> e : tracks.entrySet()) {
+                long id = e.getKey();
+                Track t = e.getValue();
+                if (t.ledger != null) {
+                    for (LedgerEvent l : t.ledger) {
+                        ChronicleJournal.encodeLedger(b, l.kind(), l.accountId(), l.amount(), l.messageId(), l.atMs());
+                        out.record();
+                    }
+                }
+                if (t.forward != null) {
+                    writeOpen(out, t.forward, t.forwardOperator);
+                    ChronicleJournal.encodeReceipt(b, id, t.forwardState, t.forwardError, t.forwardDone);
+                    out.record();
+                }
+                if (t.mo != null) {
+                    ChronicleJournal.encodeMobileOriginated(b, t.mo, t.moOperator);
+                    out.record();
+                }
+                if (t.open != null) {
+                    writeOpen(out, t.open, t.operatorOf);
+                    if (t.awaitingUpstream != null) {
+                        ChronicleJournal.encodeSubmitted(b, id, t.awaitingOperator, t.awaitingUpstream);
+                        out.record();
+                    }
+                }
+                if (t.held != null) {
+                    ChronicleJournal.encodeMessage(b, true, t.held, t.heldOperator);
+                    out.record();
+                }
+                if (t.unsent != null) {
+                    ChronicleJournal.encodeMessage(b, false, t.unsent, t.operatorOf == null ? "" : t.operatorOf);
+                    out.record();
+                }
+                if (t.notes != null) {
+                    for (Note n : t.notes) {
+                        ChronicleJournal.encodeNoted(b, n.messageId(), n.key(), n.value());
+                        out.record();
+                    }
+                }
+            }
+            for (OrphanEvent o : orphans.values()) {
+                ChronicleJournal.encodeOrphanReceipt(b, o.operatorId(), o.upstreamId(), o.state(), o.errorCode(),
+                        o.doneTimeMs());
+                out.record();
+            }
+            for (ModerationDecision d : decisions) {
+                b.writeByte(DECISION);
+                b.writeLong(d.messageId());
+                b.writeUtf8(d.accountId());
+                b.writeUnsignedByte(d.verdict().ordinal());
+                b.writeUtf8(d.moderator());
+                b.writeUtf8(d.reason());
+                b.writeLong(d.atMs());
+                out.record();
+            }
+        }
+
+        private void writeOpen(Out out, Correlation c, String operatorId) {
+            Bytes<?> b = out.bytes;
+            b.writeByte(OPEN);
+            b.writeUtf8(operatorId == null ? "" : operatorId);
+            b.writeLong(c.messageId());
+            b.writeUtf8(c.accountId());
+            b.writeUnsignedByte(c.sourceTon());
+            b.writeUnsignedByte(c.sourceNpi());
+            b.writeUtf8(c.source());
+            b.writeUnsignedByte(c.destTon());
+            b.writeUnsignedByte(c.destNpi());
+            b.writeUtf8(c.destination());
+            b.writeUnsignedByte(c.registeredDelivery());
+            b.writeLong(c.submitTimeMs());
+            ChronicleJournal.writeBytes(b, c.textStart());
+            out.record();
+        }
+    }
+
+    /** Hands every event and record to two listeners: recovery's and the fold's. */
+    static Listener both(Listener a, Listener b) {
+        return new Listener() {
+            @Override
+            public void accepted(Message m, String operatorId) {
+                a.accepted(m, operatorId);
+                b.accepted(m, operatorId);
+            }
+
+            @Override
+            public void held(Message m, String operatorId) {
+                a.held(m, operatorId);
+                b.held(m, operatorId);
+            }
+
+            @Override
+            public void moderated(long id, int verdict, long atMs, String who, String reason) {
+                a.moderated(id, verdict, atMs, who, reason);
+                b.moderated(id, verdict, atMs, who, reason);
+            }
+
+            @Override
+            public void submitted(long id, String operatorId, String upstreamId) {
+                a.submitted(id, operatorId, upstreamId);
+                b.submitted(id, operatorId, upstreamId);
+            }
+
+            @Override
+            public void failed(long id, int errorCode) {
+                a.failed(id, errorCode);
+                b.failed(id, errorCode);
+            }
+
+            @Override
+            public void orphanReceipt(String operatorId, String upstreamId, DeliveryState state, int errorCode,
+                                      long doneTimeMs) {
+                a.orphanReceipt(operatorId, upstreamId, state, errorCode, doneTimeMs);
+                b.orphanReceipt(operatorId, upstreamId, state, errorCode, doneTimeMs);
+            }
+
+            @Override
+            public void receipt(long id, DeliveryState state, int errorCode, long doneTimeMs) {
+                a.receipt(id, state, errorCode, doneTimeMs);
+                b.receipt(id, state, errorCode, doneTimeMs);
+            }
+
+            @Override
+            public void receiptForwarded(long id) {
+                a.receiptForwarded(id);
+                b.receiptForwarded(id);
+            }
+
+            @Override
+            public void requeued(long id, String operatorId) {
+                a.requeued(id, operatorId);
+                b.requeued(id, operatorId);
+            }
+
+            @Override
+            public void noted(long id, String key, String value) {
+                a.noted(id, key, value);
+                b.noted(id, key, value);
+            }
+
+            @Override
+            public void optOut(boolean added, String accountId, String sender, String msisdn, long atMs,
+                               String source) {
+                a.optOut(added, accountId, sender, msisdn, atMs, source);
+                b.optOut(added, accountId, sender, msisdn, atMs, source);
+            }
+
+            @Override
+            public void consent(io.smsrouter.core.policy.Consent c) {
+                a.consent(c);
+                b.consent(c);
+            }
+
+            @Override
+            public void ledger(int kind, String accountId, long amount, long messageId, long atMs) {
+                a.ledger(kind, accountId, amount, messageId, atMs);
+                b.ledger(kind, accountId, amount, messageId, atMs);
+            }
+
+            @Override
+            public void mobileOriginated(Receipt mo, String operatorId) {
+                a.mobileOriginated(mo, operatorId);
+                b.mobileOriginated(mo, operatorId);
+            }
+
+            @Override
+            public void excerpt(long index) {
+                a.excerpt(index);
+                b.excerpt(index);
+            }
+
+            @Override
+            public void open(Correlation c, String operatorId) {
+                a.open(c, operatorId);
+                b.open(c, operatorId);
+            }
+
+            @Override
+            public void status(MessageStatus s) {
+                a.status(s);
+                b.status(s);
+            }
+
+            @Override
+            public void decision(ModerationDecision d) {
+                a.decision(d);
+                b.decision(d);
+            }
+
+            @Override
+            public void dedup(long keyA, long keyB, long messageId, long atMs, long untilMs) {
+                a.dedup(keyA, keyB, messageId, atMs, untilMs);
+                b.dedup(keyA, keyB, messageId, atMs, untilMs);
+            }
+        };
+    }
+}
