@@ -111,6 +111,8 @@ public final class Router implements AutoCloseable {
     private final SslContext httpTls;
     private final SslContext simulatorTls;
     private final Map<String, SslContext> operatorTls = new HashMap<>();
+    /** Cluster mode (router-cluster.jar); null on the embedded single node. */
+    private final ClusterSupport cluster;
 
     public Router(RouterConfig config) {
         this(config, java.time.InstantSource.system());
@@ -122,6 +124,7 @@ public final class Router implements AutoCloseable {
      */
     public Router(RouterConfig config, java.time.InstantSource campaignClock) {
         this.config = config;
+        this.cluster = ClusterSupport.load(config);
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         this.group = SmppTransport.newGroup(threads);
         // half the cores (one here): measured with scripts/http-bench, one HTTP thread beside the

@@ -50,7 +50,7 @@ public final class ConfigLoader {
 
     static final List<String> ROOT_KEYS = List.of(
             "smpp", "http", "admin", "journal", "accounts", "operators", "routes", "moderation", "simulator",
-            "compliance", "billing", "links");
+            "compliance", "billing", "links", "cluster");
     static final List<String> SMPP_KEYS = List.of("host", "port", "maxPduLength", "windowSize",
             "enquireLinkIntervalMs", "idleTimeoutMs", "responseTimeoutMs", "bindTimeoutMs", "receiptsInMemory",
             "maxConnections", "maxConnectionsPerIp", "bindFailuresPerIpPerMinute", "tls");
@@ -68,6 +68,9 @@ public final class ConfigLoader {
             "requireConsent");
     static final List<String> BILLING_KEYS = List.of("prices", "refundUndelivered");
     static final List<String> LINKS_KEYS = List.of("shortBase");
+    static final List<String> CLUSTER_KEYS = List.of("nodeId", "kafka", "ack", "postgres");
+    static final List<String> CLUSTER_KAFKA_KEYS = List.of("bootstrap", "topicPrefix");
+    static final List<String> CLUSTER_POSTGRES_KEYS = List.of("url", "user", "password");
     static final List<String> OPERATOR_KEYS = List.of("id", "host", "port", "systemId", "password", "systemType",
             "binds", "window", "tps", "enquireLinkIntervalMs", "responseTimeoutMs", "reconnectDelayMs",
             "maxReconnectDelayMs", "concatenation", "tls", "tlsTrust", "tlsVerifyHostname", "bindTps");
@@ -96,6 +99,21 @@ public final class ConfigLoader {
             "an absolute http:// or https:// URL with a host, without query or fragment, of printable ASCII, at most "
                     + LinksConfig.MAX_SHORT_BASE_LENGTH + " characters (the public base of short links, e.g. "
                     + "https://s.example.com/l)");
+    private static final StringRule NODE_ID = StringRule.matching("[A-Za-z0-9_-]{1,"
+            + ClusterConfig.MAX_NODE_ID_LENGTH + "}", "1 to " + ClusterConfig.MAX_NODE_ID_LENGTH
+            + " letters, digits, '_' or '-' (this node's id, unique in the cluster)");
+    private static final Pattern HOST_PORT = Pattern.compile("(?:[A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+\\]):([0-9]{1,5})");
+    private static final StringRule BOOTSTRAP = StringRule.matching(
+            "\\s*[^,\\s]+(\\s*,\\s*[^,\\s]+)*\\s*",
+            "Kafka's bootstrap.servers: host:port pairs separated by commas, e.g. 127.0.0.1:9092,127.0.0.1:9093");
+    private static final StringRule TOPIC_PREFIX = StringRule.matching("[A-Za-z0-9._-]{1,"
+            + ClusterConfig.MAX_TOPIC_PREFIX_LENGTH + "}", "1 to " + ClusterConfig.MAX_TOPIC_PREFIX_LENGTH
+            + " letters, digits, '.', '_' or '-' (Kafka topic name characters)");
+    private static final StringRule JDBC_URL = StringRule.matching("jdbc:postgresql://[^\\s/]+/[^\\s]+",
+            "a PostgreSQL JDBC URL jdbc:postgresql://host[:port]/database");
+    private static final StringRule DB_USER = StringRule.matching("[^\\s]{1,63}",
+            "1 to 63 characters without spaces (a PostgreSQL user)");
+    private static final StringRule DB_PASSWORD = StringRule.ascii(1, 256, "a PostgreSQL password").asSecret();
     private static final StringRule STOP_KEYWORD = StringRule.matching("\\S{1,40}", "one word of 1 to 40 characters");
     private static final StringRule SENDER = StringRule.ascii(1, 20, "SMPP 3.4 source_addr");
     private static final StringRule OPERATOR_ID = StringRule.matching("[A-Za-z0-9._-]{1,32}",
@@ -274,9 +292,60 @@ public final class ConfigLoader {
             ComplianceConfig compliance = compliance(m.mapping("compliance", COMPLIANCE_KEYS));
             BillingConfig billing = billing(m.mapping("billing", BILLING_KEYS), accounts);
             LinksConfig links = links(m.mapping("links", LINKS_KEYS));
+            ConfigValue clusterValue = m.get("cluster");
+            ClusterConfig cluster = null;
+            if (!clusterValue.isAbsent()) {
+                ConfigMapping c = m.mapping("cluster", CLUSTER_KEYS);
+                // not a mapping: recorded by mapping(), and nothing inside to report
+                cluster = clusterValue.node.isObject() ? cluster(c) : null;
+            }
             checkListenersDoNotClash(smpp, http, simulator);
             return new RouterConfig(file, smpp, http, admin, journal, accounts, operators, routes, moderation,
-                    simulator, compliance, billing, links);
+                    simulator, compliance, billing, links, cluster);
+        }
+
+        private ClusterConfig cluster(ConfigMapping m) {
+            String nodeId = m.requiredString("nodeId", NODE_ID);
+            ConfigMapping k = m.mapping("kafka", CLUSTER_KAFKA_KEYS);
+            ClusterConfig.Kafka kafka = null;
+            if (!m.has("kafka")) {
+                m.get("kafka").missing("a mapping of " + String.join(", ", CLUSTER_KAFKA_KEYS));
+            } else if (m.get("kafka").node.isObject()) { // else recorded by mapping()
+                String bootstrap = k.requiredString("bootstrap", BOOTSTRAP);
+                if (bootstrap != null && BOOTSTRAP.test().test(bootstrap)) {
+                    bootstrap = bootstrap.replaceAll("\\s", "");
+                    for (String server : bootstrap.split(",")) {
+                        Matcher hp = HOST_PORT.matcher(server);
+                        if (!hp.matches() || Integer.parseInt(hp.group(1)) < 1 || Integer.parseInt(hp.group(1)) > MAX_PORT) {
+                            k.get("bootstrap").problem("expected " + BOOTSTRAP.expected() + ", got "
+                                    + ConfigValue.quote(server) + " in " + ConfigValue.describe(k.get("bootstrap").node)
+                                    + " (each a host and a port 1.." + MAX_PORT + ")");
+                            break;
+                        }
+                    }
+                }
+                kafka = new ClusterConfig.Kafka(bootstrap, k.string("topicPrefix", ClusterConfig.DEFAULT_TOPIC_PREFIX,
+                        TOPIC_PREFIX));
+            }
+            String ack = m.string("ack", ClusterConfig.DEFAULT_ACK, StringRule.oneOf(ClusterConfig.ACKS));
+            ClusterConfig.Postgres postgres = null;
+            if (m.has("postgres")) {
+                ConfigMapping p = m.mapping("postgres", CLUSTER_POSTGRES_KEYS);
+                ConfigValue u = p.get("url");
+                String url;
+                if (!u.isAbsent() && u.node.isTextual()
+                        && u.node.textValue().toLowerCase(java.util.Locale.ROOT).contains("password=")) {
+                    // never echoed: it holds a secret
+                    u.problem("expected " + JDBC_URL.expected() + " without a password (it goes in "
+                            + p.childPath("password") + "), got a URL with password= in it (not shown)");
+                    url = null;
+                } else {
+                    url = p.requiredString("url", JDBC_URL);
+                }
+                postgres = new ClusterConfig.Postgres(url, p.requiredString("user", DB_USER),
+                        p.requiredString("password", DB_PASSWORD));
+            }
+            return new ClusterConfig(nodeId, kafka, ack, postgres);
         }
 
         private LinksConfig links(ConfigMapping m) {

@@ -21,11 +21,21 @@ import java.util.Optional;
  * @param compliance opt-out keywords and exemptions
  * @param billing    prices of billed accounts
  * @param links      tracked short links of campaigns
+ * @param cluster    cluster mode (several nodes on Kafka); null on the embedded single node
  */
 public record RouterConfig(Path file, SmppConfig smpp, HttpConfig http, AdminConfig admin, JournalConfig journal,
                            List<AccountConfig> accounts, List<OperatorConfig> operators, List<RouteConfig> routes,
                            ModerationConfig moderation, SimulatorConfig simulator, ComplianceConfig compliance,
-                           BillingConfig billing, LinksConfig links) {
+                           BillingConfig billing, LinksConfig links, ClusterConfig cluster) {
+
+    /** The embedded single node: no {@code cluster} section. */
+    public RouterConfig(Path file, SmppConfig smpp, HttpConfig http, AdminConfig admin, JournalConfig journal,
+                        List<AccountConfig> accounts, List<OperatorConfig> operators, List<RouteConfig> routes,
+                        ModerationConfig moderation, SimulatorConfig simulator, ComplianceConfig compliance,
+                        BillingConfig billing, LinksConfig links) {
+        this(file, smpp, http, admin, journal, accounts, operators, routes, moderation, simulator, compliance,
+                billing, links, null);
+    }
 
     public RouterConfig(Path file, SmppConfig smpp, HttpConfig http, AdminConfig admin, JournalConfig journal,
                         List<AccountConfig> accounts, List<OperatorConfig> operators, List<RouteConfig> routes,

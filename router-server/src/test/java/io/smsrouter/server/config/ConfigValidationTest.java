@@ -49,7 +49,7 @@ class ConfigValidationTest {
                                 + ")"),
                 arguments("unknown top-level key", ACCOUNT + "clustr: {nodeId: r1}",
                         F + "clustr: unknown key (expected one of smpp, http, admin, journal, accounts, operators, "
-                                + "routes, moderation, simulator, compliance, billing, links)"),
+                                + "routes, moderation, simulator, compliance, billing, links, cluster)"),
                 arguments("unknown key in a list element", "accounts: [{id: a, password: b, tpss: 5}]",
                         F + "accounts[0].tpss: unknown key (expected one of id, password, apiKey, moderation, tps, "
                                 + "maxBinds, senders, callbackUrl, trafficClass, balance, dedupWindowSeconds, sendingWindow, moUrl, allowedIps, clientCert, requireConsent)"),
@@ -287,11 +287,11 @@ class ConfigValidationTest {
 
                 // The document as a whole.
                 arguments("empty file", "", F + "expected a YAML mapping of smpp, http, admin, journal, accounts, "
-                        + "operators, routes, moderation, simulator, compliance, billing, links, got an empty file"),
+                        + "operators, routes, moderation, simulator, compliance, billing, links, cluster, got an empty file"),
                 arguments("only comments", "# nothing yet\n", F + "expected a YAML mapping of smpp, http, admin, "
-                        + "journal, accounts, operators, routes, moderation, simulator, compliance, billing, links, got an empty file"),
+                        + "journal, accounts, operators, routes, moderation, simulator, compliance, billing, links, cluster, got an empty file"),
                 arguments("a list at the top", "- smpp\n- http\n", F + "expected a YAML mapping of smpp, http, admin, "
-                        + "journal, accounts, operators, routes, moderation, simulator, compliance, billing, links, got a list"));
+                        + "journal, accounts, operators, routes, moderation, simulator, compliance, billing, links, cluster, got a list"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -87,7 +87,8 @@ class ShippedConfigTest {
                 // certificate) as commented examples, so there a commented mention counts.
                 String lead = section.equals("routes")
                         || List.of("callbackUrl", "moUrl", "sendingWindow", "allowedIps", "clientCert", "tlsTrust")
-                        .contains(key) || key.equals("tls") && !section.equals("operators") ? "[\\s#]*"
+                        .contains(key) || key.equals("tls") && !section.equals("operators")
+                        || key.equals("cluster") && section.isEmpty() ? "[\\s#]*"
                         : "\\s*";
                 if (!Pattern.compile("(?m)^" + lead + "(?:- )?" + key + ":").matcher(body).find()) {
                     undocumented.add(section.isEmpty() ? key : section + "." + key);
@@ -95,6 +96,33 @@ class ShippedConfigTest {
             }
         });
         assertThat(undocumented).isEmpty();
+    }
+
+    @Test
+    void shouldShipACommentedClusterSectionThatLoadsAndNamesEveryKey() throws IOException {
+        List<String> lines = Files.readAllLines(ROUTER_YAML, StandardCharsets.UTF_8);
+        int start = lines.indexOf("# cluster:");
+        assertThat(start).as("a commented-out cluster section").isPositive();
+        StringBuilder section = new StringBuilder();
+        for (int i = start; i < lines.size() && lines.get(i).startsWith("#"); i++) {
+            section.append(lines.get(i).substring(Math.min(2, lines.get(i).length()))).append('\n');
+        }
+        String yaml = section.toString();
+        ClusterConfig c = ConfigLoader.parse("accounts: [{id: shop, password: secret1}]\n" + yaml,
+                Path.of("router.yaml")).cluster();
+        assertThat(c.nodeId()).isEqualTo("r1");
+        assertThat(c.kafka().servers()).hasSize(3);
+        assertThat(c.kafka().topicPrefix()).isEqualTo(ClusterConfig.DEFAULT_TOPIC_PREFIX);
+        assertThat(c.ack()).isEqualTo(ClusterConfig.DEFAULT_ACK);
+        assertThat(c.postgres()).isNotNull();
+        for (List<String> keys : List.of(ConfigLoader.CLUSTER_KEYS, ConfigLoader.CLUSTER_KAFKA_KEYS,
+                ConfigLoader.CLUSTER_POSTGRES_KEYS)) {
+            for (String key : keys) {
+                assertThat(yaml).containsPattern("(?m)^\\s*" + key + ":");
+            }
+        }
+        // the shipped file itself stays the embedded router
+        assertThat(ConfigLoader.load(ROUTER_YAML, PROJECT_ROOT).cluster()).isNull();
     }
 
     @Test
