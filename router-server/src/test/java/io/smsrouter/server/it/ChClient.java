@@ -20,14 +20,14 @@ import java.util.concurrent.TimeUnit;
  * Cloudhopper's SMPP client (ch-smpp, an implementation we did not write) as the router's
  * customer: binds sessions and closes them all at the end of a test.
  */
-final class ChClient implements AutoCloseable {
+public final class ChClient implements AutoCloseable {
     private final NioEventLoopGroup group;
     private final ScheduledExecutorService monitor;
     private final DefaultSmppClient client;
     private final List<ChSession> sessions = new ArrayList<>();
 
     @SuppressWarnings("deprecation") // ch-smpp's constructor takes the NIO group, deprecated in Netty 4.2
-    ChClient() {
+    public ChClient() {
         this.group = new NioEventLoopGroup(2);
         this.monitor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ch-smpp-monitor");
@@ -38,13 +38,13 @@ final class ChClient implements AutoCloseable {
     }
 
     /** A bound session; throws {@link SmppBindException} when the router refuses the bind. */
-    ChSession bind(InetSocketAddress router, SmppBindType type, String systemId, String password, int window)
+    public ChSession bind(InetSocketAddress router, SmppBindType type, String systemId, String password, int window)
             throws Exception {
         return bind(router, type, systemId, password, window, null);
     }
 
     /** The same over TLS with cloudhopper's own SSL set-up when {@code ssl} is not null. */
-    ChSession bind(InetSocketAddress router, SmppBindType type, String systemId, String password, int window,
+    public ChSession bind(InetSocketAddress router, SmppBindType type, String systemId, String password, int window,
                    SslConfiguration ssl) throws Exception {
         SmppSessionConfiguration c = new SmppSessionConfiguration(type, systemId, password);
         c.setName(systemId + "-" + type + "-" + sessions.size());
@@ -74,12 +74,12 @@ final class ChClient implements AutoCloseable {
         return session;
     }
 
-    ChSession bindTransceiver(InetSocketAddress router) throws Exception {
+    public ChSession bindTransceiver(InetSocketAddress router) throws Exception {
         return bind(router, SmppBindType.TRANSCEIVER, ItConfig.ACCOUNT, ItConfig.PASSWORD, 100);
     }
 
     /** The command_status of the bind_resp when the router refuses the bind; fails if it is accepted. */
-    int bindFailureStatus(InetSocketAddress router, SmppBindType type, String systemId, String password)
+    public int bindFailureStatus(InetSocketAddress router, SmppBindType type, String systemId, String password)
             throws Exception {
         try {
             ChSession s = bind(router, type, systemId, password, 1);

@@ -31,12 +31,12 @@ import java.util.regex.Pattern;
  * asynchronously through the session's window) and every deliver_sm, each answered with
  * deliver_sm_resp 0.
  */
-final class ChSession implements AutoCloseable {
+public final class ChSession implements AutoCloseable {
     private static final Pattern TEXT_ID = Pattern.compile("(?:^| )id:(\\S+)");
     private static final Pattern TEXT_STAT = Pattern.compile("(?:^| )stat:(\\S+)");
 
     /** A deliver_sm received: its esm_class, the receipted_message_id TLV, the text's id: and stat:, message_state. */
-    record Receipt(int esmClass, String tlvId, String textId, String stat, int messageState, String text) {
+    public record Receipt(int esmClass, String tlvId, String textId, String stat, int messageState, String text) {
         boolean isReceipt() {
             return (esmClass & 0x3C) == SmppConstants.ESM_CLASS_MT_SMSC_DELIVERY_RECEIPT;
         }
@@ -46,12 +46,12 @@ final class ChSession implements AutoCloseable {
     private final Handler handler;
     private final AtomicInteger sent = new AtomicInteger();
 
-    ChSession(SmppSession session, Handler handler) {
+    public ChSession(SmppSession session, Handler handler) {
         this.session = session;
         this.handler = handler;
     }
 
-    SmppSession session() {
+    public SmppSession session() {
         return session;
     }
 
@@ -59,7 +59,7 @@ final class ChSession implements AutoCloseable {
      * Sends {@code n} submit_sm through the session's window (at most window-size unanswered at
      * once: the call blocks while the window is full); responses are collected as they come.
      */
-    void submitAsync(int n, int registeredDelivery) throws Exception {
+    public void submitAsync(int n, int registeredDelivery) throws Exception {
         for (int i = 0; i < n; i++) {
             SubmitSm sm = submitSm(sent.incrementAndGet(), registeredDelivery);
             session.sendRequestPdu(sm, 60_000, false);
@@ -67,7 +67,7 @@ final class ChSession implements AutoCloseable {
     }
 
     /** One submit_sm, waiting for its response. */
-    SubmitSmResp submit(int registeredDelivery) throws Exception {
+    public SubmitSmResp submit(int registeredDelivery) throws Exception {
         SubmitSmResp resp = session.submit(submitSm(sent.incrementAndGet(), registeredDelivery), 10_000);
         if (resp.getCommandStatus() == SmppConstants.STATUS_OK) {
             handler.ok(resp.getMessageId());
@@ -78,7 +78,7 @@ final class ChSession implements AutoCloseable {
     }
 
     /** One submit_sm with this sender and text (UCS-2 when it is not ASCII), waiting for its response. */
-    SubmitSmResp submitText(String sender, String destination, String text, int registeredDelivery) throws Exception {
+    public SubmitSmResp submitText(String sender, String destination, String text, int registeredDelivery) throws Exception {
         SubmitSm sm = new SubmitSm();
         sm.setSourceAddress(new Address((byte) 5, (byte) 0, sender));
         sm.setDestAddress(new Address((byte) 1, (byte) 1, destination));
@@ -96,12 +96,12 @@ final class ChSession implements AutoCloseable {
     }
 
     /** Every deliver_sm received, as cloudhopper decoded it. */
-    List<DeliverSm> rawDeliverSms() {
+    public List<DeliverSm> rawDeliverSms() {
         return List.copyOf(handler.raw);
     }
 
     /** The receipt received for this router id, or null. */
-    Receipt receiptFor(String messageId) {
+    public Receipt receiptFor(String messageId) {
         for (Receipt r : handler.received) {
             if (r.isReceipt() && messageId.equals(r.tlvId())) {
                 return r;
@@ -110,7 +110,7 @@ final class ChSession implements AutoCloseable {
         return null;
     }
 
-    QuerySmResp query(String messageId) throws Exception {
+    public QuerySmResp query(String messageId) throws Exception {
         QuerySm q = new QuerySm();
         q.setMessageId(messageId);
         q.setSourceAddress(new Address((byte) 5, (byte) 0, "Shop"));
@@ -122,7 +122,7 @@ final class ChSession implements AutoCloseable {
         return (QuerySmResp) f.getResponse();
     }
 
-    static SubmitSm submitSm(int n, int registeredDelivery) throws Exception {
+    public static SubmitSm submitSm(int n, int registeredDelivery) throws Exception {
         SubmitSm sm = new SubmitSm();
         sm.setSourceAddress(new Address((byte) 5, (byte) 0, "Shop"));
         sm.setDestAddress(new Address((byte) 1, (byte) 1, String.format("7916%07d", n % 10_000_000)));
@@ -133,48 +133,48 @@ final class ChSession implements AutoCloseable {
     }
 
     /** submit_sm_resp with status 0 received (duplicates of one id counted each time). */
-    int okCount() {
+    public int okCount() {
         return handler.okCount.get();
     }
 
-    Set<String> okIds() {
+    public Set<String> okIds() {
         return handler.okIds;
     }
 
     /** Ids that came back in more than one OK submit_sm_resp. */
-    Set<String> duplicateIds() {
+    public Set<String> duplicateIds() {
         return handler.duplicateIds;
     }
 
     /** Non-zero submit_sm_resp statuses and how often each came. */
-    Map<Integer, Integer> failures() {
+    public Map<Integer, Integer> failures() {
         Map<Integer, Integer> m = new ConcurrentHashMap<>();
         handler.failures.forEach((k, v) -> m.put(k, v.get()));
         return m;
     }
 
-    int failedCount() {
+    public int failedCount() {
         return handler.failures.values().stream().mapToInt(AtomicInteger::get).sum();
     }
 
-    int expiredCount() {
+    public int expiredCount() {
         return handler.expired.get();
     }
 
-    int answeredCount() {
+    public int answeredCount() {
         return okCount() + failedCount();
     }
 
-    List<Receipt> deliverSms() {
+    public List<Receipt> deliverSms() {
         return new ArrayList<>(handler.received);
     }
 
-    int deliverSmCount() {
+    public int deliverSmCount() {
         return handler.received.size();
     }
 
     /** Router ids named by receipts received, from the receipted_message_id TLV. */
-    Set<String> receiptIds() {
+    public Set<String> receiptIds() {
         Set<String> ids = ConcurrentHashMap.newKeySet();
         for (Receipt r : handler.received) {
             if (r.isReceipt() && r.tlvId() != null) {

@@ -66,7 +66,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * text. Every other receipt also carries the receipted_message_id and message_state TLVs; the rest
  * are text only, as some operators send them.
  */
-final class JsmppSmsc implements AutoCloseable {
+public final class JsmppSmsc implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JsmppSmsc.class);
 
     private final String systemId;
@@ -89,7 +89,7 @@ final class JsmppSmsc implements AutoCloseable {
     private final boolean receiptFirst;
     private volatile boolean running = true;
 
-    JsmppSmsc(String systemId, String password) throws IOException {
+    public JsmppSmsc(String systemId, String password) throws IOException {
         this(systemId, password, false);
     }
 
@@ -98,12 +98,12 @@ final class JsmppSmsc implements AutoCloseable {
      *                     submit_sm_resp that gives the router the id it names (an operator whose
      *                     receipt overtakes its response, as on another bind)
      */
-    JsmppSmsc(String systemId, String password, boolean receiptFirst) throws IOException {
+    public JsmppSmsc(String systemId, String password, boolean receiptFirst) throws IOException {
         this(systemId, password, receiptFirst, new ServerSocket(0, 50, InetAddress.getByName(ItConfig.HOST)));
     }
 
     /** Listening on {@code serverSocket}: an {@code SSLServerSocket} makes it an operator that requires TLS. */
-    JsmppSmsc(String systemId, String password, ServerSocket serverSocket) throws IOException {
+    public JsmppSmsc(String systemId, String password, ServerSocket serverSocket) throws IOException {
         this(systemId, password, false, serverSocket);
     }
 
@@ -143,33 +143,33 @@ final class JsmppSmsc implements AutoCloseable {
         acceptor.start();
     }
 
-    int port() {
+    public int port() {
         return serverSocket.getLocalPort();
     }
 
-    int submitCount() {
+    public int submitCount() {
         return submits.get();
     }
 
     /** Every submit_sm taken, in arrival order (jsmpp's decoding of it). */
     /** The id of the session (bind) a received submit_sm came on. */
-    String sessionOf(SubmitSm sm) {
+    public String sessionOf(SubmitSm sm) {
         return sessionOf.get(sm);
     }
 
-    List<SubmitSm> received() {
+    public List<SubmitSm> received() {
         return List.copyOf(received);
     }
 
-    int receiptsSent() {
+    public int receiptsSent() {
         return receiptsSent.get();
     }
 
-    int receiptErrors() {
+    public int receiptErrors() {
         return receiptErrors.get();
     }
 
-    int boundSessions() {
+    public int boundSessions() {
         return boundSessions.get();
     }
 
@@ -207,7 +207,7 @@ final class JsmppSmsc implements AutoCloseable {
     }
 
     /** A subscriber's reply (an MO deliver_sm, UCS-2) from {@code from} to {@code to}, on the first bound session. */
-    void sendMo(String from, String to, String text) throws Exception {
+    public void sendMo(String from, String to, String text) throws Exception {
         SMPPServerSession session = sessions.stream().filter(x -> x.getSessionState().isBound()).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no bound session"));
         session.deliverShortMessage("", TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, from,
@@ -217,7 +217,48 @@ final class JsmppSmsc implements AutoCloseable {
                 text.getBytes(StandardCharsets.UTF_16BE));
     }
 
-    private void sendReceipt(SMPPServerSession session, String id, SubmitSm sm, boolean withTlvs) {
+    private volatile boolean anyBind;
+
+    /**
+     * From now on a receipt that cannot go out on the session its message came on (closed, or the
+     * router died) goes out on another bound session of the system id, tried again for a minute, as
+     * an SMSC that stores receipts does.
+     */
+    public JsmppSmsc receiptsOnAnyBind() {
+        this.anyBind = true;
+        return this;
+    }
+
+    private void sendReceipt(SMPPServerSession first, String id, SubmitSm sm, boolean withTlvs) {
+        if (!anyBind) {
+            sendReceiptOn(first, id, sm, withTlvs, true);
+            return;
+        }
+        long deadline = System.currentTimeMillis() + 60_000;
+        SMPPServerSession session = first;
+        int turn = 0;
+        while (running) {
+            if (session != null && session.getSessionState().isBound()
+                    && sendReceiptOn(session, id, sm, withTlvs, System.currentTimeMillis() > deadline)) {
+                return;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                return;
+            }
+            List<SMPPServerSession> bound = sessions.stream().filter(x -> x.getSessionState().isBound()).toList();
+            session = bound.isEmpty() ? null : bound.get(turn++ % bound.size());
+            if (session == null) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private boolean sendReceiptOn(SMPPServerSession session, String id, SubmitSm sm, boolean withTlvs,
+                                  boolean last) {
         Date now = new Date();
         byte[] original = sm.getShortMessage() == null ? new byte[0] : sm.getShortMessage();
         String text = new String(original, 0, Math.min(20, original.length), StandardCharsets.ISO_8859_1);
@@ -236,9 +277,13 @@ final class JsmppSmsc implements AutoCloseable {
                     (byte) 0, (byte) 0, new RegisteredDelivery(0), DataCodings.ZERO,
                     dr.toString().getBytes(StandardCharsets.ISO_8859_1), tlvs);
             receiptsSent.incrementAndGet();
+            return true;
         } catch (Exception e) {
-            receiptErrors.incrementAndGet();
-            log.warn("jsmpp: receipt for {} not delivered: {}", id, e.toString());
+            if (last) {
+                receiptErrors.incrementAndGet();
+                log.warn("jsmpp: receipt for {} not delivered: {}", id, e.toString());
+            }
+            return false;
         }
     }
 
