@@ -1,11 +1,41 @@
 package io.smsrouter.cluster;
 
+import io.smsrouter.core.cluster.ClusterView;
 import io.smsrouter.server.ClusterSupport;
+import io.smsrouter.server.config.ClusterConfig;
+import io.smsrouter.smpp.upstream.OperatorConnector;
 
-/**
- * Cluster mode on Apache Kafka, found by the router through {@code META-INF/services}. For now it
- * only proves that router-cluster.jar carries cluster mode (a node with a {@code cluster} section
- * starts); the Kafka-backed acceptance, operator ownership and receipts fill it in (issue 11).
- */
+import java.util.Map;
+
+/** Cluster mode on Apache Kafka: found by {@link java.util.ServiceLoader} in router-cluster.jar. */
 public final class KafkaClusterSupport implements ClusterSupport {
+
+    @Override
+    public Node node(ClusterConfig cluster, Context c) {
+        KafkaClusterNode node = new KafkaClusterNode(new KafkaClusterNode.Settings(cluster.nodeId(),
+                KafkaClusterNode.slotOf(cluster.nodeId()), cluster.kafka().bootstrap(), cluster.kafka().topicPrefix(),
+                cluster.replicatedAck(), c.receiptValidity()), c.engine(), c.correlator(), c.clients(),
+                c.bindsByOperator(), c.tpsByBind(), c.smpp(), c.http());
+        return new Node() {
+            @Override
+            public void open() throws Exception {
+                node.open();
+            }
+
+            @Override
+            public void start(Map<String, OperatorConnector> operators) {
+                node.start(operators);
+            }
+
+            @Override
+            public ClusterView view() {
+                return node;
+            }
+
+            @Override
+            public void close() {
+                node.close();
+            }
+        };
+    }
 }

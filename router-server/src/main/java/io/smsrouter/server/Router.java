@@ -90,6 +90,8 @@ public final class Router implements AutoCloseable {
     private final Engine engine;
     private final SmscSimulator simulator;
     private final List<OperatorConnector> operators = new ArrayList<>();
+    /** This router's node of the cluster, or null: the embedded router. */
+    private final ClusterSupport.Node clusterNode;
     private final SmppServer smppServer;
     private final HttpServer httpServer;
     private final StopWordFile stopWords;
@@ -281,6 +283,31 @@ public final class Router implements AutoCloseable {
             throw new ConfigException(config.file() + ": journal.dir: cannot read the free space of "
                     + config.journal().dir() + ": " + e.getMessage(), e);
         }
+        this.clusterNode = cluster == null ? null : clusterNode(config, cluster);
+    }
+
+    /** This router's node of the cluster, not connected yet. */
+    private ClusterSupport.Node clusterNode(RouterConfig config, ClusterSupport support) {
+        Map<String, Integer> binds = new java.util.LinkedHashMap<>();
+        Map<String, Integer> tps = new java.util.LinkedHashMap<>();
+        for (OperatorConfig o : config.operators()) {
+            binds.put(o.id(), o.binds());
+            tps.put(o.id(), new OperatorSettings(o.id(), o.host(), o.port(), o.systemId(), o.password(),
+                    o.systemType(), o.binds(), o.window(), o.tps(), o.enquireLinkIntervalMs(), o.responseTimeoutMs(),
+                    o.reconnectDelayMs(), o.maxReconnectDelayMs(), config.smpp().maxPduLength(), false, o.bindTps())
+                    .perBindTps());
+        }
+        return support.node(config.cluster(), new ClusterSupport.Context(engine, correlator, engine.clients(), binds,
+                tps, RECEIPT_VALIDITY, () -> address(smppAddress), () -> address(httpAddress)));
+    }
+
+    private static String address(InetSocketAddress a) {
+        return a == null ? null : a.getHostString() + ":" + a.getPort();
+    }
+
+    /** The cluster this router is a node of, or null on the embedded router. */
+    public io.smsrouter.core.cluster.ClusterView clusterView() {
+        return clusterNode == null ? null : clusterNode.view();
     }
 
     /** The context of a TLS listener, or null without one; a bad file stops the start naming its key. */
@@ -441,6 +468,15 @@ public final class Router implements AutoCloseable {
             throw new StartException("cannot read the consent snapshot " + consentSnapshot() + ": " + e.getMessage(),
                     e);
         }
+        if (clusterNode != null) {
+            try {
+                clusterNode.open();
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new StartException("cluster: " + e.getMessage(), e);
+            }
+        }
         engine.recover(RECEIPT_VALIDITY);
         httpServer.startCampaigns();
         journalGuard.check();
@@ -458,17 +494,19 @@ public final class Router implements AutoCloseable {
                     o.password(), o.systemType(), o.binds(), o.window(), o.tps(), o.enquireLinkIntervalMs(),
                     o.responseTimeoutMs(), o.reconnectDelayMs(), o.maxReconnectDelayMs(),
                     config.smpp().maxPduLength(), "sar".equals(o.concatenation()), o.bindTps()), engine, group,
-                    operatorTls.get(o.id()));
+                    operatorTls.get(o.id()), clusterNode != null);
             operators.add(c);
             bindMetrics(c);
             c.start();
         }
         Map<String, OperatorConnector> byId = new HashMap<>();
         operators.forEach(c -> byId.put(c.id(), c));
-        engine.operatorHealth(id -> {
-            OperatorConnector c = byId.get(id);
-            return c != null && c.boundCount() > 0;
-        });
+        if (clusterNode == null) {
+            engine.operatorHealth(id -> {
+                OperatorConnector c = byId.get(id);
+                return c != null && c.boundCount() > 0;
+            });
+        } // in a cluster another node may hold an operator's binds: its messages go to Kafka whatever binds are here
         smppAddress = listen("SMPP", config.smpp().host(), config.smpp().port(), smppServer::start);
         httpAddress = listen("HTTP", config.http().host(), config.http().port(), httpServer::start);
         TlsConfig smppTlsConfig = config.smpp().tls();
@@ -503,6 +541,32 @@ public final class Router implements AutoCloseable {
             housekeeping.scheduleWithFixedDelay(() -> guarded("checkpoint", () -> writeCheckpoint(every)),
                     checkpointSeconds, checkpointSeconds, TimeUnit.SECONDS);
         }
+        if (clusterNode == null) {
+            scheduleFailover();
+        }
+        if (engine.billing() != null && engine.billing().refundUndelivered()) {
+            // no receipt comes after the validity: what is still reserved then counts as spent
+            housekeeping.scheduleWithFixedDelay(() -> guarded("billing settlement", () -> engine.billing()
+                    .settleOlderThan(System.currentTimeMillis() - RECEIPT_VALIDITY.toMillis())), 1, 1, TimeUnit.MINUTES);
+        }
+        housekeeping.scheduleWithFixedDelay(() -> guarded("validity of queued messages",
+                () -> engine.expireQueued(System.currentTimeMillis(), DEFAULT_VALIDITY.toMillis())), 5, 5,
+                TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(() -> guarded("scheduled messages",
+                () -> engine.releaseDue(System.currentTimeMillis())), 200, 200, TimeUnit.MILLISECONDS);
+        if (clusterNode != null) {
+            clusterNode.start(byId);
+        }
+        accepting = true;
+        return this;
+    }
+
+    /**
+     * Moves the queued messages of an operator that has had no live bind for {@link
+     * #FAILOVER_AFTER_MS} to the other operators of their routes (embedded router only: in a
+     * cluster the operator's binds may live on another node).
+     */
+    private void scheduleFailover() {
         Map<String, Long> downSince = new HashMap<>();
         java.util.Set<String> movedOff = new java.util.HashSet<>();
         java.util.Set<String> upBefore = new java.util.HashSet<>();
@@ -525,18 +589,6 @@ public final class Router implements AutoCloseable {
                 }
             }
         }), 1, 1, TimeUnit.SECONDS);
-        if (engine.billing() != null && engine.billing().refundUndelivered()) {
-            // no receipt comes after the validity: what is still reserved then counts as spent
-            housekeeping.scheduleWithFixedDelay(() -> guarded("billing settlement", () -> engine.billing()
-                    .settleOlderThan(System.currentTimeMillis() - RECEIPT_VALIDITY.toMillis())), 1, 1, TimeUnit.MINUTES);
-        }
-        housekeeping.scheduleWithFixedDelay(() -> guarded("validity of queued messages",
-                () -> engine.expireQueued(System.currentTimeMillis(), DEFAULT_VALIDITY.toMillis())), 5, 5,
-                TimeUnit.SECONDS);
-        housekeeping.scheduleWithFixedDelay(() -> guarded("scheduled messages",
-                () -> engine.releaseDue(System.currentTimeMillis())), 200, 200, TimeUnit.MILLISECONDS);
-        accepting = true;
-        return this;
     }
 
     private interface Listener {
@@ -650,6 +702,9 @@ public final class Router implements AutoCloseable {
         smppServer.stopAccepting();
         smppServer.unbindAll(3000);
         httpServer.close();
+        if (clusterNode != null) {
+            clusterNode.close(); // hands its shares over first: the binds finish what they sent
+        }
         for (OperatorConnector c : operators) {
             c.close(3000);
         }

@@ -53,6 +53,20 @@ public final class ClientRegistry {
         return l == null ? 0 : l.size();
     }
 
+    /** The accounts with at least one bound session that takes receipts (receiver or transceiver). */
+    public java.util.Set<String> accountsWithReceivers() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        sessions.forEach((account, l) -> {
+            for (ClientSession s : l) {
+                if (s.receivesReceipts()) {
+                    out.add(account);
+                    return;
+                }
+            }
+        });
+        return out;
+    }
+
     /** Adds a session unless the account already has {@code maxBinds}; returns false then. */
     public synchronized boolean register(ClientSession s, int maxBinds) {
         List<ClientSession> l = sessions.computeIfAbsent(s.accountId(), k -> new CopyOnWriteArrayList<>());

@@ -185,8 +185,9 @@ public final class Engine {
         void send(Message m, String operatorId);
 
         /**
-         * Waits until every {@link #send} of the calling thread since its last flush is durable in
-         * the cluster (what {@code cluster.ack} promises); throws when one failed.
+         * Waits until every {@link #send} of the calling thread since its last flush is as durable
+         * as {@code cluster.ack} promises (for {@code local}: not at all, the journal here has them);
+         * throws when one failed. The link marks them shipped ({@link #markShipped}) when confirmed.
          */
         void flush();
 
@@ -259,6 +260,22 @@ public final class Engine {
         return out;
     }
 
+    /**
+     * The cluster has these messages (the link calls this when its brokers confirm them, whatever
+     * {@code cluster.ack} waited for): marked in the journal, so that recovery here does not ship
+     * them again. Until then a restart ships them again (the owner skips those already sent).
+     */
+    public void markShipped(long[] messageIds, String[] operatorIds, int n) {
+        journal.beginBatch();
+        try {
+            for (int i = 0; i < n; i++) {
+                journal.submitted(messageIds[i], operatorIds[i], SHIPPED_TO_CLUSTER);
+            }
+        } finally {
+            journal.endBatch();
+        }
+    }
+
     /** The cluster has this receipt (matched here): recovery here need not hand it on again. */
     public void receiptShipped(long messageId) {
         journal.receiptForwarded(messageId);
@@ -269,9 +286,6 @@ public final class Engine {
      * a receipt that came here before it is applied now.
      */
     public void onCorrelated(String operatorId, String upstreamId) {
-        if (orphanReceipts.estimatedSize() == 0) {
-            return;
-        }
         PendingReceipt early = orphanReceipts.asMap().remove(orphanKey(operatorId, upstreamId));
         if (early != null) {
             beginBatch();
@@ -339,20 +353,6 @@ public final class Engine {
             throw e;
         }
         shippedToCluster.add(n);
-        try {
-            journal.beginBatch();
-            try {
-                for (int i = 0; i < n; i++) {
-                    journal.submitted(b.messages.get(i).id(), b.queues.get(i).operatorId(), SHIPPED_TO_CLUSTER);
-                }
-            } finally {
-                journal.endBatch();
-            }
-        } catch (RuntimeException | InternalError e) {
-            // the cluster has them; only a restart before the marks are written would ship them again
-            log.warn("cluster: {} messages shipped but not marked so in the journal ({}); a restart would ship "
-                    + "them again", n, e.toString());
-        }
         for (int i = 0; i < n; i++) {
             undelivered(b.messages.get(i)).decrementAndGet();
         }
@@ -977,6 +977,16 @@ public final class Engine {
         }
         for (int i = 0, n = b.receipts.size(); i < n; i++) {
             handOn(b.receipts.get(i));
+        }
+        if (link != null && !b.receipts.isEmpty()) {
+            // the operator hears its receipts arrived only once the cluster has them (or this
+            // journal: a failure here leaves them for recovery to hand on)
+            try {
+                link.flush();
+            } catch (RuntimeException e) {
+                log.warn("cluster: {} receipts not confirmed by the cluster ({}); a restart hands them on again",
+                        b.receipts.size(), e.toString());
+            }
         }
         for (int i = 0, n = b.held.size(); i < n; i++) {
             moderation.add(b.held.get(i));

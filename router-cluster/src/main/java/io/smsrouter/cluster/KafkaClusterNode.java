@@ -1,0 +1,922 @@
+package io.smsrouter.cluster;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.smsrouter.core.account.TrafficClass;
+import io.smsrouter.core.cluster.ClusterView;
+import io.smsrouter.core.correlation.ReceiptCorrelator;
+import io.smsrouter.core.engine.ClientRegistry;
+import io.smsrouter.core.engine.Engine;
+import io.smsrouter.core.message.Message;
+import io.smsrouter.core.message.MessageIdGenerator;
+import io.smsrouter.core.message.Receipt;
+import io.smsrouter.core.moderation.MessagePart;
+import io.smsrouter.smpp.upstream.OperatorConnector;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/**
+ * One router node of a cluster on Apache Kafka. It is the engine's {@link Engine.ClusterLink}:
+ *
+ * <ul>
+ *   <li><b>Acceptance</b>: an accepted message is produced ({@code acks=all}, idempotent) to its
+ *   operator's topic; with {@code ack: replicated} the batch's responses wait for the brokers,
+ *   with {@code local} only for this node's journal. Confirmed messages are marked shipped in the
+ *   journal, so a restart ships only the unconfirmed tail again.</li>
+ *   <li><b>Shares</b>: the nodes form one consumer group over the operators' topics; the owner of
+ *   partition i runs bind i of that operator (at one bind's rate), so an operator's bind count and
+ *   rate hold across the cluster with no coordination beyond Kafka's group protocol. The OTP
+ *   topic's partition i follows the bulk topic's partition i and is read first. Offsets are
+ *   committed only past messages the operator took (and whose correlation the brokers have) or
+ *   that ended; a new owner skips messages whose correlation it has already seen.</li>
+ *   <li><b>Correlations</b>: every node folds the correlations topic into its own correlator, so a
+ *   receipt is matched on whichever node's bind it arrives.</li>
+ *   <li><b>Receipts</b>: every node reads every receipt; the node that hands one to a client is the
+ *   first (by id) of the live nodes where the account has a receiving session. The client's
+ *   acknowledgement is published, and every node forgets the receipt; one not yet taken waits in
+ *   Kafka (uncommitted) while the account has no receiver anywhere.</li>
+ * </ul>
+ */
+public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(KafkaClusterNode.class);
+    /** A node whose heartbeat is older than this is down. */
+    static final long LIVE_MS = 5_000;
+    /** Heartbeats go out every second; a receiver this old here is known to every live node. */
+    static final long SETTLE_MS = 2_500;
+    private static final int HIGH_WATER = 20_000;
+    private static final int LOW_WATER = 5_000;
+
+    /** {@code slot}: this node's id slot (0 to 63), see {@link MessageIdGenerator#clusterBase}. */
+    public record Settings(String nodeId, int slot, String bootstrap, String topicPrefix, boolean replicated,
+                           Duration receiptValidity) {
+    }
+
+    private final Settings settings;
+    private final Topics topics;
+    private final Engine engine;
+    private final ReceiptCorrelator correlator;
+    private final ClientRegistry clients;
+    private final Supplier<String> smppAddress;
+    private final Supplier<String> httpAddress;
+    private final Map<String, OperatorConnector> connectors = new ConcurrentHashMap<>();
+    private final Map<String, Integer> bindsByOperator;
+    private final Map<String, Integer> tpsByBind;
+
+    private Admin admin;
+    private KafkaProducer<String, byte[]> producer;
+    private final ThreadLocal<ArrayList<Future<RecordMetadata>>> unflushed = ThreadLocal.withInitial(ArrayList::new);
+    private final ConcurrentLinkedQueue<Object[]> confirmed = new ConcurrentLinkedQueue<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running = true;
+
+    /** Messages whose correlation this node has seen (sent by some node): a new owner skips them. */
+    private final Cache<Long, Boolean> sentIds = Caffeine.newBuilder().executor(Runnable::run)
+            .maximumSize(2_000_000).expireAfterWrite(Duration.ofHours(1)).build();
+    private volatile long correlationsQuietSinceMs;
+
+    /** Message id to where it came from, for messages this node took from the cluster and still has. */
+    private final Map<Long, TopicPartition> takenFrom = new ConcurrentHashMap<>();
+    private final Map<Long, Long> takenOffset = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, ConcurrentSkipListSet<Long>> pendingOffsets = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, AtomicLong> nextOffsets = new ConcurrentHashMap<>();
+
+    private final Map<String, Codec.Presence> presence = new ConcurrentHashMap<>();
+    private final LongAdder duplicatesSkipped = new LongAdder();
+    private final LongAdder receiptsHanded = new LongAdder();
+
+    public KafkaClusterNode(Settings settings, Engine engine, ReceiptCorrelator correlator, ClientRegistry clients,
+                            Map<String, Integer> bindsByOperator, Map<String, Integer> tpsByBind,
+                            Supplier<String> smppAddress, Supplier<String> httpAddress) {
+        this.settings = settings;
+        this.topics = new Topics(settings.topicPrefix());
+        this.engine = engine;
+        this.correlator = correlator;
+        this.clients = clients;
+        this.bindsByOperator = Map.copyOf(bindsByOperator);
+        this.tpsByBind = Map.copyOf(tpsByBind);
+        this.smppAddress = smppAddress;
+        this.httpAddress = httpAddress;
+    }
+
+    /** The slot of a node id: its trailing number (r1: 1) modulo 64, else a hash of it. */
+    public static int slotOf(String nodeId) {
+        int i = nodeId.length();
+        while (i > 0 && Character.isDigit(nodeId.charAt(i - 1))) {
+            i--;
+        }
+        if (i < nodeId.length() && nodeId.length() - i <= 9) {
+            return Integer.parseInt(nodeId.substring(i)) % MessageIdGenerator.CLUSTER_SLOTS;
+        }
+        return Math.floorMod(nodeId.hashCode(), MessageIdGenerator.CLUSTER_SLOTS);
+    }
+
+    // ---------------------------------------------------------------- start and stop
+
+    /**
+     * Connects to Kafka, creates the missing topics, reads the other nodes' heartbeats (a live node
+     * with this node's id slot stops the start), and hooks this node into the engine. Before the
+     * engine's recovery, which may ship messages again.
+     */
+    public void open() throws Exception {
+        Properties a = new Properties();
+        a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
+        a.put(AdminClientConfig.CLIENT_ID_CONFIG, settings.nodeId() + "-admin");
+        a.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        admin = Admin.create(a);
+        try {
+            topics.ensure(admin, bindsByOperator, settings.receiptValidity().toMillis());
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cluster.kafka.bootstrap: cannot reach Kafka at " + settings.bootstrap()
+                    + ": " + e, e);
+        }
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, settings.nodeId());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        producer = new KafkaProducer<>(p);
+        readPresence(Duration.ofSeconds(2));
+        for (Codec.Presence other : presence.values()) {
+            if (!other.nodeId().equals(settings.nodeId()) && other.slot() == settings.slot() && live(other)) {
+                throw new IllegalStateException("cluster.nodeId: node " + other.nodeId() + " is up and uses id slot "
+                        + settings.slot() + " too (the slot is the node id's trailing number modulo 64); give this "
+                        + "node another id");
+            }
+        }
+        engine.cluster(this, MessageIdGenerator.clusterBase(settings.slot()));
+        thread("cluster-confirmed", this::markConfirmed);
+        log.info("cluster: node {} (id slot {}) on Kafka {}, topics {}.*, ack {}", settings.nodeId(), settings.slot(),
+                settings.bootstrap(), settings.topicPrefix(), settings.replicated() ? "replicated" : "local");
+    }
+
+    /**
+     * Starts sending and receiving for the cluster: the operators' binds as shares come, the
+     * correlations, the receipts and the heartbeat. After recovery, with the router listening.
+     */
+    public void start(Map<String, OperatorConnector> operators) {
+        connectors.putAll(operators);
+        thread("cluster-presence", this::presenceLoop);
+        thread("cluster-correlations", this::correlationLoop);
+        thread("cluster-receipts", this::receiptLoop);
+        thread("cluster-shares", this::shareLoop);
+    }
+
+    private void thread(String name, Runnable r) {
+        Thread t = new Thread(() -> {
+            try {
+                r.run();
+            } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
+                // closing
+            } catch (RuntimeException e) {
+                if (running) {
+                    log.error("cluster: {} stopped: {}", name, e.toString(), e);
+                }
+            }
+        }, name);
+        t.setDaemon(true);
+        threads.add(t);
+        t.start();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        for (Thread t : threads) {
+            try {
+                t.join(15_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (producer != null) {
+            try {
+                producer.send(new ProducerRecord<>(topics.nodes(), settings.nodeId(),
+                        Codec.presence(heartbeat(0)))).get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.debug("cluster: last heartbeat not sent: {}", e.toString());
+            }
+            producer.close(Duration.ofSeconds(10));
+        }
+        drainConfirmed();
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private Properties consumerProps(String group) {
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.nodeId() + "-" + group);
+        if (group != null) {
+            c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        }
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
+        return c;
+    }
+
+    // ---------------------------------------------------------------- the engine's link
+
+    @Override
+    public void send(Message m, String operatorId) {
+        boolean otp = engine.classOf(m) == TrafficClass.OTP;
+        int partitions = bindsByOperator.getOrDefault(operatorId, 1);
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(otp ? topics.otp(operatorId) : topics.out(operatorId),
+                partition(m, partitions), Long.toString(m.id()), Codec.message(m, settings.nodeId()));
+        long id = m.id();
+        unflushed.get().add(producer.send(r, (md, e) -> {
+            if (e == null) {
+                confirmed.add(new Object[]{id, operatorId});
+            } else {
+                log.error("cluster: message {} for {} not taken by Kafka: {}; it is shipped again at the next start",
+                        id, operatorId, e.toString());
+            }
+        }));
+    }
+
+    /** The parts of one long text go to one partition, so to one bind, as some operators need. */
+    static int partition(Message m, int partitions) {
+        MessagePart part = MessagePart.of(m);
+        long h = part == null ? m.id() * 0x9E3779B97F4A7C15L
+                : (m.accountId() + '\0' + m.source() + '\0' + m.destination() + '\0' + part.ref()).hashCode();
+        return (int) Math.floorMod(h ^ (h >>> 32), (long) partitions);
+    }
+
+    @Override
+    public void flush() {
+        ArrayList<Future<RecordMetadata>> fs = unflushed.get();
+        if (!settings.replicated()) {
+            fs.clear(); // local: this node's journal has them; the callbacks mark what Kafka confirms
+            return;
+        }
+        try {
+            for (Future<RecordMetadata> f : fs) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for Kafka", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Kafka did not confirm the batch: "
+                    + (e.getCause() == null ? e : e.getCause()), e);
+        } finally {
+            fs.clear();
+        }
+    }
+
+    /** Writes the marks of messages Kafka confirmed, in batches, off the producer's thread. */
+    private void markConfirmed() {
+        while (running) {
+            if (drainConfirmed() == 0) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private int drainConfirmed() {
+        long[] ids = new long[512];
+        String[] ops = new String[512];
+        int total = 0;
+        while (true) {
+            int n = 0;
+            Object[] c;
+            while (n < ids.length && (c = confirmed.poll()) != null) {
+                ids[n] = (Long) c[0];
+                ops[n] = (String) c[1];
+                n++;
+            }
+            if (n == 0) {
+                return total;
+            }
+            try {
+                engine.markShipped(ids, ops, n);
+            } catch (RuntimeException e) {
+                log.warn("cluster: {} shipped messages not marked in the journal ({}); a restart ships them again",
+                        n, e.toString());
+            }
+            total += n;
+        }
+    }
+
+    @Override
+    public void sent(Message m, String operatorId, String upstreamId) {
+        sentIds.put(m.id(), Boolean.TRUE);
+        producer.send(new ProducerRecord<>(topics.correlations(), operatorId + '\0' + upstreamId,
+                Codec.correlation(settings.nodeId(), operatorId, upstreamId,
+                        io.smsrouter.core.correlation.Correlation.of(m))), (md, e) -> {
+            if (e != null) {
+                log.error("cluster: correlation of message {} ({} id {}) not taken by Kafka: {}; a receipt for it "
+                        + "on another node's bind will not be matched", m.id(), operatorId, upstreamId, e.toString());
+            }
+        });
+        done(m.id());
+    }
+
+    @Override
+    public void done(long messageId) {
+        TopicPartition tp = takenFrom.remove(messageId);
+        if (tp == null) {
+            return;
+        }
+        Long offset = takenOffset.remove(messageId);
+        ConcurrentSkipListSet<Long> p = pendingOffsets.get(tp);
+        if (p != null && offset != null) {
+            p.remove(offset);
+        }
+    }
+
+    @Override
+    public void receipt(Receipt r) {
+        long id = r.messageId();
+        producer.send(new ProducerRecord<>(topics.receipts(), r.accountId(), Codec.receipt(r)), (md, e) -> {
+            if (e == null) {
+                try {
+                    engine.receiptShipped(id);
+                } catch (RuntimeException je) {
+                    log.warn("cluster: receipt {} shipped but not marked in the journal: {}", id, je.toString());
+                }
+            } else {
+                log.error("cluster: receipt for message {} not taken by Kafka: {}; it is shipped again at the next "
+                        + "start", id, e.toString());
+            }
+        });
+    }
+
+    @Override
+    public void forwarded(Receipt r) {
+        producer.send(new ProducerRecord<>(topics.receipts(), r.accountId(), Codec.forwarded(r.messageId())));
+    }
+
+    // ---------------------------------------------------------------- shares of the operators
+
+    private void shareLoop() {
+        Properties props = consumerProps(settings.topicPrefix() + "-out");
+        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6_000);
+        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
+        List<String> outTopics = new ArrayList<>();
+        bindsByOperator.keySet().forEach(op -> outTopics.add(topics.out(op)));
+        try (KafkaConsumer<String, byte[]> bulk = new KafkaConsumer<>(props);
+             KafkaConsumer<String, byte[]> otp = new KafkaConsumer<>(consumerProps(settings.topicPrefix() + "-otp"))) {
+            Set<TopicPartition> paused = new HashSet<>();
+            bulk.subscribe(outTopics, new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> tps) {
+                    giveUp(tps, bulk, otp, true);
+                    paused.removeAll(tps);
+                }
+
+                @Override
+                public void onPartitionsLost(Collection<TopicPartition> tps) {
+                    giveUp(tps, bulk, otp, false);
+                    paused.removeAll(tps);
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> tps) {
+                    take(tps, bulk, otp);
+                }
+            });
+            long nextCommit = System.currentTimeMillis() + 200;
+            while (running) {
+                if (!otp.assignment().isEmpty()) {
+                    for (ConsumerRecord<String, byte[]> r : otp.poll(Duration.ZERO)) {
+                        handle(r);
+                    }
+                }
+                for (ConsumerRecord<String, byte[]> r : bulk.poll(Duration.ofMillis(20))) {
+                    handle(r);
+                }
+                backPressure(bulk, paused);
+                long now = System.currentTimeMillis();
+                if (now >= nextCommit) {
+                    commit(bulk, otp, null);
+                    nextCommit = now + 200;
+                }
+            }
+            Set<TopicPartition> mine = new HashSet<>(bulk.assignment());
+            giveUp(mine, bulk, otp, true);
+            bulk.unsubscribe();
+        }
+    }
+
+    private void handle(ConsumerRecord<String, byte[]> r) {
+        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        AtomicLong next = nextOffsets.computeIfAbsent(tp, k -> new AtomicLong());
+        next.set(r.offset() + 1);
+        Codec.Shipped s;
+        try {
+            s = Codec.readMessage(r.value());
+        } catch (IllegalArgumentException e) {
+            log.error("cluster: record {} of {} is not a message ({}); skipped", r.offset(), tp, e.getMessage());
+            return;
+        }
+        Message m = s.message();
+        if (sentIds.getIfPresent(m.id()) != null) {
+            duplicatesSkipped.increment(); // an earlier owner sent it before it could commit
+            return;
+        }
+        String op = topics.operatorOf(r.topic());
+        pendingOffsets.computeIfAbsent(tp, k -> new ConcurrentSkipListSet<>()).add(r.offset());
+        takenFrom.put(m.id(), tp);
+        takenOffset.put(m.id(), r.offset());
+        if (!engine.takeFromCluster(m, op)) {
+            log.error("cluster: message {} is for operator {}, which this node's config lacks; skipped", m.id(), op);
+            done(m.id());
+        }
+    }
+
+    private void backPressure(KafkaConsumer<String, byte[]> bulk, Set<TopicPartition> paused) {
+        for (String op : bindsByOperator.keySet()) {
+            var q = engine.operatorQueue(op);
+            if (q == null) {
+                continue;
+            }
+            int size = q.size();
+            List<TopicPartition> of = new ArrayList<>();
+            for (TopicPartition tp : bulk.assignment()) {
+                if (tp.topic().equals(topics.out(op))) {
+                    of.add(tp);
+                }
+            }
+            if (size > HIGH_WATER && !paused.containsAll(of)) {
+                bulk.pause(of);
+                paused.addAll(of);
+            } else if (size < LOW_WATER && !of.isEmpty() && paused.stream().anyMatch(of::contains)) {
+                bulk.resume(of);
+                of.forEach(paused::remove);
+            }
+        }
+    }
+
+    /** Commits, per partition, up to the first message not done yet (all of {@code only}, or every one). */
+    private void commit(KafkaConsumer<String, byte[]> bulk, KafkaConsumer<String, byte[]> otp,
+                        Collection<TopicPartition> only) {
+        Map<TopicPartition, OffsetAndMetadata> bulkOffsets = new HashMap<>();
+        Map<TopicPartition, OffsetAndMetadata> otpOffsets = new HashMap<>();
+        for (Map.Entry<TopicPartition, AtomicLong> e : nextOffsets.entrySet()) {
+            TopicPartition tp = e.getKey();
+            TopicPartition bulkTp = topics.isOtp(tp.topic())
+                    ? new TopicPartition(topics.out(topics.operatorOf(tp.topic())), tp.partition()) : tp;
+            if (only != null && !only.contains(bulkTp)) {
+                continue;
+            }
+            ConcurrentSkipListSet<Long> p = pendingOffsets.get(tp);
+            Long first = p == null || p.isEmpty() ? null : p.first();
+            long upTo = first != null ? first : e.getValue().get();
+            (topics.isOtp(tp.topic()) ? otpOffsets : bulkOffsets).put(tp, new OffsetAndMetadata(upTo));
+        }
+        if (bulkOffsets.isEmpty() && otpOffsets.isEmpty()) {
+            return;
+        }
+        producer.flush(); // the correlations of the messages counted done are in Kafka before the offsets move
+        try {
+            if (!bulkOffsets.isEmpty()) {
+                bulk.commitSync(bulkOffsets, Duration.ofSeconds(10));
+            }
+            if (!otpOffsets.isEmpty()) {
+                otp.commitSync(otpOffsets, Duration.ofSeconds(10));
+            }
+        } catch (org.apache.kafka.common.errors.RebalanceInProgressException
+                 | org.apache.kafka.clients.consumer.CommitFailedException e) {
+            log.debug("cluster: commit put off: {}", e.toString());
+        }
+    }
+
+    private void take(Collection<TopicPartition> tps, KafkaConsumer<String, byte[]> bulk,
+                      KafkaConsumer<String, byte[]> otp) {
+        if (tps.isEmpty()) {
+            return;
+        }
+        // a message the earlier owner sent just before it died must be known sent here first
+        long asked = System.currentTimeMillis();
+        long deadline = asked + 5_000;
+        while (correlationsQuietSinceMs < asked && System.currentTimeMillis() < deadline) {
+            sleep(20);
+        }
+        Set<TopicPartition> otpTps = new HashSet<>(otp.assignment());
+        for (TopicPartition tp : tps) {
+            otpTps.add(new TopicPartition(topics.otp(topics.operatorOf(tp.topic())), tp.partition()));
+        }
+        otp.assign(otpTps);
+        reconcileBinds(bulk);
+        log.info("cluster: node {} takes {}", settings.nodeId(), tps);
+    }
+
+    private void giveUp(Collection<TopicPartition> tps, KafkaConsumer<String, byte[]> bulk,
+                        KafkaConsumer<String, byte[]> otp, boolean commit) {
+        if (tps.isEmpty()) {
+            return;
+        }
+        Set<TopicPartition> all = new HashSet<>(tps);
+        for (TopicPartition tp : tps) {
+            all.add(new TopicPartition(topics.otp(topics.operatorOf(tp.topic())), tp.partition()));
+        }
+        // what waits here goes back: the next owner reads it again from the last commit
+        for (String op : bindsByOperator.keySet()) {
+            List<Message> back = engine.giveBackToCluster(op, m -> {
+                TopicPartition from = takenFrom.get(m.id());
+                return from != null && all.contains(from);
+            });
+            for (Message m : back) {
+                takenFrom.remove(m.id());
+                takenOffset.remove(m.id());
+            }
+        }
+        Set<TopicPartition> remaining = new HashSet<>(bulk.assignment());
+        remaining.removeAll(tps);
+        reconcileBinds(remaining);
+        if (commit) {
+            // the binds given up finish what they sent (or give it back); then commit what is done
+            long deadline = System.currentTimeMillis() + 3_000;
+            while (System.currentTimeMillis() < deadline && anyPending(all)) {
+                sleep(10);
+            }
+            try {
+                commit(bulk, otp, tps);
+            } catch (RuntimeException e) {
+                log.warn("cluster: commit of {} on hand-over failed: {}", tps, e.toString());
+            }
+        }
+        for (TopicPartition tp : all) {
+            pendingOffsets.remove(tp);
+            nextOffsets.remove(tp);
+        }
+        takenFrom.entrySet().removeIf(e -> all.contains(e.getValue()));
+        Set<TopicPartition> otpTps = new HashSet<>(otp.assignment());
+        otpTps.removeAll(all);
+        otp.assign(otpTps);
+        log.info("cluster: node {} hands over {}", settings.nodeId(), tps);
+    }
+
+    private boolean anyPending(Set<TopicPartition> tps) {
+        for (TopicPartition tp : tps) {
+            ConcurrentSkipListSet<Long> p = pendingOffsets.get(tp);
+            if (p != null && !p.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void reconcileBinds(KafkaConsumer<String, byte[]> bulk) {
+        reconcileBinds(bulk.assignment());
+    }
+
+    private void reconcileBinds(Collection<TopicPartition> owned) {
+        for (Map.Entry<String, OperatorConnector> e : connectors.entrySet()) {
+            Set<Integer> mine = new TreeSet<>();
+            for (TopicPartition tp : owned) {
+                if (tp.topic().equals(topics.out(e.getKey()))) {
+                    mine.add(tp.partition());
+                }
+            }
+            e.getValue().own(mine, 2_000);
+        }
+    }
+
+    // ---------------------------------------------------------------- correlations
+
+    private void correlationLoop() {
+        Properties props = consumerProps(settings.topicPrefix() + "-corr-" + settings.nodeId());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true);
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props)) {
+            c.subscribe(List.of(topics.correlations()));
+            while (running) {
+                var records = c.poll(Duration.ofMillis(100));
+                long validFrom = System.currentTimeMillis() - settings.receiptValidity().toMillis();
+                for (ConsumerRecord<String, byte[]> r : records) {
+                    Codec.Correlated k;
+                    try {
+                        k = Codec.readCorrelation(r.value());
+                    } catch (IllegalArgumentException e) {
+                        log.error("cluster: correlation record {} skipped: {}", r.offset(), e.getMessage());
+                        continue;
+                    }
+                    sentIds.put(k.correlation().messageId(), Boolean.TRUE);
+                    if (k.originNode().equals(settings.nodeId()) || k.correlation().submitTimeMs() < validFrom) {
+                        continue; // ours is in our correlator already
+                    }
+                    correlator.put(k.operatorId(), k.upstreamId(), k.correlation());
+                    try {
+                        engine.onCorrelated(k.operatorId(), k.upstreamId());
+                    } catch (RuntimeException e) {
+                        log.warn("cluster: early receipt for {} id {} not applied: {}", k.operatorId(), k.upstreamId(),
+                                e.toString());
+                    }
+                }
+                if (records.isEmpty()) {
+                    correlationsQuietSinceMs = System.currentTimeMillis();
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- receipts
+
+    private record Waiting(Receipt receipt, TopicPartition tp, long offset, boolean[] handed) {
+    }
+
+    private void receiptLoop() {
+        Map<String, LinkedHashMap<Long, Waiting>> waiting = new HashMap<>();
+        Map<TopicPartition, TreeMap<Long, Long>> byOffset = new HashMap<>();
+        Map<String, Long> receiverSince = new HashMap<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(
+                consumerProps(settings.topicPrefix() + "-receipts-" + settings.nodeId()))) {
+            c.subscribe(List.of(topics.receipts()));
+            long nextCommit = 0;
+            while (running) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(50))) {
+                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                    String account = r.key();
+                    try {
+                        if (Codec.type(r.value()) == Codec.RECEIPT) {
+                            Receipt rc = Codec.readReceipt(r.value());
+                            waiting.computeIfAbsent(rc.accountId(), k -> new LinkedHashMap<>())
+                                    .putIfAbsent(rc.messageId(), new Waiting(rc, tp, r.offset(), new boolean[1]));
+                            byOffset.computeIfAbsent(tp, k -> new TreeMap<>()).put(r.offset(), rc.messageId());
+                        } else if (Codec.type(r.value()) == Codec.FORWARDED) {
+                            long id = Codec.readForwarded(r.value());
+                            LinkedHashMap<Long, Waiting> w = waiting.get(account);
+                            Waiting gone = w == null ? null : w.remove(id);
+                            if (gone != null) {
+                                TreeMap<Long, Long> o = byOffset.get(gone.tp());
+                                if (o != null) {
+                                    o.remove(gone.offset());
+                                }
+                            }
+                        }
+                    } catch (IllegalArgumentException e) {
+                        log.error("cluster: receipts record {} of {} skipped: {}", r.offset(), tp, e.getMessage());
+                    }
+                }
+                Set<String> mineNow = settled(receiverSince, clients.accountsWithReceivers());
+                for (Map.Entry<String, LinkedHashMap<Long, Waiting>> e : waiting.entrySet()) {
+                    if (e.getValue().isEmpty() || !mineNow.contains(e.getKey())
+                            || !settings.nodeId().equals(deliverer(e.getKey(), mineNow))) {
+                        continue;
+                    }
+                    for (Waiting w : e.getValue().values()) {
+                        if (!w.handed()[0]) {
+                            w.handed()[0] = true;
+                            receiptsHanded.increment();
+                            clients.dispatch(w.receipt());
+                        }
+                    }
+                }
+                waiting.values().removeIf(Map::isEmpty);
+                long now = System.currentTimeMillis();
+                if (now >= nextCommit) {
+                    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+                    for (TopicPartition tp : c.assignment()) {
+                        TreeMap<Long, Long> o = byOffset.get(tp);
+                        offsets.put(tp, new OffsetAndMetadata(o == null || o.isEmpty() ? c.position(tp) : o.firstKey()));
+                    }
+                    if (!offsets.isEmpty()) {
+                        c.commitSync(offsets, Duration.ofSeconds(10));
+                    }
+                    nextCommit = now + 1_000;
+                }
+            }
+        }
+    }
+
+    /**
+     * Of the accounts with a receiver here now, those that have had one for {@link #SETTLE_MS}: by
+     * then the other nodes have heard of it, so two nodes never both think they come first.
+     */
+    private static Set<String> settled(Map<String, Long> since, Set<String> now) {
+        long t = System.currentTimeMillis();
+        since.keySet().retainAll(now);
+        Set<String> out = new HashSet<>();
+        for (String a : now) {
+            if (since.computeIfAbsent(a, k -> t) <= t - SETTLE_MS) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    /** The node that hands out the account's receipts: the first live node (by id) where it has a receiver. */
+    private String deliverer(String accountId, Set<String> mineNow) {
+        String best = mineNow.contains(accountId) ? settings.nodeId() : null;
+        for (Codec.Presence p : presence.values()) {
+            if (p.nodeId().equals(settings.nodeId()) || !live(p) || !p.receivers().contains(accountId)) {
+                continue;
+            }
+            if (best == null || p.nodeId().compareTo(best) < 0) {
+                best = p.nodeId();
+            }
+        }
+        return best;
+    }
+
+    // ---------------------------------------------------------------- heartbeats
+
+    private static boolean live(Codec.Presence p) {
+        return p.atMs() > System.currentTimeMillis() - LIVE_MS;
+    }
+
+    private Codec.Presence heartbeat(long atMs) {
+        Map<String, List<Integer>> shares = new TreeMap<>();
+        connectors.forEach((op, c) -> shares.put(op, new ArrayList<>(c.owned())));
+        return new Codec.Presence(settings.nodeId(), settings.slot(), smppAddress.get(), httpAddress.get(), atMs,
+                new ArrayList<>(clients.accountsWithReceivers()), shares);
+    }
+
+    private void readPresence(Duration atMost) {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps(null))) {
+            TopicPartition tp = new TopicPartition(topics.nodes(), 0);
+            c.assign(List.of(tp));
+            c.seekToBeginning(List.of(tp));
+            long end = c.endOffsets(List.of(tp)).get(tp);
+            long deadline = System.currentTimeMillis() + atMost.toMillis();
+            while (c.position(tp) < end && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
+                    fold(r);
+                }
+            }
+        }
+    }
+
+    private void fold(ConsumerRecord<String, byte[]> r) {
+        if (r.value() == null) {
+            presence.remove(r.key());
+            return;
+        }
+        try {
+            Codec.Presence p = Codec.readPresence(r.value());
+            presence.put(p.nodeId(), p);
+        } catch (IllegalArgumentException e) {
+            log.warn("cluster: heartbeat record {} skipped: {}", r.offset(), e.getMessage());
+        }
+    }
+
+    private void presenceLoop() {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps(null))) {
+            TopicPartition tp = new TopicPartition(topics.nodes(), 0);
+            c.assign(List.of(tp));
+            c.seekToBeginning(List.of(tp));
+            long nextBeat = 0;
+            while (running) {
+                long now = System.currentTimeMillis();
+                if (now >= nextBeat) {
+                    Codec.Presence me = heartbeat(now);
+                    presence.put(me.nodeId(), me);
+                    producer.send(new ProducerRecord<>(topics.nodes(), settings.nodeId(), Codec.presence(me)));
+                    nextBeat = now + 1_000;
+                }
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
+                    if (!settings.nodeId().equals(r.key())) {
+                        fold(r);
+                    }
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- the view
+
+    @Override
+    public String nodeId() {
+        return settings.nodeId();
+    }
+
+    @Override
+    public String ack() {
+        return settings.replicated() ? "replicated" : "local";
+    }
+
+    @Override
+    public List<Node> nodes() {
+        List<Node> out = new ArrayList<>();
+        for (Codec.Presence p : new TreeMap<>(presence).values()) {
+            out.add(new Node(p.nodeId(), live(p) ? "up" : "down", p.smpp(), p.http()));
+        }
+        return out;
+    }
+
+    @Override
+    public List<Share> shares() {
+        Map<TopicPartition, Long> lag = lag();
+        List<Share> out = new ArrayList<>();
+        for (String op : new TreeSet<>(bindsByOperator.keySet())) {
+            for (int i = 0; i < bindsByOperator.get(op); i++) {
+                String owner = null;
+                for (Codec.Presence p : presence.values()) {
+                    List<Integer> s = p.shares().get(op);
+                    if (live(p) && s != null && s.contains(i)) {
+                        owner = owner == null || p.nodeId().compareTo(owner) < 0 ? p.nodeId() : owner;
+                    }
+                }
+                TopicPartition bulk = new TopicPartition(topics.out(op), i);
+                out.add(new Share(op, i, owner, 1, tpsByBind.getOrDefault(op, 0), lag.getOrDefault(bulk, -1L)));
+            }
+        }
+        return out;
+    }
+
+    /** Messages in each bulk partition that its owner has not committed yet. */
+    private Map<TopicPartition, Long> lag() {
+        Map<TopicPartition, Long> out = new HashMap<>();
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin
+                    .listConsumerGroupOffsets(settings.topicPrefix() + "-out").partitionsToOffsetAndMetadata()
+                    .get(5, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
+            bindsByOperator.forEach((op, n) -> {
+                for (int i = 0; i < n; i++) {
+                    ask.put(new TopicPartition(topics.out(op), i), OffsetSpec.latest());
+                }
+            });
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(ask).all()
+                    .get(5, TimeUnit.SECONDS);
+            ends.forEach((tp, info) -> {
+                OffsetAndMetadata c = committed.get(tp);
+                out.put(tp, Math.max(0, info.offset() - (c == null ? 0 : c.offset())));
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.debug("cluster: lag unknown: {}", e.toString());
+        }
+        return out;
+    }
+
+    /** Messages a new owner found already sent by an earlier one and skipped, since start. */
+    public long duplicatesSkipped() {
+        return duplicatesSkipped.sum();
+    }
+
+    /** Receipts this node handed to its clients for the cluster, since start. */
+    public long receiptsHanded() {
+        return receiptsHanded.sum();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
