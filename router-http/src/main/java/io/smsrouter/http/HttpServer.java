@@ -69,6 +69,7 @@ public final class HttpServer implements AutoCloseable {
     private final ConsentApi consents;
     private final BalanceApi balances;
     private final LogApi smsLog;
+    private final ClusterApi cluster;
     private final ModerationPage moderationPage;
     private final CampaignPage campaignPage;
     /** {@code GET /l/{code}}: the redirect of short links. */
@@ -177,6 +178,7 @@ public final class HttpServer implements AutoCloseable {
         this.consents = new ConsentApi(JSON, engine, messages, adminAuth);
         this.balances = new BalanceApi(JSON, engine, messages, adminAuth);
         this.smsLog = new LogApi(JSON, engine, messages, adminAuth);
+        this.cluster = new ClusterApi(JSON, adminAuth);
         engine.observe(texts);
         engine.clients().intercept(webhooks::take);
     }
@@ -237,6 +239,14 @@ public final class HttpServer implements AutoCloseable {
      */
     public void linkResolver(io.smsrouter.core.campaign.LinkResolver resolver) {
         links.resolver(resolver);
+    }
+
+    /**
+     * Answers {@code GET /api/v1/cluster} from this node's view of its cluster; without one (null,
+     * the embedded router) it answers 404 {@code not_clustered}. May be called while running.
+     */
+    public void clusterView(io.smsrouter.core.cluster.ClusterView view) {
+        cluster.view(view);
     }
 
     /** Offers reloading the route table through the admin API ({@code /api/v1/routes}). */
@@ -430,6 +440,19 @@ public final class HttpServer implements AutoCloseable {
                     return;
                 }
                 resp = admin.handle(req, path);
+            } else if (req.decoderResult().isSuccess() && ClusterApi.handles(path)) {
+                // the view may ask the Kafka brokers: off the event loop
+                FullHttpRequest held = req.retainedDuplicate();
+                slow.execute(() -> {
+                    FullHttpResponse r;
+                    try {
+                        r = cluster.handle(held);
+                    } finally {
+                        held.release();
+                    }
+                    ctx.executor().execute(() -> respond(ctx, req, r));
+                });
+                return;
             } else if (req.decoderResult().isSuccess() && LogApi.handles(path)) {
                 FullHttpRequest held = req.retainedDuplicate();
                 slow.execute(() -> {

@@ -128,6 +128,33 @@ class OpenApiContractTest {
     private String[] session;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<com.sun.net.httpserver.HttpServer> receivers = new ArrayList<>();
+    /** What GET /api/v1/cluster shows; {@code fails} makes it throw as a view whose brokers are gone. */
+    private volatile boolean clusterFails;
+    private final io.smsrouter.core.cluster.ClusterView cluster = new io.smsrouter.core.cluster.ClusterView() {
+        @Override
+        public String nodeId() {
+            return "r1";
+        }
+
+        @Override
+        public String ack() {
+            return "replicated";
+        }
+
+        @Override
+        public List<Node> nodes() {
+            if (clusterFails) {
+                throw new IllegalStateException("Timed out waiting for a node assignment. Call: describeConsumerGroups");
+            }
+            return List.of(new Node("r1", "up", "127.0.0.1:40001", "127.0.0.1:40002"),
+                    new Node("r2", "down", null, null));
+        }
+
+        @Override
+        public List<Share> shares() {
+            return List.of(new Share("opA", 0, "r1", 2, 500, 0), new Share("opA", 1, null, 0, 0, 17));
+        }
+    };
 
     @BeforeEach
     void start() throws Exception {
@@ -198,6 +225,8 @@ class OpenApiContractTest {
                 () -> base + "/l", null, InstantSource.system());
         // after the campaigns (whose resolver it replaces): one that knows the documented example code
         server.linkResolver((code, userAgent, atMs) -> code.equals(SHORT_LINK_CODE) ? "https://shop.example/?utm_source=sms" : null);
+        // a cluster node's view; the Kafka module builds the real one
+        server.clusterView(cluster);
         InetSocketAddress a = server.start();
         base = "http://127.0.0.1:" + a.getPort();
     }
@@ -1132,6 +1161,45 @@ class OpenApiContractTest {
     }
 
     @Test
+    void shouldShowTheClusterAsDocumentedToTheAdminOnlyAndNotClusteredWithoutAView() throws Exception {
+        JsonNode doc = document();
+        String path = "/api/v1/cluster";
+        Operation get = operation(doc, "get", path);
+        HttpResponse<String> r = call("GET", path, ADMIN, null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        checkAgainstDocument(doc, get, r);
+        assertThat(JSON.readTree(r.body())).isEqualTo(JSON.readTree("""
+                {"node":"r1","ack":"replicated",
+                 "nodes":[{"id":"r1","state":"up","smpp":"127.0.0.1:40001","http":"127.0.0.1:40002"},
+                          {"id":"r2","state":"down","smpp":null,"http":null}],
+                 "shares":[{"operator":"opA","partition":0,"owner":"r1","binds":2,"tps":500,"lag":0},
+                           {"operator":"opA","partition":1,"owner":null,"binds":0,"tps":0,"lag":17}]}"""));
+        assertThat(call("GET", path + "/", SESSION, null).statusCode()).isEqualTo(200);
+
+        List<Provoked> cases = List.of(
+                new Provoked("GET", path, SHOP, null, 401, "unauthorized", "get", path),
+                new Provoked("GET", path, null, null, 401, "unauthorized", "get", path),
+                new Provoked("POST", path, ADMIN, "{}", 405, "method_not_allowed", null, path),
+                new Provoked("GET", path, ADMIN, null, 503, "cluster_unavailable", "get", path),
+                new Provoked("GET", path, ADMIN, null, 404, "not_clustered", "get", path));
+        for (Provoked c : cases) {
+            clusterFails = c.status == 503;
+            if (c.status == 404) {
+                server.clusterView(null); // the embedded router
+            }
+            r = call(c.method, c.path, c.key, c.body);
+            String what = c.method + " " + c.path + " -> " + r.statusCode() + " " + r.body();
+            assertThat(r.statusCode()).as(what).isEqualTo(c.status);
+            assertThat(errorOf(r).path("code").asText()).as(what).isEqualTo(c.code);
+            assertThat(documented(doc, c, r.statusCode(), c.code)).as("documented: %s", what).isTrue();
+            if (c.status != 405) {
+                checkAgainstDocument(doc, get, r);
+            }
+        }
+        assertThat(r.body()).contains("no cluster section");
+    }
+
+    @Test
     void shouldCreateACampaignFromTheDocumentedCsvExampleAndAnswerItsReportAndControlsAsDocumented() throws Exception {
         JsonNode doc = document();
         Operation post = operation(doc, "post", Campaigns.PATH);
@@ -1236,7 +1304,7 @@ class OpenApiContractTest {
         for (String file : List.of("MessageApi.java", "Templates.java", "ApiError.java", "AdminApi.java",
                 "HttpServer.java", "ApiDocs.java", "OptOutApi.java", "ConsentApi.java", "BalanceApi.java",
                 "LogApi.java", "AdminAuth.java", "ModerationPage.java", "CampaignPage.java", "Campaigns.java",
-                "Csv.java")) {
+                "Csv.java", "ClusterApi.java")) {
             Matcher m = SOURCE_CODE.matcher(Files.readString(sources().resolve(file)));
             while (m.find()) {
                 produced.add(m.group(1) != null ? m.group(1) : m.group(2));
