@@ -61,6 +61,16 @@ class NodeConfigsTest {
         }
         assertThat(ports).hasSize(6).doesNotContain(2775, 8080, 2776);
 
+        // --check loads the config and writes nothing; a config the router refuses fails it with the router's message
+        Path other = dir.resolve("other");
+        assertThat(new CommandLine(new NodeConfigs()).execute("--config", PROJECT_ROOT.resolve("conf/router.yaml")
+                .toString(), "--dir", other.toString(), "--working-dir", PROJECT_ROOT.toString(), "--check")).isZero();
+        assertThat(other).doesNotExist();
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "accounts: [{id: a}]\n");
+        assertThat(new CommandLine(new NodeConfigs()).execute("--config", bad.toString(), "--dir", other.toString(),
+                "--check")).isEqualTo(2);
+
         // a second up keeps each node's ports, so clients find the node where it was
         String before = Files.readString(dir.resolve("r2").resolve("router.yaml"));
         run(dir, 3);

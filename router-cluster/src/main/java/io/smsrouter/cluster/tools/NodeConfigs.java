@@ -47,8 +47,10 @@ public final class NodeConfigs implements Callable<Integer> {
     int nodes;
     @Option(names = "--dir", required = true, description = "where rN/ go (data/cluster)")
     Path dir;
-    @Option(names = "--bootstrap", required = true, description = "the Kafka brokers, host:port,...")
+    @Option(names = "--bootstrap", description = "the Kafka brokers, host:port,... (required unless --check)")
     String bootstrap;
+    @Option(names = "--check", description = "only load --config as the router would, and write nothing")
+    boolean check;
     @Option(names = "--working-dir", defaultValue = ".",
             description = "where the nodes run: relative paths in the config resolve against it (default: here)")
     Path workingDir;
@@ -71,6 +73,13 @@ public final class NodeConfigs implements Callable<Integer> {
             tree = YAML.readTree(Files.readString(config, StandardCharsets.UTF_8));
         } catch (ConfigException e) {
             System.err.println("cluster: configuration error: " + e.getMessage());
+            return 2;
+        }
+        if (check) {
+            return 0;
+        }
+        if (bootstrap == null) {
+            System.err.println("cluster: --bootstrap is required");
             return 2;
         }
         for (String line : simulators(shared)) {
