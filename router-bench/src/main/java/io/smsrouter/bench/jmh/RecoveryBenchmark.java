@@ -32,8 +32,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * Recovery at start ({@link Engine#recover}): a journal holding {@code inFlight} messages accepted
  * but not yet confirmed by an operator (all to be queued again) after {@code history} messages
- * that finished (accepted, submitted, receipt, receipt forwarded). Today recovery reads the whole
- * journal, so its time grows with the history as well as with what is in flight.
+ * that finished (accepted, submitted, receipt, receipt forwarded). Without a checkpoint recovery
+ * reads the whole journal, so its time grows with the history as well as with what is in flight;
+ * with {@code checkpoint=true} a checkpoint is written once after the journal (as the router does
+ * every {@code journal.checkpointSeconds} and at stop) and recovery reads it and the journal after
+ * it. Each recovery journals its {@code requeued} marks (one excerpt), which the next one reads
+ * after the checkpoint: a start after a start that crashed.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -49,6 +53,9 @@ public class RecoveryBenchmark {
 
     @Param({"0", "1000000"})
     public int history;
+
+    @Param({"false", "true"})
+    public boolean checkpoint;
 
     private Path dir;
     private final Account account = Account.of("shop", "pw", null, Moderation.NONE, 0, 4, List.of());
@@ -78,6 +85,28 @@ public class RecoveryBenchmark {
                 j.endBatch();
             }
         }
+        if (checkpoint) {
+            try (ChronicleJournal j = new ChronicleJournal(dir, "HOURLY", false)) {
+                Engine e = engine(j);
+                e.recover(Duration.ofHours(72));
+                Engine.CheckpointReport r = e.checkpoint(() -> {
+                });
+                System.out.printf("%ncheckpoint: %d messages in flight, %d records, %d bytes, written in %d ms%n",
+                        r.inFlight(), r.records(), r.bytes(), r.millis());
+            } catch (java.io.IOException ex) {
+                throw new java.io.UncheckedIOException(ex);
+            }
+        }
+    }
+
+    private Engine engine(ChronicleJournal j) {
+        Engine e = new Engine(new AccountRegistry(List.of(account)),
+                new RouteTable(List.of(new Route(null, null, null, List.of("opA")))), List.of("opA"), j,
+                new LocalReceiptCorrelator(Duration.ofHours(72), 10_000_000), new ClientRegistry(), 2_000_000);
+        if (checkpoint) {
+            e.checkpoints(dir.resolve("recovery.checkpoint"));
+        }
+        return e;
     }
 
     @TearDown(Level.Trial)
@@ -88,13 +117,16 @@ public class RecoveryBenchmark {
     @Benchmark
     public Engine.RecoveryReport recover() {
         try (ChronicleJournal j = new ChronicleJournal(dir, "HOURLY", false)) {
-            Engine e = new Engine(new AccountRegistry(List.of(account)),
-                    new RouteTable(List.of(new Route(null, null, null, List.of("opA")))), List.of("opA"), j,
-                    new LocalReceiptCorrelator(Duration.ofHours(72), 10_000_000), new ClientRegistry(), 2_000_000);
-            Engine.RecoveryReport r = e.recover(Duration.ofHours(72));
+            Engine.RecoveryReport r = engine(j).recover(Duration.ofHours(72));
             if (r.requeued() != inFlight) {
                 throw new IllegalStateException("queued again " + r.requeued() + ", expected " + inFlight);
             }
+            if (checkpoint != r.checkpointRecords() >= 0) {
+                throw new IllegalStateException("checkpoint " + (checkpoint ? "not " : "") + "used");
+            }
+            System.out.printf("%nrecovery: %d excerpts (%d events) of the journal%s in %d ms%n", r.excerpts(),
+                    r.events(), checkpoint ? " after a checkpoint of " + r.checkpointRecords() + " records" : "",
+                    r.millis());
             return r;
         }
     }

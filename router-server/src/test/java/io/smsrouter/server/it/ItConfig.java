@@ -58,6 +58,7 @@ final class ItConfig {
     private boolean operatorTls;
     private Path operatorTrust;
     private boolean operatorVerifyHostname = true;
+    private int checkpointSeconds = JournalConfig.DEFAULT_CHECKPOINT_SECONDS;
 
     private ItConfig(Path journalDir) {
         this.journalDir = journalDir;
@@ -66,6 +67,12 @@ final class ItConfig {
     /** Account {@value #ACCOUNT} (maxBinds 4, no tps limit), operator port 0, no simulator. */
     static ItConfig journal(Path journalDir) {
         return new ItConfig(journalDir);
+    }
+
+    /** {@code journal.checkpointSeconds}; 0: no checkpoints (recovery reads the whole journal). */
+    ItConfig checkpointSeconds(int seconds) {
+        this.checkpointSeconds = seconds;
+        return this;
     }
 
     /** The in-process simulator on port 0, with the operator following it to the port it gets. */
@@ -249,7 +256,8 @@ final class ItConfig {
                 simulatorTls);
         HttpConfig http = httpChange.apply(new HttpConfig(HOST, 0, maxRecipients).withTls(httpTls));
         return new RouterConfig(Path.of("it-router.yaml"), smpp, http, admin,
-                new JournalConfig(journalDir, JournalConfig.DEFAULT_ROLL_CYCLE, false), acc, List.of(op),
+                new JournalConfig(journalDir, JournalConfig.DEFAULT_ROLL_CYCLE, false, JournalConfig.DEFAULT_MIN_FREE_MB,
+                        JournalConfig.DEFAULT_RETENTION_HOURS, checkpointSeconds), acc, List.of(op),
                 List.of(new RouteConfig(null, null, null, List.of(OPERATOR))), moderation, sim,
                 ComplianceConfig.defaults(), billing);
     }

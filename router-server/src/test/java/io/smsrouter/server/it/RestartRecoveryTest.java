@@ -134,6 +134,84 @@ class RestartRecoveryTest {
         assertThat(q.getMessageState()).as("message_state after the restart").isEqualTo((byte) 2);
     }
 
+    /**
+     * Issue 3: a start reads the checkpoint and only the journal after it. A long finished history
+     * (500 messages delivered and receipted), then 20 messages for an unreachable operator, a
+     * checkpoint, 5 more; the disk is copied as it is at that moment (what a kill -9 leaves: the
+     * journal is memory-mapped, so its files hold every acknowledged message) and a router started
+     * on the copy replays a handful of excerpts instead of the history, and sends all 25.
+     */
+    @Test
+    void shouldRecoverFromTheCheckpointReadingOnlyTheJournalAfterIt() throws Exception {
+        Path live = journal.resolve("live");
+        router = new Router(ItConfig.journal(live).withSimulator().build()).start();
+        client = new ChClient();
+        ChSession history = client.bindTransceiver(router.smppAddress());
+        history.submitAsync(500, 1);
+        await().atMost(Duration.ofMinutes(1)).untilAsserted(() ->
+                assertThat(history.receiptIds()).as("receipts of the history").hasSize(500));
+        String finishedLongAgo = history.okIds().iterator().next();
+        history.close();
+        router.close();
+
+        router = new Router(ItConfig.journal(live).operatorAt(closedPort()).build()).start();
+        ChSession before = client.bind(router.smppAddress(), SmppBindType.TRANSMITTER, ItConfig.ACCOUNT,
+                ItConfig.PASSWORD, 10);
+        before.submitAsync(20, 1);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(before.okIds()).hasSize(20));
+        assertThat(router.writeCheckpoint("test")).as("checkpoint written").isNotNull()
+                .extracting(r -> r.inFlight()).isEqualTo(20);
+        before.submitAsync(5, 1);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(before.okIds()).hasSize(25));
+        Set<String> acked = new HashSet<>(before.okIds());
+        // the disk as a kill -9 now would leave it
+        Path crashed = journal.resolve("crashed");
+        Path wholeReplay = journal.resolve("whole");
+        copyTree(live, crashed);
+        copyTree(live, wholeReplay);
+        before.close();
+        router.close();
+
+        router = new Router(ItConfig.journal(wholeReplay).checkpointSeconds(0).withSimulator().build()).start();
+        long wholeExcerpts = router.engine().lastRecovery().excerpts();
+        long wholeEvents = router.engine().lastRecovery().events();
+        assertThat(router.engine().lastRecovery().checkpointRecords()).isEqualTo(-1);
+        router.close();
+
+        router = new Router(ItConfig.journal(crashed).withSimulator().build()).start();
+        io.smsrouter.core.engine.Engine.RecoveryReport r = router.engine().lastRecovery();
+        assertThat(r.checkpointRecords()).as("records of the checkpoint").isPositive();
+        assertThat(r.requeued()).as("messages queued again").isEqualTo(25);
+        assertThat(wholeEvents).as("events of a whole replay: the history's too").isGreaterThanOrEqualTo(4 * 500);
+        assertThat(r.events()).as("events replayed after the checkpoint: the last 5 messages'").isLessThan(50);
+        assertThat(r.excerpts()).as("excerpts replayed after the checkpoint").isLessThanOrEqualTo(10)
+                .isLessThan(wholeExcerpts);
+        SmscSimulator sim = router.simulator();
+        ChSession after = client.bind(router.smppAddress(), SmppBindType.RECEIVER, ItConfig.ACCOUNT,
+                ItConfig.PASSWORD, 10);
+        await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> {
+            assertThat(sim.submitCount()).as("sent after the restart").isEqualTo(25);
+            assertThat(after.receiptIds()).as("receipts after the restart").isEqualTo(acked);
+        });
+        ChSession query = client.bindTransceiver(router.smppAddress());
+        QuerySmResp q = query.query(finishedLongAgo);
+        assertThat(q.getCommandStatus()).as("query_sm of a message finished before the checkpoint").isZero();
+        assertThat(q.getMessageState()).isEqualTo((byte) 2);
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (java.nio.file.Files.isDirectory(f)) {
+                    java.nio.file.Files.createDirectories(target);
+                } else {
+                    java.nio.file.Files.copy(f, target);
+                }
+            }
+        }
+    }
+
     /** A loopback port nothing listens on (connections to it are refused). */
     private static int closedPort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(ItConfig.HOST))) {
