@@ -23,6 +23,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -193,53 +194,61 @@ final class Checkpoint {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         long records;
         long bytes;
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
-            Out out = new Out(ch);
-            Bytes<?> b = out.bytes;
-            b.writeInt(MAGIC);
-            b.writeInt(VERSION);
-            b.writeLong(fold.index);
-            b.writeLong(fold.highestId);
-            b.writeLong(now);
-            fold.writeTo(out);
-            live.statuses(cutoff, s -> {
-                Bytes<?> r = out.bytes;
-                r.writeByte(STATUS);
-                r.writeLong(s.messageId());
-                r.writeUtf8(s.accountId());
-                r.writeUnsignedByte(s.state().code());
-                r.writeInt(s.errorCode());
-                r.writeUtf8(s.operatorId());
-                r.writeLong(s.acceptedAtMs());
-                r.writeLong(s.finalAtMs());
-                out.record();
-            });
-            live.dedup((a, bb, id, at, until) -> {
-                Bytes<?> r = out.bytes;
-                r.writeByte(DEDUP);
-                r.writeLong(a);
-                r.writeLong(bb);
-                r.writeLong(id);
-                r.writeLong(at);
-                r.writeLong(until);
-                out.record();
-            });
-            records = out.records;
-            b.writeByte(END);
-            b.writeLong(records);
-            out.flush();
-            long crc = out.crc.getValue();
-            ByteBuffer tail = ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(crc).flip();
-            while (tail.hasRemaining()) {
-                ch.write(tail);
+        boolean published = false;
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE)) {
+                Out out = new Out(ch);
+                Bytes<?> b = out.bytes;
+                b.writeInt(MAGIC);
+                b.writeInt(VERSION);
+                b.writeLong(fold.index);
+                b.writeLong(fold.highestId);
+                b.writeLong(now);
+                fold.writeTo(out);
+                live.statuses(cutoff, s -> {
+                    Bytes<?> r = out.bytes;
+                    r.writeByte(STATUS);
+                    r.writeLong(s.messageId());
+                    r.writeUtf8(s.accountId());
+                    r.writeUnsignedByte(s.state().code());
+                    r.writeInt(s.errorCode());
+                    r.writeUtf8(s.operatorId());
+                    r.writeLong(s.acceptedAtMs());
+                    r.writeLong(s.finalAtMs());
+                    out.record();
+                });
+                live.dedup((a, bb, id, at, until) -> {
+                    Bytes<?> r = out.bytes;
+                    r.writeByte(DEDUP);
+                    r.writeLong(a);
+                    r.writeLong(bb);
+                    r.writeLong(id);
+                    r.writeLong(at);
+                    r.writeLong(until);
+                    out.record();
+                });
+                records = out.records;
+                b.writeByte(END);
+                b.writeLong(records);
+                out.flush();
+                long crc = out.crc.getValue();
+                ByteBuffer tail = ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(crc).flip();
+                while (tail.hasRemaining()) {
+                    ch.write(tail);
+                }
+                ch.force(true);
+                bytes = ch.size();
             }
-            ch.force(true);
-            bytes = ch.size();
+            beforePublish.run();
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            forceDirectory(file.toAbsolutePath().getParent());
+            published = true;
+        } finally {
+            if (!published) {
+                Files.deleteIfExists(tmp); // a disk full or a refused snapshot: no half file left behind
+            }
         }
-        beforePublish.run();
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        forceDirectory(file.toAbsolutePath().getParent());
         return new Written(fold.index, fold.tracks.size(), records, bytes, (System.nanoTime() - t0) / 1_000_000);
     }
 
@@ -420,7 +429,7 @@ final class Checkpoint {
 
     /** The journal folded into what recovery needs, by recovery's own rules. */
     private final class Fold implements Listener {
-        final TreeMap<Long, Track> tracks = new TreeMap<>();
+        final HashMap<Long, Track> tracks = new HashMap<>();
         /** per account: top-ups, then charges less refunds of messages that ended */
         final Map<String, long[]> ledgerSums = new TreeMap<>();
         final Map<String, OrphanEvent> orphans = new LinkedHashMap<>();
@@ -707,9 +716,14 @@ final class Checkpoint {
                     out.record();
                 }
             }
-            for (Map.Entry<Long, Track> e : tracks.entrySet()) {
-                long id = e.getKey();
-                Track t = e.getValue();
+            long[] ids = new long[tracks.size()];
+            int count = 0;
+            for (Long id : tracks.keySet()) {
+                ids[count++] = id;
+            }
+            java.util.Arrays.sort(ids); // in id order, as the journal had them
+            for (long id : ids) {
+                Track t = tracks.get(id);
                 if (t.ledger != null) {
                     for (LedgerEvent l : t.ledger) {
                         ChronicleJournal.encodeLedger(b, l.kind(), l.accountId(), l.amount(), l.messageId(), l.atMs());
@@ -725,7 +739,9 @@ final class Checkpoint {
                     ChronicleJournal.encodeMobileOriginated(b, t.mo, t.moOperator);
                     out.record();
                 }
-                if (t.open != null) {
+                // an accepted or held record gives the correlation itself; one waiting for its
+                // receipt (or a copy accepted again after its operator's answer) needs its own
+                if (t.open != null && (t.awaitingUpstream != null || t.unsent == null && t.held == null)) {
                     writeOpen(out, t.open, t.operatorOf);
                     if (t.awaitingUpstream != null) {
                         ChronicleJournal.encodeSubmitted(b, id, t.awaitingOperator, t.awaitingUpstream);

@@ -70,6 +70,8 @@ class CheckpointTest {
                 List.of("opA"), j, new LocalReceiptCorrelator(Duration.ofHours(1), 100_000), new ClientRegistry(),
                 100_000, new Moderator(StopWordAutomaton.EMPTY), new LocalModerationQueue(), 100);
         e.billing(new Billing(prices, Map.of("shop", Amounts.parse("1000.00"), "mod", Amounts.parse("10.00")), false));
+        e.dedup(new io.smsrouter.core.policy.DuplicateFilter(Map.of("shop", Duration.ofHours(1)), 100_000));
+        e.observe((id, key, value) -> notes.add(id + " " + key + "=" + value));
         if (checkpoints) {
             e.checkpoints(checkpointFile());
         }
@@ -88,24 +90,35 @@ class CheckpointTest {
 
     /** What a start found: what recovery reported, and the state it left. */
     private record Found(Engine.RecoveryReport report, Set<Long> queued, List<Long> held, int receiptsOwed,
-                         Billing.Balance shop, List<ModerationDecision> decisions) {
+                         Billing.Balance shop, List<ModerationDecision> decisions, List<String> notes) {
     }
 
     private Found recover(boolean checkpoints) {
+        return recover(checkpoints, e -> {
+        });
+    }
+
+    /** A start; {@code probe} looks at the engine before its journal is closed. */
+    private Found recover(boolean checkpoints, java.util.function.Consumer<Engine> probe) {
         Engine e = engine(checkpoints);
+        notes.clear();
         Engine.RecoveryReport r = e.recover(Duration.ofHours(72));
         Set<Long> queued = new HashSet<>();
         for (Message m = e.operatorQueue("opA").poll(); m != null; m = e.operatorQueue("opA").poll()) {
             queued.add(m.id());
         }
         Found f = new Found(r, queued, e.moderationQueue().list().stream().map(h -> h.message().id()).toList(),
-                e.clients().pendingCount("shop"), e.billing().balance("shop"), e.moderationQueue().recentDecisions(10));
+                e.clients().pendingCount("shop"), e.billing().balance("shop"), e.moderationQueue().recentDecisions(10),
+                List.copyOf(notes));
         lastEngine = e;
+        probe.accept(e);
         closeJournals();
         return f;
     }
 
     private Engine lastEngine;
+    /** Notes the last engines' observers saw (live and replayed). */
+    private final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** A long finished history, then a few messages in every state that a restart must keep. */
     private record Written(Set<Long> inFlightQueued, long heldId, long deliveredId, Engine.CheckpointReport checkpoint,
@@ -122,10 +135,12 @@ class CheckpointTest {
             e.onSubmitted(m, "opA", "U" + m.id());
             e.onOperatorReceipt("opA", "U" + m.id(), DeliveryState.DELIVERED, 0, System.currentTimeMillis());
         }
+        e.note(firstFinished, "http", "of a message that ended");
         Set<Long> queued = new HashSet<>();
         for (int i = 0; i < 5; i++) {
             Message m = msg(e, shop, "7926000000" + i, 1);
             e.submit(shop, m);
+            e.note(m.id(), "http", "part " + i);
             queued.add(m.id());
         }
         // held, and held then approved (queued again after the approval)
@@ -169,9 +184,15 @@ class CheckpointTest {
         Written w = history(first);
         closeJournals(); // a crash: no stop, no checkpoint at stop
 
-        Found fromCheckpoint = recover(true);
-        Engine withCheckpoint = lastEngine;
         Found whole = recover(false);
+        long[] duplicates = new long[2];
+        Found fromCheckpoint = recover(true, e -> {
+            // the duplicate filter's window goes on: the same text to a number of the history is one
+            duplicates[0] = e.duplicateCount();
+            e.submit(shop, msg(e, shop, "7916" + 1_000_000, 0));
+            duplicates[1] = e.duplicateCount();
+        });
+        Engine withCheckpoint = lastEngine;
 
         Engine.RecoveryReport r = fromCheckpoint.report();
         assertThat(r.checkpointRecords()).as("records read from the checkpoint").isPositive();
@@ -197,6 +218,11 @@ class CheckpointTest {
         assertThat(withCheckpoint.status(w.firstFinished())).isNotNull()
                 .extracting(MessageStatus::state).isEqualTo(DeliveryState.DELIVERED);
         assertThat(withCheckpoint.status(w.deliveredId()).state()).isEqualTo(DeliveryState.DELIVERED);
+        // notes of messages in flight come back; those of messages that ended before the checkpoint do not
+        assertThat(fromCheckpoint.notes()).filteredOn(n -> n.contains("http=part")).hasSize(5);
+        assertThat(whole.notes()).filteredOn(n -> n.contains("http=part")).hasSize(5);
+        assertThat(fromCheckpoint.notes()).noneMatch(n -> n.contains("ended"));
+        assertThat(duplicates).as("a repeat of a message sent before the checkpoint").containsExactly(0, 1);
     }
 
     @Test
@@ -210,15 +236,16 @@ class CheckpointTest {
             throw new UncheckedIOException(new IOException("killed before the rename"));
         })).isInstanceOf(UncheckedIOException.class);
         Path tmp = checkpointFile().resolveSibling("recovery.checkpoint.tmp");
-        assertThat(tmp).exists();
-        // and one cut short while it was being written
-        Files.write(tmp, java.util.Arrays.copyOf(Files.readAllBytes(tmp), (int) Files.size(tmp) / 2));
+        assertThat(tmp).as("a checkpoint not put in place is not left behind").doesNotExist();
+        // and a kill -9 while one was being written: half of it on disk, under the temporary name
+        first.submit(shop, msg(first, shop, "79660000001", 1));
+        Files.write(tmp, java.util.Arrays.copyOf(Files.readAllBytes(checkpointFile()), (int) before / 2));
         assertThat(Files.size(checkpointFile())).isEqualTo(before);
         closeJournals();
 
         Found f = recover(true);
         assertThat(f.report().checkpointRecords()).as("the previous checkpoint").isEqualTo(w.checkpoint().records());
-        assertThat(f.queued()).isEqualTo(w.inFlightQueued());
+        assertThat(f.queued()).containsAll(w.inFlightQueued()).hasSize(w.inFlightQueued().size() + 1);
         assertThat(f.held()).containsExactly(w.heldId());
         assertThat(f.receiptsOwed()).isEqualTo(2);
     }
