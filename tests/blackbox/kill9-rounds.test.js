@@ -173,7 +173,10 @@ test(`kill -9 at random moments, ${ROUNDS} rounds: every acknowledged message re
       `duplicates=${dupTexts} (texts the operator got more than once) receipts=${receiptsTotal} duplicate_receipts=${dupReceipts}`;
     // issue 3: starts after the first read a checkpoint and only the journal after it
     const fromCheckpoint = outputs.filter(([, p]) => /recovery in \d+ ms from checkpoint/.test(p.out)).length;
-    const recoveries = outputs.map(([label, p]) => `${label}: ${(/recovery in (\d+ ms from \S+)[^:]*: (\d+ journal excerpts)/.exec(p.out) || []).slice(1).join(', ')}`);
+    const recoveries = outputs.map(([label, p]) => {
+      const m = /recovery in (\d+) ms from (checkpoint|the whole journal)[^\n]*?(\d+) journal excerpts replayed[^\n]*?; (\d+) messages queued again/.exec(p.out);
+      return `${label}: ${m ? `${m[1]} ms from ${m[2]}, ${m[3]} journal excerpts replayed, ${m[4]} queued again` : '?'}`;
+    });
     console.log(recoveries.join('\n'));
     console.log(`kill9-rounds: starts from a checkpoint ${fromCheckpoint} of ${outputs.length}`);
     console.log(roundLog.join('\n'));

@@ -74,6 +74,11 @@ final class Checkpoint {
     static final byte END = 127;
     /** As many decisions as the moderation queue keeps. */
     private static final int DECISIONS_KEPT = 500;
+    /**
+     * Opt-out and consent events kept from the end of the journal read (see {@link Fold#recent}):
+     * far more than can be journaled between an event and its effect in memory.
+     */
+    private static final int RECENT_POLICY_EVENTS = 1000;
 
     /** What recovery does with the records only a checkpoint has (the others are journal events). */
     interface Listener extends Journal.JournalListener {
@@ -394,6 +399,10 @@ final class Checkpoint {
     private record Note(long messageId, String key, String value) {
     }
 
+    private record OptOutEvent(boolean added, String accountId, String sender, String msisdn, long atMs,
+                               String source) {
+    }
+
     private record OrphanEvent(String operatorId, String upstreamId, DeliveryState state, int errorCode,
                                long doneTimeMs) {
     }
@@ -434,6 +443,13 @@ final class Checkpoint {
         final Map<String, long[]> ledgerSums = new TreeMap<>();
         final Map<String, OrphanEvent> orphans = new LinkedHashMap<>();
         final ArrayDeque<ModerationDecision> decisions = new ArrayDeque<>();
+        /**
+         * The last opt-out and consent events read, in order. The snapshots of both come from the
+         * running router, which journals such an event before it changes its registry: one journaled
+         * just before the checkpoint's excerpt may not be in them yet. Written again in the checkpoint
+         * (replaying one twice changes nothing), so that none is lost in that window.
+         */
+        final ArrayDeque<Object> recent = new ArrayDeque<>();
         /** notes and ledger events of the current excerpt for messages not (yet) known */
         final ArrayList<Note> pendingNotes = new ArrayList<>();
         final ArrayList<LedgerEvent> pendingLedger = new ArrayList<>();
@@ -648,6 +664,24 @@ final class Checkpoint {
                     new OrphanEvent(operatorId, upstreamId, state, errorCode, doneTimeMs));
         }
 
+        private void remember(Object policyEvent) {
+            recent.addLast(policyEvent);
+            if (recent.size() > RECENT_POLICY_EVENTS) {
+                recent.removeFirst();
+            }
+        }
+
+        @Override
+        public void optOut(boolean added, String accountId, String sender, String msisdn, long atMs,
+                           String source) {
+            remember(new OptOutEvent(added, accountId, sender, msisdn, atMs, source));
+        }
+
+        @Override
+        public void consent(io.smsrouter.core.policy.Consent c) {
+            remember(c);
+        }
+
         @Override
         public void noted(long id, String key, String value) {
             if (id == 0) {
@@ -766,6 +800,15 @@ final class Checkpoint {
             for (OrphanEvent o : orphans.values()) {
                 ChronicleJournal.encodeOrphanReceipt(b, o.operatorId(), o.upstreamId(), o.state(), o.errorCode(),
                         o.doneTimeMs());
+                out.record();
+            }
+            for (Object e : recent) {
+                if (e instanceof OptOutEvent o) {
+                    ChronicleJournal.encodeOptOut(b, o.added(), o.accountId(), o.sender(), o.msisdn(), o.atMs(),
+                            o.source());
+                } else {
+                    ChronicleJournal.encodeConsent(b, (io.smsrouter.core.policy.Consent) e);
+                }
                 out.record();
             }
             for (ModerationDecision d : decisions) {

@@ -399,38 +399,47 @@ public final class ChronicleJournal implements Journal {
     public void optOut(boolean added, String accountId, String sender, String msisdn, long atMs, String source) {
         WriterState w = writers.get();
         try {
-            Bytes<?> b = w.begin();
-            b.writeByte(OPT_OUT);
-            b.writeBoolean(added);
-            b.writeUtf8(accountId);
-            b.writeUtf8(sender);
-            b.writeUtf8(msisdn);
-            b.writeLong(atMs);
-            b.writeUtf8(source);
+            encodeOptOut(w.begin(), added, accountId, sender, msisdn, atMs, source);
         } finally {
             w.end();
         }
+    }
+
+    /** The layout of a {@link #optOut} event (also in checkpoint files). */
+    public static void encodeOptOut(Bytes<?> b, boolean added, String accountId, String sender, String msisdn,
+                                    long atMs, String source) {
+        b.writeByte(OPT_OUT);
+        b.writeBoolean(added);
+        b.writeUtf8(accountId);
+        b.writeUtf8(sender);
+        b.writeUtf8(msisdn);
+        b.writeLong(atMs);
+        b.writeUtf8(source);
     }
 
     @Override
     public void consent(io.smsrouter.core.policy.Consent c) {
         WriterState w = writers.get();
         try {
-            Bytes<?> b = w.begin();
-            b.writeByte(CONSENT);
-            b.writeLong(c.id());
-            b.writeBoolean(c.granted());
-            b.writeUtf8(c.accountId());
-            b.writeUtf8(c.sender());
-            b.writeUtf8(c.msisdn());
-            b.writeUtf8(c.source());
-            b.writeUtf8(c.evidence());
-            b.writeLong(c.givenAtMs());
-            b.writeLong(c.recordedAtMs());
-            b.writeUtf8(c.recordedBy());
+            encodeConsent(w.begin(), c);
         } finally {
             w.end();
         }
+    }
+
+    /** The layout of a {@link #consent} event (also in checkpoint files). */
+    public static void encodeConsent(Bytes<?> b, io.smsrouter.core.policy.Consent c) {
+        b.writeByte(CONSENT);
+        b.writeLong(c.id());
+        b.writeBoolean(c.granted());
+        b.writeUtf8(c.accountId());
+        b.writeUtf8(c.sender());
+        b.writeUtf8(c.msisdn());
+        b.writeUtf8(c.source());
+        b.writeUtf8(c.evidence());
+        b.writeLong(c.givenAtMs());
+        b.writeLong(c.recordedAtMs());
+        b.writeUtf8(c.recordedBy());
     }
 
     @Override

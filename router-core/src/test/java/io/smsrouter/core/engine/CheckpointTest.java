@@ -136,6 +136,10 @@ class CheckpointTest {
             e.onOperatorReceipt("opA", "U" + m.id(), DeliveryState.DELIVERED, 0, System.currentTimeMillis());
         }
         e.note(firstFinished, "http", "of a message that ended");
+        // opt-outs: the router writes their snapshot before a checkpoint is put in place (not here);
+        // the last ones are in the checkpoint too, for one journaled just before it and not yet applied
+        e.optOut(io.smsrouter.core.policy.OptOut.sender("shop", "Shop", "79990000001", System.currentTimeMillis(),
+                "api"));
         Set<Long> queued = new HashSet<>();
         for (int i = 0; i < 5; i++) {
             Message m = msg(e, shop, "7926000000" + i, 1);
@@ -186,7 +190,9 @@ class CheckpointTest {
 
         Found whole = recover(false);
         long[] duplicates = new long[2];
+        boolean[] optedOut = new boolean[1];
         Found fromCheckpoint = recover(true, e -> {
+            optedOut[0] = e.optOuts().isOptedOut("shop", "Shop", "79990000001");
             // the duplicate filter's window goes on: the same text to a number of the history is one
             duplicates[0] = e.duplicateCount();
             e.submit(shop, msg(e, shop, "7916" + 1_000_000, 0));
@@ -223,6 +229,7 @@ class CheckpointTest {
         assertThat(whole.notes()).filteredOn(n -> n.contains("http=part")).hasSize(5);
         assertThat(fromCheckpoint.notes()).noneMatch(n -> n.contains("ended"));
         assertThat(duplicates).as("a repeat of a message sent before the checkpoint").containsExactly(0, 1);
+        assertThat(optedOut[0]).as("an opt-out of the last events before the checkpoint").isTrue();
     }
 
     @Test
