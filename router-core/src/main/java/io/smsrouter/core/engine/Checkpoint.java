@@ -79,6 +79,13 @@ final class Checkpoint {
      * far more than can be journaled between an event and its effect in memory.
      */
     private static final int RECENT_POLICY_EVENTS = 1000;
+    /**
+     * Notes of messages that ended are kept this long after the end, and at most
+     * {@link #ENDED_NOTES_KEPT} of them: an adapter's own file written beside the journal (a
+     * campaign's progress log) may have lost its last lines in a crash, and finds them in these.
+     */
+    private static final long ENDED_NOTES_MS = 10 * 60_000L;
+    private static final int ENDED_NOTES_KEPT = 200_000;
 
     /** What recovery does with the records only a checkpoint has (the others are journal events). */
     interface Listener extends Journal.JournalListener {
@@ -142,6 +149,7 @@ final class Checkpoint {
     synchronized void startAt(Loaded l) {
         fold.index = l.index();
         fold.highestId = Math.max(fold.highestId, l.highestId());
+        fold.keepEndedNotes(); // the checkpoint's notes of messages that ended: kept for the next one
     }
 
     synchronized void started() {
@@ -450,6 +458,9 @@ final class Checkpoint {
          * (replaying one twice changes nothing), so that none is lost in that window.
          */
         final ArrayDeque<Object> recent = new ArrayDeque<>();
+        /** notes of messages that ended, with when they ended (see {@link #ENDED_NOTES_MS}) */
+        final ArrayDeque<Note> endedNotes = new ArrayDeque<>();
+        final ArrayDeque<Long> endedAt = new ArrayDeque<>();
         /** notes and ledger events of the current excerpt for messages not (yet) known */
         final ArrayList<Note> pendingNotes = new ArrayList<>();
         final ArrayList<LedgerEvent> pendingLedger = new ArrayList<>();
@@ -504,6 +515,17 @@ final class Checkpoint {
             if (t.ledger != null) {
                 t.ledger.forEach(this::sum);
             }
+            if (t.notes != null) {
+                long now = System.currentTimeMillis();
+                for (Note n : t.notes) {
+                    endedNotes.addLast(n);
+                    endedAt.addLast(now);
+                    if (endedNotes.size() > ENDED_NOTES_KEPT) {
+                        endedNotes.removeFirst();
+                        endedAt.removeFirst();
+                    }
+                }
+            }
         }
 
         private void sum(LedgerEvent e) {
@@ -517,8 +539,23 @@ final class Checkpoint {
             }
         }
 
-        void endExcerpt() {
+        void keepEndedNotes() {
+            long now = System.currentTimeMillis();
+            for (Note n : pendingNotes) {
+                endedNotes.addLast(n);
+                endedAt.addLast(now);
+                if (endedNotes.size() > ENDED_NOTES_KEPT) {
+                    endedNotes.removeFirst();
+                    endedAt.removeFirst();
+                }
+            }
             pendingNotes.clear();
+        }
+
+        void endExcerpt() {
+            if (!pendingNotes.isEmpty()) {
+                keepEndedNotes(); // notes of messages no longer in flight (a click on a link of one)
+            }
             pendingLedger.forEach(this::sum);
             pendingLedger.clear();
         }
@@ -731,6 +768,11 @@ final class Checkpoint {
                 maybeEnd(id, tracks.get(id));
             }
             orphans.values().removeIf(o -> o.doneTimeMs() < cutoff);
+            long notesBefore = System.currentTimeMillis() - ENDED_NOTES_MS;
+            while (!endedAt.isEmpty() && endedAt.peekFirst() < notesBefore) {
+                endedAt.removeFirst();
+                endedNotes.removeFirst();
+            }
         }
 
         /**
@@ -800,6 +842,10 @@ final class Checkpoint {
             for (OrphanEvent o : orphans.values()) {
                 ChronicleJournal.encodeOrphanReceipt(b, o.operatorId(), o.upstreamId(), o.state(), o.errorCode(),
                         o.doneTimeMs());
+                out.record();
+            }
+            for (Note n : endedNotes) {
+                ChronicleJournal.encodeNoted(b, n.messageId(), n.key(), n.value());
                 out.record();
             }
             for (Object e : recent) {

@@ -224,10 +224,11 @@ class CheckpointTest {
         assertThat(withCheckpoint.status(w.firstFinished())).isNotNull()
                 .extracting(MessageStatus::state).isEqualTo(DeliveryState.DELIVERED);
         assertThat(withCheckpoint.status(w.deliveredId()).state()).isEqualTo(DeliveryState.DELIVERED);
-        // notes of messages in flight come back; those of messages that ended before the checkpoint do not
+        // notes of messages in flight come back, and those of messages that ended in the last minutes
+        // (a campaign's progress log may have lost its last lines in the crash)
         assertThat(fromCheckpoint.notes()).filteredOn(n -> n.contains("http=part")).hasSize(5);
         assertThat(whole.notes()).filteredOn(n -> n.contains("http=part")).hasSize(5);
-        assertThat(fromCheckpoint.notes()).noneMatch(n -> n.contains("ended"));
+        assertThat(fromCheckpoint.notes()).containsOnlyOnce(w.firstFinished() + " http=of a message that ended");
         assertThat(duplicates).as("a repeat of a message sent before the checkpoint").containsExactly(0, 1);
         assertThat(optedOut[0]).as("an opt-out of the last events before the checkpoint").isTrue();
     }
