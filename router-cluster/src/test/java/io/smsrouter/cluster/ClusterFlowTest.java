@@ -3,7 +3,6 @@ package io.smsrouter.cluster;
 import com.cloudhopper.smpp.pdu.SubmitSmResp;
 import io.smsrouter.core.cluster.ClusterView;
 import io.smsrouter.server.Router;
-import io.smsrouter.server.config.ConfigLoader;
 import io.smsrouter.server.it.ChClient;
 import io.smsrouter.server.it.ChSession;
 import io.smsrouter.server.it.JsmppSmsc;
@@ -11,9 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.jsmpp.bean.SubmitSm;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -51,29 +48,15 @@ class ClusterFlowTest {
         }
     }
 
-    static Router node(String id, String prefix, int binds) throws Exception {
-        String yaml = """
-                smpp: {host: 127.0.0.1, port: 0}
-                http: {host: 127.0.0.1, port: 0}
-                journal: {dir: %s}
-                accounts:
-                  - {id: shop, password: secret1, apiKey: k-shop-1, moderation: none, maxBinds: 8}
-                operators:
-                  - {id: opA, host: 127.0.0.1, port: %d, systemId: router, password: routerpw, binds: %d, window: 32}
-                routes:
-                  - operators: [opA]
-                simulator: {enabled: false}
-                cluster:
-                  nodeId: %s
-                  kafka: {bootstrap: "%s", topicPrefix: %s}
-                  ack: replicated
-                """.formatted(dir.resolve(prefix + "-" + id), smsc.port(), binds, id, kafka.bootstrap(), prefix);
-        return new Router(ConfigLoader.parse(yaml, dir.resolve(id + ".yaml"), dir)).start();
+    static Router node(String id, String prefix, int binds, String ack) throws Exception {
+        return ClusterNodes.node(dir, id, kafka.bootstrap(), prefix, smsc.port(), "binds: " + binds + ", window: 32",
+                ack);
     }
 
     @Test
     void messagesOnEitherNodeReachTheOperatorOnceAndTheirReceiptsComeBack() throws Exception {
-        try (Router r1 = node("r1", "flow", 2); Router r2 = node("r2", "flow", 2);
+        // r1 answers after the broker has each message, r2 after its own journal (shipped just after)
+        try (Router r1 = node("r1", "flow", 2, "replicated"); Router r2 = node("r2", "flow", 2, "local");
              ChClient c = new ChClient()) {
             ClusterView v = r1.clusterView();
             // each node comes to hold one of the operator's two binds
@@ -105,15 +88,128 @@ class ClusterFlowTest {
             assertThat(s1.deliverSmCount() + s2.deliverSmCount()).isEqualTo(200); // no receipt twice
             List<String> all = received();
             assertThat(all).hasSize(200); // once each
-            assertThat(smsc.boundSessions()).isEqualTo(2);
+            assertThat(smsc.boundNow()).isEqualTo(2); // the operator's two binds, one per node
             assertThat(r1.engine().shippedToClusterCount() + r2.engine().shippedToClusterCount()).isEqualTo(200);
             assertThat(r1.engine().takenFromClusterCount()).isPositive();
             assertThat(r2.engine().takenFromClusterCount()).isPositive();
         }
     }
 
+    @Test
+    void theWholeClusterStoppedAndStartedAgainLosesNothingAcknowledged() throws Exception {
+        // a slow operator (10/s over its two binds), so most of the backlog is still in Kafka at the stop
+        try (JsmppSmsc slow = new JsmppSmsc("router", "routerpw").receiptsOnAnyBind(); ChClient c = new ChClient()) {
+            String operator = "binds: 2, window: 8, tps: 10";
+            Set<String> texts = new HashSet<>();
+            Set<String> ids = new HashSet<>();
+            Set<String> receipts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            try (Router r1 = ClusterNodes.node(dir, "r1", kafka.bootstrap(), "restart", slow.port(), operator,
+                    "replicated");
+                 Router r2 = ClusterNodes.node(dir, "r2", kafka.bootstrap(), "restart", slow.port(), operator,
+                         "replicated")) {
+                ChSession s1 = c.bindTransceiver(r1.smppAddress());
+                ChSession s2 = c.bindTransceiver(r2.smppAddress());
+                for (int i = 0; i < 120; i++) {
+                    String text = "restart-" + i;
+                    SubmitSmResp resp = (i % 2 == 0 ? s1 : s2).submitText("Shop", "7916" + String.format("%07d", i),
+                            text, 1);
+                    assertThat(resp.getCommandStatus()).isZero();
+                    texts.add(text);
+                    ids.add(resp.getMessageId());
+                }
+                receipts.addAll(s1.receiptIds());
+                receipts.addAll(s2.receiptIds());
+                s1.close();
+                s2.close();
+            } // both nodes stop: what is not sent yet stays in Kafka
+            assertThat(ClusterNodes.texts(slow).size()).isLessThan(120);
+            try (Router r1 = ClusterNodes.node(dir, "r1", kafka.bootstrap(), "restart", slow.port(), operator,
+                    "replicated");
+                 Router r2 = ClusterNodes.node(dir, "r2", kafka.bootstrap(), "restart", slow.port(), operator,
+                         "replicated")) {
+                ChSession s = c.bindTransceiver(r2.smppAddress());
+                await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+                    assertThat(new HashSet<>(ClusterNodes.texts(slow))).containsAll(texts);
+                    Set<String> all = new HashSet<>(receipts);
+                    all.addAll(s.receiptIds());
+                    assertThat(all).containsAll(ids);
+                });
+                List<String> all = ClusterNodes.texts(slow);
+                System.out.printf("cluster restart: 120 acknowledged, %d submit_sm at the operator (%d duplicates), "
+                        + "%d receipts%n", all.size(), all.size() - new HashSet<>(all).size(), s.deliverSmCount());
+            }
+        }
+    }
+
+    @Test
+    void anOperatorsBindsAndRateHoldAcrossThreeNodes() throws Exception {
+        try (JsmppSmsc op = new JsmppSmsc("router", "routerpw"); ChClient c = new ChClient()) {
+            String operator = "binds: 4, window: 32, tps: 500";
+            try (Router r1 = ClusterNodes.node(dir, "r1", kafka.bootstrap(), "limits", op.port(), operator, "replicated");
+                 Router r2 = ClusterNodes.node(dir, "r2", kafka.bootstrap(), "limits", op.port(), operator, "replicated");
+                 Router r3 = ClusterNodes.node(dir, "r3", kafka.bootstrap(), "limits", op.port(), operator,
+                         "replicated")) {
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                    assertThat(r1.clusterView().shares()).extracting(ClusterView.Share::owner)
+                            .doesNotContainNull().contains("r1", "r2", "r3");
+                    assertThat(op.boundNow()).isEqualTo(4);
+                });
+                int[] maxBinds = {0};
+                Thread sampler = new Thread(() -> {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        maxBinds[0] = Math.max(maxBinds[0], op.boundNow());
+                        try {
+                            Thread.sleep(20);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                });
+                sampler.start();
+                List<ChSession> sessions = List.of(c.bindTransceiver(r1.smppAddress()),
+                        c.bindTransceiver(r2.smppAddress()), c.bindTransceiver(r3.smppAddress()));
+                // 3 x 2,000 offered as fast as the clients go (well above 500/s)
+                List<Thread> senders = sessions.stream().map(s -> new Thread(() -> {
+                    try {
+                        s.submitAsync(2000, 0);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                })).toList();
+                long t0 = System.nanoTime();
+                senders.forEach(Thread::start);
+                for (Thread t : senders) {
+                    t.join();
+                }
+                await().atMost(Duration.ofSeconds(60)).until(() -> sessions.stream().mapToInt(ChSession::okCount).sum()
+                        == 6000);
+                double offered = 6000 / ((System.nanoTime() - t0) / 1e9);
+                await().atMost(Duration.ofSeconds(60)).until(() -> op.received().size() >= 6000);
+                sampler.interrupt();
+                sampler.join();
+                // the busiest second at the operator, after the first (a token bucket lets a burst through)
+                List<Long> at = op.receivedAtNanos();
+                long start = at.get(0) + 1_000_000_000L;
+                int busiest = 0;
+                for (int i = 0, j = 0; i < at.size(); i++) {
+                    if (at.get(i) < start) {
+                        continue;
+                    }
+                    while (j < at.size() && at.get(j) < at.get(i) + 1_000_000_000L) {
+                        j++;
+                    }
+                    busiest = Math.max(busiest, j - i);
+                }
+                System.out.printf("cluster limits: offered %.0f msg/s through 3 nodes; the operator saw at most %d in "
+                        + "one second and %d binds at once%n", offered, busiest, maxBinds[0]);
+                assertThat(busiest).isLessThanOrEqualTo(550);
+                assertThat(maxBinds[0]).isLessThanOrEqualTo(4);
+                assertThat(op.received()).hasSize(6000);
+            }
+        }
+    }
+
     static List<String> received() {
-        return smsc.received().stream().map(SubmitSm::getShortMessage)
-                .map(b -> new String(b, StandardCharsets.ISO_8859_1)).toList();
+        return ClusterNodes.texts(smsc);
     }
 }

@@ -33,7 +33,7 @@ import static org.awaitility.Awaitility.await;
  * Three router nodes, each its own JVM, on three Kafka brokers (their own JVMs), with a jsmpp
  * operator that stores receipts for any bind of the router, and cloudhopper clients on two nodes.
  * One node is killed with SIGKILL in the middle of the traffic; its client reconnects to the third
- * node and goes on. Every text any node acknowledged reaches the operator, and every acknowledged
+ * node and goes on; then one of the brokers is killed too, and acceptance goes on. Every text any node acknowledged reaches the operator, and every acknowledged
  * message's receipt reaches the clients; the node is started again on its data at the end, as an
  * operator would. Duplicates at the operator are counted and printed, not failed on.
  */
@@ -62,12 +62,13 @@ class ClusterKillTest {
         }
     }
 
+    private final Map<String, Node> nodes = new HashMap<>();
+
     @Test
     void aNodeKilledMidRunLosesNothingAcknowledged() throws Exception {
         try (KafkaTestCluster kafka = KafkaTestCluster.start(3);
              JsmppSmsc smsc = new JsmppSmsc("router", "routerpw").receiptsOnAnyBind();
              ChClient clients = new ChClient()) {
-            Map<String, Node> nodes = new HashMap<>();
             for (String id : List.of("r1", "r2", "r3")) {
                 nodes.put(id, node(id, kafka.bootstrap(), smsc.port()));
             }
@@ -107,7 +108,13 @@ class ClusterKillTest {
             acknowledgedTexts.addAll(viaR2);
             s2[0] = clients.bindTransceiver(nodes.get("r3").smppAddress());
             sessions.add(s2[0]);
+            // and a broker dies too: two of three replicas still take acks=all writes
+            kafka.kill("k3");
+            int before = acknowledgedIds.size();
             pump(s2[0], "b", todoB, acknowledgedTexts, acknowledgedIds);
+            System.out.printf("cluster kill: %d messages acknowledged after broker k3 was killed%n",
+                    acknowledgedIds.size() - before);
+            assertThat(acknowledgedIds.size()).isGreaterThan(before);
             assertThat(todoB).isEmpty();
             first.join();
             failover.join();
@@ -126,9 +133,15 @@ class ClusterKillTest {
             System.out.printf("cluster kill: %d acknowledged, %d submit_sm at the operator (%d duplicates), "
                             + "%d receipts at the clients (%d duplicates)%n", acknowledgedTexts.size(), all.size(),
                     all.size() - new HashSet<>(all).size(), receiptsIn, receiptsIn - acknowledgedIds.size());
+        } finally {
             for (Node n : nodes.values()) {
-                n.process()[0].destroy();
-                n.process()[0].waitFor();
+                Process p = n.process()[0];
+                if (p != null) {
+                    p.destroy();
+                    if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                        p.destroyForcibly();
+                    }
+                }
             }
         }
     }

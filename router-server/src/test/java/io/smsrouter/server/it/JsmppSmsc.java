@@ -81,6 +81,7 @@ public final class JsmppSmsc implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final AtomicInteger submits = new AtomicInteger();
     private final List<SubmitSm> received = new CopyOnWriteArrayList<>();
+    private final List<Long> receivedAt = new CopyOnWriteArrayList<>();
     /** For each submit_sm received, the id of the session (bind) it came on. */
     private final java.util.Map<SubmitSm, String> sessionOf = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicInteger receiptsSent = new AtomicInteger();
@@ -158,7 +159,9 @@ public final class JsmppSmsc implements AutoCloseable {
     }
 
     public List<SubmitSm> received() {
-        return List.copyOf(received);
+        synchronized (received) {
+            return List.copyOf(received);
+        }
     }
 
     public int receiptsSent() {
@@ -171,6 +174,16 @@ public final class JsmppSmsc implements AutoCloseable {
 
     public int boundSessions() {
         return boundSessions.get();
+    }
+
+    /** Sessions bound now. */
+    public int boundNow() {
+        return (int) sessions.stream().filter(x -> x.getSessionState().isBound()).count();
+    }
+
+    /** When each submit_sm of {@link #received} came ({@link System#nanoTime}), in the same order. */
+    public List<Long> receivedAtNanos() {
+        return List.copyOf(receivedAt);
     }
 
     private void acceptLoop() {
@@ -314,7 +327,10 @@ public final class JsmppSmsc implements AutoCloseable {
             try {
                 MessageId messageId = new MessageId(id);
                 submits.incrementAndGet();
-                received.add(sm);
+                synchronized (received) {
+                    received.add(sm);
+                    receivedAt.add(System.nanoTime());
+                }
                 sessionOf.put(sm, source.getSessionId());
                 if (receiptFirst) {
                     if ((sm.getRegisteredDelivery() & 0x03) != 0) {

@@ -83,32 +83,47 @@ public final class OperatorConnector implements AutoCloseable {
 
     /**
      * Cluster mode: runs the binds of the shares in {@code owned} (0 to binds - 1) and stops the
-     * others (each stops taking at once and closes when its outstanding requests are answered, or
-     * after {@code drainMs}).
+     * others: each stops taking at once, and is closed when its outstanding requests are answered
+     * (or after {@code drainMs}). Returns when those are closed, so that the node that takes a share
+     * over never binds while the old bind is still up (the operator's bind count holds).
      */
-    public synchronized void own(java.util.Set<Integer> owned, long drainMs) {
-        for (int i = 0; i < binds.length; i++) {
-            if (owned.contains(i) && binds[i] == null) {
-                binds[i] = new UpstreamBind(settings, i, engine, queue, group, tlsContext);
-                if (started) {
-                    binds[i].start();
+    public void own(java.util.Set<Integer> owned, long drainMs) {
+        List<UpstreamBind> released = new ArrayList<>();
+        synchronized (this) {
+            for (int i = 0; i < binds.length; i++) {
+                if (owned.contains(i) && binds[i] == null) {
+                    binds[i] = new UpstreamBind(settings, i, engine, queue, group, tlsContext);
+                    if (started) {
+                        binds[i].start();
+                    }
+                } else if (!owned.contains(i) && binds[i] != null) {
+                    released.add(binds[i]);
+                    binds[i] = null;
                 }
-            } else if (!owned.contains(i) && binds[i] != null) {
-                UpstreamBind b = binds[i];
-                binds[i] = null;
-                b.stopTaking();
-                long deadline = System.currentTimeMillis() + drainMs;
-                closeWhenDrained(b, deadline);
+            }
+        }
+        released.forEach(UpstreamBind::stopTaking);
+        long deadline = System.currentTimeMillis() + drainMs;
+        for (UpstreamBind b : released) {
+            while (b.outstandingCount() > 0 && System.currentTimeMillis() < deadline) {
+                sleep(5);
+            }
+            b.close();
+        }
+        long closed = System.currentTimeMillis() + 1_000;
+        for (UpstreamBind b : released) {
+            while (b.isBound() && System.currentTimeMillis() < closed) {
+                sleep(5);
             }
         }
     }
 
-    private void closeWhenDrained(UpstreamBind b, long deadline) {
-        if (b.outstandingCount() == 0 || System.currentTimeMillis() >= deadline) {
-            b.close();
-            return;
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        group.next().schedule(() -> closeWhenDrained(b, deadline), 10, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Shares this node holds now (cluster mode), or every bind. */
