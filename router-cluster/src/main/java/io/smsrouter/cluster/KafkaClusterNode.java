@@ -382,7 +382,9 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
     @Override
     public void receipt(Receipt r) {
         long id = r.messageId();
-        producer.send(new ProducerRecord<>(topics.receipts(), r.accountId(), Codec.receipt(r)), (md, e) -> {
+        // flushed with the batch that matched it: the operator is told it arrived after that
+        unflushed.get().add(producer.send(new ProducerRecord<>(topics.receipts(), r.accountId(), Codec.receipt(r)),
+                (md, e) -> {
             if (e == null) {
                 try {
                     engine.receiptShipped(id);
@@ -393,7 +395,7 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
                 log.error("cluster: receipt for message {} not taken by Kafka: {}; it is shipped again at the next "
                         + "start", id, e.toString());
             }
-        });
+        }));
     }
 
     @Override
@@ -687,8 +689,15 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
                     try {
                         if (Codec.type(r.value()) == Codec.RECEIPT) {
                             Receipt rc = Codec.readReceipt(r.value());
-                            waiting.computeIfAbsent(rc.accountId(), k -> new LinkedHashMap<>())
-                                    .putIfAbsent(rc.messageId(), new Waiting(rc, tp, r.offset(), new boolean[1]));
+                            Waiting w = new Waiting(rc, tp, r.offset(), new boolean[1]);
+                            if (waiting.computeIfAbsent(rc.accountId(), k -> new LinkedHashMap<>())
+                                    .putIfAbsent(rc.messageId(), w) == null && (rc.messageId() >>> 52) == settings.slot()
+                                    && clients.offerToInterceptor(rc)) {
+                                // an HTTP message's receipt: its callback is known on the node that accepted
+                                // it (the id's slot); it waits here until the callback is done (its mark)
+                                w.handed()[0] = true;
+                                receiptsHanded.increment();
+                            }
                             byOffset.computeIfAbsent(tp, k -> new TreeMap<>()).put(r.offset(), rc.messageId());
                         } else if (Codec.type(r.value()) == Codec.FORWARDED) {
                             long id = Codec.readForwarded(r.value());
@@ -871,8 +880,18 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
         return out;
     }
 
-    /** Messages in each bulk partition that its owner has not committed yet. */
+    private volatile Map<TopicPartition, Long> lastLag = Map.of();
+    private volatile long lastLagAtMs;
+
+    /**
+     * Messages in each bulk partition that its owner has not committed yet, asked of the brokers at
+     * most once a second (the metrics scrape and the API share it).
+     */
     private Map<TopicPartition, Long> lag() {
+        long now = System.currentTimeMillis();
+        if (now - lastLagAtMs < 1_000) {
+            return lastLag;
+        }
         Map<TopicPartition, Long> out = new HashMap<>();
         try {
             Map<TopicPartition, OffsetAndMetadata> committed = admin
@@ -895,15 +914,17 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
         } catch (ExecutionException | TimeoutException e) {
             log.debug("cluster: lag unknown: {}", e.toString());
         }
+        lastLag = out;
+        lastLagAtMs = now;
         return out;
     }
 
-    /** Messages a new owner found already sent by an earlier one and skipped, since start. */
+    @Override
     public long duplicatesSkipped() {
         return duplicatesSkipped.sum();
     }
 
-    /** Receipts this node handed to its clients for the cluster, since start. */
+    @Override
     public long receiptsHanded() {
         return receiptsHanded.sum();
     }

@@ -92,6 +92,12 @@ class ClusterFlowTest {
             assertThat(r1.engine().shippedToClusterCount() + r2.engine().shippedToClusterCount()).isEqualTo(200);
             assertThat(r1.engine().takenFromClusterCount()).isPositive();
             assertThat(r2.engine().takenFromClusterCount()).isPositive();
+            // what a user sees: the cluster on the other node's API, and its metrics
+            String cluster = get(r2, "/api/v1/cluster", "Bearer change-me");
+            assertThat(cluster).contains("\"node\":\"r2\"", "\"ack\":\"local\"", "\"id\":\"r1\"",
+                    "\"operator\":\"opA\"", "\"owner\":\"r1\"", "\"owner\":\"r2\"");
+            assertThat(get(r1, "/metrics", null)).contains("router_cluster_nodes_up 2", "router_cluster_shares_owned 1",
+                    "router_cluster_lag_messages{operator=\"opA\"}", "router_cluster_receipts_handed_total");
         }
     }
 
@@ -207,6 +213,18 @@ class ClusterFlowTest {
                 assertThat(op.received()).hasSize(6000);
             }
         }
+    }
+
+    static String get(Router r, String path, String auth) throws Exception {
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                "http://127.0.0.1:" + r.httpAddress().getPort() + path));
+        if (auth != null) {
+            b.header("Authorization", auth);
+        }
+        java.net.http.HttpResponse<String> resp = java.net.http.HttpClient.newHttpClient().send(b.build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(resp.statusCode()).as(path + ": " + resp.body()).isEqualTo(200);
+        return resp.body();
     }
 
     static List<String> received() {

@@ -284,6 +284,10 @@ public final class Router implements AutoCloseable {
                     + config.journal().dir() + ": " + e.getMessage(), e);
         }
         this.clusterNode = cluster == null ? null : clusterNode(config, cluster);
+        if (clusterNode != null) {
+            httpServer.clusterView(clusterNode.view());
+            clusterMetrics(clusterNode.view());
+        }
     }
 
     /** This router's node of the cluster, not connected yet. */
@@ -328,6 +332,30 @@ public final class Router implements AutoCloseable {
         } catch (TlsContexts.TlsFileException e) {
             int i = config.operators().indexOf(o);
             throw new ConfigException(config.file() + ": operators[" + i + "].tlsTrust: " + e.getMessage(), e);
+        }
+    }
+
+    /** A cluster node's gauges: nodes up, shares held, consumer lag per operator, duplicates skipped. */
+    private void clusterMetrics(io.smsrouter.core.cluster.ClusterView view) {
+        io.micrometer.core.instrument.MeterRegistry r = httpServer.registry();
+        io.micrometer.core.instrument.Gauge.builder("router.cluster.nodes.up", view,
+                        v -> v.nodes().stream().filter(n -> "up".equals(n.state())).count())
+                .description("router nodes of the cluster with a heartbeat in the last 5 s").register(r);
+        io.micrometer.core.instrument.Gauge.builder("router.cluster.shares.owned", operators,
+                        ops -> ops.stream().mapToInt(c -> c.owned().size()).sum())
+                .description("operator shares (binds) this node holds").register(r);
+        io.micrometer.core.instrument.FunctionCounter.builder("router.cluster.duplicates.skipped", view,
+                        v -> v.duplicatesSkipped())
+                .description("messages a new owner found already sent by the earlier one, and skipped").register(r);
+        io.micrometer.core.instrument.FunctionCounter.builder("router.cluster.receipts.handed", view,
+                        v -> v.receiptsHanded())
+                .description("receipts this node handed to its clients for the cluster").register(r);
+        for (OperatorConfig o : config.operators()) {
+            io.micrometer.core.instrument.Gauge.builder("router.cluster.lag", view, v -> v.shares().stream()
+                            .filter(s -> s.operatorId().equals(o.id()) && s.lag() >= 0).mapToLong(s -> s.lag()).sum())
+                    .tag("operator", o.id()).baseUnit("messages")
+                    .description("messages in Kafka for the operator that its owners have not committed yet")
+                    .register(r);
         }
     }
 

@@ -21,6 +21,16 @@ public interface ClusterView {
     /** Every share of every operator (one partition of its outbound topic), sorted by operator and partition. */
     List<Share> shares();
 
+    /** Messages a new owner of a share found already sent by the earlier one and skipped, since start. */
+    default long duplicatesSkipped() {
+        return 0;
+    }
+
+    /** Receipts this node handed to its clients (sessions or callbacks) for the cluster, since start. */
+    default long receiptsHanded() {
+        return 0;
+    }
+
     /**
      * A router node. {@code state} is {@code up} (a live member of the consumer group) or {@code
      * down} (known, but not a member now); {@code smpp} and {@code http} are the {@code host:port}

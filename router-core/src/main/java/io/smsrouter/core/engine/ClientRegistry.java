@@ -94,6 +94,15 @@ public final class ClientRegistry {
         this.interceptor = handler;
     }
 
+    /**
+     * Offers the receipt only to the handler of {@link #intercept} (an HTTP message's callback);
+     * true when it took it. Cluster mode: the node that accepted an HTTP message has its callback.
+     */
+    public boolean offerToInterceptor(Receipt r) {
+        java.util.function.Predicate<Receipt> i = interceptor;
+        return i != null && i.test(r);
+    }
+
     /** Sends the receipt to a receiving session of its account, or keeps it for later. */
     public void dispatch(Receipt r) {
         java.util.function.Predicate<Receipt> i = interceptor;
