@@ -103,6 +103,8 @@ public final class Router implements AutoCloseable {
         return t;
     });
     private volatile boolean accepting;
+    /** When the last checkpoint was written (0: none since start). */
+    private volatile long lastCheckpointMs;
     private InetSocketAddress smppAddress;
     private InetSocketAddress httpAddress;
     private InetSocketAddress simulatorAddress;
@@ -275,6 +277,17 @@ public final class Router implements AutoCloseable {
                 .register(httpServer.registry());
         io.micrometer.core.instrument.Gauge.builder("router.journal.size", this, Router::journalBytes)
                 .baseUnit("bytes").description("disk used by the journal directory").register(httpServer.registry());
+        io.micrometer.core.instrument.Gauge.builder("router.recovery.duration", engine,
+                        e -> e.lastRecovery() == null ? Double.NaN : e.lastRecovery().millis() / 1000.0)
+                .baseUnit("seconds").description("how long recovery took at this start").register(httpServer.registry());
+        io.micrometer.core.instrument.Gauge.builder("router.recovery.excerpts", engine,
+                        e -> e.lastRecovery() == null ? Double.NaN : e.lastRecovery().excerpts())
+                .description("journal excerpts recovery replayed at this start (after the checkpoint, when one was read)")
+                .register(httpServer.registry());
+        io.micrometer.core.instrument.Gauge.builder("router.checkpoint.age", this,
+                        r -> r.lastCheckpointMs == 0 ? Double.NaN : (System.currentTimeMillis() - r.lastCheckpointMs) / 1000.0)
+                .baseUnit("seconds").description("time since the last recovery checkpoint was written (none yet: NaN)")
+                .register(httpServer.registry());
         try {
             this.journalGuard = new JournalSpaceGuard(engine, config.journal().dir(), config.journal().minFreeMb());
         } catch (java.io.IOException e) {
@@ -459,6 +472,7 @@ public final class Router implements AutoCloseable {
                 }
             });
             if (r != null) {
+                lastCheckpointMs = System.currentTimeMillis();
                 log.info("checkpoint ({}): {} messages in flight, {} records ({} KB) up to journal excerpt {}, "
                                 + "written to {} in {} ms", why, r.inFlight(), r.records(), r.bytes() / 1024, r.index(),
                         r.file(), r.millis());

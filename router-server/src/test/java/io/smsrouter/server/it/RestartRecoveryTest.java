@@ -193,6 +193,13 @@ class RestartRecoveryTest {
             assertThat(sim.submitCount()).as("sent after the restart").isEqualTo(25);
             assertThat(after.receiptIds()).as("receipts after the restart").isEqualTo(acked);
         });
+        java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + ItConfig.HOST + ":"
+                        + router.httpAddress().getPort() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.body()).as("recovery on /metrics")
+                .contains("router_recovery_excerpts " + (double) r.excerpts())
+                .contains("router_recovery_duration_seconds ");
         ChSession query = client.bindTransceiver(router.smppAddress());
         QuerySmResp q = query.query(finishedLongAgo);
         assertThat(q.getCommandStatus()).as("query_sm of a message finished before the checkpoint").isZero();
