@@ -102,6 +102,15 @@ public final class Router implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /**
+     * The recovery checkpoint's own thread: following the journal and writing a checkpoint take
+     * seconds under load, which must not delay the journal's space checks on the housekeeping threads.
+     */
+    private final ScheduledExecutorService checkpointer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "router-checkpoint");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean accepting;
     /** When the last checkpoint was written (0: none since start). */
     private volatile long lastCheckpointMs;
@@ -577,10 +586,10 @@ public final class Router implements AutoCloseable {
             // the checkpoint follows the journal in small steps, so that writing one (and the one at
             // stop) has little left to read
             long catchUpSeconds = Math.min(10, checkpointSeconds);
-            housekeeping.scheduleWithFixedDelay(() -> guarded("checkpoint catch-up", engine::checkpointCatchUp),
+            checkpointer.scheduleWithFixedDelay(() -> guarded("checkpoint catch-up", engine::checkpointCatchUp),
                     catchUpSeconds, catchUpSeconds, TimeUnit.SECONDS);
             String every = "every " + checkpointSeconds + " s";
-            housekeeping.scheduleWithFixedDelay(() -> guarded("checkpoint", () -> writeCheckpoint(every)),
+            checkpointer.scheduleWithFixedDelay(() -> guarded("checkpoint", () -> writeCheckpoint(every)),
                     checkpointSeconds, checkpointSeconds, TimeUnit.SECONDS);
         }
         if (clusterNode == null) {
@@ -740,6 +749,7 @@ public final class Router implements AutoCloseable {
     public void close() {
         accepting = false;
         housekeeping.shutdownNow();
+        checkpointer.shutdown(); // a checkpoint being written finishes; the one at stop below waits for it
         log.info("stopping: no new SMPP connections; unbinding clients");
         smppServer.stopAccepting();
         smppServer.unbindAll(3000);
