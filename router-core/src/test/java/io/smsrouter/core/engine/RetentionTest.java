@@ -182,4 +182,49 @@ class RetentionTest {
         }
         assertThat(queued).contains(sentLongAgo.id(), movingToABind.id()).hasSize(3);
     }
+
+    @Test
+    void aCheckpointWhoseFileRetentionDeletedIsIgnoredAndTheNextOneIsRead() throws Exception {
+        Path checkpoint = dir.resolve("journal").resolve("recovery.checkpoint");
+        ChronicleJournal j = journal();
+        Engine e = engine(j);
+        e.checkpoints(checkpoint);
+        e.recover(Duration.ofHours(72));
+        Message waiting = msg(e, "79160000021");
+        e.submit(shop, waiting);
+        assertThat(e.checkpoint(() -> {
+        }).inFlight()).isEqualTo(1);
+
+        clock.advanceMillis(TimeUnit.MINUTES.toMillis(5));
+        Message recent = msg(e, "79160000022");
+        e.submit(shop, recent);
+        // retention deletes the file that holds the checkpoint's excerpt (the checkpoint is older
+        // than the retention: checkpoints stopped, say, on a full disk)
+        long boundary = (now() - TimeUnit.MINUTES.toMillis(2)) / j.cycleMillis() * j.cycleMillis();
+        assertThat(e.carryForward(boundary + 60_000)).isEqualTo(1);
+        assertThat(j.deleteCyclesEndingBefore(boundary)).isEqualTo(1);
+        journals.remove(0).close();
+
+        ChronicleJournal again = journal();
+        Engine recovered = engine(again);
+        recovered.checkpoints(checkpoint);
+        Engine.RecoveryReport r = recovered.recover(Duration.ofHours(72));
+        assertThat(r.checkpointRecords()).as("the checkpoint's excerpt is gone: the whole journal kept").isEqualTo(-1);
+        List<Long> queued = new ArrayList<>();
+        for (Message m = recovered.operatorQueue("opA").poll(); m != null; m = recovered.operatorQueue("opA").poll()) {
+            queued.add(m.id());
+        }
+        assertThat(queued).containsExactlyInAnyOrder(waiting.id(), recent.id());
+
+        // the next checkpoint follows the journal that is left, and the start after it reads it
+        assertThat(recovered.checkpoint(() -> {
+        }).inFlight()).isEqualTo(2);
+        journals.remove(0).close();
+        Engine third = engine(journal());
+        third.checkpoints(checkpoint);
+        Engine.RecoveryReport r3 = third.recover(Duration.ofHours(72));
+        assertThat(r3.checkpointRecords()).isPositive();
+        assertThat(r3.excerpts()).isZero();
+        assertThat(r3.requeued()).isEqualTo(2);
+    }
 }
