@@ -382,9 +382,9 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
     @Override
     public void receipt(Receipt r) {
         long id = r.messageId();
-        // flushed with the batch that matched it: the operator is told it arrived after that
-        unflushed.get().add(producer.send(new ProducerRecord<>(topics.receipts(), r.accountId(), Codec.receipt(r)),
-                (md, e) -> {
+        // not waited for: the journal here has it (recovery hands it on again), and waiting on the
+        // operator's event loop for every receipt batch would stall the clients served by that loop
+        producer.send(new ProducerRecord<>(topics.receipts(), r.accountId(), Codec.receipt(r)), (md, e) -> {
             if (e == null) {
                 try {
                     engine.receiptShipped(id);
@@ -395,7 +395,7 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
                 log.error("cluster: receipt for message {} not taken by Kafka: {}; it is shipped again at the next "
                         + "start", id, e.toString());
             }
-        }));
+        });
     }
 
     @Override

@@ -336,8 +336,9 @@ public final class Engine {
     }
 
     /**
-     * Ships the batch's messages to the cluster and waits for its promise, then marks them shipped
-     * here (so recovery does not send them again). Throws when the cluster did not take them.
+     * Ships the batch's messages to the cluster and waits for what {@code cluster.ack} promises
+     * (the link marks them shipped in the journal when the brokers confirm them). Throws when the
+     * cluster did not take them.
      */
     private void ship(ClusterLink c, Batch b) {
         int n = b.messages.size();
@@ -977,16 +978,6 @@ public final class Engine {
         }
         for (int i = 0, n = b.receipts.size(); i < n; i++) {
             handOn(b.receipts.get(i));
-        }
-        if (link != null && !b.receipts.isEmpty()) {
-            // the operator hears its receipts arrived only once the cluster has them (or this
-            // journal: a failure here leaves them for recovery to hand on)
-            try {
-                link.flush();
-            } catch (RuntimeException e) {
-                log.warn("cluster: {} receipts not confirmed by the cluster ({}); a restart hands them on again",
-                        b.receipts.size(), e.toString());
-            }
         }
         for (int i = 0, n = b.held.size(); i < n; i++) {
             moderation.add(b.held.get(i));
