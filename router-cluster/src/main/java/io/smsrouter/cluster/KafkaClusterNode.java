@@ -210,13 +210,18 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
 
     private void thread(String name, Runnable r) {
         Thread t = new Thread(() -> {
-            try {
-                r.run();
-            } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
-                // closing
-            } catch (RuntimeException e) {
-                if (running) {
-                    log.error("cluster: {} stopped: {}", name, e.toString(), e);
+            while (running) {
+                try {
+                    r.run();
+                    return;
+                } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
+                    return; // closing
+                } catch (RuntimeException e) {
+                    if (running) {
+                        // a fresh consumer in a second: what was not committed is read again
+                        log.error("cluster: {} failed, starting it again in 1 s: {}", name, e.toString(), e);
+                        sleep(1_000);
+                    }
                 }
             }
         }, name);
@@ -534,8 +539,8 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
             if (!otpOffsets.isEmpty()) {
                 otp.commitSync(otpOffsets, Duration.ofSeconds(10));
             }
-        } catch (org.apache.kafka.common.errors.RebalanceInProgressException
-                 | org.apache.kafka.clients.consumer.CommitFailedException e) {
+        } catch (org.apache.kafka.common.KafkaException e) {
+            // a rebalance, or a coordinator away (a broker down): the next round commits as far
             log.debug("cluster: commit put off: {}", e.toString());
         }
     }
@@ -737,7 +742,11 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
                         offsets.put(tp, new OffsetAndMetadata(o == null || o.isEmpty() ? c.position(tp) : o.firstKey()));
                     }
                     if (!offsets.isEmpty()) {
-                        c.commitSync(offsets, Duration.ofSeconds(10));
+                        try {
+                            c.commitSync(offsets, Duration.ofSeconds(10));
+                        } catch (org.apache.kafka.common.KafkaException e) {
+                            log.debug("cluster: receipts commit put off: {}", e.toString()); // next second
+                        }
                     }
                     nextCommit = now + 1_000;
                 }
