@@ -98,12 +98,9 @@ final class AdminApi {
 
     FullHttpResponse handle(FullHttpRequest req, String path) {
         AdminAuth.Verdict caller = auth.check(req);
-        if (caller.refusal() != null) {
-            return caller.refusal();
-        }
-        if (!caller.admin()) {
-            return HttpServer.error(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
-                    "this endpoint needs the admin token: Authorization: Bearer <admin.token>");
+        FullHttpResponse refused = caller.unlessAdmin();
+        if (refused != null) {
+            return refused;
         }
         try {
             return route(req, path, caller.moderator());

@@ -44,6 +44,18 @@ final class AdminAuth {
             return via != null && (session == null || session.account() == null);
         }
 
+        /**
+         * The answer to a request for an admin-only endpoint that this caller may not use (its
+         * refusal, or 401 without admin credentials); null for the admin.
+         */
+        FullHttpResponse unlessAdmin() {
+            if (refusal != null) {
+                return refusal;
+            }
+            return admin() ? null : HttpServer.error(io.netty.handler.codec.http.HttpResponseStatus.UNAUTHORIZED,
+                    "unauthorized", "this endpoint needs the admin token: Authorization: Bearer <admin.token>");
+        }
+
         /** The moderator name of the session ("" for the token or a session without a name). */
         String moderator() {
             return session == null ? "" : session.moderator();

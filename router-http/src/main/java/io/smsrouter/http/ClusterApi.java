@@ -40,12 +40,9 @@ final class ClusterApi {
 
     FullHttpResponse handle(FullHttpRequest req) {
         AdminAuth.Verdict caller = auth.check(req);
-        if (caller.refusal() != null) {
-            return caller.refusal();
-        }
-        if (!caller.admin()) {
-            return HttpServer.error(HttpResponseStatus.UNAUTHORIZED, "unauthorized",
-                    "this endpoint needs the admin token: Authorization: Bearer <admin.token>");
+        FullHttpResponse refused = caller.unlessAdmin();
+        if (refused != null) {
+            return refused;
         }
         try {
             ApiError.requireMethod(req.method(), HttpMethod.GET);
