@@ -33,8 +33,8 @@ function cluster(args, timeoutMs) {
 function statusLines(out) {
   const m = {};
   for (const line of out.split('\n')) {
-    const s = /^(node|broker|simulator) (\S+).* (up|down)$/.exec(line);
-    if (s) m[s[1] === 'simulator' ? 'sim' : s[2]] = s[3];
+    const s = /^(node|broker|simulator|postgres) (\S+).* (up|down)$/.exec(line);
+    if (s) m[s[1] === 'simulator' ? 'sim' : s[1] === 'postgres' ? 'pg' : s[2]] = s[3];
   }
   return m;
 }
@@ -83,6 +83,7 @@ async function sendAndAwaitReceipts(session, n, tag) {
 
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cluster-script-'));
+  fs.chmodSync(dir, 0o755); // the postgres OS user runs PostgreSQL in it
   env = { ...process.env, CLUSTER_DIR: path.join(dir, 'cluster'), NODE_JAVA_OPTS: '-Xms64m -Xmx512m' };
   config = path.join(dir, 'router.yaml');
   // the shipped config with its operator (and so the standalone simulator) on a free port; the
@@ -106,7 +107,14 @@ test('up --nodes 2 prints one line per node, and clients on both nodes get every
   }
   assert.deepStrictEqual(Object.keys(nodes), ['r1', 'r2'], up.out);
   assert.deepStrictEqual(statusLines((await cluster(['status'], 60000)).out),
-    { r1: 'up', r2: 'up', k1: 'up', k2: 'up', k3: 'up', sim: 'up' });
+    { r1: 'up', r2: 'up', k1: 'up', k2: 'up', k3: 'up', pg: 'up', sim: 'up' });
+  // every node's config points at the script's PostgreSQL (its port is the status line's)
+  const pgPort = /^postgres 127\.0\.0\.1:(\d+) up$/m.exec((await cluster(['status'], 60000)).out)[1];
+  for (const name of ['r1', 'r2']) {
+    const yaml = fs.readFileSync(path.join(dir, 'cluster', name, 'router.yaml'), 'utf8');
+    assert.match(yaml, new RegExp(`url: "?jdbc:postgresql://127\\.0\\.0\\.1:${pgPort}/router"?`), yaml);
+    assert.match(yaml, /user: "?router"?/);
+  }
 
   for (const name of ['r1', 'r2']) {
     const s = await bind(nodes[name].smpp);
@@ -126,6 +134,14 @@ test('a broker killed with kill -9: the nodes go on acknowledging and delivering
   assert.strictEqual(started.code, 0, started.err);
   assert.match(started.out, /^broker k1 kafka=127\.0\.0\.1:\d+ up/m);
   assert.strictEqual(statusLines((await cluster(['status'], 60000)).out).k1, 'up');
+  // PostgreSQL likewise: kill -9, down, started again on its data
+  const pgKilled = await cluster(['kill', 'pg'], 60000);
+  assert.strictEqual(pgKilled.code, 0, pgKilled.err);
+  assert.match(pgKilled.out, /^killed pg \(pid \d+\)$/m);
+  assert.strictEqual(statusLines((await cluster(['status'], 60000)).out).pg, 'down');
+  const pgStarted = await cluster(['start', 'pg'], 120000);
+  assert.strictEqual(pgStarted.code, 0, pgStarted.err);
+  assert.match(pgStarted.out, /^postgres 127\.0\.0\.1:\d+ up$/m);
 });
 
 test('a node killed with kill -9 starts again on its data and ports', { timeout: 600000 }, async () => {
@@ -141,7 +157,7 @@ test('a node killed with kill -9 starts again on its data and ports', { timeout:
   // a name that is neither a node nor a broker is refused
   const bad = await cluster(['kill', 'x1'], 60000);
   assert.notStrictEqual(bad.code, 0);
-  assert.match(bad.err, /expected a node \(r1, r2, \.\.\.\) or a broker \(k1, k2, k3\), got x1/);
+  assert.match(bad.err, /expected a node \(r1, r2, \.\.\.\), a broker \(k1, k2, k3\) or pg, got x1/);
 });
 
 test('down --wipe stops every process and removes the data', { timeout: 300000 }, async () => {

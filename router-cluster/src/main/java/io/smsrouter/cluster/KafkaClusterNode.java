@@ -2,6 +2,7 @@ package io.smsrouter.cluster;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.smsrouter.cluster.pg.PgStore;
 import io.smsrouter.core.account.TrafficClass;
 import io.smsrouter.core.cluster.ClusterView;
 import io.smsrouter.core.correlation.ReceiptCorrelator;
@@ -11,6 +12,7 @@ import io.smsrouter.core.message.Message;
 import io.smsrouter.core.message.MessageIdGenerator;
 import io.smsrouter.core.message.Receipt;
 import io.smsrouter.core.moderation.MessagePart;
+import io.smsrouter.server.config.ClusterConfig;
 import io.smsrouter.smpp.upstream.OperatorConnector;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -106,6 +108,9 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
 
     private Admin admin;
     private KafkaProducer<String, byte[]> producer;
+    /** The shared PostgreSQL when {@code cluster.postgres} is set, else null; open from {@link #open} to {@link #close}. */
+    private final ClusterConfig.Postgres postgres;
+    private volatile PgStore pg;
     private final ThreadLocal<ArrayList<Future<RecordMetadata>>> unflushed = ThreadLocal.withInitial(ArrayList::new);
     private final ConcurrentLinkedQueue<Object[]> confirmed = new ConcurrentLinkedQueue<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -129,6 +134,15 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
     public KafkaClusterNode(Settings settings, Engine engine, ReceiptCorrelator correlator, ClientRegistry clients,
                             Map<String, Integer> bindsByOperator, Map<String, Integer> tpsByBind,
                             Supplier<String> smppAddress, Supplier<String> httpAddress) {
+        this(settings, engine, correlator, clients, bindsByOperator, tpsByBind, smppAddress, httpAddress, null);
+    }
+
+    /** {@code postgres}: the shared PostgreSQL ({@code cluster.postgres}), or null without one. */
+    public KafkaClusterNode(Settings settings, Engine engine, ReceiptCorrelator correlator, ClientRegistry clients,
+                            Map<String, Integer> bindsByOperator, Map<String, Integer> tpsByBind,
+                            Supplier<String> smppAddress, Supplier<String> httpAddress,
+                            ClusterConfig.Postgres postgres) {
+        this.postgres = postgres;
         this.settings = settings;
         this.topics = new Topics(settings.topicPrefix());
         this.engine = engine;
@@ -155,11 +169,28 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
     // ---------------------------------------------------------------- start and stop
 
     /**
-     * Connects to Kafka, creates the missing topics, reads the other nodes' heartbeats (a live node
-     * with this node's id slot stops the start), and hooks this node into the engine. Before the
-     * engine's recovery, which may ship messages again.
+     * Connects to the shared PostgreSQL when there is one ({@link #pg()}: pool opened, schema
+     * migrated), then to Kafka, creates the missing topics, reads the other nodes' heartbeats (a
+     * live node with this node's id slot stops the start), and hooks this node into the engine.
+     * Before the engine's recovery, which may ship messages again.
      */
     public void open() throws Exception {
+        if (postgres != null) {
+            // first: the features that read shared state load it from here before recovery
+            pg = PgStore.open(postgres, settings.nodeId());
+        }
+        try {
+            openKafka();
+        } catch (Exception | Error e) {
+            if (pg != null) {
+                pg.close();
+                pg = null;
+            }
+            throw e;
+        }
+    }
+
+    private void openKafka() throws Exception {
         Properties a = new Properties();
         a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
         a.put(AdminClientConfig.CLIENT_ID_CONFIG, settings.nodeId() + "-admin");
@@ -253,6 +284,17 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
         if (admin != null) {
             admin.close(Duration.ofSeconds(5));
         }
+        if (pg != null) {
+            pg.close(); // last: what closed before may still have written to it
+        }
+    }
+
+    /**
+     * The shared PostgreSQL ({@code cluster.postgres}) once {@link #open} connected to it; null when
+     * the config has none (cluster mode on Kafka alone) or before {@link #open}.
+     */
+    public PgStore pg() {
+        return pg;
     }
 
     private Properties consumerProps(String group) {

@@ -15,7 +15,7 @@ public final class KafkaClusterSupport implements ClusterSupport {
         KafkaClusterNode node = new KafkaClusterNode(new KafkaClusterNode.Settings(cluster.nodeId(),
                 KafkaClusterNode.slotOf(cluster.nodeId()), cluster.kafka().bootstrap(), cluster.kafka().topicPrefix(),
                 cluster.replicatedAck(), c.receiptValidity()), c.engine(), c.correlator(), c.clients(),
-                c.bindsByOperator(), c.tpsByBind(), c.smpp(), c.http());
+                c.bindsByOperator(), c.tpsByBind(), c.smpp(), c.http(), cluster.postgres());
         return new Node() {
             @Override
             public void open() throws Exception {

@@ -1,6 +1,7 @@
 package io.smsrouter.cluster;
 
 import io.smsrouter.server.Router;
+import io.smsrouter.server.config.ClusterConfig;
 import io.smsrouter.server.config.ConfigLoader;
 import io.smsrouter.server.it.JsmppSmsc;
 import org.jsmpp.bean.SubmitSm;
@@ -20,6 +21,19 @@ final class ClusterNodes {
      */
     static Router node(Path dir, String id, String bootstrap, String prefix, int smscPort, String operator,
                        String ack) throws Exception {
+        return node(dir, id, bootstrap, prefix, smscPort, operator, ack, null);
+    }
+
+    /** {@link #node} with a {@code cluster.postgres} section when {@code postgres} is not null. */
+    static Router node(Path dir, String id, String bootstrap, String prefix, int smscPort, String operator,
+                       String ack, ClusterConfig.Postgres postgres) throws Exception {
+        return new Router(ConfigLoader.parse(yaml(dir, id, bootstrap, prefix, smscPort, operator, ack, postgres),
+                dir.resolve(id + ".yaml"), dir)).start();
+    }
+
+    /** The YAML of {@link #node}; {@code ack} null: no cluster section (the embedded router). */
+    static String yaml(Path dir, String id, String bootstrap, String prefix, int smscPort, String operator,
+                       String ack, ClusterConfig.Postgres postgres) {
         String yaml = """
                 smpp: {host: 127.0.0.1, port: 0}
                 http: {host: 127.0.0.1, port: 0}
@@ -37,9 +51,13 @@ final class ClusterNodes {
                   ack: %s
                 """.formatted(dir.resolve(prefix + "-" + id), smscPort, operator, id, bootstrap, prefix, ack);
         if (ack == null) {
-            yaml = yaml.substring(0, yaml.indexOf("cluster:"));
+            return yaml.substring(0, yaml.indexOf("cluster:"));
         }
-        return new Router(ConfigLoader.parse(yaml, dir.resolve(id + ".yaml"), dir)).start();
+        if (postgres != null) {
+            yaml += "  postgres: {url: \"%s\", user: %s, password: \"%s\"}\n".formatted(postgres.url(), postgres.user(),
+                    postgres.password());
+        }
+        return yaml;
     }
 
     static List<String> texts(JsmppSmsc smsc) {

@@ -29,7 +29,8 @@ import java.util.concurrent.Callable;
  * the same node, so clients can reconnect to the same address), {@code journal.dir} under the
  * node's directory, the in-process simulator off (the script runs one standalone simulator), and
  * the {@code cluster} section: {@code nodeId} rN and the brokers' bootstrap list (FILE's own
- * {@code cluster.ack}, {@code topicPrefix} and {@code postgres} kept when it has them).
+ * {@code cluster.ack}, {@code topicPrefix} and {@code postgres} kept when it has them; with
+ * {@code --postgres-dir} the {@link PgServer} laid out there is every node's {@code cluster.postgres}).
  *
  * <p>Prints, for the script, one line per standalone simulator to run ({@code simulator
  * <smsc-sim options>}: one per distinct port of FILE's operators on 127.0.0.1/localhost, with
@@ -49,6 +50,9 @@ public final class NodeConfigs implements Callable<Integer> {
     Path dir;
     @Option(names = "--bootstrap", description = "the Kafka brokers, host:port,... (required unless --check)")
     String bootstrap;
+    @Option(names = "--postgres-dir", description = "the PostgreSQL of PgServer there becomes each node's "
+            + "cluster.postgres (url, user, password), replacing FILE's")
+    Path postgresDir;
     @Option(names = "--check", description = "only load --config as the router would, and write nothing")
     boolean check;
     @Option(names = "--working-dir", defaultValue = ".",
@@ -82,6 +86,14 @@ public final class NodeConfigs implements Callable<Integer> {
             System.err.println("cluster: --bootstrap is required");
             return 2;
         }
+        PgServer pg = null;
+        if (postgresDir != null) {
+            if (!PgServer.exists(postgresDir)) {
+                System.err.println("cluster: --postgres-dir: no PostgreSQL laid out under " + postgresDir);
+                return 2;
+            }
+            pg = PgServer.open(postgresDir);
+        }
         for (String line : simulators(shared)) {
             System.out.println(line);
         }
@@ -94,7 +106,7 @@ public final class NodeConfigs implements Callable<Integer> {
             }
             String yaml = "# Node " + name + " of scripts/cluster, written from " + config + " by NodeConfigs;\n"
                     + "# scripts/cluster up writes it again (keeping the ports): change " + config + " instead.\n"
-                    + YAML.writeValueAsString(nodeTree((ObjectNode) tree.deepCopy(), name, ports[0], ports[1]));
+                    + YAML.writeValueAsString(nodeTree((ObjectNode) tree.deepCopy(), name, ports[0], ports[1], pg));
             try {
                 ConfigLoader.parse(yaml, file, workingDir);
             } catch (ConfigException e) {
@@ -108,7 +120,7 @@ public final class NodeConfigs implements Callable<Integer> {
         return 0;
     }
 
-    private ObjectNode nodeTree(ObjectNode root, String name, int smppPort, int httpPort) {
+    private ObjectNode nodeTree(ObjectNode root, String name, int smppPort, int httpPort, PgServer pg) {
         ObjectNode smpp = root.with("smpp");
         smpp.put("port", smppPort);
         if (!smpp.has("host") || smpp.get("host").isNull()) {
@@ -134,6 +146,13 @@ public final class NodeConfigs implements Callable<Integer> {
         ObjectNode kafka = cluster.get("kafka") instanceof ObjectNode k ? k : cluster.objectNode();
         kafka.put("bootstrap", bootstrap);
         cluster.set("kafka", kafka);
+        if (pg != null) {
+            ObjectNode postgres = cluster.objectNode();
+            postgres.put("url", pg.url());
+            postgres.put("user", pg.user());
+            postgres.put("password", pg.password());
+            cluster.set("postgres", postgres);
+        }
         root.set("cluster", cluster);
         return root;
     }

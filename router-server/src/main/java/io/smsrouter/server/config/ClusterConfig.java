@@ -15,8 +15,9 @@ import java.util.List;
  *                 {@code acks=all}: survives the loss of this node and its disk) or {@code local}
  *                 (after this node's own journal, shipped to Kafka afterwards); default
  *                 {@value #DEFAULT_ACK}
- * @param postgres the PostgreSQL database shared by the nodes (balances, opt-outs, moderation queue:
- *                 issue 12); parsed and checked, not used yet; null when left out
+ * @param postgres the PostgreSQL database shared by the nodes (opt-outs and consents, balances,
+ *                 moderation queue: issue 12), connected to and migrated at start by router-cluster;
+ *                 null when left out (cluster mode on Kafka alone)
  */
 public record ClusterConfig(String nodeId, Kafka kafka, String ack, Postgres postgres) {
 
@@ -59,7 +60,7 @@ public record ClusterConfig(String nodeId, Kafka kafka, String ack, Postgres pos
     }
 
     /**
-     * The nodes' shared PostgreSQL database (issue 12; checked, not used yet).
+     * The nodes' shared PostgreSQL database (issue 12).
      *
      * @param url      required; a JDBC URL {@code jdbc:postgresql://host[:port]/database[?...]}
      * @param user     required; the database user, 1 to 63 characters
