@@ -358,7 +358,8 @@ final class Campaigns implements LinkResolver, CampaignReports, AutoCloseable {
             engine.note(s.firstId(), NOTE, c.id + " " + c.occurrenceKey() + " " + r);
             return new Done(r, s.firstId(), s.parts(), cost(s.firstId(), s.parts()), null);
         }
-        if (o == SubmitOutcome.THROTTLED || o == SubmitOutcome.OVERLOADED || o == SubmitOutcome.SYSTEM_ERROR) {
+        if (o == SubmitOutcome.THROTTLED || o == SubmitOutcome.OVERLOADED || o == SubmitOutcome.SYSTEM_ERROR
+                || o == SubmitOutcome.CLUSTER_UNAVAILABLE) {
             return null;
         }
         return new Done(r, 0, 0, 0, MessageApi.refusal(o).code);

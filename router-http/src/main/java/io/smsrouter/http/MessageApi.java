@@ -309,6 +309,9 @@ final class MessageApi {
                     "the account's balance does not cover the message's price");
             case NO_PRICE -> new ApiError(HttpResponseStatus.FORBIDDEN, "no_price",
                     "no price applies to this number for the account; ask the router's operator");
+            case CLUSTER_UNAVAILABLE -> new ApiError(HttpResponseStatus.SERVICE_UNAVAILABLE, "cluster_unavailable",
+                    "the message must be held for a moderator and the cluster's PostgreSQL does not answer now; "
+                            + "retry later").retryAfter(1);
             case SYSTEM_ERROR, ACCEPTED -> new ApiError(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
                     "the message could not be accepted");
         };

@@ -64,8 +64,8 @@ final class RouterMetrics {
             }
         }
         Gauge.builder("router.moderation.oldest.age", e, x -> {
-            io.smsrouter.core.moderation.HeldMessage h = x.moderationQueue().oldest();
-            return h == null ? 0 : Math.max(0, System.currentTimeMillis() - h.heldAtMs()) / 1000.0;
+            long at = x.moderationQueue().oldestHeldAtMs();
+            return at == 0 ? 0 : Math.max(0, System.currentTimeMillis() - at) / 1000.0;
         }).baseUnit("seconds").description("how long the oldest held message has waited for a moderator").register(r);
         io.smsrouter.core.billing.Billing bill = e.billing();
         if (bill != null) {

@@ -131,9 +131,15 @@ final class Checkpoint {
     private boolean started;
 
     Checkpoint(Path file, Journal journal, long receiptValidityMs) {
+        this(file, journal, receiptValidityMs, 0);
+    }
+
+    /** {@code idBase}: this node's cluster id base (0 on the embedded router). */
+    Checkpoint(Path file, Journal journal, long receiptValidityMs, long idBase) {
         this.file = file;
         this.journal = journal;
         this.receiptValidityMs = receiptValidityMs;
+        this.fold.slotBits = idBase >>> 52;
     }
 
     Path file() {
@@ -467,6 +473,8 @@ final class Checkpoint {
         long index = -1;
         long excerpts;
         long highestId;
+        /** The id slot bits of this node ({@code idBase >>> 52}): a held message of another slot is not ours. */
+        long slotBits;
 
         private Track create(long id) {
             Track t = tracks.get(id);
@@ -578,7 +586,9 @@ final class Checkpoint {
 
         @Override
         public void held(Message m, String operatorId) {
-            highestId = Math.max(highestId, m.id());
+            if ((m.id() >>> 52) == slotBits) {
+                highestId = Math.max(highestId, m.id()); // (another node's, decided here: see Engine)
+            }
             Track t = create(m.id());
             t.held = m;
             t.heldOperator = operatorId;

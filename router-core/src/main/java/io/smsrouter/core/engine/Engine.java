@@ -82,7 +82,8 @@ public final class Engine {
     private final Map<Long, Integer> retries = new ConcurrentHashMap<>();
     private final int maxUndelivered;
     private final Moderator moderator;
-    private final ModerationQueue moderation;
+    /** Swapped only before {@link #recover} ({@link #moderationQueue(ModerationQueue)}: a cluster's shared queue). */
+    private volatile ModerationQueue moderation;
     private final int maxHeld;
     private volatile MessageIdGenerator ids = new MessageIdGenerator(0);
     /** Added to every id this node issues: 0 on an embedded router, the node's slot in a cluster. */
@@ -577,7 +578,10 @@ public final class Engine {
             @Override
             public void held(Message m, String operatorId) {
                 counters[0]++;
-                counters[1] = Math.max(counters[1], m.id());
+                if ((m.id() >>> 52) == (idBase >>> 52)) {
+                    // not one another node of a cluster accepted and this one decided: its id is that node's
+                    counters[1] = Math.max(counters[1], m.id());
+                }
                 held.put(m.id(), new Held(m, operatorId));
                 open.put(m.id(), Correlation.of(m));
             }
@@ -713,7 +717,7 @@ public final class Engine {
             }
         };
         java.nio.file.Path cpFile = checkpointFile;
-        Checkpoint cp = cpFile == null ? null : new Checkpoint(cpFile, journal, receiptValidity.toMillis());
+        Checkpoint cp = cpFile == null ? null : new Checkpoint(cpFile, journal, receiptValidity.toMillis(), idBase);
         Checkpoint.Loaded loaded = cp == null ? null : Checkpoint.validate(cpFile);
         if (loaded != null && loaded.index() >= 0
                 && !journal.replayAfter(loaded.index(), loaded.index(), new Journal.JournalListener() {
@@ -773,15 +777,18 @@ public final class Engine {
             }
         }
         requeuedAtRecovery.add(requeued);
+        List<HeldMessage> stillHeld = new ArrayList<>(held.size());
         for (Held h : held.values()) {
             Message m = h.message();
             Account account = accounts.get(m.accountId());
             HoldReason why = account == null ? null : moderator.check(account, m);
             statuses.put(new MessageStatus(m.id(), m.accountId(), DeliveryState.ENROUTE, 0, h.operatorId(),
                     m.acceptedAtMs(), 0));
-            moderation.add(moderator.describe(m, h.operatorId(), why == null ? HoldReason.STOP_WORD : why,
+            stillHeld.add(moderator.describe(m, h.operatorId(), why == null ? HoldReason.STOP_WORD : why,
                     m.acceptedAtMs()));
         }
+        // a shared queue keeps those another node decided meanwhile decided
+        moderation.addAll(stillHeld);
         for (Receipt r : toForward.values()) {
             handOn(r);
         }
@@ -899,6 +906,14 @@ public final class Engine {
         return moderation;
     }
 
+    /**
+     * Puts held messages in {@code queue} instead (a cluster's shared queue); before {@link
+     * #recover}, which adds the journal's held messages to it.
+     */
+    public void moderationQueue(ModerationQueue queue) {
+        this.moderation = queue;
+    }
+
     public OperatorQueue operatorQueue(String operatorId) {
         return operatorQueues.get(operatorId);
     }
@@ -979,9 +994,7 @@ public final class Engine {
         for (int i = 0, n = b.receipts.size(); i < n; i++) {
             handOn(b.receipts.get(i));
         }
-        for (int i = 0, n = b.held.size(); i < n; i++) {
-            moderation.add(b.held.get(i));
-        }
+        RuntimeException notHeld = b.held.isEmpty() ? null : keepHeld(b.held);
         for (int i = 0, n = b.scheduled.size(); i < n; i++) {
             schedule(b.scheduled.get(i));
         }
@@ -995,6 +1008,51 @@ public final class Engine {
         b.receipts.clear();
         if (notShipped != null) {
             throw notShipped;
+        }
+        if (notHeld != null) {
+            throw notHeld;
+        }
+    }
+
+    /**
+     * Puts journaled held messages in the moderation queue. When a shared queue cannot take them
+     * (its store failed), they are ended in the journal (so that no recovery holds them again) and
+     * the returned exception tells the caller not to acknowledge them; null when they are held.
+     */
+    private RuntimeException keepHeld(List<HeldMessage> held) {
+        try {
+            moderation.addAll(held);
+            return null;
+        } catch (RuntimeException e) {
+            notHeld(held);
+            return new IllegalStateException("moderation: the held messages of this batch could not be stored: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Held messages journaled but not kept by the queue: ended in the journal, no receipt (never acknowledged). */
+    private void notHeld(List<HeldMessage> held) {
+        accepted.add(-held.size());
+        heldCount.add(-held.size());
+        Billing bill = billing;
+        try {
+            journal.beginBatch();
+            try {
+                long now = System.currentTimeMillis();
+                for (HeldMessage h : held) {
+                    Billing.Charge c = bill == null ? null : bill.refund(h.id());
+                    if (c != null) {
+                        journal.ledger(Journal.LEDGER_REFUND, c.accountId(), c.amount(), h.id(), now);
+                    }
+                    journal.failed(h.id(), 0);
+                }
+            } finally {
+                journal.endBatch();
+            }
+        } catch (RuntimeException | InternalError e) {
+            // a restart holds them again: possible duplicates of messages the client was not told about
+            log.error("moderation: {} held messages not stored, and their end could not be journaled either: "
+                    + "a restart holds them again ({})", held.size(), e.toString());
         }
     }
 
@@ -1218,6 +1276,9 @@ public final class Engine {
                                       String operatorId, OperatorQueue q, long due, String noteKey,
                                       String noteValue) {
         HoldReason hold = moderator.check(account, whole);
+        if (hold != null && !moderation.available()) {
+            return SubmitOutcome.CLUSTER_UNAVAILABLE;
+        }
         if (hold != null && moderation.size() + parts.size() > maxHeld) {
             return SubmitOutcome.OVERLOADED;
         }
@@ -1531,7 +1592,8 @@ public final class Engine {
                     n[0]++;
                 }
             }
-            for (HeldMessage h : moderation.list()) {
+            // a shared queue keeps its messages itself (and holds other nodes' too)
+            for (HeldMessage h : moderation.shared() ? List.<HeldMessage>of() : moderation.list()) {
                 if (h.message().acceptedAtMs() < acceptedBeforeMs && written.add(h.message().id())) {
                     journal.held(h.message(), h.operatorId());
                     n[0]++;
@@ -1877,7 +1939,11 @@ public final class Engine {
     }
 
     private SubmitOutcome hold(Message m, String operatorId, HoldReason why) {
-        if (moderation.size() >= maxHeld) {
+        ModerationQueue queue = moderation;
+        if (!queue.available()) {
+            return SubmitOutcome.CLUSTER_UNAVAILABLE; // a shared queue's store is down: try again later
+        }
+        if (queue.size() >= maxHeld) {
             return SubmitOutcome.OVERLOADED;
         }
         try {
@@ -1895,8 +1961,8 @@ public final class Engine {
         Batch b = batches.get();
         if (b.depth > 0) {
             b.held.add(h);
-        } else {
-            moderation.add(h);
+        } else if (keepHeld(List.of(h)) != null) {
+            return SubmitOutcome.CLUSTER_UNAVAILABLE;
         }
         return SubmitOutcome.ACCEPTED;
     }
@@ -1968,12 +2034,18 @@ public final class Engine {
     public int expireHeld(long maxWaitMs) {
         long deadline = System.currentTimeMillis() - maxWaitMs;
         int n = 0;
-        for (HeldMessage h = moderation.oldest(); h != null && h.heldAtMs() <= deadline; h = moderation.oldest()) {
+        ModerationQueue queue = moderation;
+        if (!queue.available()) {
+            return 0; // a shared queue's store is down: next time
+        }
+        for (HeldMessage h = queue.oldest(); h != null && h.heldAtMs() <= deadline; h = queue.oldest()) {
             HeldMessage taken = decide(h.id(), Verdict.EXPIRED, "system",
                     "not moderated within " + (maxWaitMs / 1000) + " s");
             if (taken != null) {
                 endHeld(taken.message(), taken.operatorId(), DeliveryState.EXPIRED);
                 n++;
+            } else if (queue.shared()) {
+                break; // another node is deciding about it (or expiring it): the rest next time
             }
         }
         return n;
@@ -1987,7 +2059,21 @@ public final class Engine {
         long now = System.currentTimeMillis();
         String who = moderatorName == null || moderatorName.isBlank() ? "admin" : moderatorName;
         String why = reason == null ? "" : reason;
-        writeForHeld(h, () -> journal.moderated(messageId, verdict.ordinal(), now, who, why));
+        if (moderation.shared()) {
+            // another node may have accepted it: this journal gets the message too, so that a restart
+            // here finishes what the decision started (an approved message is shipped again)
+            writeForHeld(h, () -> {
+                journal.beginBatch();
+                try {
+                    journal.held(h.message(), h.operatorId());
+                    journal.moderated(messageId, verdict.ordinal(), now, who, why);
+                } finally {
+                    journal.endBatch();
+                }
+            });
+        } else {
+            writeForHeld(h, () -> journal.moderated(messageId, verdict.ordinal(), now, who, why));
+        }
         decided[verdict.ordinal()].increment();
         moderation.recordDecision(new ModerationDecision(messageId, h.message().accountId(), verdict, who, why, now));
         MessageObserver o = observer;
@@ -2192,6 +2278,7 @@ public final class Engine {
         HeldMessage h = takeHeld(accountId, messageId);
         if (h != null) {
             writeForHeld(h, () -> journal.failed(messageId, 0));
+            moderation.removed(messageId);
             endHeld(h.message(), h.operatorId(), DeliveryState.DELETED);
             forgetFirst(h.message());
             return true;

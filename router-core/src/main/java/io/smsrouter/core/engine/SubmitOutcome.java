@@ -27,5 +27,10 @@ public enum SubmitOutcome {
     /** the account is billed, but no price applies to this destination through the chosen operator */
     NO_PRICE,
     /** the journal could not take the message */
-    SYSTEM_ERROR
+    SYSTEM_ERROR,
+    /**
+     * cluster mode with {@code cluster.postgres}: the message needs the shared state in PostgreSQL
+     * (it must be held for a moderator) and PostgreSQL does not answer now; nothing was kept, try again
+     */
+    CLUSTER_UNAVAILABLE
 }

@@ -21,7 +21,7 @@ final class SubmitStatus {
             case NO_CONSENT -> CommandStatus.ROUTER_RNOCONSENT;
             case NO_BALANCE -> CommandStatus.ROUTER_RNOBALANCE;
             case NO_PRICE -> CommandStatus.ROUTER_RNOPRICE;
-            case SYSTEM_ERROR -> CommandStatus.ESME_RSYSERR;
+            case SYSTEM_ERROR, CLUSTER_UNAVAILABLE -> CommandStatus.ESME_RSYSERR;
         };
     }
 }
