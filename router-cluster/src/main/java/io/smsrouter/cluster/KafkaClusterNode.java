@@ -111,6 +111,8 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
     /** The shared PostgreSQL when {@code cluster.postgres} is set, else null; open from {@link #open} to {@link #close}. */
     private final ClusterConfig.Postgres postgres;
     private volatile PgStore pg;
+    /** The cluster's moderation queue, in {@link #pg}; null without PostgreSQL. */
+    private volatile PgModerationQueue moderation;
     private final ThreadLocal<ArrayList<Future<RecordMetadata>>> unflushed = ThreadLocal.withInitial(ArrayList::new);
     private final ConcurrentLinkedQueue<Object[]> confirmed = new ConcurrentLinkedQueue<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -222,6 +224,12 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
             }
         }
         engine.cluster(this, MessageIdGenerator.clusterBase(settings.slot()));
+        if (pg != null) {
+            // held messages live in PostgreSQL: one queue for every node (recovery adds this journal's)
+            moderation = new PgModerationQueue(pg.dataSource(), settings.nodeId(), settings.slot(),
+                    engine.moderator());
+            engine.moderationQueue(moderation);
+        }
         thread("cluster-confirmed", this::markConfirmed);
         log.info("cluster: node {} (id slot {}) on Kafka {}, topics {}.*, ack {}", settings.nodeId(), settings.slot(),
                 settings.bootstrap(), settings.topicPrefix(), settings.replicated() ? "replicated" : "local");
@@ -232,6 +240,9 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
      * correlations, the receipts and the heartbeat. After recovery, with the router listening.
      */
     public void start(Map<String, OperatorConnector> operators) {
+        if (moderation != null) {
+            moderation.live();
+        }
         connectors.putAll(operators);
         thread("cluster-presence", this::presenceLoop);
         thread("cluster-correlations", this::correlationLoop);
@@ -283,6 +294,9 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
         drainConfirmed();
         if (admin != null) {
             admin.close(Duration.ofSeconds(5));
+        }
+        if (moderation != null) {
+            moderation.close();
         }
         if (pg != null) {
             pg.close(); // last: what closed before may still have written to it
