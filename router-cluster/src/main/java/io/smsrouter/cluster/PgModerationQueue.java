@@ -70,6 +70,7 @@ public final class PgModerationQueue implements ModerationQueue, AutoCloseable {
     private final AtomicInteger counted = new AtomicInteger();
     private final AtomicInteger changedSince = new AtomicInteger();
     private final AtomicLong restored = new AtomicLong();
+    private final AtomicLong inserts = new AtomicLong();
     private final AtomicLong decisionsRestored = new AtomicLong();
     /** Decisions journaled here whose commit failed: written when PostgreSQL answers again. */
     private final java.util.concurrent.ConcurrentLinkedQueue<ModerationDecision> pending =
@@ -113,6 +114,11 @@ public final class PgModerationQueue implements ModerationQueue, AutoCloseable {
             log.warn("moderation: {} decisions journaled here were missing from PostgreSQL and were recorded "
                     + "(the node stopped before its commit)", d);
         }
+    }
+
+    /** INSERT statements (round trips) that held messages took since start: one per batch. */
+    public long insertStatements() {
+        return inserts.get();
     }
 
     /** Held messages restored from the journal at start (see {@link #live}). */
@@ -188,6 +194,7 @@ public final class PgModerationQueue implements ModerationQueue, AutoCloseable {
                         s.setBytes(p++, Codec.message(h.message(), nodeId));
                     }
                     inserted += s.executeUpdate();
+                    inserts.incrementAndGet();
                 }
             }
         } catch (SQLException e) {

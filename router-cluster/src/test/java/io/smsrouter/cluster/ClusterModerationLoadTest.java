@@ -50,6 +50,9 @@ class ClusterModerationLoadTest {
                 assertThat(held.acknowledged()).isEqualTo(MESSAGES);
                 assertThat(shipped.acknowledged()).isEqualTo(MESSAGES);
                 assertThat(r.engine().moderationQueue()).isInstanceOf(PgModerationQueue.class);
+                long statements = ((PgModerationQueue) r.engine().moderationQueue()).insertStatements();
+                System.out.printf("moderation load: %d holds in %d INSERT statements%n", MESSAGES, statements);
+                assertThat(statements).isBetween(1L, (long) MESSAGES);
                 assertThat(r.engine().moderationQueue().list()).hasSize(MESSAGES);
                 assertThat(ClusterNodes.texts(smsc)).noneMatch(t -> t.startsWith("load-mod-"));
             }

@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * @param maxWaitSeconds how long a held message waits for a moderator before it expires
  *                       ({@code stat:EXPIRED})
  * @param maxHeld        how many messages may wait at once; past it, messages that would be held are
- *                       refused with ESME_RMSGQFUL
+ *                       refused with ESME_RMSGQFUL (in cluster mode with {@code cluster.postgres}: all
+ *                       the cluster's held messages, its one queue in PostgreSQL)
  */
 public record ModerationConfig(Path stopWords, int maxWaitSeconds, int maxHeld) {
     public static final int DEFAULT_MAX_WAIT_SECONDS = 3600;
