@@ -49,6 +49,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class PgModerationQueue implements ModerationQueue, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PgModerationQueue.class);
     static final long REFRESH_MS = 200;
+    /** How often the ids this node remembers are checked for decisions taken elsewhere. */
+    static final long PRUNE_MS = 30_000;
     /** Decided rows lose their message bytes after this long (the row itself stays). */
     static final long KEEP_MESSAGE_MS = 7L * 24 * 3600 * 1000;
     private static final int COLUMNS = 7;
@@ -81,6 +83,7 @@ public final class PgModerationQueue implements ModerationQueue, AutoCloseable {
     private volatile String problem;
     private final ScheduledExecutorService refresher;
     private long lastPurgeMs;
+    private long lastPruneMs;
 
     /** A row locked by {@link #take} on this thread, in its open transaction. */
     private record Claim(Connection connection, long messageId) {
@@ -469,12 +472,51 @@ public final class PgModerationQueue implements ModerationQueue, AutoCloseable {
                     s.executeUpdate();
                 }
             }
+            if (now - lastPruneMs > PRUNE_MS) {
+                lastPruneMs = now;
+                prune(conn);
+            }
             if (!up) {
                 log.info("moderation: PostgreSQL answers again; messages are held again");
             }
             up = true;
         } catch (SQLException | RuntimeException e) {
             down(e);
+        }
+    }
+
+    /** {@link #prune} now (tests); false when PostgreSQL failed. */
+    boolean pruneNow() {
+        try (Connection conn = db.getConnection()) {
+            conn.setAutoCommit(true);
+            prune(conn);
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** Whether this node still remembers the message as held here (see {@link #prune}). */
+    boolean remembers(long messageId) {
+        return heldHere.containsKey(messageId) || described.containsKey(messageId);
+    }
+
+    /** Forgets what this node remembers of messages that other nodes decided. */
+    private void prune(Connection conn) throws SQLException {
+        java.util.Set<Long> known = new java.util.HashSet<>(heldHere.keySet());
+        known.addAll(described.keySet());
+        if (known.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement s = conn.prepareStatement("SELECT message_id FROM moderation_held "
+                + "WHERE message_id = ANY(?) AND verdict IS NOT NULL")) {
+            s.setArray(1, conn.createArrayOf("bigint", known.toArray(new Long[0])));
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    heldHere.remove(r.getLong(1));
+                    described.remove(r.getLong(1));
+                }
+            }
         }
     }
 

@@ -130,6 +130,9 @@ class PgModerationQueueTest {
         n1.add(h);
         assertThat(n2.take(h.id())).isNotNull();
         n2.recordDecision(decision(h, Verdict.REJECTED, "bob"));
+        assertThat(n1.remembers(h.id())).isTrue();
+        assertThat(n1.pruneNow()).isTrue();
+        assertThat(n1.remembers(h.id())).as("decided on n2: forgotten on n1").isFalse();
         n1.addAll(List.of(h)); // n1's restart: its journal still says held
         assertThat(n1.get(h.id())).isNull();
         assertThat(n2.list()).extracting(HeldMessage::id).doesNotContain(h.id());
