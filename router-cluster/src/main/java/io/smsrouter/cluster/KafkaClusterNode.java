@@ -3,6 +3,7 @@ package io.smsrouter.cluster;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.smsrouter.cluster.pg.PgStore;
+import io.smsrouter.cluster.policy.SharedPolicyStore;
 import io.smsrouter.core.account.TrafficClass;
 import io.smsrouter.core.cluster.ClusterView;
 import io.smsrouter.core.correlation.ReceiptCorrelator;
@@ -113,6 +114,8 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
     private volatile PgStore pg;
     /** The cluster's moderation queue, in {@link #pg}; null without PostgreSQL. */
     private volatile PgModerationQueue moderation;
+    /** Opt-outs and consents shared through PostgreSQL and Kafka; null without {@code cluster.postgres}. */
+    private volatile SharedPolicyStore policies;
     private final ThreadLocal<ArrayList<Future<RecordMetadata>>> unflushed = ThreadLocal.withInitial(ArrayList::new);
     private final ConcurrentLinkedQueue<Object[]> confirmed = new ConcurrentLinkedQueue<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -199,7 +202,7 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
         a.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
         admin = Admin.create(a);
         try {
-            topics.ensure(admin, bindsByOperator, settings.receiptValidity().toMillis());
+            topics.ensure(admin, bindsByOperator, settings.receiptValidity().toMillis(), pg != null);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cluster.kafka.bootstrap: cannot reach Kafka at " + settings.bootstrap()
                     + ": " + e, e);
@@ -222,6 +225,12 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
                         + settings.slot() + " too (the slot is the node id's trailing number modulo 64); give this "
                         + "node another id");
             }
+        }
+        if (pg != null) {
+            // before recovery and before the router listens: the node answers from PostgreSQL's opt-outs from the start
+            policies = new SharedPolicyStore(pg, producer, topics.optouts(), consumerProps(null), engine,
+                    settings.nodeId());
+            policies.open();
         }
         engine.cluster(this, MessageIdGenerator.clusterBase(settings.slot()));
         if (pg != null) {
@@ -282,6 +291,9 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
                 Thread.currentThread().interrupt();
             }
         }
+        if (policies != null) {
+            policies.close();
+        }
         if (producer != null) {
             try {
                 producer.send(new ProducerRecord<>(topics.nodes(), settings.nodeId(),
@@ -309,6 +321,11 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
      */
     public PgStore pg() {
         return pg;
+    }
+
+    /** The shared opt-outs and consents, null without {@code cluster.postgres}. */
+    public SharedPolicyStore policies() {
+        return policies;
     }
 
     private Properties consumerProps(String group) {

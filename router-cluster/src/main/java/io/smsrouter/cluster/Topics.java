@@ -22,7 +22,9 @@ import java.util.concurrent.TimeUnit;
  *   node (a receipt may come on any node's bind);</li>
  *   <li>{@code receipts}: receipts and subscribers' messages for accounts, keyed by account, with
  *   the marks of those a client took;</li>
- *   <li>{@code nodes}: compacted, each node's heartbeat.</li>
+ *   <li>{@code nodes}: compacted, each node's heartbeat;</li>
+ *   <li>{@code optouts} (only with {@code cluster.postgres}): compacted, the state of each opt-out
+ *   key and each consent entry as PostgreSQL has it, folded by every node.</li>
  * </ul>
  * Replication factor 3 (fewer brokers: all of them) and {@code min.insync.replicas} 2, so an
  * {@code acks=all} write survives the loss of a broker.
@@ -56,6 +58,11 @@ final class Topics {
         return prefix + ".nodes";
     }
 
+    /** Opt-outs and consents (cluster mode with PostgreSQL): compacted, every node folds it. */
+    String optouts() {
+        return prefix + ".optouts";
+    }
+
     /** The operator of an {@code out.} or {@code otp.} topic, or null. */
     String operatorOf(String topic) {
         if (topic.startsWith(prefix + ".out.")) {
@@ -76,6 +83,12 @@ final class Topics {
      * count than the operator's binds stops the start: shares would no longer match binds.
      */
     void ensure(Admin admin, Map<String, Integer> bindsByOperator, long retentionMs) throws Exception {
+        ensure(admin, bindsByOperator, retentionMs, false);
+    }
+
+    /** {@link #ensure(Admin, Map, long)}, with the {@code optouts} topic when {@code policies}. */
+    void ensure(Admin admin, Map<String, Integer> bindsByOperator, long retentionMs, boolean policies)
+            throws Exception {
         int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
         short rf = (short) Math.min(3, brokers);
         String minIsr = Integer.toString(Math.min(2, rf));
@@ -87,11 +100,14 @@ final class Topics {
         want.put(correlations(), SHARED_PARTITIONS);
         want.put(receipts(), SHARED_PARTITIONS);
         want.put(nodes(), 1);
+        if (policies) {
+            want.put(optouts(), SHARED_PARTITIONS);
+        }
         List<NewTopic> create = new ArrayList<>();
         for (Map.Entry<String, Integer> e : want.entrySet()) {
             Map<String, String> cfg = new HashMap<>();
             cfg.put("min.insync.replicas", minIsr);
-            if (e.getKey().equals(nodes())) {
+            if (e.getKey().equals(nodes()) || e.getKey().equals(optouts())) {
                 cfg.put("cleanup.policy", "compact");
             } else {
                 cfg.put("retention.ms", Long.toString(retentionMs));

@@ -88,6 +88,16 @@ public final class HttpServer implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /**
+     * Opt-out and consent changes: in cluster mode each waits for PostgreSQL and Kafka (up to a few
+     * seconds when PostgreSQL is down), so on a thread of their own, never on an event loop nor
+     * behind the admin's work.
+     */
+    private final ExecutorService policyWorker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "http-optouts");
+        t.setDaemon(true);
+        return t;
+    });
     private Channel listener;
     private Channel tlsListener;
 
@@ -322,6 +332,7 @@ public final class HttpServer implements AutoCloseable {
             tlsListener.close().awaitUninterruptibly(2000);
         }
         slow.shutdown();
+        policyWorker.shutdown();
         webhooks.close();
         Campaigns c = campaigns;
         if (c != null) {
@@ -485,10 +496,20 @@ public final class HttpServer implements AutoCloseable {
                 }
             } else if (req.decoderResult().isSuccess() && MessageApi.handles(path)) {
                 resp = messages.handle(req, path);
-            } else if (req.decoderResult().isSuccess() && OptOutApi.handles(path)) {
-                resp = optOuts.handle(req, path);
-            } else if (req.decoderResult().isSuccess() && ConsentApi.handles(path)) {
-                resp = consents.handle(req, path);
+            } else if (req.decoderResult().isSuccess() && (OptOutApi.handles(path) || ConsentApi.handles(path))) {
+                // a change may wait for the cluster's PostgreSQL and Kafka (cluster mode): off the event loop
+                FullHttpRequest held = req.retainedDuplicate();
+                boolean optOut = OptOutApi.handles(path);
+                policyWorker.execute(() -> {
+                    FullHttpResponse r;
+                    try {
+                        r = optOut ? optOuts.handle(held, path) : consents.handle(held, path);
+                    } finally {
+                        held.release();
+                    }
+                    ctx.executor().execute(() -> respond(ctx, req, r));
+                });
+                return;
             } else if (req.decoderResult().isSuccess() && BalanceApi.handles(path)) {
                 resp = balances.handle(req, path);
             } else if (req.decoderResult().isSuccess() && Templates.handles(path)) {

@@ -75,6 +75,11 @@ final class OptOutApi {
             return e.response();
         } catch (IllegalArgumentException e) {
             return ApiError.bad("bad_request", e.getMessage()).response();
+        } catch (io.smsrouter.core.cluster.ClusterUnavailableException e) {
+            // cluster mode: the shared store (PostgreSQL) is down; nothing was recorded, the caller tries again
+            log.warn("opt-out request {} {} refused: {}", req.method(), path, e.getMessage());
+            return HttpServer.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "cluster_unavailable",
+                    "the cluster's database is unavailable: the opt-out was not recorded; try again");
         } catch (RuntimeException e) {
             log.error("opt-out request {} {} failed", req.method(), path, e);
             return HttpServer.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",

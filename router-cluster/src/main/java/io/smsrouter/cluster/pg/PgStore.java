@@ -2,6 +2,7 @@ package io.smsrouter.cluster.pg;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.smsrouter.core.cluster.ClusterUnavailableException;
 import io.smsrouter.server.config.ClusterConfig;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -189,8 +190,20 @@ public final class PgStore implements AutoCloseable {
 
     /** {@link #inTransaction(Work)} at the given isolation ({@link Connection#TRANSACTION_SERIALIZABLE}...). */
     public <T> T inTransaction(int isolation, Work<T> work) {
+        return inTransaction(isolation, ATTEMPTS, work);
+    }
+
+    /**
+     * {@link #inTransaction(Work)} tried once: for a caller that must not wait long (at most about
+     * 2 s when PostgreSQL is down), e.g. on an event loop.
+     */
+    public <T> T inTransactionOnce(Work<T> work) {
+        return inTransaction(Connection.TRANSACTION_READ_COMMITTED, 1, work);
+    }
+
+    private <T> T inTransaction(int isolation, int attempts, Work<T> work) {
         SQLException last = null;
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        for (int attempt = 1; attempt <= attempts; attempt++) {
             try (Connection c = pool.getConnection()) {
                 int isolationBefore = c.getTransactionIsolation();
                 c.setAutoCommit(false);
@@ -219,7 +232,7 @@ public final class PgStore implements AutoCloseable {
                 if (!transientFailure(e)) {
                     throw new PgException("PostgreSQL at " + url + ": " + e.getMessage(), e);
                 }
-                if (attempt < ATTEMPTS) {
+                if (attempt < attempts) {
                     log.debug("cluster: PostgreSQL transaction tried again ({}): {}", attempt, e.toString());
                     sleep(50L * attempt);
                 }
@@ -228,7 +241,7 @@ public final class PgStore implements AutoCloseable {
         if (connectionFailure(last)) {
             throw new PgUnavailableException("PostgreSQL at " + url + " is unavailable: " + last.getMessage(), last);
         }
-        throw new PgException("PostgreSQL at " + url + ": " + last.getMessage() + " (after " + ATTEMPTS
+        throw new PgException("PostgreSQL at " + url + ": " + last.getMessage() + " (after " + attempts
                 + " attempts)", last);
     }
 
@@ -272,8 +285,11 @@ public final class PgStore implements AutoCloseable {
         }
     }
 
-    /** PostgreSQL cannot be reached now: callers answer with a temporary error ({@code cluster_unavailable}). */
-    public static final class PgUnavailableException extends PgException {
+    /**
+     * PostgreSQL cannot be reached now: callers answer with a temporary error ({@code
+     * cluster_unavailable}); the engine and the HTTP API know it as {@link ClusterUnavailableException}.
+     */
+    public static final class PgUnavailableException extends ClusterUnavailableException {
         public PgUnavailableException(String message, Throwable cause) {
             super(message, cause);
         }

@@ -99,13 +99,16 @@ public final class Engine {
     /** Whether an operator can take messages now (has a live bind); routes prefer those that can. */
     private volatile java.util.function.Predicate<String> operatorUp = id -> true;
     private final LongAdder failedOver = new LongAdder();
-    private final OptOutRegistry optOuts = new LocalOptOutRegistry();
+    /** Replaced once, before recovery, when the cluster shares opt-outs ({@link #sharePolicies}). */
+    private volatile OptOutRegistry optOuts = new LocalOptOutRegistry();
     private volatile StopKeywords stopKeywords = StopKeywords.defaults();
     /** Traffic classes that may still be sent to a number that opted out (a code the subscriber asked for). */
     private volatile java.util.Set<TrafficClass> optOutExempt = java.util.EnumSet.of(TrafficClass.OTP);
     private final LongAdder optedOutRefusals = new LongAdder();
     /** Consents to advertising, asked for promo messages of accounts with {@code requireConsent}. */
-    private final io.smsrouter.core.policy.ConsentRegistry consents = new io.smsrouter.core.policy.LocalConsentRegistry();
+    private volatile io.smsrouter.core.policy.ConsentRegistry consents = new io.smsrouter.core.policy.LocalConsentRegistry();
+    /** Where opt-outs and consents are kept when the cluster shares them; null: this node's journal. */
+    private volatile SharedPolicies shared;
     /** Serializes consent changes: ids in journal order, and the opt-out each implies beside it. */
     private final Object consentLock = new Object();
     private final LongAdder noConsentRefusals = new LongAdder();
@@ -656,6 +659,9 @@ public final class Engine {
             public void optOut(boolean added, String accountId, String sender, String msisdn, long atMs,
                                String source) {
                 counters[0]++;
+                if (shared != null) {
+                    return; // the cluster's store has the truth; what this node journaled before is history
+                }
                 try {
                     if (added) {
                         optOuts.add(new OptOut(accountId, sender, msisdn, atMs, source));
@@ -670,6 +676,9 @@ public final class Engine {
             @Override
             public void consent(io.smsrouter.core.policy.Consent c) {
                 counters[0]++;
+                if (shared != null) {
+                    return; // as for opt-outs
+                }
                 consents.record(c); // an entry also in the snapshot is kept once
             }
 
@@ -1352,6 +1361,7 @@ public final class Engine {
         if (m.destination().isEmpty()) {
             return SubmitOutcome.INVALID_DESTINATION;
         }
+        OptOutRegistry optOuts = this.optOuts;
         if (optOuts.size() > 0 && optOuts.isOptedOut(account.id(), m.source(), m.destination())
                 && !optOutExempt.contains(TrafficClass.of(m.priority(), account.trafficClass()))) {
             optedOutRefusals.increment();
@@ -1701,6 +1711,13 @@ public final class Engine {
      * @throws RuntimeException when the journal cannot take it (then nothing changed)
      */
     public boolean optOut(OptOut o) {
+        SharedPolicies s = shared;
+        if (s != null) {
+            // the cluster's store first (it tells every node); throws ClusterUnavailableException when it cannot
+            boolean created = s.optOut(o);
+            optOuts.add(o);
+            return created;
+        }
         // journaled even when present already: replaying a second add changes nothing
         journal.optOut(true, o.accountId(), o.sender(), o.msisdn(), o.atMs(), o.source());
         return optOuts.add(o);
@@ -1709,8 +1726,51 @@ public final class Engine {
     /** Withdraws the opt-out with exactly this key (journaled first). False when there was none. */
     public boolean optIn(String accountId, String sender, String msisdn, String source) {
         OptOut key = new OptOut(accountId, sender, msisdn, System.currentTimeMillis(), source);
+        SharedPolicies s = shared;
+        if (s != null) {
+            boolean removed = s.optIn(key);
+            optOuts.remove(key.accountId(), key.sender(), key.msisdn());
+            return removed;
+        }
         journal.optOut(false, key.accountId(), key.sender(), key.msisdn(), key.atMs(), source);
         return optOuts.remove(key.accountId(), key.sender(), key.msisdn());
+    }
+
+    /**
+     * Opt-outs and consents kept by the cluster (cluster mode with PostgreSQL) instead of this
+     * node's journal: every change is recorded there first, and the store tells every node (which
+     * folds it into its registries, {@link #optOuts()} and {@link #consents()}, directly).
+     */
+    public interface SharedPolicies {
+        /**
+         * Records the opt-out for every node; true when it was not in force before.
+         *
+         * @throws io.smsrouter.core.cluster.ClusterUnavailableException when the store cannot take it (nothing changed)
+         */
+        boolean optOut(OptOut o);
+
+        /** Withdraws the opt-out with this key (its {@code atMs} and {@code source}: when and by whom); true when there was one. */
+        boolean optIn(OptOut key);
+
+        /**
+         * Records a consent history entry for every node and returns it with its cluster-wide id
+         * (the entry's own id is a placeholder).
+         */
+        io.smsrouter.core.policy.Consent consent(io.smsrouter.core.policy.Consent entry);
+    }
+
+    /**
+     * Makes opt-outs and consents the cluster's: from now on changes go to {@code store} first, and
+     * {@code optOuts} and {@code consents} (loaded from it, kept current by the node) replace this
+     * node's registries. Before {@link #recover}: the journal's opt-out and consent events are then
+     * not replayed (the store has the truth, and an old event replayed would undo a newer change
+     * made on another node).
+     */
+    public void sharePolicies(SharedPolicies store, OptOutRegistry optOuts,
+                              io.smsrouter.core.policy.ConsentRegistry consents) {
+        this.optOuts = java.util.Objects.requireNonNull(optOuts);
+        this.consents = java.util.Objects.requireNonNull(consents);
+        this.shared = store;
     }
 
     /** The consent registry (read it; change it through {@link #giveConsent} and {@link #withdrawConsent}, which journal). */
@@ -1751,12 +1811,7 @@ public final class Engine {
             }
             io.smsrouter.core.policy.Consent c = new io.smsrouter.core.policy.Consent(consents.lastId() + 1, true,
                     accountId, sender, msisdn, source, evidence, givenAtMs, now, recordedBy);
-            try {
-                journal.consent(c);
-            } catch (RuntimeException | InternalError e) {
-                throw journalFailed(e);
-            }
-            consents.record(c);
+            c = recordConsent(c);
             List<OptOut> lifted = new ArrayList<>();
             for (OptOut o : optOuts.list(c.accountId(), c.msisdn(), 1000)) {
                 if (CONSENT_OPT_OUT_SOURCE.equals(o.source()) && consents.inForce(c.accountId(), o.sender(), c.msisdn())
@@ -1781,16 +1836,27 @@ public final class Engine {
             long now = System.currentTimeMillis();
             io.smsrouter.core.policy.Consent c = new io.smsrouter.core.policy.Consent(consents.lastId() + 1, false,
                     accountId, sender, msisdn, source, evidence, now, now, recordedBy);
+            c = recordConsent(c);
+            OptOut o = new OptOut(c.accountId(), c.sender(), c.msisdn(), now, CONSENT_OPT_OUT_SOURCE);
+            List<OptOut> added = optOut(o) ? List.of(o) : List.of();
+            return new ConsentChange(c, consents.inForce(c.accountId(), c.sender(), c.msisdn()), added);
+        }
+    }
+
+    /** Journals the entry (or records it in the cluster's store, which gives its id) and adds it to the registry. */
+    private io.smsrouter.core.policy.Consent recordConsent(io.smsrouter.core.policy.Consent c) {
+        SharedPolicies s = shared;
+        if (s != null) {
+            c = s.consent(c);
+        } else {
             try {
                 journal.consent(c);
             } catch (RuntimeException | InternalError e) {
                 throw journalFailed(e);
             }
-            consents.record(c);
-            OptOut o = new OptOut(c.accountId(), c.sender(), c.msisdn(), now, CONSENT_OPT_OUT_SOURCE);
-            List<OptOut> added = optOut(o) ? List.of(o) : List.of();
-            return new ConsentChange(c, consents.inForce(c.accountId(), c.sender(), c.msisdn()), added);
         }
+        consents.record(c);
+        return c;
     }
 
     /** Promo messages refused because the recipient had no consent in force (accounts with requireConsent), since start. */
@@ -1812,11 +1878,11 @@ public final class Engine {
      */
     public int onMobileOriginated(String operatorId, String from, String to, int dataCoding, int esmClass,
                                   byte[] shortMessage, byte[] optionalParameters) {
-        forwardMo(operatorId, from, to, dataCoding, esmClass, shortMessage, optionalParameters);
         String text = MessageText.toString(dataCoding, esmClass, shortMessage, optionalParameters);
         String keyword = stopKeywords.matchedKeyword(text);
         if (keyword == null || from == null || from.isEmpty() || to == null || to.isEmpty()) {
             log.debug("MO from {} to {} via {} is not an opt-out request", from, to, operatorId);
+            forwardMo(operatorId, from, to, dataCoding, esmClass, shortMessage, optionalParameters);
             return 0;
         }
         java.util.List<Account> owners = new ArrayList<>();
@@ -1837,9 +1903,12 @@ public final class Engine {
                 }
             } catch (IllegalArgumentException notANumber) {
                 log.warn("MO opt-out from {} to {} not recorded: {}", from, to, notANumber.getMessage());
-                return n;
+                break;
             }
         }
+        // after the opt-outs: when they cannot be recorded (the cluster's store is down) this throws before the
+        // message is forwarded, the operator is told to try again, and the account gets the reply once
+        forwardMo(operatorId, from, to, dataCoding, esmClass, shortMessage, optionalParameters);
         log.info("opt-out: {} replied {} to {} via {}: {} accounts may no longer send to it from {}", from, keyword,
                 to, operatorId, n, to);
         return n;
