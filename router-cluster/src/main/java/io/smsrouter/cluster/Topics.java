@@ -63,6 +63,25 @@ final class Topics {
         return prefix + ".optouts";
     }
 
+    /**
+     * The topics' descriptions; a topic created a moment ago (by this node or another starting with
+     * it) may not be known to every broker yet: asked again for up to 30 s.
+     */
+    private static Map<String, TopicDescription> describe(Admin admin, java.util.Set<String> names) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
     /** The operator of an {@code out.} or {@code otp.} topic, or null. */
     String operatorOf(String topic) {
         if (topic.startsWith(prefix + ".out.")) {
@@ -123,8 +142,7 @@ final class Topics {
                 }
             }
         }
-        Map<String, TopicDescription> found = admin.describeTopics(want.keySet()).allTopicNames().get(30,
-                TimeUnit.SECONDS);
+        Map<String, TopicDescription> found = describe(admin, want.keySet());
         for (Map.Entry<String, Integer> e : want.entrySet()) {
             int has = found.get(e.getKey()).partitions().size();
             if (operatorOf(e.getKey()) != null && has != e.getValue()) {

@@ -123,8 +123,21 @@ public final class SharedPolicyStore implements Engine.SharedPolicies, AutoClose
         long t0 = System.nanoTime();
         KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps);
         List<TopicPartition> tps = new ArrayList<>();
-        for (PartitionInfo p : c.partitionsFor(topic, Duration.ofSeconds(30))) {
-            tps.add(new TopicPartition(topic, p.partition()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (tps.isEmpty()) { // a topic created a moment ago may not be known to this broker yet
+            List<PartitionInfo> ps = c.partitionsFor(topic, Duration.ofSeconds(30));
+            if (ps != null) {
+                for (PartitionInfo p : ps) {
+                    tps.add(new TopicPartition(topic, p.partition()));
+                }
+            }
+            if (tps.isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    c.close();
+                    throw new IllegalStateException("cluster.kafka: topic " + topic + " has no partitions after 30 s");
+                }
+                sleep(200);
+            }
         }
         c.assign(tps);
         Map<TopicPartition, Long> ends = c.endOffsets(tps, Duration.ofSeconds(30));
