@@ -76,4 +76,34 @@ class NodeConfigsTest {
         run(dir, 3);
         assertThat(Files.readString(dir.resolve("r2").resolve("router.yaml"))).isEqualTo(before);
     }
+
+    @Test
+    void shouldGiveEveryNodeThePostgresOfPostgresDir(@TempDir Path dir) throws Exception {
+        // the layout PgServer.create writes (no server needed to write the configs)
+        Path pgDir = dir.resolve("pg");
+        Files.createDirectories(pgDir);
+        Files.writeString(pgDir.resolve(io.smsrouter.cluster.tools.PgServer.LAYOUT_FILE),
+                "port=54329\nuser=router\npassword=Pw-from-layout-1\ndatabase=router\nbin=/nonexistent\n");
+        PrintStream out = System.out;
+        System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        int rc;
+        try {
+            rc = new CommandLine(new NodeConfigs()).execute("--config", PROJECT_ROOT.resolve("conf/router.yaml")
+                    .toString(), "--nodes", "2", "--dir", dir.toString(), "--bootstrap", "127.0.0.1:9092",
+                    "--postgres-dir", pgDir.toString(), "--working-dir", PROJECT_ROOT.toString());
+        } finally {
+            System.setOut(out);
+        }
+        assertThat(rc).isZero();
+        for (String node : List.of("r1", "r2")) {
+            RouterConfig c = ConfigLoader.load(dir.resolve(node).resolve("router.yaml"), PROJECT_ROOT);
+            assertThat(c.cluster().postgres().url()).isEqualTo("jdbc:postgresql://127.0.0.1:54329/router");
+            assertThat(c.cluster().postgres().user()).isEqualTo("router");
+            assertThat(c.cluster().postgres().password()).isEqualTo("Pw-from-layout-1");
+        }
+        // no PostgreSQL laid out there: refused
+        assertThat(new CommandLine(new NodeConfigs()).execute("--config", PROJECT_ROOT.resolve("conf/router.yaml")
+                .toString(), "--dir", dir.toString(), "--bootstrap", "127.0.0.1:9092", "--postgres-dir",
+                dir.resolve("none").toString(), "--working-dir", PROJECT_ROOT.toString())).isEqualTo(2);
+    }
 }

@@ -148,13 +148,20 @@ public final class SharedPolicyStore implements Engine.SharedPolicies, AutoClose
         LocalConsentRegistry freshConsents = new LocalConsentRegistry();
         Set<String> knownOptOuts = new HashSet<>();
         Set<String> knownConsents = new HashSet<>();
-        pg.inTransaction(con -> {
-            loadOptOuts(con, freshOptOuts, knownOptOuts);
-            loadConsents(con, freshConsents, knownConsents);
-            return null;
-        });
-        int imported = importLocal(engine.optOuts(), engine.consents(), freshOptOuts, freshConsents, knownOptOuts,
-                knownConsents);
+        int imported;
+        try {
+            pg.inTransaction(con -> {
+                loadOptOuts(con, freshOptOuts, knownOptOuts);
+                loadConsents(con, freshConsents, knownConsents);
+                return null;
+            });
+            imported = importLocal(engine.optOuts(), engine.consents(), freshOptOuts, freshConsents, knownOptOuts,
+                    knownConsents);
+        } catch (RuntimeException e) {
+            c.close();
+            consumer = null;
+            throw e;
+        }
         optOuts = freshOptOuts;
         consents = freshConsents;
         engine.sharePolicies(this, freshOptOuts, freshConsents);

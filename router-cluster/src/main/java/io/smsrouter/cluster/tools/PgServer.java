@@ -124,7 +124,11 @@ public final class PgServer {
         }
         Path bin = Path.of(layout.getProperty("bin", ""));
         if (!Files.isExecutable(bin.resolve("pg_ctl"))) {
-            bin = findBin(); // the package was upgraded (the data must still suit it: pg_ctl says so)
+            try {
+                bin = findBin(); // the package was upgraded (the data must still suit it: pg_ctl says so)
+            } catch (IllegalStateException none) {
+                // kept: reading the layout (url, user) needs no binaries; starting says what is missing
+            }
         }
         return new PgServer(dir, Integer.parseInt(layout.getProperty("port")), layout.getProperty("user"),
                 layout.getProperty("password"), layout.getProperty("database", DEFAULT_DATABASE), bin);
