@@ -70,6 +70,12 @@ final class BalanceApi {
             throw new ApiError(HttpResponseStatus.NOT_FOUND, "not_found", "no such endpoint: " + path);
         } catch (ApiError e) {
             return e.response();
+        } catch (io.smsrouter.core.billing.CreditPool.Unavailable e) {
+            log.warn("balance request {} {}: the shared balance store did not answer: {}", req.method(), path,
+                    e.getMessage());
+            return HttpServer.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
+                    (req.method() == HttpMethod.POST ? "the top-up could not be recorded: "
+                            : "the balance could not be read: ") + e.getMessage());
         } catch (RuntimeException e) {
             log.error("balance request {} {} failed", req.method(), path, e);
             return HttpServer.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
@@ -84,14 +90,16 @@ final class BalanceApi {
             ObjectNode root = json.createObjectNode();
             ArrayNode items = root.putArray("items");
             if (bill != null) {
-                bill.balances().forEach(b -> describe(items.addObject(), b));
+                // with shared balances (cluster mode) each figure is the cluster's, read from its store
+                bill.balances().forEach(b -> describe(items.addObject(), engine.credit() == null ? b
+                        : engine.balance(b.accountId())));
             }
             return HttpServer.json(HttpResponseStatus.OK, root.toString());
         }
         if (admin && engine.accounts().get(accountId) == null) {
             throw new ApiError(HttpResponseStatus.NOT_FOUND, "unknown_account", "no account " + accountId);
         }
-        Billing.Balance b = bill == null ? null : bill.balance(accountId);
+        Billing.Balance b = bill == null || !bill.billed(accountId) ? null : engine.balance(accountId);
         if (b == null) {
             throw new ApiError(HttpResponseStatus.NOT_FOUND, "not_billed",
                     "account " + accountId + " has no prepaid balance (it is not billed)");
@@ -129,7 +137,7 @@ final class BalanceApi {
         }
         log.info("balance of {} topped up by {}", accountId, Amounts.format(amount));
         return HttpServer.json(HttpResponseStatus.OK,
-                describe(json.createObjectNode(), engine.billing().balance(accountId)).toString());
+                describe(json.createObjectNode(), engine.balance(accountId)).toString());
     }
 
     private static ObjectNode describe(ObjectNode o, Billing.Balance b) {

@@ -240,6 +240,17 @@ public final class Billing {
         }
     }
 
+    /** The account's available balance, 0 when it is not billed. */
+    public long available(String accountId) {
+        Ledger l = ledgers.get(accountId);
+        if (l == null) {
+            return 0;
+        }
+        synchronized (l) {
+            return l.available;
+        }
+    }
+
     /** The account's figures, read together, or null when it is not billed. */
     public Balance balance(String accountId) {
         Ledger l = ledgers.get(accountId);

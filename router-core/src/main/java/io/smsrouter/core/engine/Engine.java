@@ -124,6 +124,8 @@ public final class Engine {
     private final LongAdder quietDelayed = new LongAdder();
     /** Prepaid balances and prices, or null: nobody is billed. */
     private volatile Billing billing;
+    /** Cluster mode with shared balances: the local {@link #billing} spends leases of them. */
+    private volatile io.smsrouter.core.billing.CreditLeases credit;
     /** Why the journal cannot take new messages now (disk full, write failed), or null. */
     private volatile String journalProblem;
 
@@ -277,6 +279,12 @@ public final class Engine {
             }
         } finally {
             journal.endBatch();
+        }
+        Billing bill = billing;
+        if (bill != null && !bill.refundUndelivered()) {
+            for (int i = 0; i < n; i++) {
+                bill.settle(messageIds[i]); // as recovery does on this event: the cluster sends it, it is billed
+            }
         }
     }
 
@@ -1176,8 +1184,15 @@ public final class Engine {
             return SubmitOutcome.NO_PRICE;
         }
         if (!bill.reserve(account.id(), m.id(), cost, m.acceptedAtMs())) {
-            return SubmitOutcome.NO_BALANCE;
+            SubmitOutcome short_ = leaseMore(account.id(), cost);
+            if (short_ != null) {
+                return short_;
+            }
+            if (!bill.reserve(account.id(), m.id(), cost, m.acceptedAtMs())) {
+                return SubmitOutcome.NO_BALANCE;
+            }
         }
+        spentLease(account.id(), cost);
         // the charge goes into the same journal excerpt as the message: both or neither survive a crash
         boolean outermost = batches.get().depth == 0;
         SubmitOutcome out;
@@ -1301,6 +1316,16 @@ public final class Engine {
                     return SubmitOutcome.NO_PRICE;
                 }
             }
+            long total = 0;
+            for (long c : costs) {
+                total += c;
+            }
+            if (credit != null && bill.available(account.id()) < total) {
+                SubmitOutcome short_ = leaseMore(account.id(), total);
+                if (short_ != null) {
+                    return short_;
+                }
+            }
             for (int i = 0; i < costs.length; i++) {
                 Message m = parts.get(i);
                 if (!bill.reserve(account.id(), m.id(), costs[i], m.acceptedAtMs())) {
@@ -1310,6 +1335,7 @@ public final class Engine {
                     return SubmitOutcome.NO_BALANCE;
                 }
             }
+            spentLease(account.id(), total);
         }
         beginBatch();
         try {
@@ -1669,6 +1695,68 @@ public final class Engine {
     }
 
     /**
+     * Cluster mode with shared balances: {@link #billing}'s balances start at 0 and hold what this
+     * node leased; each lease and return is journaled as a top-up ({@link #leased}).
+     */
+    public void credit(io.smsrouter.core.billing.CreditLeases leases) {
+        this.credit = leases;
+    }
+
+    public io.smsrouter.core.billing.CreditLeases credit() {
+        return credit;
+    }
+
+    /**
+     * Journals credit leased to this node (negative: given back) and adds it to the local balance:
+     * the {@link io.smsrouter.core.billing.CreditLeases.Ledger} of the cluster's leases.
+     */
+    public void leased(String accountId, long amount) {
+        Billing bill = billing;
+        if (bill == null || !bill.billed(accountId)) {
+            return;
+        }
+        try {
+            journal.ledger(Journal.LEDGER_TOP_UP, accountId, amount, 0, System.currentTimeMillis());
+        } catch (RuntimeException | InternalError e) {
+            throw journalFailed(e);
+        }
+        bill.topUp(accountId, amount);
+    }
+
+    /**
+     * The account's figures: the whole cluster's with shared balances (may throw {@link
+     * io.smsrouter.core.billing.CreditPool.Unavailable}), else this router's; null when it is not billed.
+     */
+    public Billing.Balance balance(String accountId) {
+        io.smsrouter.core.billing.CreditLeases c = credit;
+        if (c != null) {
+            return c.pool().balance(accountId);
+        }
+        Billing bill = billing;
+        return bill == null ? null : bill.balance(accountId);
+    }
+
+    /** The local credit does not cover {@code need}: null when a lease may cover it now, else the refusal. */
+    private SubmitOutcome leaseMore(String accountId, long need) {
+        io.smsrouter.core.billing.CreditLeases c = credit;
+        if (c == null) {
+            return SubmitOutcome.NO_BALANCE;
+        }
+        return switch (c.refill(accountId, need)) {
+            case GRANTED -> null;
+            case EMPTY -> SubmitOutcome.NO_BALANCE;
+            case UNAVAILABLE -> SubmitOutcome.SYSTEM_ERROR;
+        };
+    }
+
+    private void spentLease(String accountId, long amount) {
+        io.smsrouter.core.billing.CreditLeases c = credit;
+        if (c != null) {
+            c.spent(accountId, amount);
+        }
+    }
+
+    /**
      * Adds {@code amount} to a billed account's balance, journaled first. False when the account
      * is not billed. Throws when the journal cannot take it (nothing changed then).
      */
@@ -1676,6 +1764,10 @@ public final class Engine {
         Billing bill = billing;
         if (bill == null || !bill.billed(accountId)) {
             return false;
+        }
+        io.smsrouter.core.billing.CreditLeases c = credit;
+        if (c != null) {
+            return c.pool().topUp(accountId, amount); // the shared balance, seen by every node's next lease
         }
         if (!bill.canTopUp(accountId, amount)) {
             throw new IllegalArgumentException("the balance would exceed " + io.smsrouter.core.billing.Amounts.format(
