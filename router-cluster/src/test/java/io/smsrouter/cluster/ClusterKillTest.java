@@ -8,19 +8,11 @@ import org.jsmpp.bean.SubmitSm;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.HttpURLConnection;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,42 +33,23 @@ class ClusterKillTest {
     /** Messages per client: the issue's 20,000 in all. */
     static final int PER_CLIENT = Integer.getInteger("cluster.kill.messages", 10_000);
     static final int THREADS = 32;
-    static final List<String> JVM_FLAGS = List.of(
-            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang=ALL-UNNAMED",
-            "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED", "-Dchronicle.analytics.disable=true",
-            "-Dchronicle.announcer.disable=true", "-Xmx384m", "-XX:+UseSerialGC");
 
-    /** Under target/, kept after the run: the nodes' logs and journals (scripts/journal reads them). */
-    Path dir;
-
-    @org.junit.jupiter.api.BeforeEach
-    void dir() throws IOException {
-        dir = Files.createDirectories(Path.of("target", "cluster-kill-" + System.currentTimeMillis()).toAbsolutePath());
-    }
-
-    record Node(String id, int smpp, int http, Path config, Process[] process) {
-        InetSocketAddress smppAddress() {
-            return new InetSocketAddress("127.0.0.1", smpp);
-        }
-    }
-
-    private final Map<String, Node> nodes = new HashMap<>();
+    private NodeProcesses nodes;
 
     @Test
     void aNodeKilledMidRunLosesNothingAcknowledged() throws Exception {
+        nodes = new NodeProcesses("cluster-kill");
         try (KafkaTestCluster kafka = KafkaTestCluster.start(3);
              JsmppSmsc smsc = new JsmppSmsc("router", "routerpw").receiptsOnAnyBind();
              ChClient clients = new ChClient()) {
             for (String id : List.of("r1", "r2", "r3")) {
-                nodes.put(id, node(id, kafka.bootstrap(), smsc.port()));
+                node(id, kafka.bootstrap(), smsc.port());
             }
-            for (Node n : nodes.values()) {
-                start(n);
+            for (NodeProcesses.Node n : nodes.all()) {
+                nodes.start(n);
             }
-            for (Node n : nodes.values()) {
-                awaitHealthy(n);
+            for (NodeProcesses.Node n : nodes.all()) {
+                nodes.awaitHealthy(n);
             }
             ChSession s1 = clients.bindTransceiver(nodes.get("r1").smppAddress());
             ChSession[] s2 = {clients.bindTransceiver(nodes.get("r2").smppAddress())};
@@ -100,7 +73,7 @@ class ClusterKillTest {
             await().atMost(Duration.ofSeconds(300)).until(() -> viaR2.size() >= PER_CLIENT / 3);
             int bindsBefore = smsc.boundSessions();
             long killedAt = System.nanoTime();
-            nodes.get("r2").process()[0].destroyForcibly().waitFor();
+            nodes.get("r2").kill();
             Thread failover = new Thread(() -> {
                 // r2's share of the operator moves: another node opens the bind r2 had
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
@@ -128,8 +101,8 @@ class ClusterKillTest {
             failover.join();
             System.out.printf("cluster kill: %d messages acknowledged in %d ms%n", acknowledgedIds.size(),
                     (System.nanoTime() - t0) / 1_000_000);
-            start(nodes.get("r2")); // an operator starts the dead node again on its data
-            awaitHealthy(nodes.get("r2"));
+            nodes.start(nodes.get("r2")); // an operator starts the dead node again on its data
+            nodes.awaitHealthy(nodes.get("r2"));
             await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
                 assertThat(new HashSet<>(texts(smsc))).containsAll(acknowledgedTexts);
                 Set<String> receipts = new HashSet<>();
@@ -142,15 +115,7 @@ class ClusterKillTest {
                             + "%d receipts at the clients (%d duplicates)%n", acknowledgedTexts.size(), all.size(),
                     all.size() - new HashSet<>(all).size(), receiptsIn, receiptsIn - acknowledgedIds.size());
         } finally {
-            for (Node n : nodes.values()) {
-                Process p = n.process()[0];
-                if (p != null) {
-                    p.destroy();
-                    if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
-                        p.destroyForcibly();
-                    }
-                }
-            }
+            nodes.close();
         }
     }
 
@@ -205,14 +170,8 @@ class ClusterKillTest {
                 .map(b -> new String(b, StandardCharsets.ISO_8859_1)).toList();
     }
 
-    Node node(String id, String bootstrap, int operatorPort) throws IOException {
-        int smpp = freePort();
-        int http = freePort();
-        Path config = dir.resolve(id + ".yaml");
-        Files.writeString(config, """
-                smpp: {host: 127.0.0.1, port: %d}
-                http: {host: 127.0.0.1, port: %d}
-                journal: {dir: %s}
+    NodeProcesses.Node node(String id, String bootstrap, int operatorPort) throws IOException {
+        return nodes.node(id, """
                 accounts:
                   - {id: shop, password: secret1, apiKey: k-shop-1, moderation: none, maxBinds: 8}
                 operators:
@@ -224,41 +183,6 @@ class ClusterKillTest {
                   nodeId: %s
                   kafka: {bootstrap: "%s", topicPrefix: kill}
                   ack: replicated
-                """.formatted(smpp, http, dir.resolve(id + "-journal"), operatorPort, id, bootstrap));
-        return new Node(id, smpp, http, config, new Process[1]);
-    }
-
-    void start(Node n) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(JVM_FLAGS);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.smsrouter.server.RouterMain",
-                "--config", n.config().toString()));
-        Path log = dir.resolve(n.id() + ".log");
-        n.process()[0] = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-    }
-
-    void awaitHealthy(Node n) {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            if (!n.process()[0].isAlive()) {
-                throw new AssertionError(n.id() + " exited: " + Files.readString(dir.resolve(n.id() + ".log")));
-            }
-            try {
-                HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + n.http() + "/health")
-                        .toURL().openConnection();
-                c.setConnectTimeout(500);
-                c.setReadTimeout(2000);
-                return c.getResponseCode() == 200;
-            } catch (IOException notYet) {
-                return false;
-            }
-        });
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+                """.formatted(operatorPort, id, bootstrap));
     }
 }

@@ -43,17 +43,23 @@ public interface ClusterSupport {
     /**
      * What a node needs of its router. {@code bindsByOperator}: each operator's configured binds
      * (its shares); {@code tpsByBind}: the rate one bind of it may send at; {@code smpp} and
-     * {@code http}: where the router listens, once it does.
+     * {@code http}: where the router listens, once it does; {@code balances}: the config's starting
+     * balance of each billed account (with {@code cluster.postgres} they seed the shared balances,
+     * and the engine's own start at 0).
      */
     record Context(Engine engine, ReceiptCorrelator correlator, ClientRegistry clients,
                    Map<String, Integer> bindsByOperator, Map<String, Integer> tpsByBind, Duration receiptValidity,
-                   Supplier<String> smpp, Supplier<String> http) {
+                   Supplier<String> smpp, Supplier<String> http, Map<String, Long> balances) {
     }
 
     /** A node's life: {@link #open} before recovery, {@link #start} once the router listens. */
     interface Node extends AutoCloseable {
         /** Connects, checks, and hooks into the engine; throws (naming the key) when it cannot. */
         void open() throws Exception;
+
+        /** The engine recovered its journal; the router does not listen yet. */
+        default void recovered() {
+        }
 
         /** Starts taking shares of the operators (running their binds) and receipts for clients. */
         void start(Map<String, OperatorConnector> operators);

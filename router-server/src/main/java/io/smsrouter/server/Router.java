@@ -216,7 +216,12 @@ public final class Router implements AutoCloseable {
                 throw new ConfigException(config.file() + ": billing.prices: expected a valid price file: "
                         + e.getMessage(), e);
             }
-            engine.billing(new io.smsrouter.core.billing.Billing(prices, balances,
+            // cluster mode with PostgreSQL: the balances of record are there, each node spends leases of
+            // them (the cluster node seeds them with these and sets the engine's credit after recovery)
+            Map<String, Long> local = new HashMap<>();
+            boolean shared = config.cluster() != null && config.cluster().postgres() != null;
+            balances.forEach((id, v) -> local.put(id, shared ? 0L : v));
+            engine.billing(new io.smsrouter.core.billing.Billing(prices, local,
                     config.billing().refundUndelivered()));
         }
         try {
@@ -323,8 +328,10 @@ public final class Router implements AutoCloseable {
                     o.reconnectDelayMs(), o.maxReconnectDelayMs(), config.smpp().maxPduLength(), false, o.bindTps())
                     .perBindTps());
         }
+        Map<String, Long> balances = new HashMap<>();
+        config.accounts().stream().filter(a -> a.balance() != null).forEach(a -> balances.put(a.id(), a.balance()));
         return support.node(config.cluster(), new ClusterSupport.Context(engine, correlator, engine.clients(), binds,
-                tps, RECEIPT_VALIDITY, () -> address(smppAddress), () -> address(httpAddress)));
+                tps, RECEIPT_VALIDITY, () -> address(smppAddress), () -> address(httpAddress), balances));
     }
 
     private static String address(InetSocketAddress a) {
@@ -529,6 +536,13 @@ public final class Router implements AutoCloseable {
             }
         }
         engine.recover(RECEIPT_VALIDITY);
+        if (clusterNode != null) {
+            try {
+                clusterNode.recovered();
+            } catch (RuntimeException e) {
+                throw new StartException("cluster: " + e.getMessage(), e);
+            }
+        }
         httpServer.startCampaigns();
         journalGuard.check();
         if (simulator != null) {
