@@ -2295,6 +2295,27 @@ public final class Engine {
         return true;
     }
 
+    /**
+     * In a cluster, a message this node was given to send (accepted here or on another node) has no
+     * open charge here: it was billed where it was accepted when the cluster took it. Its refund is
+     * made here, out of this node's spent figure, so that the cluster's sums stay right; journaled
+     * like any refund (recovery takes it out of the spent figure the same way).
+     */
+    private boolean refundShipped(Message m, String operatorId) {
+        Billing bill = billing;
+        if (cluster == null || bill == null || !bill.billed(m.accountId())) {
+            return false;
+        }
+        long cost = bill.cost(m.accountId(), operatorId, m);
+        if (cost <= 0) {
+            return false;
+        }
+        beginBatch();
+        journal.ledger(Journal.LEDGER_REFUND, m.accountId(), cost, m.id(), System.currentTimeMillis());
+        bill.refundPart(m.accountId(), m.id(), cost);
+        return true;
+    }
+
     private void endRefund(boolean began) {
         if (began) {
             endBatch();
@@ -2347,7 +2368,7 @@ public final class Engine {
 
     /** A message that never reached an operator ends here: journaled, its status set, the client told. */
     private void endUnsent(Message m, String operatorId, DeliveryState state, int errorCode) {
-        boolean refund = beginRefund(m.id());
+        boolean refund = beginRefund(m.id()) || refundShipped(m, operatorId);
         try {
             journal.failed(m.id(), errorCode);
             undelivered(m).decrementAndGet();

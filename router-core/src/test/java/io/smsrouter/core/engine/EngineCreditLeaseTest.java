@@ -293,4 +293,73 @@ class EngineCreditLeaseTest {
         leases.forEach(CreditLeases::report);
         assertInvariant(pool.total("shop"));
     }
+
+    /** A cluster in memory: what a node ships is confirmed at its flush; the test hands it to a node to send. */
+    static final class Link implements Engine.ClusterLink {
+        final List<Message> shipped = new ArrayList<>();
+        final List<String> operators = new ArrayList<>();
+        Engine engine;
+        private int confirmed;
+
+        @Override
+        public void send(Message m, String operatorId) {
+            shipped.add(m);
+            operators.add(operatorId);
+        }
+
+        @Override
+        public void flush() {
+            int n = shipped.size() - confirmed;
+            long[] ids = new long[n];
+            String[] ops = new String[n];
+            for (int i = 0; i < n; i++) {
+                ids[i] = shipped.get(confirmed + i).id();
+                ops[i] = operators.get(confirmed + i);
+            }
+            confirmed = shipped.size();
+            engine.markShipped(ids, ops, n);
+        }
+
+        @Override
+        public void sent(Message m, String operatorId, String upstreamId) {
+        }
+
+        @Override
+        public void done(long messageId) {
+        }
+
+        @Override
+        public void receipt(io.smsrouter.core.message.Receipt r) {
+        }
+
+        @Override
+        public void forwarded(io.smsrouter.core.message.Receipt r) {
+        }
+    }
+
+    @Test
+    void shouldBillWhereAcceptedAndRefundWhereTheOperatorRefusedIt() {
+        MemoryPool pool = new MemoryPool();
+        Engine a = node("a", pool);
+        Engine b = node("b", pool);
+        Link toCluster = new Link();
+        toCluster.engine = a;
+        a.cluster(toCluster, 0);
+        Message m = msg(a);
+        assertThat(a.submit(shop, m)).isEqualTo(SubmitOutcome.ACCEPTED);
+        assertThat(toCluster.shipped).hasSize(1);
+        assertThat(a.billing().balance("shop").spent()).as("billed once the cluster has it")
+                .isEqualTo(Amounts.parse("2.50"));
+        assertThat(a.billing().openCharges()).isZero();
+
+        b.cluster(new Link(), 1L << 52);
+        assertThat(b.takeFromCluster(m, "opA")).isTrue();
+        Message taken = b.operatorQueue("opA").poll();
+        b.onSubmitFailed(taken, "opA", 0x0B); // the operator refused it for good: not billed
+        assertThat(b.billing().balance("shop").spent()).isEqualTo(-Amounts.parse("2.50"));
+        leases.forEach(CreditLeases::report);
+        Billing.Balance shared = pool.total("shop");
+        assertThat(shared.spent() + shared.reserved()).as("charged on a, refunded on b").isZero();
+        assertInvariant(shared);
+    }
 }
