@@ -17,9 +17,22 @@ public final class KafkaClusterSupport implements ClusterSupport {
                 cluster.replicatedAck(), c.receiptValidity()), c.engine(), c.correlator(), c.clients(),
                 c.bindsByOperator(), c.tpsByBind(), c.smpp(), c.http(), cluster.postgres());
         return new Node() {
+            private io.smsrouter.cluster.pg.ClusterBalances balances;
+
             @Override
             public void open() throws Exception {
                 node.open();
+                if (node.pg() != null) {
+                    balances = io.smsrouter.cluster.pg.ClusterBalances.open(node.pg().dataSource(), cluster.nodeId(),
+                            c.engine(), c.balances());
+                }
+            }
+
+            @Override
+            public void recovered() {
+                if (balances != null) {
+                    balances.recovered();
+                }
             }
 
             @Override
@@ -34,6 +47,9 @@ public final class KafkaClusterSupport implements ClusterSupport {
 
             @Override
             public void close() {
+                if (balances != null) {
+                    balances.close(); // gives back unspent credit while the database is still open
+                }
                 node.close();
             }
         };
