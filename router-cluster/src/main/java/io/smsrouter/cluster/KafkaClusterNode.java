@@ -116,6 +116,8 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
     private volatile PgModerationQueue moderation;
     /** Opt-outs and consents shared through PostgreSQL and Kafka; null without {@code cluster.postgres}. */
     private volatile SharedPolicyStore policies;
+    /** Scheduled messages in PostgreSQL, when there is one. */
+    private volatile PgSchedule schedule;
     private final ThreadLocal<ArrayList<Future<RecordMetadata>>> unflushed = ThreadLocal.withInitial(ArrayList::new);
     private final ConcurrentLinkedQueue<Object[]> confirmed = new ConcurrentLinkedQueue<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -238,6 +240,7 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
             moderation = new PgModerationQueue(pg.dataSource(), settings.nodeId(), settings.slot(),
                     engine.moderator());
             engine.moderationQueue(moderation);
+            schedule = new PgSchedule(pg, settings.nodeId(), engine, this::shipNow);
         }
         thread("cluster-confirmed", this::markConfirmed);
         log.info("cluster: node {} (id slot {}) on Kafka {}, topics {}.*, ack {}", settings.nodeId(), settings.slot(),
@@ -253,6 +256,9 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
             moderation.live();
         }
         connectors.putAll(operators);
+        if (schedule != null) {
+            schedule.start();
+        }
         thread("cluster-presence", this::presenceLoop);
         thread("cluster-correlations", this::correlationLoop);
         thread("cluster-receipts", this::receiptLoop);
@@ -283,6 +289,10 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
 
     @Override
     public void close() {
+        PgSchedule s = schedule;
+        if (s != null) {
+            s.close(); // first: a claim in progress finishes or rolls back while Kafka is still open
+        }
         running = false;
         for (Thread t : threads) {
             try {
@@ -372,11 +382,39 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
 
     @Override
     public void flush() {
+        PgSchedule s = schedule;
+        if (s != null) {
+            try {
+                s.flushPending();
+            } catch (RuntimeException e) {
+                unflushed.get().clear();
+                throw e;
+            }
+        }
         ArrayList<Future<RecordMetadata>> fs = unflushed.get();
         if (!settings.replicated()) {
             fs.clear(); // local: this node's journal has them; the callbacks mark what Kafka confirms
             return;
         }
+        awaitUnflushed();
+    }
+
+    @Override
+    public io.smsrouter.core.cluster.SharedSchedule schedule() {
+        return schedule;
+    }
+
+    /** Scheduled messages claimed when due: to Kafka now, whatever {@code cluster.ack}, and waited for. */
+    private void shipNow(List<io.smsrouter.core.cluster.SharedSchedule.Entry> due) {
+        for (io.smsrouter.core.cluster.SharedSchedule.Entry e : due) {
+            send(e.message().withoutSchedule(), e.operatorId());
+        }
+        awaitUnflushed();
+    }
+
+    /** Waits until Kafka confirmed every record the calling thread sent since its last flush; throws when one failed. */
+    private void awaitUnflushed() {
+        ArrayList<Future<RecordMetadata>> fs = unflushed.get();
         try {
             for (Future<RecordMetadata> f : fs) {
                 f.get(30, TimeUnit.SECONDS);

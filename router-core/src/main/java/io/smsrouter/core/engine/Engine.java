@@ -215,6 +215,14 @@ public final class Engine {
 
         /** A client of this node took a receipt the cluster gave it ({@link ClientRegistry#dispatch}). */
         void forwarded(Receipt r);
+
+        /**
+         * Where scheduled messages wait, shared by the nodes, or null: each node keeps its own (and a
+         * dead node's wait until it is started again).
+         */
+        default io.smsrouter.core.cluster.SharedSchedule schedule() {
+            return null;
+        }
     }
 
     /**
@@ -352,23 +360,28 @@ public final class Engine {
      * (the link marks them shipped in the journal when the brokers confirm them). Throws when the
      * cluster did not take them.
      */
-    private void ship(ClusterLink c, Batch b) {
+    private void ship(ClusterLink c, Batch b, io.smsrouter.core.cluster.SharedSchedule shared) {
         int n = b.messages.size();
+        int later = shared == null ? 0 : b.scheduled.size();
         try {
             for (int i = 0; i < n; i++) {
                 c.send(b.messages.get(i), b.queues.get(i).operatorId());
             }
+            for (int i = 0; i < later; i++) {
+                Scheduled s = b.scheduled.get(i);
+                shared.add(s.message(), s.operatorId(), s.dueMs());
+            }
             c.flush();
-        } catch (RuntimeException e) {
+        } finally {
+            // shipped or not, they are not this node's any more (a restart ships them again)
             for (int i = 0; i < n; i++) {
                 undelivered(b.messages.get(i)).decrementAndGet();
             }
-            throw e;
+            for (int i = 0; i < later; i++) {
+                undelivered(b.scheduled.get(i).message()).decrementAndGet();
+            }
         }
-        shippedToCluster.add(n);
-        for (int i = 0; i < n; i++) {
-            undelivered(b.messages.get(i)).decrementAndGet();
-        }
+        shippedToCluster.add(n + later);
     }
 
     /**
@@ -984,9 +997,10 @@ public final class Engine {
         }
         ClusterLink link = cluster;
         RuntimeException notShipped = null;
-        if (link != null && !b.messages.isEmpty()) {
+        io.smsrouter.core.cluster.SharedSchedule shared = link == null ? null : link.schedule();
+        if (link != null && (!b.messages.isEmpty() || (shared != null && !b.scheduled.isEmpty()))) {
             try {
-                ship(link, b);
+                ship(link, b, shared);
             } catch (RuntimeException e) {
                 // journaled here but not in the cluster: the caller must not acknowledge them (a
                 // restart ships them, as possible duplicates); the batch's other effects still go
@@ -995,6 +1009,9 @@ public final class Engine {
             }
             b.queues.clear();
             b.messages.clear();
+            if (shared != null) {
+                b.scheduled.clear();
+            }
         }
         OperatorQueue last = null;
         for (int i = 0, n = b.messages.size(); i < n; i++) {
@@ -1490,6 +1507,15 @@ public final class Engine {
     }
 
     private void schedule(Scheduled s) {
+        ClusterLink link = cluster;
+        io.smsrouter.core.cluster.SharedSchedule shared = link == null ? null : link.schedule();
+        if (shared != null) {
+            // outside a batch (recovery, a replaced message): stored now, and marked as the cluster's
+            shared.put(s.message(), s.operatorId(), s.dueMs());
+            undelivered(s.message()).decrementAndGet();
+            markShipped(new long[] {s.message().id()}, new String[] {s.operatorId()}, 1);
+            return;
+        }
         scheduledById.put(s.message().id(), s);
         scheduled.add(s);
     }
@@ -1522,11 +1548,18 @@ public final class Engine {
     /** When the message goes to its operator (epoch ms), or 0 when it is not waiting for its schedule. */
     public long scheduledFor(long messageId) {
         Scheduled s = scheduledById.get(messageId);
-        return s == null ? 0 : s.dueMs();
+        if (s != null) {
+            return s.dueMs();
+        }
+        ClusterLink link = cluster;
+        io.smsrouter.core.cluster.SharedSchedule shared = link == null ? null : link.schedule();
+        return shared == null ? 0 : shared.dueOf(messageId);
     }
 
     public int scheduledCount() {
-        return scheduledById.size();
+        ClusterLink link = cluster;
+        io.smsrouter.core.cluster.SharedSchedule shared = link == null ? null : link.schedule();
+        return scheduledById.size() + (shared == null ? 0 : (int) Math.min(Integer.MAX_VALUE, shared.size()));
     }
 
     /**
@@ -2613,6 +2646,16 @@ public final class Engine {
     }
 
     private Scheduled takeScheduled(String accountId, long messageId) {
+        ClusterLink link = cluster;
+        io.smsrouter.core.cluster.SharedSchedule shared = link == null ? null : link.schedule();
+        if (shared != null && !scheduledById.containsKey(messageId)) {
+            io.smsrouter.core.cluster.SharedSchedule.Entry e = shared.take(accountId, messageId);
+            if (e == null) {
+                return null;
+            }
+            undelivered(e.message()).incrementAndGet(); // this node's again, until it ends or is stored back
+            return new Scheduled(e.dueMs(), e.message(), e.operatorId());
+        }
         Scheduled s = scheduledById.get(messageId);
         if (s == null || !s.message().accountId().equals(accountId) || !scheduledById.remove(messageId, s)) {
             return null;
