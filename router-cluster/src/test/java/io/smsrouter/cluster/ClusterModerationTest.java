@@ -301,7 +301,7 @@ class ClusterModerationTest {
     private void start(Node n) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(ClusterKillTest.JVM_FLAGS);
+        cmd.addAll(NodeProcesses.JVM_FLAGS);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.smsrouter.server.RouterMain",
                 "--config", n.config().toString()));
         Path log = n.config().resolveSibling(n.config().getFileName().toString().replace(".yaml", ".log"));

@@ -2304,7 +2304,8 @@ public final class Engine {
     private void endHeld(Message m, String operatorId, DeliveryState state) {
         long now = System.currentTimeMillis();
         statuses.put(new MessageStatus(m.id(), m.accountId(), state, 0, operatorId, m.acceptedAtMs(), now));
-        boolean refund = beginRefund(m.id());
+        // held on another node of the cluster (a shared queue): its charge is there, the refund is made here
+        boolean refund = beginRefund(m.id()) || refundShipped(m, operatorId);
         try {
             finalReceipt(Correlation.of(m), state, 0, now);
         } finally {
@@ -2329,8 +2330,8 @@ public final class Engine {
     }
 
     /**
-     * In a cluster, a message this node was given to send (accepted here or on another node) has no
-     * open charge here: it was billed where it was accepted when the cluster took it. Its refund is
+     * In a cluster, a message this node was given to send or to decide (accepted here or on another
+     * node) has no open charge here: it was billed where it was accepted. Its refund is
      * made here, out of this node's spent figure, so that the cluster's sums stay right; journaled
      * like any refund (recovery takes it out of the spent figure the same way).
      */
