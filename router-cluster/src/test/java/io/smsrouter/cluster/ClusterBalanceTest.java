@@ -30,7 +30,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Issue 12's shared balances: two router nodes (JVMs of their own) on one Kafka broker and one
  * PostgreSQL spend one account's balance concurrently past zero, then again after a top-up with one
- * node killed by SIGKILL in the middle. Checked in the database: accepted x price never above
+ * node killed by SIGKILL in the middle, then again while PostgreSQL is killed and started again.
+ * Checked in the database: accepted x price never above
  * start + top-ups, the balance never below 0, balance + spent = start + top-ups, and (once the
  * killed node is back on its data and reported) spent equal to what was acknowledged: no charge
  * lost or doubled.
@@ -131,8 +132,37 @@ class ClusterBalanceTest {
                     acknowledged.size(), accepted);
             assertThat(accepted).as("accepted x 1.00 <= 500.00").isLessThanOrEqualTo(500);
             awaitReported(pg, accepted);
+
+            // 4. PostgreSQL killed and started again while both nodes spend a new top-up: the nodes
+            // go on with what they leased, refuse for now (0x08) what needs the database, and the
+            // sums hold afterwards
+            HttpResponse<String> more = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                            "http://127.0.0.1:" + nodes.get("r2").http() + "/api/v1/balance/topups"))
+                    .header("Authorization", "Bearer admin-token-1").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"account\":\"shop\",\"amount\":\"200.00\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(more.statusCode()).as(more.body()).isEqualTo(200);
+            ChSession s3 = clients.bindTransceiver(nodes.get("r2").smppAddress());
+            int beforeRestart = acknowledged.size();
+            Thread e = spend(s1, "e", 300, acknowledged, ignored);
+            Thread g = spend(s3, "g", 300, acknowledged, ignored);
+            await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= beforeRestart + 40);
+            pg.kill9();
+            Thread.sleep(3000);
+            pg.startAgain();
+            e.join();
+            g.join();
+            await().atMost(Duration.ofSeconds(120)).untilAsserted(() ->
+                    assertThat(new HashSet<>(ClusterKillTest.texts(smsc))).containsAll(acknowledged));
+            Thread.sleep(2000);
+            int acceptedInAll = new HashSet<>(ClusterKillTest.texts(smsc)).size();
+            System.out.printf("cluster balance: PostgreSQL killed and restarted mid-run: %d accepted in all against "
+                    + "700.00%n", acceptedInAll);
+            assertThat(acceptedInAll).as("accepted x 1.00 <= 700.00").isLessThanOrEqualTo(700)
+                    .isGreaterThan(accepted);
+            awaitReported(pg, acceptedInAll);
             long takes = sum(pg, "SELECT COALESCE(SUM(takes), 0) FROM credit_leases");
-            System.out.printf("cluster balance: %d leases taken for %d messages%n", takes, acknowledged.size());
+            System.out.printf("cluster balance: %d leases taken for %d messages%n", takes, acceptedInAll);
         }
     }
 
