@@ -42,6 +42,8 @@ final class PgSchedule implements SharedSchedule, AutoCloseable {
     private final ThreadLocal<ArrayList<Entry>> pending = ThreadLocal.withInitial(ArrayList::new);
     private final AtomicLong claimed = new AtomicLong();
     private volatile long size;
+    /** Whether the last statement reached PostgreSQL (the claim loop asks every 200 ms). */
+    private volatile boolean up = true;
     private volatile boolean running = true;
     private final Thread claimer;
 
@@ -88,6 +90,15 @@ final class PgSchedule implements SharedSchedule, AutoCloseable {
     }
 
     private void insert(List<Entry> list) {
+        try {
+            insertNow(list);
+        } catch (RuntimeException e) {
+            up = false;
+            throw e;
+        }
+    }
+
+    private void insertNow(List<Entry> list) {
         pg.inTransaction(c -> {
             try (PreparedStatement s = c.prepareStatement("""
                     INSERT INTO scheduled (id, account_id, operator_id, due_ms, node_id, message)
@@ -149,11 +160,21 @@ final class PgSchedule implements SharedSchedule, AutoCloseable {
         return size;
     }
 
+    @Override
+    public boolean available() {
+        return up;
+    }
+
     private void claimLoop() {
         long counted = 0;
+        long warned = 0;
         while (running) {
             try {
                 int n = claimDue();
+                if (!up) {
+                    log.info("cluster: PostgreSQL answers again; scheduled messages are taken again");
+                }
+                up = true;
                 if (System.currentTimeMillis() - counted > 1000) {
                     size = count();
                     counted = System.currentTimeMillis();
@@ -164,9 +185,18 @@ final class PgSchedule implements SharedSchedule, AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                log.warn("cluster: scheduled messages not claimed ({}); trying again", e.getMessage());
+                boolean database = !(e instanceof NotShipped);
+                if (System.currentTimeMillis() - warned > 10_000) {
+                    warned = System.currentTimeMillis();
+                    log.warn("cluster: scheduled messages not claimed ({}); trying again", e.getMessage());
+                }
+                if (database && up) {
+                    log.warn("cluster: PostgreSQL does not answer; messages that must wait for their time are "
+                            + "refused (ESME_RSYSERR, HTTP 503) until it does");
+                }
+                up = !database; // Kafka refusing the claimed messages does not stop new ones being stored
                 try {
-                    Thread.sleep(1000);
+                    Thread.sleep(CLAIM_EVERY_MS);
                 } catch (InterruptedException stop) {
                     return;
                 }
@@ -192,7 +222,11 @@ final class PgSchedule implements SharedSchedule, AutoCloseable {
             if (due.isEmpty()) {
                 return 0;
             }
-            shipper.shipNow(due); // throws when Kafka did not take them all: the claim rolls back
+            try {
+                shipper.shipNow(due); // throws when Kafka did not take them all: the claim rolls back
+            } catch (RuntimeException e) {
+                throw new NotShipped(e);
+            }
             Long[] ids = new Long[due.size()];
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = due.get(i).message().id();
@@ -205,6 +239,13 @@ final class PgSchedule implements SharedSchedule, AutoCloseable {
             claimed.addAndGet(due.size());
             return due.size();
         });
+    }
+
+    /** Kafka did not take the claimed messages (PostgreSQL did answer). */
+    private static final class NotShipped extends RuntimeException {
+        NotShipped(RuntimeException cause) {
+            super(cause.getMessage(), cause);
+        }
     }
 
     private long count() {

@@ -22,7 +22,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Issue 12 item 5: a message scheduled through node r1 waits in PostgreSQL, not in r1's memory;
  * r1 is killed with SIGKILL right after acknowledging it, and r2 sends it on time. A second one,
- * scheduled through r2 and cancelled through r2 before its time, never goes out.
+ * scheduled through r2 and cancelled through r2 before its time, never goes out. With PostgreSQL
+ * stopped a message that must wait is refused with ESME_RSYSERR; once it is back, it is taken again.
  */
 class ClusterScheduleTest {
 
@@ -88,6 +89,19 @@ class ClusterScheduleTest {
                     .isGreaterThan(-0.5).isLessThan(3.0);
             Thread.sleep(2000);
             assertThat(ClusterNodes.texts(smsc)).containsExactly("sched-through-r1");
+
+            // PostgreSQL stopped: a message that must wait is refused for now (0x08), not accepted
+            // into a store that is not there; once it is back, scheduling goes on
+            pg.stop();
+            Thread.sleep(8000); // the node's claim loop finds it gone (connection attempts time out after 2 s)
+            assertThat(s2.session().submit(scheduled("sched-pg-down", "000000000030000R"), 10_000)
+                    .getCommandStatus()).isEqualTo(SmppConstants.STATUS_SYSERR);
+            pg.startAgain();
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() ->
+                    s2.session().submit(scheduled("sched-pg-back", "000000000002000R"), 10_000)
+                            .getCommandStatus() == 0);
+            await().atMost(Duration.ofSeconds(20)).until(() -> ClusterNodes.texts(smsc).contains("sched-pg-back"));
+            assertThat(ClusterNodes.texts(smsc)).doesNotContain("sched-pg-down");
         }
     }
 

@@ -35,4 +35,12 @@ public interface SharedSchedule {
 
     /** About how many wait (refreshed every second or so). */
     long size();
+
+    /**
+     * False when the store is down (as last seen, within a fraction of a second): a message that
+     * must wait is then refused with a temporary error instead of being accepted.
+     */
+    default boolean available() {
+        return true;
+    }
 }

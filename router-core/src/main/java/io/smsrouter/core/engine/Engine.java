@@ -1475,6 +1475,10 @@ public final class Engine {
         if (hold != null) {
             return hold(m, operatorId, hold);
         }
+        if (due > System.currentTimeMillis() && cluster != null && cluster.schedule() != null
+                && !cluster.schedule().available()) {
+            return SubmitOutcome.CLUSTER_UNAVAILABLE; // the shared schedule's store is down: try again later
+        }
         try {
             writeOrigin();
             journal.accepted(m, operatorId);
