@@ -1782,7 +1782,7 @@ public final class Engine {
         return switch (c.refill(accountId, need)) {
             case GRANTED -> null;
             case EMPTY -> SubmitOutcome.NO_BALANCE;
-            case UNAVAILABLE -> SubmitOutcome.SYSTEM_ERROR;
+            case UNAVAILABLE -> SubmitOutcome.CLUSTER_UNAVAILABLE;
         };
     }
 

@@ -264,7 +264,7 @@ class EngineCreditLeaseTest {
             local++;
         }
         assertThat(local).as("spent from the lease with the store down").isGreaterThanOrEqualTo(30);
-        assertThat(o).as("a temporary refusal, not 'no balance'").isEqualTo(SubmitOutcome.SYSTEM_ERROR);
+        assertThat(o).as("a temporary refusal, not 'no balance'").isEqualTo(SubmitOutcome.CLUSTER_UNAVAILABLE);
         pool.down = false;
         assertThat(a.submit(shop, msg(a))).isEqualTo(SubmitOutcome.ACCEPTED);
     }
