@@ -12,7 +12,6 @@ import io.smsrouter.core.engine.Engine;
 import io.smsrouter.core.message.Message;
 import io.smsrouter.core.message.MessageIdGenerator;
 import io.smsrouter.core.message.Receipt;
-import io.smsrouter.core.moderation.MessagePart;
 import io.smsrouter.server.config.ClusterConfig;
 import io.smsrouter.smpp.upstream.OperatorConnector;
 import org.apache.kafka.clients.admin.Admin;
@@ -372,11 +371,21 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
         }));
     }
 
-    /** The parts of one long text go to one partition, so to one bind, as some operators need. */
+    /**
+     * One phone's messages go to one partition, so to one node and one bind: the parts of one long
+     * text stay together, as some operators need, and the node that owns the share sees every
+     * message to that number through this operator (its duplicate filter works across the cluster).
+     */
     static int partition(Message m, int partitions) {
-        MessagePart part = MessagePart.of(m);
-        long h = part == null ? m.id() * 0x9E3779B97F4A7C15L
-                : (m.accountId() + '\0' + m.source() + '\0' + m.destination() + '\0' + part.ref()).hashCode();
+        String to = m.destination();
+        long h = 0;
+        for (int i = 0; i < to.length(); i++) {
+            char c = to.charAt(i);
+            if (c >= '0' && c <= '9') {
+                h = h * 31 + c;
+            }
+        }
+        h *= 0x9E3779B97F4A7C15L;
         return (int) Math.floorMod(h ^ (h >>> 32), (long) partitions);
     }
 

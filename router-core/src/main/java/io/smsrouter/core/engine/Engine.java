@@ -250,9 +250,23 @@ public final class Engine {
             return false;
         }
         undelivered(m).incrementAndGet();
+        takenFromCluster.increment();
+        io.smsrouter.core.policy.DuplicateFilter d = dedup;
+        if (d != null && d.applies(m.accountId()) && io.smsrouter.core.moderation.MessagePart.of(m) == null
+                && d.firstOf(m) != 0) {
+            // the same text to the same number, accepted by another node within the window: one phone's
+            // messages come to one node (the cluster partitions by number), so it goes once
+            duplicates.increment();
+            beginBatch();
+            try {
+                endUnsent(m, operatorId, DeliveryState.REJECTED, DUPLICATE_ERROR);
+            } finally {
+                endBatch();
+            }
+            return true;
+        }
         statuses.put(new MessageStatus(m.id(), m.accountId(), DeliveryState.ENROUTE, 0, operatorId,
                 m.acceptedAtMs(), 0));
-        takenFromCluster.increment();
         q.offer(m);
         return true;
     }
