@@ -180,7 +180,12 @@ final class Codec {
      * it, and the operator shares it holds (operator id to partitions).
      */
     record Presence(String nodeId, int slot, String smpp, String http, long atMs, List<String> receivers,
-                    Map<String, List<Integer>> shares) {
+                    Map<String, List<Integer>> shares, Map<String, Integer> binds, Map<String, Integer> offered) {
+        /** A heartbeat without the accounts' binds and offered rates (as older nodes wrote them). */
+        Presence(String nodeId, int slot, String smpp, String http, long atMs, List<String> receivers,
+                 Map<String, List<Integer>> shares) {
+            this(nodeId, slot, smpp, http, atMs, receivers, shares, Map.of(), Map.of());
+        }
     }
 
     static byte[] presence(Presence p) {
@@ -202,7 +207,30 @@ final class Codec {
                     out.writeInt(i);
                 }
             }
+            counts(out, p.binds());
+            counts(out, p.offered());
         });
+    }
+
+    private static void counts(DataOutputStream out, Map<String, Integer> m) throws IOException {
+        out.writeInt(m.size());
+        for (Map.Entry<String, Integer> e : m.entrySet()) {
+            utf(out, e.getKey());
+            out.writeInt(e.getValue());
+        }
+    }
+
+    private static Map<String, Integer> counts(DataInputStream in) throws IOException {
+        if (in.available() == 0) {
+            return Map.of(); // written by a node from before these fields
+        }
+        int n = in.readInt();
+        Map<String, Integer> m = new TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            String k = in.readUTF();
+            m.put(k, in.readInt());
+        }
+        return m;
     }
 
     static Presence readPresence(byte[] b) {
@@ -228,8 +256,10 @@ final class Codec {
                 }
                 shares.put(op, parts);
             }
+            Map<String, Integer> binds = counts(in);
+            Map<String, Integer> offered = counts(in);
             return new Presence(id, slot, smpp.isEmpty() ? null : smpp, http.isEmpty() ? null : http, at, receivers,
-                    shares);
+                    shares, binds, offered);
         });
     }
 

@@ -234,6 +234,7 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
             policies.open();
         }
         engine.cluster(this, MessageIdGenerator.clusterBase(settings.slot()));
+        clients.bindsElsewhere(this::bindsElsewhere);
         if (pg != null) {
             // held messages live in PostgreSQL: one queue for every node (recovery adds this journal's)
             moderation = new PgModerationQueue(pg.dataSource(), settings.nodeId(), settings.slot(),
@@ -914,7 +915,60 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
         Map<String, List<Integer>> shares = new TreeMap<>();
         connectors.forEach((op, c) -> shares.put(op, new ArrayList<>(c.owned())));
         return new Codec.Presence(settings.nodeId(), settings.slot(), smppAddress.get(), httpAddress.get(), atMs,
-                new ArrayList<>(clients.accountsWithReceivers()), shares);
+                new ArrayList<>(clients.accountsWithReceivers()), shares, new TreeMap<>(clients.bindCounts()),
+                offered);
+    }
+
+    /** Messages per second each account with a {@code tps} offered this node, as of the last heartbeat. */
+    private volatile Map<String, Integer> offered = Map.of();
+    private long offeredSince = System.nanoTime();
+
+    /**
+     * Once a second: measures what each account with a {@code tps} offers this node and sets this
+     * node's share of the account's rate to its part of what the live nodes are offered (plus an
+     * even part of 2% of the rate each, so a node that gets traffic again is not shut out), so that
+     * the account's {@code tps} holds across the cluster: a node with all of the traffic gets all of
+     * the rate; two nodes offered as much each get half.
+     */
+    private void shareAccountRates() {
+        long now = System.nanoTime();
+        double seconds = Math.max(0.001, (now - offeredSince) / 1e9);
+        offeredSince = now;
+        Map<String, Long> attempts = engine.takeAccountAttempts();
+        Map<String, Integer> mine = new TreeMap<>();
+        attempts.forEach((a, n) -> mine.put(a, (int) Math.min(Integer.MAX_VALUE, Math.round(n / seconds))));
+        offered = mine;
+        Map<String, Integer> rates = engine.accountRates();
+        if (rates.isEmpty()) {
+            return;
+        }
+        List<Codec.Presence> others = new ArrayList<>();
+        for (Codec.Presence p : presence.values()) {
+            if (!p.nodeId().equals(settings.nodeId()) && live(p)) {
+                others.add(p);
+            }
+        }
+        int nodes = others.size() + 1;
+        rates.forEach((account, tps) -> {
+            double floor = 0.02 * tps;
+            double all = mine.getOrDefault(account, 0) + floor;
+            double total = all;
+            for (Codec.Presence p : others) {
+                total += p.offered().getOrDefault(account, 0) + floor;
+            }
+            engine.accountShare(account, nodes == 1 ? 1 : all / total);
+        });
+    }
+
+    /** The account's binds on the other live nodes, as their last heartbeats said. */
+    private int bindsElsewhere(String account) {
+        int n = 0;
+        for (Codec.Presence p : presence.values()) {
+            if (!p.nodeId().equals(settings.nodeId()) && live(p)) {
+                n += p.binds().getOrDefault(account, 0);
+            }
+        }
+        return n;
     }
 
     private void readPresence(Duration atMost) {
@@ -954,6 +1008,7 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
             while (running) {
                 long now = System.currentTimeMillis();
                 if (now >= nextBeat) {
+                    shareAccountRates();
                     Codec.Presence me = heartbeat(now);
                     presence.put(me.nodeId(), me);
                     producer.send(new ProducerRecord<>(topics.nodes(), settings.nodeId(), Codec.presence(me)));

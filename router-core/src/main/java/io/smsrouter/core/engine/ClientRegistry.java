@@ -67,10 +67,32 @@ public final class ClientRegistry {
         return out;
     }
 
-    /** Adds a session unless the account already has {@code maxBinds}; returns false then. */
+    /** In a cluster: the account's binds on the other nodes (as their last heartbeats said). */
+    private volatile java.util.function.ToIntFunction<String> bindsElsewhere = a -> 0;
+
+    /** Counts the binds other nodes of a cluster hold against each account's {@code maxBinds}. */
+    public void bindsElsewhere(java.util.function.ToIntFunction<String> f) {
+        this.bindsElsewhere = f;
+    }
+
+    /** The number of sessions bound per account. */
+    public Map<String, Integer> bindCounts() {
+        Map<String, Integer> out = new java.util.HashMap<>();
+        sessions.forEach((a, l) -> {
+            if (!l.isEmpty()) {
+                out.put(a, l.size());
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Adds a session unless the account already has {@code maxBinds} (here, and in a cluster on
+     * the other nodes too); returns false then.
+     */
     public synchronized boolean register(ClientSession s, int maxBinds) {
         List<ClientSession> l = sessions.computeIfAbsent(s.accountId(), k -> new CopyOnWriteArrayList<>());
-        if (maxBinds > 0 && l.size() >= maxBinds) {
+        if (maxBinds > 0 && l.size() + bindsElsewhere.applyAsInt(s.accountId()) >= maxBinds) {
             return false;
         }
         l.add(s);

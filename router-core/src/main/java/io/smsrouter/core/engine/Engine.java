@@ -73,6 +73,8 @@ public final class Engine {
     private final ClientRegistry clients;
     private final Map<String, OperatorQueue> operatorQueues;
     private final Map<String, TokenBucket> accountRates = new HashMap<>();
+    /** In a cluster: messages each account with a {@code tps} offered this node (for its share of the rate). */
+    private final Map<String, LongAdder> accountAttempts = new ConcurrentHashMap<>();
     /** Statuses of the last 2M messages (query_sm answers for those). */
     private final StatusTable statuses = new StatusTable(1 << 21);
     /** Receipts that arrived before the operator's submit_sm_resp was processed. */
@@ -328,6 +330,40 @@ public final class Engine {
             } finally {
                 endBatch();
             }
+        }
+    }
+
+    /**
+     * In a cluster: how many messages each account with a {@code tps} offered this node since the
+     * last call (accepted or throttled), reset by the call.
+     */
+    public Map<String, Long> takeAccountAttempts() {
+        Map<String, Long> out = new HashMap<>();
+        accountAttempts.forEach((id, n) -> out.put(id, n.sumThenReset()));
+        return out;
+    }
+
+    /** The accounts with a {@code tps}, and their rate. */
+    public Map<String, Integer> accountRates() {
+        Map<String, Integer> out = new HashMap<>();
+        for (String id : accountRates.keySet()) {
+            Account a = accounts.get(id);
+            if (a != null) {
+                out.put(id, a.tps());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * In a cluster: this node may accept {@code share} (0..1) of the account's {@code tps}; the
+     * nodes split it by what each is offered, so the account's rate holds across the cluster.
+     */
+    public void accountShare(String accountId, double share) {
+        TokenBucket rate = accountRates.get(accountId);
+        Account a = accounts.get(accountId);
+        if (rate != null && a != null) {
+            rate.rate(a.tps() * Math.max(0, Math.min(1, share)));
         }
     }
 
@@ -1409,6 +1445,9 @@ public final class Engine {
     /** The account and capacity checks every message passes first; null when it passes them. */
     private SubmitOutcome refusal(Account account, Message m) {
         TokenBucket rate = accountRates.get(account.id());
+        if (rate != null && cluster != null) {
+            accountAttempts.computeIfAbsent(account.id(), k -> new LongAdder()).increment();
+        }
         if (rate != null && !rate.tryAcquire()) {
             return SubmitOutcome.THROTTLED;
         }

@@ -5,8 +5,8 @@ package io.smsrouter.core.engine;
  * bursts pass and the long-run rate is capped. Thread-safe; contention is per account or bind.
  */
 public final class TokenBucket {
-    private final double ratePerNano;
-    private final double burst;
+    private double ratePerNano;
+    private double burst;
     private double tokens;
     private long lastNanos;
 
@@ -20,6 +20,18 @@ public final class TokenBucket {
     /** A bucket allowing one second's worth of burst. */
     public static TokenBucket perSecond(int ratePerSecond) {
         return new TokenBucket(ratePerSecond, ratePerSecond);
+    }
+
+    /**
+     * Changes the rate from now on, with a burst of a quarter of a second of it (the nodes of a
+     * cluster that split a rate among themselves each save up less, so that their bursts together
+     * stay near the account's); tokens saved above the new burst are dropped.
+     */
+    public synchronized void rate(double ratePerSecond) {
+        refill(System.nanoTime());
+        this.ratePerNano = Math.max(ratePerSecond, 0.01) / 1e9;
+        this.burst = Math.max(1, ratePerSecond / 4);
+        this.tokens = Math.min(tokens, burst);
     }
 
     public synchronized boolean tryAcquire() {
