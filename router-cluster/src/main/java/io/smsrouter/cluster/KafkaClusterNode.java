@@ -117,6 +117,8 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
     private volatile SharedPolicyStore policies;
     /** Scheduled messages in PostgreSQL, when there is one. */
     private volatile PgSchedule schedule;
+    /** Message statuses shared through PostgreSQL, when there is one. */
+    private volatile PgStatuses statuses;
     private final ThreadLocal<ArrayList<Future<RecordMetadata>>> unflushed = ThreadLocal.withInitial(ArrayList::new);
     private final ConcurrentLinkedQueue<Object[]> confirmed = new ConcurrentLinkedQueue<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -241,6 +243,7 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
                     engine.moderator());
             engine.moderationQueue(moderation);
             schedule = new PgSchedule(pg, settings.nodeId(), engine, this::shipNow);
+            statuses = new PgStatuses(pg, settings.receiptValidity());
         }
         thread("cluster-confirmed", this::markConfirmed);
         log.info("cluster: node {} (id slot {}) on Kafka {}, topics {}.*, ack {}", settings.nodeId(), settings.slot(),
@@ -319,6 +322,10 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
         }
         if (moderation != null) {
             moderation.close();
+        }
+        PgStatuses st = statuses;
+        if (st != null) {
+            st.close(); // what is queued is written first
         }
         if (pg != null) {
             pg.close(); // last: what closed before may still have written to it
@@ -412,6 +419,20 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
     @Override
     public io.smsrouter.core.cluster.SharedSchedule schedule() {
         return schedule;
+    }
+
+    @Override
+    public void status(io.smsrouter.core.engine.MessageStatus s) {
+        PgStatuses st = statuses;
+        if (st != null) {
+            st.put(s);
+        }
+    }
+
+    @Override
+    public io.smsrouter.core.engine.MessageStatus statusOf(long messageId) {
+        PgStatuses st = statuses;
+        return st == null ? null : st.get(messageId);
     }
 
     /** Scheduled messages claimed when due: to Kafka now, whatever {@code cluster.ack}, and waited for. */

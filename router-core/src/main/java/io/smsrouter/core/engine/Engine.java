@@ -225,6 +225,15 @@ public final class Engine {
         default io.smsrouter.core.cluster.SharedSchedule schedule() {
             return null;
         }
+
+        /** Every status this node sets, for a store every node reads ({@link #statusOf}); none by default. */
+        default void status(MessageStatus s) {
+        }
+
+        /** The latest status another node (or this one) stored, or null: for ids this node does not know. */
+        default MessageStatus statusOf(long messageId) {
+            return null;
+        }
     }
 
     /**
@@ -234,6 +243,7 @@ public final class Engine {
      */
     public void cluster(ClusterLink link, long idBase) {
         this.cluster = link;
+        statuses.also(link::status);
         this.idBase = idBase;
         this.ids = new MessageIdGenerator(0, idBase);
     }
@@ -2747,7 +2757,21 @@ public final class Engine {
     }
 
     public MessageStatus status(long messageId) {
-        return statuses.get(messageId);
+        MessageStatus s = statuses.get(messageId);
+        ClusterLink link = cluster;
+        if (link != null && (s == null || !s.state().isFinal())) {
+            // in a cluster, another node may have sent it or matched its receipt since
+            try {
+                MessageStatus shared = link.statusOf(messageId);
+                if (shared != null && (s == null || shared.state().isFinal()
+                        || shared.state() != DeliveryState.ENROUTE)) {
+                    s = shared;
+                }
+            } catch (RuntimeException e) {
+                log.debug("cluster: status of {} not read: {}", messageId, e.toString());
+            }
+        }
+        return s;
     }
 
     /** The class a message travels in: its priority_flag's, or its account's. */

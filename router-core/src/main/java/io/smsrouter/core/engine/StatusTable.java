@@ -22,8 +22,19 @@ final class StatusTable {
         this.mask = capacityPowerOfTwo - 1;
     }
 
+    /** Also told every status put (a cluster's shared store of statuses), or null. */
+    private volatile java.util.function.Consumer<MessageStatus> also;
+
+    void also(java.util.function.Consumer<MessageStatus> c) {
+        this.also = c;
+    }
+
     void put(MessageStatus s) {
         slots.set((int) (s.messageId() & mask), s);
+        java.util.function.Consumer<MessageStatus> c = also;
+        if (c != null) {
+            c.accept(s);
+        }
     }
 
     /** Every status held now (for a checkpoint; a slot written meanwhile may be seen either way). */
