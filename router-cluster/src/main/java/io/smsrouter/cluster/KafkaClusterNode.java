@@ -3,6 +3,7 @@ package io.smsrouter.cluster;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.smsrouter.cluster.pg.PgStore;
+import io.smsrouter.cluster.pg.SharedSettings;
 import io.smsrouter.cluster.policy.SharedPolicyStore;
 import io.smsrouter.core.account.TrafficClass;
 import io.smsrouter.core.cluster.ClusterView;
@@ -115,6 +116,7 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
     private volatile PgModerationQueue moderation;
     /** Opt-outs and consents shared through PostgreSQL and Kafka; null without {@code cluster.postgres}. */
     private volatile SharedPolicyStore policies;
+    private volatile SharedSettings shared;
     /** Scheduled messages in PostgreSQL, when there is one. */
     private volatile PgSchedule schedule;
     /** Message statuses shared through PostgreSQL, when there is one. */
@@ -234,6 +236,9 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
             policies = new SharedPolicyStore(pg, producer, topics.optouts(), consumerProps(null), engine,
                     settings.nodeId());
             policies.open();
+            // templates and API-made account settings: loaded before the router listens, then polled
+            shared = new SharedSettings(pg, engine.moderator());
+            shared.open();
         }
         engine.cluster(this, MessageIdGenerator.clusterBase(settings.slot()));
         clients.bindsElsewhere(this::bindsElsewhere);
@@ -307,6 +312,9 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
         if (policies != null) {
             policies.close();
         }
+        if (shared != null) {
+            shared.close();
+        }
         if (producer != null) {
             try {
                 producer.send(new ProducerRecord<>(topics.nodes(), settings.nodeId(),
@@ -338,6 +346,12 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
      */
     public PgStore pg() {
         return pg;
+    }
+
+    /** Each account's templates shared through PostgreSQL; null without {@code cluster.postgres}. */
+    public java.util.function.Function<String, io.smsrouter.core.template.TemplateStore> templateStores() {
+        SharedSettings s = shared;
+        return s == null ? null : s::templates;
     }
 
     /** The shared opt-outs and consents, null without {@code cluster.postgres}. */

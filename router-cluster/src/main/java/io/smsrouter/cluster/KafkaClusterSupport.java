@@ -41,6 +41,11 @@ public final class KafkaClusterSupport implements ClusterSupport {
             }
 
             @Override
+            public java.util.function.Function<String, io.smsrouter.core.template.TemplateStore> templateStores() {
+                return node.templateStores();
+            }
+
+            @Override
             public ClusterView view() {
                 return node;
             }

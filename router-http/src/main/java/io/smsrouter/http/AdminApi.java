@@ -91,6 +91,12 @@ final class AdminApi {
                 || req.method() == HttpMethod.POST && path.equals(ROUTES + "/reload");
     }
 
+    /** A change of an account's moderation mode ({@code PUT|POST /api/v1/accounts/{id}/moderation}). */
+    static boolean isModeChange(FullHttpRequest req, String path) {
+        return (req.method() == HttpMethod.PUT || req.method() == HttpMethod.POST)
+                && path.startsWith(ACCOUNTS + "/") && path.endsWith("/moderation");
+    }
+
     /** Offers {@code /api/v1/routes} (reading and reloading the route table) from now on. */
     void routeAdmin(RouteAdmin r) {
         this.routeAdmin = r;
@@ -417,7 +423,14 @@ final class AdminApi {
             } catch (IllegalArgumentException e) {
                 throw ApiError.bad("bad_request", "mode: expected one of none, auto, manual, got \"" + mode + "\"");
             }
-            engine.moderator().setMode(a.id(), m);
+            try {
+                engine.moderator().change(a.id(), m);
+            } catch (io.smsrouter.core.cluster.ClusterUnavailableException e) {
+                // cluster mode: the mode is shared through PostgreSQL, which is down; nothing changed
+                log.warn("moderation mode of account {} not changed: {}", a.id(), e.getMessage());
+                return HttpServer.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "cluster_unavailable",
+                        "the cluster's database is unavailable: the mode was not changed; try again");
+            }
             log.info("moderation mode of account {} set to {} through the admin API", a.id(), m);
         } else {
             ApiError.requireMethod(req.method(), HttpMethod.GET);

@@ -193,6 +193,14 @@ public final class HttpServer implements AutoCloseable {
         engine.clients().intercept(webhooks::take);
     }
 
+    /**
+     * Each account's named templates from {@code stores} instead of files (cluster mode with
+     * PostgreSQL: one set for every node); before {@link #start}.
+     */
+    public void templateStores(java.util.function.Function<String, io.smsrouter.core.template.TemplateStore> stores) {
+        templates.use(stores);
+    }
+
     public PrometheusMeterRegistry registry() {
         return registry;
     }
@@ -436,6 +444,21 @@ public final class HttpServer implements AutoCloseable {
             }
             FullHttpResponse resp;
             if (req.decoderResult().isSuccess() && AdminApi.handles(path)) {
+                if (AdminApi.isModeChange(req, path) && engine.moderator().sharesModes()) {
+                    // cluster mode with PostgreSQL: the change waits for the database, off the event loop
+                    FullHttpRequest held = req.retainedDuplicate();
+                    String p = path;
+                    policyWorker.execute(() -> {
+                        FullHttpResponse r;
+                        try {
+                            r = admin.handle(held, p);
+                        } finally {
+                            held.release();
+                        }
+                        ctx.executor().execute(() -> respond(ctx, req, r));
+                    });
+                    return;
+                }
                 if (AdminApi.isSlow(req, path)) {
                     FullHttpRequest held = req.retainedDuplicate();
                     String p = path;
@@ -514,6 +537,21 @@ public final class HttpServer implements AutoCloseable {
                 resp = balances.handle(req, path);
             } else if (req.decoderResult().isSuccess() && Templates.handles(path)) {
                 io.smsrouter.core.account.Account a = messages.account(req);
+                if (a != null && templates.shared() && req.method() != HttpMethod.GET) {
+                    // cluster mode with PostgreSQL: a change waits for the database, off the event loop
+                    FullHttpRequest held = req.retainedDuplicate();
+                    String p = path;
+                    policyWorker.execute(() -> {
+                        FullHttpResponse r;
+                        try {
+                            r = templates.handle(held, p, a);
+                        } finally {
+                            held.release();
+                        }
+                        ctx.executor().execute(() -> respond(ctx, req, r));
+                    });
+                    return;
+                }
                 resp = a == null ? MessageApi.unauthorized() : templates.handle(req, path, a);
             } else if (!req.decoderResult().isSuccess()) {
                 resp = error(HttpResponseStatus.BAD_REQUEST, "bad_request", "the request could not be parsed");

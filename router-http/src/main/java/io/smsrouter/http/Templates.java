@@ -65,8 +65,26 @@ final class Templates {
         return path.equals(PATH) || path.startsWith(PATH + "/");
     }
 
+    /** Makes an account's store; by default files in a directory per account. */
+    private volatile java.util.function.Function<String, TemplateStore> factory;
+
+    /**
+     * Takes each account's templates from {@code f} from now on (cluster mode with PostgreSQL:
+     * shared by every node) instead of files; before the router listens.
+     */
+    void use(java.util.function.Function<String, TemplateStore> f) {
+        factory = f;
+        stores.clear();
+    }
+
+    /** Whether the templates are shared by the cluster (a change may wait for its database). */
+    boolean shared() {
+        return factory != null;
+    }
+
     private TemplateStore store(String accountId) {
-        return stores.computeIfAbsent(accountId, a -> new LocalTemplateStore(base().resolve(a)));
+        java.util.function.Function<String, TemplateStore> f = factory;
+        return stores.computeIfAbsent(accountId, a -> f != null ? f.apply(a) : new LocalTemplateStore(base().resolve(a)));
     }
 
     private Path base() {
@@ -140,6 +158,11 @@ final class Templates {
             throw new ApiError(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "use GET, PUT or DELETE");
         } catch (ApiError e) {
             return e.response();
+        } catch (io.smsrouter.core.cluster.ClusterUnavailableException e) {
+            // cluster mode: templates are shared through PostgreSQL, which is down; nothing changed
+            log.warn("template request {} {} refused: {}", req.method(), path, e.getMessage());
+            return HttpServer.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "cluster_unavailable",
+                    "the cluster's database is unavailable: the template was not changed; try again");
         } catch (RuntimeException e) {
             log.error("template request {} {} failed", req.method(), path, e);
             return HttpServer.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",

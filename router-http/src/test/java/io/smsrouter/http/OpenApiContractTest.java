@@ -1161,6 +1161,63 @@ class OpenApiContractTest {
     }
 
     @Test
+    void shouldAnswerClusterUnavailableAsDocumentedWhenSharedTemplatesAndModesCannotBeChanged() throws Exception {
+        JsonNode doc = document();
+        // cluster mode with PostgreSQL down: the shared stores refuse changes, reads answer from memory
+        java.util.function.Supplier<RuntimeException> down = () ->
+                new io.smsrouter.core.cluster.ClusterUnavailableException("PostgreSQL is unavailable", null);
+        io.smsrouter.core.template.Template kept = io.smsrouter.core.template.Template.compile("kept", "kept {x}");
+        server.templateStores(account -> new io.smsrouter.core.template.TemplateStore() {
+            @Override
+            public io.smsrouter.core.template.Template put(String name, String source) {
+                io.smsrouter.core.template.Template.compile(name, source);
+                throw down.get();
+            }
+
+            @Override
+            public java.util.Optional<io.smsrouter.core.template.Template> get(String name) {
+                return name.equals("kept") ? java.util.Optional.of(kept) : java.util.Optional.empty();
+            }
+
+            @Override
+            public boolean remove(String name) {
+                throw down.get();
+            }
+
+            @Override
+            public List<io.smsrouter.core.template.Template> all() {
+                return List.of(kept);
+            }
+        });
+        engine.moderator().modeStore((accountId, mode) -> {
+            throw down.get();
+        });
+        String tpl = "/api/v1/templates/kept";
+        String docTpl = "/api/v1/templates/{name}";
+        String mod = "/api/v1/accounts/shop/moderation";
+        String docMod = "/api/v1/accounts/{id}/moderation";
+        List<Provoked> cases = List.of(
+                new Provoked("PUT", tpl, SHOP, "{\"text\":\"new {x}\"}", 503, "cluster_unavailable", "put", docTpl),
+                new Provoked("PUT", tpl, SHOP, "{\"text\":\"{x | plurl}\"}", 400, "template_error", "put", docTpl),
+                new Provoked("DELETE", tpl, SHOP, null, 503, "cluster_unavailable", "delete", docTpl),
+                new Provoked("PUT", mod, ADMIN, "{\"mode\":\"manual\"}", 503, "cluster_unavailable", "put", docMod),
+                new Provoked("POST", mod, ADMIN, "{\"mode\":\"manual\"}", 503, "cluster_unavailable", "post",
+                        docMod));
+        for (Provoked c : cases) {
+            HttpResponse<String> r = call(c.method, c.path, c.key, c.body);
+            String what = c.method + " " + c.path + " -> " + r.statusCode() + " " + r.body();
+            assertThat(r.statusCode()).as(what).isEqualTo(c.status);
+            assertThat(errorOf(r).path("code").asText()).as(what).isEqualTo(c.code);
+            assertThat(documented(doc, c, r.statusCode(), c.code)).as("documented: %s", what).isTrue();
+        }
+        HttpResponse<String> read = call("GET", tpl, SHOP, null);
+        assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+        checkAgainstDocument(doc, operation(doc, "get", docTpl), read);
+        HttpResponse<String> mode = call("GET", mod, ADMIN, null);
+        assertThat(mode.body()).as("nothing changed").contains("\"moderation\":\"none\"");
+    }
+
+    @Test
     void shouldShowTheClusterAsDocumentedToTheAdminOnlyAndNotClusteredWithoutAView() throws Exception {
         JsonNode doc = document();
         String path = "/api/v1/cluster";

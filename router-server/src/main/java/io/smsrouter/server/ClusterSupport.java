@@ -66,6 +66,14 @@ public interface ClusterSupport {
 
         ClusterView view();
 
+        /**
+         * Each account's named templates shared by every node, once {@link #open} ran; null keeps
+         * them in files of this node (the default, and cluster mode without PostgreSQL).
+         */
+        default java.util.function.Function<String, io.smsrouter.core.template.TemplateStore> templateStores() {
+            return null;
+        }
+
         /** Hands this node's shares over to the others, then disconnects. */
         @Override
         void close();

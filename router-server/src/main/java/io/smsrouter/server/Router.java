@@ -534,6 +534,10 @@ public final class Router implements AutoCloseable {
             } catch (Exception e) {
                 throw new StartException("cluster: " + e.getMessage(), e);
             }
+            var sharedTemplates = clusterNode.templateStores();
+            if (sharedTemplates != null) {
+                httpServer.templateStores(sharedTemplates);
+            }
         }
         engine.recover(RECEIPT_VALIDITY);
         if (clusterNode != null) {

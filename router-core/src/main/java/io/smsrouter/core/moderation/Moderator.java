@@ -81,6 +81,41 @@ public final class Moderator {
         modes.put(accountId, mode);
     }
 
+    /** Where modes set through the admin API are shared (cluster mode with PostgreSQL). */
+    @FunctionalInterface
+    public interface ModeStore {
+        /**
+         * Records the change for every node before it takes effect here.
+         *
+         * @throws io.smsrouter.core.cluster.ClusterUnavailableException when it cannot now
+         */
+        void save(String accountId, Moderation mode);
+    }
+
+    private volatile ModeStore modeStore;
+
+    /** Shares the modes changed through {@link #change} (null: this node alone, as without a cluster). */
+    public void modeStore(ModeStore store) {
+        this.modeStore = store;
+    }
+
+    /** Whether changes through {@link #change} go to a shared store first (they may wait for it). */
+    public boolean sharesModes() {
+        return modeStore != null;
+    }
+
+    /**
+     * A change through the admin API: recorded in the {@link #modeStore} first when there is one
+     * (nothing changes when that fails), then in force here as {@link #setMode}.
+     */
+    public void change(String accountId, Moderation mode) {
+        ModeStore s = modeStore;
+        if (s != null) {
+            s.save(accountId, mode);
+        }
+        setMode(accountId, mode);
+    }
+
     /** Null when the message may go on; otherwise why it is held. */
     public HoldReason check(Account account, Message m) {
         switch (mode(account)) {
