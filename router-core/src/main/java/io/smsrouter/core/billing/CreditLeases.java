@@ -53,7 +53,8 @@ public final class CreditLeases implements AutoCloseable {
     }
 
     private static final class State {
-        volatile long emptyUntil;
+        /** nanoTime before which the pool is believed empty (nanoTime may be negative: start in the past). */
+        volatile long emptyUntil = System.nanoTime() - 1;
         volatile long slice;
         final AtomicBoolean refilling = new AtomicBoolean();
         final AtomicLong spentInWindow = new AtomicLong();
