@@ -41,7 +41,7 @@ class ShippedConfigTest {
         assertThat(c.accounts()).containsExactly(
                 new AccountConfig("shop", "secret1", "k-shop-1", "auto", 500, 4, List.of("Shop")),
                 new AccountConfig("otp", "otppass", "k-otp-1", "none", 2000, 4, List.of(), null, "otp"),
-                new AccountConfig("bulk", "bulkpw", "k-bulk-1", "none", 0, 8, List.of(), null, "promo"),
+                new AccountConfig("bulk", "bulkpw", "k-bulk-1", "none", 0, 8, List.of(), null, "promo", null, 0, "any"),
                 new AccountConfig("prepaid", "prepaid", "k-prepaid-1", "none", 0, 4, List.of(), null, "transactional",
                         io.smsrouter.core.billing.Amounts.parse("100.00"), 600, null));
         assertThat(c.billing().prices()).isEqualTo(root.resolve("conf/prices.csv"));
