@@ -28,7 +28,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -274,25 +273,7 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
     }
 
     private void thread(String name, Runnable r) {
-        Thread t = new Thread(() -> {
-            while (running) {
-                try {
-                    r.run();
-                    return;
-                } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
-                    return; // closing
-                } catch (RuntimeException e) {
-                    if (running) {
-                        // a fresh consumer in a second: what was not committed is read again
-                        log.error("cluster: {} failed, starting it again in 1 s: {}", name, e.toString(), e);
-                        sleep(1_000);
-                    }
-                }
-            }
-        }, name);
-        t.setDaemon(true);
-        threads.add(t);
-        t.start();
+        threads.add(Loops.start(name, () -> running, r));
     }
 
     @Override
@@ -1149,11 +1130,7 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
     }
 
     private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Loops.sleep(ms);
     }
 
     static byte[] utf8(String s) {

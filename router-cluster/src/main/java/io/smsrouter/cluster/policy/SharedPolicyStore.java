@@ -1,5 +1,7 @@
 package io.smsrouter.cluster.policy;
 
+import io.smsrouter.cluster.Loops;
+
 import io.smsrouter.cluster.pg.PgStore;
 import io.smsrouter.core.cluster.ClusterUnavailableException;
 import io.smsrouter.core.engine.Engine;
@@ -16,7 +18,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -284,24 +285,7 @@ public final class SharedPolicyStore implements Engine.SharedPolicies, AutoClose
     }
 
     private void thread(String name, Runnable r) {
-        Thread t = new Thread(() -> {
-            while (running) {
-                try {
-                    r.run();
-                    return;
-                } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
-                    return;
-                } catch (RuntimeException e) {
-                    if (running) {
-                        log.error("cluster: {} failed, starting it again in 1 s: {}", name, e.toString(), e);
-                        sleep(1_000);
-                    }
-                }
-            }
-        }, name);
-        t.setDaemon(true);
-        threads.add(t);
-        t.start();
+        threads.add(Loops.start(name, () -> running, r));
     }
 
     // ---------------------------------------------------------------- the engine's changes
@@ -701,10 +685,6 @@ public final class SharedPolicyStore implements Engine.SharedPolicies, AutoClose
     }
 
     private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Loops.sleep(ms);
     }
 }
