@@ -71,6 +71,14 @@ public final class PgModerationQueue implements ModerationQueue, AutoCloseable {
     private final ThreadLocal<Claim> claim = new ThreadLocal<>();
     private final AtomicInteger counted = new AtomicInteger();
     private final AtomicInteger changedSince = new AtomicInteger();
+    /**
+     * Inserts hold it shared from their statement to their {@link #changedSince} increment; the count
+     * refresh holds it exclusively from its snapshot of {@link #changedSince} to its SELECT. Without it,
+     * a row committed just before the SELECT but added to {@link #changedSince} just after the snapshot
+     * was counted twice until the next refresh, refusing a message below {@code moderation.maxHeld}.
+     */
+    private final java.util.concurrent.locks.ReadWriteLock countLock =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
     private final AtomicLong restored = new AtomicLong();
     private final AtomicLong inserts = new AtomicLong();
     private final AtomicLong decisionsRestored = new AtomicLong();
@@ -174,6 +182,7 @@ public final class PgModerationQueue implements ModerationQueue, AutoCloseable {
             return;
         }
         long inserted = 0;
+        countLock.readLock().lock();
         try (Connection conn = db.getConnection()) {
             conn.setAutoCommit(true);
             for (int from = 0; from < ms.size(); from += MAX_ROWS_PER_INSERT) {
@@ -200,14 +209,17 @@ public final class PgModerationQueue implements ModerationQueue, AutoCloseable {
                     inserts.incrementAndGet();
                 }
             }
+            changedSince.addAndGet((int) inserted);
         } catch (SQLException e) {
+            changedSince.addAndGet((int) inserted); // rows of earlier statements are committed (autocommit)
             throw failed("insert of " + ms.size() + " held messages", e);
+        } finally {
+            countLock.readLock().unlock();
         }
         for (HeldMessage h : ms) {
             heldHere.put(h.id(), Boolean.TRUE);
             described.put(h.id(), h);
         }
-        changedSince.addAndGet((int) inserted);
         if (!live) {
             restored.addAndGet(inserted);
         }
@@ -450,18 +462,22 @@ public final class PgModerationQueue implements ModerationQueue, AutoCloseable {
     private void refresh() {
         try (Connection conn = db.getConnection()) {
             conn.setAutoCommit(true);
-            int changes = changedSince.get();
             for (ModerationDecision d = pending.peek(); d != null; d = pending.peek()) {
                 decide(conn, d, d.verdict() == null ? CANCELLED : d.verdict().name(), true);
                 pending.poll();
             }
+            countLock.writeLock().lock();
             try (PreparedStatement s = conn.prepareStatement("SELECT count(*), coalesce(min(held_at_ms), 0)"
-                    + UNDECIDED);
-                 ResultSet r = s.executeQuery()) {
-                r.next();
-                counted.set(r.getInt(1));
-                oldestAtMs = r.getLong(2);
-                changedSince.addAndGet(-changes);
+                    + UNDECIDED)) {
+                int changes = changedSince.get();
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    counted.set(r.getInt(1));
+                    oldestAtMs = r.getLong(2);
+                    changedSince.addAndGet(-changes);
+                }
+            } finally {
+                countLock.writeLock().unlock();
             }
             long now = System.currentTimeMillis();
             if (now - lastPurgeMs > 3_600_000L) {
