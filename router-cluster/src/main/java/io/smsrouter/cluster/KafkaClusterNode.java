@@ -92,7 +92,12 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
 
     /** {@code slot}: this node's id slot (0 to 63), see {@link MessageIdGenerator#clusterBase}. */
     public record Settings(String nodeId, int slot, String bootstrap, String topicPrefix, boolean replicated,
-                           Duration receiptValidity) {
+                           Duration receiptValidity, Duration logRetention) {
+        /** Without an SMS log retention (journal.retentionHours): 72 hours, the journal's default. */
+        public Settings(String nodeId, int slot, String bootstrap, String topicPrefix, boolean replicated,
+                        Duration receiptValidity) {
+            this(nodeId, slot, bootstrap, topicPrefix, replicated, receiptValidity, Duration.ofHours(72));
+        }
     }
 
     private final Settings settings;
@@ -120,6 +125,8 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
     private volatile PgSchedule schedule;
     /** Message statuses shared through PostgreSQL, when there is one. */
     private volatile PgStatuses statuses;
+    /** The SMS log shared through PostgreSQL, when there is one. */
+    private volatile PgSmsLog smsLog;
     private final ThreadLocal<ArrayList<Future<RecordMetadata>>> unflushed = ThreadLocal.withInitial(ArrayList::new);
     private final ConcurrentLinkedQueue<Object[]> confirmed = new ConcurrentLinkedQueue<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -248,6 +255,7 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
             engine.moderationQueue(moderation);
             schedule = new PgSchedule(pg, settings.nodeId(), engine, this::shipNow);
             statuses = new PgStatuses(pg, settings.receiptValidity());
+            smsLog = new PgSmsLog(pg, engine.journal(), settings.nodeId(), settings.logRetention());
         }
         thread("cluster-confirmed", this::markConfirmed);
         log.info("cluster: node {} (id slot {}) on Kafka {}, topics {}.*, ack {}", settings.nodeId(), settings.slot(),
@@ -265,6 +273,9 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
         connectors.putAll(operators);
         if (schedule != null) {
             schedule.start();
+        }
+        if (smsLog != null) {
+            smsLog.start();
         }
         thread("cluster-presence", this::presenceLoop);
         thread("cluster-correlations", this::correlationLoop);
@@ -315,6 +326,10 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
         PgStatuses st = statuses;
         if (st != null) {
             st.close(); // what is queued is written first
+        }
+        PgSmsLog sl = smsLog;
+        if (sl != null) {
+            sl.close(); // the journal's last events first
         }
         if (pg != null) {
             pg.close(); // last: what closed before may still have written to it
@@ -428,6 +443,17 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
     public io.smsrouter.core.engine.MessageStatus statusOf(long messageId) {
         PgStatuses st = statuses;
         return st == null ? null : st.get(messageId);
+    }
+
+    @Override
+    public java.util.List<io.smsrouter.core.engine.SmsLog.Row> smsLog(io.smsrouter.core.engine.SmsLog.Query q) {
+        PgSmsLog sl = smsLog;
+        return sl == null ? null : sl.query(q);
+    }
+
+    /** The SMS log shared through PostgreSQL, or null without one (tests). */
+    PgSmsLog sharedLog() {
+        return smsLog;
     }
 
     /** Scheduled messages claimed when due: to Kafka now, whatever {@code cluster.ack}, and waited for. */

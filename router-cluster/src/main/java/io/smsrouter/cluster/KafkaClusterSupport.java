@@ -14,7 +14,7 @@ public final class KafkaClusterSupport implements ClusterSupport {
     public Node node(ClusterConfig cluster, Context c) {
         KafkaClusterNode node = new KafkaClusterNode(new KafkaClusterNode.Settings(cluster.nodeId(),
                 KafkaClusterNode.slotOf(cluster.nodeId()), cluster.kafka().bootstrap(), cluster.kafka().topicPrefix(),
-                cluster.replicatedAck(), c.receiptValidity()), c.engine(), c.correlator(), c.clients(),
+                cluster.replicatedAck(), c.receiptValidity(), c.logRetention()), c.engine(), c.correlator(), c.clients(),
                 c.bindsByOperator(), c.tpsByBind(), c.smpp(), c.http(), cluster.postgres());
         return new Node() {
             private io.smsrouter.cluster.pg.ClusterBalances balances;

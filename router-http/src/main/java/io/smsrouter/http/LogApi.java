@@ -94,6 +94,11 @@ final class LogApi {
             return "csv".equals(format) ? csv(rows, truncated) : json(rows, from, to, truncated);
         } catch (ApiError e) {
             return e.response();
+        } catch (io.smsrouter.core.cluster.ClusterUnavailableException e) {
+            // cluster mode: the shared log is in PostgreSQL, which does not answer; the caller tries again
+            log.warn("SMS log request {} refused: {}", req.uri(), e.getMessage());
+            return HttpServer.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "cluster_unavailable",
+                    "the cluster's database is unavailable: the log cannot be read now; try again");
         } catch (RuntimeException e) {
             log.error("SMS log request {} failed", req.uri(), e);
             return HttpServer.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",

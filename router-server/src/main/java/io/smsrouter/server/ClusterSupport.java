@@ -49,7 +49,8 @@ public interface ClusterSupport {
      */
     record Context(Engine engine, ReceiptCorrelator correlator, ClientRegistry clients,
                    Map<String, Integer> bindsByOperator, Map<String, Integer> tpsByBind, Duration receiptValidity,
-                   Supplier<String> smpp, Supplier<String> http, Map<String, Long> balances) {
+                   Supplier<String> smpp, Supplier<String> http, Map<String, Long> balances,
+                   Duration logRetention) {
     }
 
     /** A node's life: {@link #open} before recovery, {@link #start} once the router listens. */

@@ -331,7 +331,8 @@ public final class Router implements AutoCloseable {
         Map<String, Long> balances = new HashMap<>();
         config.accounts().stream().filter(a -> a.balance() != null).forEach(a -> balances.put(a.id(), a.balance()));
         return support.node(config.cluster(), new ClusterSupport.Context(engine, correlator, engine.clients(), binds,
-                tps, RECEIPT_VALIDITY, () -> address(smppAddress), () -> address(httpAddress), balances));
+                tps, RECEIPT_VALIDITY, () -> address(smppAddress), () -> address(httpAddress), balances,
+                Duration.ofHours(config.journal().retentionHours())));
     }
 
     private static String address(InetSocketAddress a) {

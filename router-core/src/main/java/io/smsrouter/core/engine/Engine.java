@@ -234,6 +234,14 @@ public final class Engine {
         default MessageStatus statusOf(long messageId) {
             return null;
         }
+
+        /**
+         * The SMS log rows the query asks for, from a log every node writes and reads, or null: this
+         * node's journal answers (the default). A slow call, not on an event loop.
+         */
+        default java.util.List<SmsLog.Row> smsLog(SmsLog.Query q) {
+            return null;
+        }
     }
 
     /**
@@ -1758,7 +1766,14 @@ public final class Engine {
 
     /** The SMS log rows the query asks for, read from the journal (a slow call: not on an event loop). */
     public java.util.List<SmsLog.Row> smsLog(SmsLog.Query q) {
-        return SmsLog.read(journal, q);
+        ClusterLink link = cluster;
+        java.util.List<SmsLog.Row> shared = link == null ? null : link.smsLog(q);
+        return shared != null ? shared : SmsLog.read(journal, q);
+    }
+
+    /** This engine's journal, for readers beside the engine (a cluster's shared SMS log follows it). */
+    public Journal journal() {
+        return journal;
     }
 
     /** Deduplicates the messages of the filter's accounts from now on (before {@link #recover}). */

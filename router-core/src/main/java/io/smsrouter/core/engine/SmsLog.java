@@ -50,6 +50,19 @@ public final class SmsLog {
         public String upstreamId;
         public long doneAtMs;
 
+        /** A row of a store that is not the journal (a cluster's shared log); the other fields are set after. */
+        public Row(long id, String accountId, String origin, String sender, String recipient, int segments,
+                   String text, long acceptedAtMs) {
+            this.id = id;
+            this.accountId = accountId;
+            this.origin = origin == null ? "" : origin;
+            this.sender = sender;
+            this.recipient = recipient;
+            this.segments = segments;
+            this.text = text;
+            this.acceptedAtMs = acceptedAtMs;
+        }
+
         Row(Message m, String operatorId, String origin, String state) {
             this.id = m.id();
             this.accountId = m.accountId();
@@ -57,7 +70,7 @@ public final class SmsLog {
             this.sender = m.source();
             this.recipient = m.destination();
             this.segments = Segments.of(m);
-            this.text = MessageText.toString(m.dataCoding(), m.esmClass(), m.shortMessage(), m.optionalParameters());
+            this.text = text(m);
             this.acceptedAtMs = m.acceptedAtMs();
             this.operatorId = operatorId;
             this.state = state;
@@ -84,7 +97,7 @@ public final class SmsLog {
 
             @Override
             public void accepted(Message m, String operatorId) {
-                add(m, operatorId, later(m) ? "SCHEDULED" : "ACCEPTED");
+                add(m, operatorId, acceptedState(m));
             }
 
             @Override
@@ -98,8 +111,7 @@ public final class SmsLog {
                     // written again: a replace (new text), or carried forward by retention (the same)
                     r.sender = m.source();
                     r.segments = Segments.of(m);
-                    r.text = MessageText.toString(m.dataCoding(), m.esmClass(), m.shortMessage(),
-                            m.optionalParameters());
+                    r.text = text(m);
                     return;
                 }
                 if (m.acceptedAtMs() < q.fromMs() || m.acceptedAtMs() > q.toMs() || rows.size() >= q.limit()
@@ -115,9 +127,8 @@ public final class SmsLog {
             public void moderated(long id, int verdict, long atMs, String moderator, String reason) {
                 Row r = rows.get(id);
                 if (r != null) {
-                    Verdict v = Verdict.fromCode(verdict);
-                    r.state = v == Verdict.APPROVED ? "ACCEPTED" : v == Verdict.REJECTED ? "REJECTED" : "EXPIRED";
-                    if (v != Verdict.APPROVED) {
+                    r.state = moderatedState(verdict);
+                    if (Verdict.fromCode(verdict) != Verdict.APPROVED) {
                         r.doneAtMs = atMs;
                     }
                 }
@@ -138,7 +149,7 @@ public final class SmsLog {
                 Row r = rows.get(id);
                 if (r != null) {
                     r.error = errorCode;
-                    r.state = errorCode == Engine.DUPLICATE_ERROR ? "DUPLICATE" : "FAILED";
+                    r.state = failedState(errorCode);
                 }
             }
 
@@ -150,13 +161,7 @@ public final class SmsLog {
                 }
                 r.error = errorCode;
                 r.doneAtMs = doneTimeMs;
-                r.state = switch (state) {
-                    case DELIVERED -> "DELIVERED";
-                    case EXPIRED -> "EXPIRED";
-                    case DELETED -> "CANCELLED";
-                    case REJECTED -> errorCode == Engine.DUPLICATE_ERROR ? "DUPLICATE" : "REJECTED";
-                    default -> r.upstreamId != null ? "UNDELIVERABLE" : "FAILED";
-                };
+                r.state = finalState(state, errorCode, r.upstreamId != null);
             }
 
             @Override
@@ -175,6 +180,38 @@ public final class SmsLog {
         return new ArrayList<>(rows.values());
     }
 
+    /** The text of a message as the log shows it. */
+    public static String text(Message m) {
+        return MessageText.toString(m.dataCoding(), m.esmClass(), m.shortMessage(), m.optionalParameters());
+    }
+
+    /** The state of a message just accepted: SCHEDULED when it waits for a later time, else ACCEPTED. */
+    public static String acceptedState(Message m) {
+        return later(m) ? "SCHEDULED" : "ACCEPTED";
+    }
+
+    /** The state after a moderator's (or the expiry's) decision, {@code verdict} a {@link Verdict} code. */
+    public static String moderatedState(int verdict) {
+        Verdict v = Verdict.fromCode(verdict);
+        return v == Verdict.APPROVED ? "ACCEPTED" : v == Verdict.REJECTED ? "REJECTED" : "EXPIRED";
+    }
+
+    /** The state of a message the operator refused for good (or that could not be routed). */
+    public static String failedState(int errorCode) {
+        return errorCode == Engine.DUPLICATE_ERROR ? "DUPLICATE" : "FAILED";
+    }
+
+    /** The state a final receipt gives; {@code sent}: an operator took the message (it has an upstream id). */
+    public static String finalState(DeliveryState state, int errorCode, boolean sent) {
+        return switch (state) {
+            case DELIVERED -> "DELIVERED";
+            case EXPIRED -> "EXPIRED";
+            case DELETED -> "CANCELLED";
+            case REJECTED -> errorCode == Engine.DUPLICATE_ERROR ? "DUPLICATE" : "REJECTED";
+            default -> sent ? "UNDELIVERABLE" : "FAILED";
+        };
+    }
+
     /** Whether the message was to wait for a time after its acceptance. */
     private static boolean later(Message m) {
         if (m.scheduleDeliveryTime().isEmpty()) {
@@ -188,7 +225,8 @@ public final class SmsLog {
         }
     }
 
-    private static String digits(String s) {
+    /** The digits of a number, as the log's {@code msisdn} filter compares them. */
+    public static String digits(String s) {
         StringBuilder b = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
