@@ -123,11 +123,35 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
     private volatile SharedSettings shared;
     /** Scheduled messages in PostgreSQL, when there is one. */
     private volatile PgSchedule schedule;
-    /** Message statuses shared through PostgreSQL, when there is one. */
-    private volatile PgStatuses statuses;
     /** The SMS log shared through PostgreSQL, when there is one. */
     private volatile PgSmsLog smsLog;
     private final ThreadLocal<ArrayList<Future<RecordMetadata>>> unflushed = ThreadLocal.withInitial(ArrayList::new);
+    /** The calling thread's sends since its last flush, for {@link #flushAsync}. */
+    private final ThreadLocal<Sends> sends = new ThreadLocal<>();
+
+    /**
+     * A count of sends the brokers have not answered yet, plus one until {@link #flushAsync} seals
+     * it; at zero its future completes (exceptionally when one failed).
+     */
+    private static final class Sends {
+        final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger(1);
+        final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        volatile Exception failure;
+
+        void answered(Exception e) {
+            if (e != null && failure == null) {
+                failure = e;
+            }
+            if (open.decrementAndGet() == 0) {
+                Exception f = failure;
+                if (f == null) {
+                    done.complete(null);
+                } else {
+                    done.completeExceptionally(new IllegalStateException("Kafka did not confirm the batch: " + f, f));
+                }
+            }
+        }
+    }
     private final ConcurrentLinkedQueue<Object[]> confirmed = new ConcurrentLinkedQueue<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
@@ -254,7 +278,6 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
                     engine.moderator());
             engine.moderationQueue(moderation);
             schedule = new PgSchedule(pg, settings.nodeId(), engine, this::shipNow);
-            statuses = new PgStatuses(pg, settings.receiptValidity());
             smsLog = new PgSmsLog(pg, engine.journal(), settings.nodeId(), settings.logRetention());
         }
         thread("cluster-confirmed", this::markConfirmed);
@@ -323,10 +346,6 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
         if (moderation != null) {
             moderation.close();
         }
-        PgStatuses st = statuses;
-        if (st != null) {
-            st.close(); // what is queued is written first
-        }
         PgSmsLog sl = smsLog;
         if (sl != null) {
             sl.close(); // the journal's last events first
@@ -379,6 +398,13 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
         ProducerRecord<String, byte[]> r = new ProducerRecord<>(otp ? topics.otp(operatorId) : topics.out(operatorId),
                 partition(m, partitions), Long.toString(m.id()), Codec.message(m, settings.nodeId()));
         long id = m.id();
+        Sends batch = sends.get();
+        if (batch == null) {
+            batch = new Sends();
+            sends.set(batch);
+        }
+        batch.open.incrementAndGet();
+        Sends of = batch;
         unflushed.get().add(producer.send(r, (md, e) -> {
             if (e == null) {
                 confirmed.add(new Object[]{id, operatorId});
@@ -386,6 +412,7 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
                 log.error("cluster: message {} for {} not taken by Kafka: {}; it is shipped again at the next start",
                         id, operatorId, e.toString());
             }
+            of.answered(e);
         }));
     }
 
@@ -409,21 +436,54 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
 
     @Override
     public void flush() {
+        if (!flushSchedule()) {
+            return;
+        }
+        awaitUnflushed();
+    }
+
+    /**
+     * The event loops' flush: the batch's responses wait for Kafka's acknowledgement (with {@code
+     * ack: replicated}) while the loop reads the next batch, instead of the loop waiting, so a
+     * node's acceptance is bounded by Kafka's throughput rather than by its round trip.
+     */
+    @Override
+    public java.util.concurrent.CompletableFuture<Void> flushAsync() {
+        if (!flushSchedule()) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+        unflushed.get().clear();
+        Sends batch = sends.get();
+        sends.remove();
+        if (batch == null) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+        batch.answered(null); // sealed: complete once every send is answered
+        return batch.done;
+    }
+
+    /**
+     * Writes the batch's scheduled messages; false when nothing is to be waited for in Kafka (they
+     * failed, thrown; or {@code ack: local}: this node's journal has them, the callbacks mark what
+     * Kafka confirms).
+     */
+    private boolean flushSchedule() {
         PgSchedule s = schedule;
         if (s != null) {
             try {
                 s.flushPending();
             } catch (RuntimeException e) {
                 unflushed.get().clear();
+                sends.remove();
                 throw e;
             }
         }
-        ArrayList<Future<RecordMetadata>> fs = unflushed.get();
         if (!settings.replicated()) {
-            fs.clear(); // local: this node's journal has them; the callbacks mark what Kafka confirms
-            return;
+            unflushed.get().clear();
+            sends.remove();
+            return false;
         }
-        awaitUnflushed();
+        return true;
     }
 
     @Override
@@ -431,18 +491,11 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
         return schedule;
     }
 
-    @Override
-    public void status(io.smsrouter.core.engine.MessageStatus s) {
-        PgStatuses st = statuses;
-        if (st != null) {
-            st.put(s);
-        }
-    }
-
+    /** From the SMS log every node writes (table {@code sms_log}), which keeps each message's SMPP state too. */
     @Override
     public io.smsrouter.core.engine.MessageStatus statusOf(long messageId) {
-        PgStatuses st = statuses;
-        return st == null ? null : st.get(messageId);
+        PgSmsLog sl = smsLog;
+        return sl == null ? null : sl.status(messageId);
     }
 
     @Override
@@ -479,6 +532,7 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
                     + (e.getCause() == null ? e : e.getCause()), e);
         } finally {
             fs.clear();
+            sends.remove();
         }
     }
 

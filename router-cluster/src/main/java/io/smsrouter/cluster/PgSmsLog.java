@@ -47,7 +47,7 @@ final class PgSmsLog implements AutoCloseable {
     /** Changes folded before they are written, in the middle of a long catch-up. */
     static final int BATCH = 5_000;
     static final int ROWS_PER_STATEMENT = 1_000;
-    private static final int COLUMNS = 18;
+    private static final int COLUMNS = 19;
     /** The clock part of a message id (microseconds); the bits above are the cluster slot. */
     private static final long CLOCK_MASK = (1L << 52) - 1;
     private static final long DAY_MS = 86_400_000L;
@@ -175,6 +175,8 @@ final class PgSmsLog implements AutoCloseable {
         boolean refunded;
         String state;
         int rank = -1;
+        /** The SMPP message_state of {@link #state} (0 none). */
+        int delivery;
         int error;
         String operatorId;
         String upstreamId;
@@ -207,10 +209,11 @@ final class PgSmsLog implements AutoCloseable {
             }
         }
 
-        void state(String state, int rank, int error, long doneAtMs) {
+        void state(String state, int rank, int error, long doneAtMs, DeliveryState delivery) {
             if (rank >= this.rank) {
                 this.state = state;
                 this.rank = rank;
+                this.delivery = delivery.code();
                 this.error = error;
                 this.doneAtMs = doneAtMs;
             }
@@ -248,21 +251,22 @@ final class PgSmsLog implements AutoCloseable {
         public void accepted(Message m, String operatorId) {
             Change c = of(m.id());
             c.content(m, origin, operatorId);
-            c.state(SmsLog.acceptedState(m), ACCEPTED, 0, 0);
+            c.state(SmsLog.acceptedState(m), ACCEPTED, 0, 0, DeliveryState.ENROUTE);
         }
 
         @Override
         public void held(Message m, String operatorId) {
             Change c = of(m.id());
             c.content(m, origin, operatorId);
-            c.state("HELD", HELD, 0, 0);
+            c.state("HELD", HELD, 0, 0, DeliveryState.ENROUTE);
         }
 
         @Override
         public void moderated(long id, int verdict, long atMs, String moderator, String reason) {
             String state = SmsLog.moderatedState(verdict);
             boolean approved = "ACCEPTED".equals(state);
-            of(id).state(state, approved ? ACCEPTED : FINAL, 0, approved ? 0 : atMs);
+            of(id).state(state, approved ? ACCEPTED : FINAL, 0, approved ? 0 : atMs, approved ? DeliveryState.ENROUTE
+                    : "REJECTED".equals(state) ? DeliveryState.REJECTED : DeliveryState.EXPIRED);
         }
 
         @Override
@@ -272,12 +276,14 @@ final class PgSmsLog implements AutoCloseable {
             }
             Change c = of(id);
             c.operator(operatorId, upstreamId);
-            c.state("SUBMITTED", SUBMITTED, 0, 0);
+            c.state("SUBMITTED", SUBMITTED, 0, 0, DeliveryState.ENROUTE);
         }
 
         @Override
         public void failed(long id, int errorCode) {
-            of(id).state(SmsLog.failedState(errorCode), FINAL, errorCode, 0);
+            // the final receipt event that follows says the precise state
+            of(id).state(SmsLog.failedState(errorCode), FINAL, errorCode, 0, errorCode == Engine.DUPLICATE_ERROR
+                    ? DeliveryState.REJECTED : DeliveryState.UNDELIVERABLE);
         }
 
         @Override
@@ -285,7 +291,7 @@ final class PgSmsLog implements AutoCloseable {
             if (state.isFinal()) {
                 Change c = of(id);
                 // FAILED for an undelivered message here; the query shows UNDELIVERABLE once the row has an upstream id
-                c.state(SmsLog.finalState(state, errorCode, c.upstreamId != null), FINAL, errorCode, doneTimeMs);
+                c.state(SmsLog.finalState(state, errorCode, c.upstreamId != null), FINAL, errorCode, doneTimeMs, state);
             }
         }
 
@@ -304,7 +310,7 @@ final class PgSmsLog implements AutoCloseable {
 
     private static final String UPSERT_HEAD = "INSERT INTO sms_log (id, day, account_id, origin, sender, recipient, "
             + "msisdn, segments, body, accepted_ms, price, refunded, state, rank, error, operator_id, upstream_id, "
-            + "done_ms) VALUES ";
+            + "done_ms, delivery) VALUES ";
     private static final String UPSERT_TAIL = """
              ON CONFLICT (id, day) DO UPDATE SET
                 account_id = COALESCE(EXCLUDED.account_id, sms_log.account_id),
@@ -323,6 +329,8 @@ final class PgSmsLog implements AutoCloseable {
                              THEN EXCLUDED.error ELSE sms_log.error END,
                 done_ms = CASE WHEN EXCLUDED.rank >= sms_log.rank AND EXCLUDED.rank >= 0
                                THEN EXCLUDED.done_ms ELSE sms_log.done_ms END,
+                delivery = CASE WHEN EXCLUDED.rank >= sms_log.rank AND EXCLUDED.rank >= 0
+                                THEN EXCLUDED.delivery ELSE sms_log.delivery END,
                 rank = GREATEST(sms_log.rank, EXCLUDED.rank),
                 operator_id = CASE WHEN EXCLUDED.upstream_id IS NOT NULL OR sms_log.upstream_id IS NULL
                                    THEN COALESCE(EXCLUDED.operator_id, sms_log.operator_id)
@@ -395,6 +403,7 @@ final class PgSmsLog implements AutoCloseable {
         s.setString(p++, c.operatorId);
         s.setString(p++, c.upstreamId);
         s.setLong(p++, c.doneAtMs);
+        s.setShort(p++, (short) c.delivery);
         return p;
     }
 
@@ -474,6 +483,28 @@ final class PgSmsLog implements AutoCloseable {
             partitions.removeIf(d -> d.isBefore(before));
             log.info("cluster: SMS log days older than the journal's retention dropped: {}", dropped);
         }
+    }
+
+    /**
+     * The status of a message as the nodes that handled it wrote it, or null when no node wrote its
+     * acceptance yet; throws when PostgreSQL does not answer (about 2 s at most).
+     */
+    io.smsrouter.core.engine.MessageStatus status(long messageId) {
+        return pg.inTransactionOnce(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT account_id, delivery, error, operator_id, "
+                    + "accepted_ms, done_ms FROM sms_log WHERE id = ? AND day = ?")) {
+                s.setLong(1, messageId);
+                s.setDate(2, Date.valueOf(dayOf(messageId)));
+                try (ResultSet r = s.executeQuery()) {
+                    if (!r.next() || r.getString(1) == null || r.getShort(2) == 0) {
+                        return null;
+                    }
+                    return new io.smsrouter.core.engine.MessageStatus(messageId, r.getString(1),
+                            DeliveryState.fromCode(r.getShort(2)), r.getInt(3), r.getString(4), r.getLong(5),
+                            r.getLong(6));
+                }
+            }
+        });
     }
 
     /** The rows the query asks for, from every node's writes; throws when PostgreSQL does not answer. */

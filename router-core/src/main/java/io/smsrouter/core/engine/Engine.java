@@ -200,6 +200,16 @@ public final class Engine {
         void flush();
 
         /**
+         * {@link #flush} without waiting: the future completes when the calling thread's sends since
+         * its last flush are as durable as {@code cluster.ack} promises, exceptionally when one
+         * failed. By default it waits, as {@link #flush} does, and returns a completed future.
+         */
+        default java.util.concurrent.CompletableFuture<Void> flushAsync() {
+            flush();
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+
+        /**
          * The operator took a message sent from this node and gave it {@code upstreamId}; its
          * correlation is in this node's correlator. The cluster must share it (a receipt may come
          * to another node's bind) before it counts the message as done.
@@ -425,12 +435,14 @@ public final class Engine {
 
     /**
      * Ships the batch's messages to the cluster and waits for what {@code cluster.ack} promises
-     * (the link marks them shipped in the journal when the brokers confirm them). Throws when the
-     * cluster did not take them.
+     * (the link marks them shipped in the journal when the brokers confirm them), or with {@code
+     * async} returns the future of that. Throws when the cluster did not take them.
      */
-    private void ship(ClusterLink c, Batch b, io.smsrouter.core.cluster.SharedSchedule shared) {
+    private java.util.concurrent.CompletableFuture<Void> ship(ClusterLink c, Batch b,
+            io.smsrouter.core.cluster.SharedSchedule shared, boolean async) {
         int n = b.messages.size();
         int later = shared == null ? 0 : b.scheduled.size();
+        java.util.concurrent.CompletableFuture<Void> durable = DONE;
         try {
             for (int i = 0; i < n; i++) {
                 c.send(b.messages.get(i), b.queues.get(i).operatorId());
@@ -439,7 +451,11 @@ public final class Engine {
                 Scheduled s = b.scheduled.get(i);
                 shared.add(s.message(), s.operatorId(), s.dueMs());
             }
-            c.flush();
+            if (async) {
+                durable = c.flushAsync();
+            } else {
+                c.flush();
+            }
         } finally {
             // shipped or not, they are not this node's any more (a restart ships them again)
             for (int i = 0; i < n; i++) {
@@ -450,6 +466,7 @@ public final class Engine {
             }
         }
         shippedToCluster.add(n + later);
+        return durable;
     }
 
     /**
@@ -1043,9 +1060,27 @@ public final class Engine {
      * unflushed responses (close the connection), since nothing of the batch was kept.
      */
     public void endBatch() {
+        endBatch(false);
+    }
+
+    /**
+     * {@link #endBatch} that does not wait for the cluster: the returned future completes when the
+     * batch's messages are as durable as {@code cluster.ack} promises (at once without a cluster, or
+     * when nothing was shipped), exceptionally when the cluster did not take them. The adapter then
+     * sends its responses, or discards them (closes the connection) on failure; meanwhile its thread
+     * goes on with the next batch. A journal failure is thrown as by {@link #endBatch}.
+     */
+    public java.util.concurrent.CompletableFuture<Void> endBatchAsync() {
+        return endBatch(true);
+    }
+
+    private static final java.util.concurrent.CompletableFuture<Void> DONE =
+            java.util.concurrent.CompletableFuture.completedFuture(null);
+
+    private java.util.concurrent.CompletableFuture<Void> endBatch(boolean async) {
         Batch b = batches.get();
         if (b.depth == 0 || --b.depth > 0) {
-            return;
+            return DONE;
         }
         try {
             journal.endBatch();
@@ -1065,10 +1100,11 @@ public final class Engine {
         }
         ClusterLink link = cluster;
         RuntimeException notShipped = null;
+        java.util.concurrent.CompletableFuture<Void> durable = DONE;
         io.smsrouter.core.cluster.SharedSchedule shared = link == null ? null : link.schedule();
         if (link != null && (!b.messages.isEmpty() || (shared != null && !b.scheduled.isEmpty()))) {
             try {
-                ship(link, b, shared);
+                durable = ship(link, b, shared, async);
             } catch (RuntimeException e) {
                 // journaled here but not in the cluster: the caller must not acknowledge them (a
                 // restart ships them, as possible duplicates); the batch's other effects still go
@@ -1114,6 +1150,7 @@ public final class Engine {
         if (notHeld != null) {
             throw notHeld;
         }
+        return durable;
     }
 
     /**

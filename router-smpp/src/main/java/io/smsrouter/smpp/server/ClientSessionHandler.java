@@ -98,6 +98,20 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
     /** When the current read started, and how many submits it answered (for the latency metric). */
     private long readStartNanos;
     private int answered;
+    /** The responses of the read batch in progress: written when the batch is kept (see {@link #endRead}). */
+    private final ArrayList<Pdu> replies = new ArrayList<>();
+    /** The batch in progress answered an unbind: the connection closes after its responses. */
+    private boolean closeAfterReplies;
+    /**
+     * Read batches whose responses wait for the cluster to confirm their messages (cluster mode
+     * with {@code ack: replicated}), oldest first: their responses go out in this order, each once
+     * its batch is confirmed and those before it went. Event loop only.
+     */
+    private final java.util.ArrayDeque<Waiting> waiting = new java.util.ArrayDeque<>();
+
+    private record Waiting(java.util.concurrent.CompletableFuture<Void> durable, List<Pdu> replies, boolean close,
+                           long readStartNanos, int answered) {
+    }
 
     private record Outstanding(Receipt receipt, long sentAtNanos) {
     }
@@ -240,35 +254,33 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
             } catch (RuntimeException e) {
                 log.error("{}: failed to handle {}", remote(), pdu, e);
                 if (!pdu.isResponse()) {
-                    ctx.write(HeaderOnlyPdu.genericNack(CommandStatus.ESME_RSYSERR, pdu.sequenceNumber()),
-                            ctx.voidPromise());
+                    reply(HeaderOnlyPdu.genericNack(CommandStatus.ESME_RSYSERR, pdu.sequenceNumber()));
                 }
             }
         } else if (msg instanceof InvalidPdu bad) {
             log.info("{}: invalid PDU ({}), answering generic_nack 0x{}", remote(), bad.reason(),
                     Integer.toHexString(bad.status()));
             // a request we could not parse gets generic_nack; the session goes on unless framing is lost
-            ctx.write(HeaderOnlyPdu.genericNack(bad.status(), bad.sequenceNumber()), ctx.voidPromise());
+            reply(HeaderOnlyPdu.genericNack(bad.status(), bad.sequenceNumber()));
             if (bad.fatal()) {
                 HeaderOnlyPdu unbind = new HeaderOnlyPdu(CommandId.UNBIND);
                 unbind.sequenceNumber(nextSequence()); // section 5.1.4: from 1, never 0
-                ctx.writeAndFlush(unbind).addListener(ChannelFutureListener.CLOSE);
+                // last, after the responses of what came before in this read, once they are kept
+                replies.add(unbind);
+                closeAfterReplies = true;
             }
         }
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (!batch.end(ctx, log, remote())) {
+        boolean kept = endRead(ctx);
+        answered = 0;
+        readStartNanos = 0;
+        if (!kept) {
             return;
         }
         ctx.flush();
-        if (answered > 0 && account != null) {
-            // from the read to the flush of the answers: decoding, checks, journal, encoding
-            engine.metrics().clientResponse(account.id(), System.nanoTime() - readStartNanos, answered);
-        }
-        answered = 0;
-        readStartNanos = 0;
         if (!ctx.channel().isWritable()) {
             // the client is not reading its responses: stop reading its requests until it does
             ctx.channel().config().setAutoRead(false);
@@ -331,7 +343,13 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
             case CommandId.ENQUIRE_LINK -> reply(pdu.createResponse());
             case CommandId.UNBIND -> {
                 state = State.UNBINDING;
-                ctx.writeAndFlush(pdu.createResponse()).addListener(ChannelFutureListener.CLOSE);
+                if (batch.isOpen()) {
+                    // after the responses to what came before it, which may still wait for the cluster
+                    replies.add(pdu.createResponse());
+                    closeAfterReplies = true;
+                } else {
+                    ctx.writeAndFlush(pdu.createResponse()).addListener(ChannelFutureListener.CLOSE);
+                }
             }
             case CommandId.SUBMIT_SM, CommandId.DATA_SM, CommandId.SUBMIT_MULTI, CommandId.QUERY_SM,
                  CommandId.CANCEL_SM, CommandId.REPLACE_SM -> {
@@ -356,7 +374,89 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
     }
 
     private void reply(Pdu resp) {
-        ctx.write(resp, ctx.voidPromise());
+        if (batch.isOpen()) {
+            replies.add(resp);
+        } else {
+            ctx.write(resp, ctx.voidPromise());
+        }
+    }
+
+    /**
+     * Writes a bind's response at once, after the responses before it in this read (requests
+     * before a bind accept no message, so none of them waits for anything): what follows it
+     * (receipts for a receiver) must come after it.
+     */
+    private io.netty.channel.ChannelFuture writeNow(Pdu resp) {
+        for (int i = 0, n = replies.size(); i < n; i++) {
+            ctx.write(replies.get(i), ctx.voidPromise());
+        }
+        replies.clear();
+        return ctx.writeAndFlush(resp);
+    }
+
+    /**
+     * Ends the read batch: journals it and, once the engine says its messages are as durable as
+     * promised, writes its responses. Without a cluster (or with {@code ack: local}) that is now;
+     * with {@code ack: replicated} it is when Kafka confirms them, while this event loop goes on
+     * reading. False when the batch was not kept: the connection is closed without its responses.
+     */
+    private boolean endRead(ChannelHandlerContext ctx) {
+        java.util.concurrent.CompletableFuture<Void> durable = batch.endAsync(ctx, log, remote());
+        if (durable == null) {
+            replies.clear();
+            closeAfterReplies = false;
+            return false;
+        }
+        if (waiting.isEmpty() && durable.isDone() && !durable.isCompletedExceptionally()) {
+            writeReplies(replies, closeAfterReplies, readStartNanos, answered);
+        } else {
+            waiting.add(new Waiting(durable, new ArrayList<>(replies), closeAfterReplies, readStartNanos, answered));
+            durable.whenComplete((v, e) -> ctx.executor().execute(this::writeConfirmed));
+        }
+        replies.clear();
+        closeAfterReplies = false;
+        return true;
+    }
+
+    /** Writes the responses of the waiting batches that are confirmed, oldest first (event loop). */
+    private void writeConfirmed() {
+        boolean wrote = false;
+        Waiting w;
+        while ((w = waiting.peek()) != null && w.durable().isDone()) {
+            waiting.poll();
+            if (w.durable().isCompletedExceptionally()) {
+                Throwable why = w.durable().handle((v, e) -> e).join();
+                log.error("{}: the cluster did not take a batch's messages ({}); closing the connection without "
+                        + "answering them (they are sent again at this node's restart, as possible duplicates)",
+                        remote(), why == null ? "?" : why.getMessage());
+                waiting.clear();
+                ctx.close();
+                return;
+            }
+            if (!ctx.channel().isActive()) {
+                waiting.clear();
+                return;
+            }
+            writeReplies(w.replies(), w.close(), w.readStartNanos(), w.answered());
+            wrote = true;
+        }
+        if (wrote) {
+            ctx.flush();
+        }
+    }
+
+    private void writeReplies(List<Pdu> rs, boolean close, long readStart, int submits) {
+        for (int i = 0, n = rs.size(); i < n; i++) {
+            if (close && i == n - 1) {
+                ctx.writeAndFlush(rs.get(i)).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ctx.write(rs.get(i), ctx.voidPromise());
+            }
+        }
+        if (submits > 0 && account != null) {
+            // from the read to the write of the answers: decoding, checks, journal, the cluster, encoding
+            engine.metrics().clientResponse(account.id(), System.nanoTime() - readStart, submits);
+        }
     }
 
     /** The per-address counter of failed binds that a server shares between its sessions. */
@@ -391,7 +491,7 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
             // not even the system_id is looked at: the attempt tells the client nothing
             state = State.UNBINDING;
             resp.commandStatus(CommandStatus.ESME_RBINDFAIL);
-            ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+            writeNow(resp).addListener(ChannelFutureListener.CLOSE);
             return;
         }
         Account a = accounts.get(b.systemId());
@@ -423,7 +523,7 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
                     if (busy != null) {
                         logBusy();
                         resp.commandStatus(CommandStatus.ESME_RBINDFAIL);
-                        ctx.writeAndFlush(resp, ctx.voidPromise());
+                        writeNow(resp);
                     } else if (Boolean.TRUE.equals(ok)) {
                         bound(b, a, resp);
                     } else {
@@ -485,7 +585,7 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
             this.account = null;
             log.warn("{}: bind refused for '{}': maxBinds {} reached", remote(), a.id(), a.maxBinds());
             resp.commandStatus(CommandStatus.ESME_RBINDFAIL);
-            ctx.writeAndFlush(resp, ctx.voidPromise());
+            writeNow(resp);
             return;
         }
         registered = true;
@@ -494,7 +594,7 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
             bindTimer.cancel(false);
         }
         log.info("{}: bound {} as {}", remote(), a.id(), CommandId.name(b.commandId()));
-        ctx.writeAndFlush(resp, ctx.voidPromise());
+        writeNow(resp);
         if (receivesReceipts()) {
             engine.clients().drain(a.id());
         }

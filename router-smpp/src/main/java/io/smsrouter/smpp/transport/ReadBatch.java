@@ -25,6 +25,35 @@ public final class ReadBatch {
         }
     }
 
+    /** Whether a batch is open (between the first PDU of a read and its end). */
+    public boolean isOpen() {
+        return open;
+    }
+
+    /**
+     * Journals the batch without waiting for the cluster ({@link Engine#endBatchAsync}): the
+     * returned future says when the batch's responses may go. Null when the journal failed: the
+     * connection is then closed, as by {@link #end}.
+     */
+    public java.util.concurrent.CompletableFuture<Void> endAsync(ChannelHandlerContext ctx, Logger log, String who) {
+        if (!open) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+        open = false;
+        try {
+            return engine.endBatchAsync();
+        } catch (RuntimeException e) {
+            failed(ctx, log, who, e);
+            return null;
+        }
+    }
+
+    private static void failed(ChannelHandlerContext ctx, Logger log, String who, RuntimeException e) {
+        log.error("{}: journal append failed; closing the connection without answering its last requests",
+                who, e);
+        ctx.close();
+    }
+
     /**
      * Journals the batch. Returns false when the journal failed: the connection is then closed,
      * which discards the batch's unflushed responses, so the peer gets no answer for what was not
@@ -39,9 +68,7 @@ public final class ReadBatch {
             engine.endBatch();
             return true;
         } catch (RuntimeException e) {
-            log.error("{}: journal append failed; closing the connection without answering its last requests",
-                    who, e);
-            ctx.close();
+            failed(ctx, log, who, e);
             return false;
         }
     }

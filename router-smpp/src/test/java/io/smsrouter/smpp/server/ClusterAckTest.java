@@ -1,0 +1,202 @@
+package io.smsrouter.smpp.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.smsrouter.core.account.Account;
+import io.smsrouter.core.account.AccountRegistry;
+import io.smsrouter.core.account.Moderation;
+import io.smsrouter.core.correlation.LocalReceiptCorrelator;
+import io.smsrouter.core.engine.ClientRegistry;
+import io.smsrouter.core.engine.Engine;
+import io.smsrouter.core.journal.ChronicleJournal;
+import io.smsrouter.core.message.Message;
+import io.smsrouter.core.message.Receipt;
+import io.smsrouter.core.moderation.LocalModerationQueue;
+import io.smsrouter.core.moderation.Moderator;
+import io.smsrouter.core.moderation.StopWordAutomaton;
+import io.smsrouter.core.moderation.StopWordList;
+import io.smsrouter.core.route.Route;
+import io.smsrouter.core.route.RouteTable;
+import io.smsrouter.smpp.codec.SmppEncoder;
+import io.smsrouter.smpp.codec.SmppFrameDecoder;
+import io.smsrouter.smpp.codec.SmppPduCodec;
+import io.smsrouter.smpp.pdu.BindPdu;
+import io.smsrouter.smpp.pdu.CommandId;
+import io.smsrouter.smpp.pdu.HeaderOnlyPdu;
+import io.smsrouter.smpp.pdu.MessageIdRespPdu;
+import io.smsrouter.smpp.pdu.Pdu;
+import io.smsrouter.smpp.pdu.SmPdu;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * In cluster mode with {@code ack: replicated} a read batch's responses wait for the cluster's
+ * confirmation without holding the event loop (issue 11, the cluster throughput finding): the real
+ * session handler and codec in an EmbeddedChannel over a real Engine and Chronicle journal, with a
+ * cluster link whose confirmations the test gives. No submit_sm_resp leaves before its batch is
+ * confirmed, later batches are read meanwhile, responses go out in the order of their batches, an
+ * unbind is answered after them, and a batch the cluster refused closes the connection unanswered.
+ */
+class ClusterAckTest {
+    @TempDir
+    Path dir;
+
+    ChronicleJournal journal;
+    Engine engine;
+    EmbeddedChannel ch;
+    final List<CompletableFuture<Void>> confirmations = new ArrayList<>();
+    final List<Message> shipped = new ArrayList<>();
+    int sequence = 1;
+
+    @BeforeEach
+    void start() {
+        journal = new ChronicleJournal(dir.resolve("journal"), "HOURLY", false);
+        engine = new Engine(new AccountRegistry(List.of(Account.of("shop", "pw", null, Moderation.NONE, 0, 4,
+                List.of()))), new RouteTable(List.of(new Route(null, "7", null, List.of("opA")))), List.of("opA"),
+                journal, new LocalReceiptCorrelator(Duration.ofHours(1), 10_000), new ClientRegistry(), 1_000_000,
+                new Moderator(StopWordAutomaton.build(StopWordList.parse("t", "casino\n"))),
+                new LocalModerationQueue(), 1_000);
+        engine.cluster(new Link(), 0);
+        SmppServerSettings settings = new SmppServerSettings("127.0.0.1", 0,
+                SmppServerSettings.defaults(0).maxPduLength(), 16, 30_000, 120_000, 10_000, 10_000, "smsrouter");
+        ch = new EmbeddedChannel(new SmppFrameDecoder(settings.maxPduLength()), SmppEncoder.INSTANCE,
+                new ClientSessionHandler(settings, engine));
+        BindPdu bind = new BindPdu(CommandId.BIND_TRANSCEIVER).systemId("shop").password("pw");
+        read(bind);
+        assertThat(written()).singleElement().satisfies(p -> assertThat(p.commandStatus()).isZero());
+    }
+
+    @AfterEach
+    void stop() {
+        ch.finishAndReleaseAll();
+        journal.close();
+    }
+
+    @Test
+    void responsesWaitForTheirBatchAndKeepTheirOrder() {
+        read(submit("first"), submit("second"));
+        assertThat(confirmations).hasSize(1);
+        assertThat(written()).as("nothing before the cluster confirmed").isEmpty();
+        read(submit("third")); // the event loop goes on reading meanwhile
+        assertThat(confirmations).hasSize(2);
+        confirmations.get(1).complete(null);
+        ch.runPendingTasks();
+        assertThat(written()).as("the later batch waits for the earlier one").isEmpty();
+        confirmations.get(0).complete(null);
+        ch.runPendingTasks();
+        List<Pdu> out = written();
+        assertThat(out).extracting(Pdu::sequenceNumber).containsExactly(2, 3, 4);
+        assertThat(out).allSatisfy(p -> {
+            assertThat(p.commandStatus()).isZero();
+            assertThat(((MessageIdRespPdu) p).messageId()).isNotEmpty();
+        });
+        assertThat(shipped).extracting(m -> new String(m.shortMessage(), StandardCharsets.ISO_8859_1))
+                .containsExactly("first", "second", "third");
+
+        // an unbind is answered after the responses before it, then the connection closes
+        read(submit("fourth"), new HeaderOnlyPdu(CommandId.UNBIND));
+        assertThat(written()).isEmpty();
+        assertThat(ch.isOpen()).isTrue();
+        confirmations.get(2).complete(null);
+        ch.runPendingTasks();
+        assertThat(written()).extracting(Pdu::commandId)
+                .containsExactly(CommandId.SUBMIT_SM_RESP, CommandId.UNBIND_RESP);
+        assertThat(ch.isOpen()).isFalse();
+    }
+
+    @Test
+    void aBatchTheClusterRefusedClosesTheConnectionUnanswered() {
+        read(submit("kept"));
+        confirmations.get(0).complete(null);
+        ch.runPendingTasks();
+        assertThat(written()).singleElement().satisfies(p -> assertThat(p.commandStatus()).isZero());
+        read(submit("lost"));
+        confirmations.get(1).completeExceptionally(new IllegalStateException("brokers away"));
+        ch.runPendingTasks();
+        assertThat(written()).isEmpty();
+        assertThat(ch.isOpen()).isFalse();
+    }
+
+    private SmPdu submit(String text) {
+        SmPdu p = new SmPdu(CommandId.SUBMIT_SM);
+        p.sourceAddr("Shop").destinationAddr("79161234567").shortMessage(text.getBytes(StandardCharsets.ISO_8859_1));
+        return p;
+    }
+
+    /** One read of these PDUs (one batch). */
+    private void read(Pdu... pdus) {
+        ByteBuf b = Unpooled.buffer();
+        for (Pdu p : pdus) {
+            p.sequenceNumber(sequence++);
+            SmppPduCodec.encode(p, b);
+        }
+        ch.writeInbound(b);
+        ch.runPendingTasks();
+    }
+
+    private List<Pdu> written() {
+        List<Pdu> out = new ArrayList<>();
+        Object o;
+        while ((o = ch.readOutbound()) != null) {
+            ByteBuf b = (ByteBuf) o;
+            try {
+                while (b.isReadable()) {
+                    out.add(SmppPduCodec.decode(b));
+                }
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            } finally {
+                b.release();
+            }
+        }
+        return out;
+    }
+
+    /** A cluster whose confirmation of each flushed batch the test gives. */
+    final class Link implements Engine.ClusterLink {
+        @Override
+        public void send(Message m, String operatorId) {
+            shipped.add(m);
+        }
+
+        @Override
+        public void flush() {
+            throw new AssertionError("the event loop must not wait for the cluster");
+        }
+
+        @Override
+        public CompletableFuture<Void> flushAsync() {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            confirmations.add(f);
+            return f;
+        }
+
+        @Override
+        public void sent(Message m, String operatorId, String upstreamId) {
+        }
+
+        @Override
+        public void done(long messageId) {
+        }
+
+        @Override
+        public void receipt(Receipt r) {
+        }
+
+        @Override
+        public void forwarded(Receipt r) {
+        }
+    }
+}
