@@ -518,7 +518,13 @@ public final class HttpServer implements AutoCloseable {
                     return;
                 }
             } else if (req.decoderResult().isSuccess() && MessageApi.handles(path)) {
-                resp = messages.handle(req, path);
+                MessageApi.Answer a = messages.handleLater(req, path);
+                if (!a.durable().isDone()) {
+                    // cluster mode, ack replicated: answered once Kafka confirms, the event loop goes on
+                    a.durable().whenComplete((v, e) -> ctx.executor().execute(() -> respond(ctx, req, a.response())));
+                    return;
+                }
+                resp = a.response();
             } else if (req.decoderResult().isSuccess() && (OptOutApi.handles(path) || ConsentApi.handles(path))) {
                 // a change may wait for the cluster's PostgreSQL and Kafka (cluster mode): off the event loop
                 FullHttpRequest held = req.retainedDuplicate();

@@ -90,6 +90,50 @@ final class MessageApi {
                 "this endpoint needs the account's API key: Authorization: Bearer <apiKey>");
     }
 
+    /**
+     * A response, ready now or once the batch of a POST is as durable as {@code cluster.ack}
+     * promises: {@link #durable} completes then (on any thread), and {@link #response} (called on
+     * the caller's thread after that) builds it. Without a cluster, or with {@code ack: local}, it
+     * is ready at once; with {@code ack: replicated} the event loop goes on meanwhile.
+     */
+    record Answer(java.util.concurrent.CompletableFuture<Void> durable,
+                  java.util.function.Supplier<FullHttpResponse> build) {
+        static Answer now(FullHttpResponse r) {
+            return new Answer(java.util.concurrent.CompletableFuture.completedFuture(null), () -> r);
+        }
+
+        FullHttpResponse response() {
+            if (durable.isCompletedExceptionally()) {
+                Throwable e = durable.handle((v, t) -> t).join();
+                log.error("message API: the cluster did not confirm a batch: {}", e == null ? "?" : e.getMessage());
+                return HttpServer.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "cluster_unavailable",
+                        "the cluster did not confirm the messages; they are not accepted (this node sends them "
+                                + "again at its restart, so a retry may be a duplicate)");
+            }
+            return build.get();
+        }
+    }
+
+    /** {@link #handle}, with a POST's response given when its batch is durable ({@link Answer}). */
+    Answer handleLater(FullHttpRequest req, String path) {
+        if (!path.equals(PATH) || req.method() != HttpMethod.POST) {
+            return Answer.now(handle(req, path));
+        }
+        Account account = account(req);
+        if (account == null) {
+            return Answer.now(unauthorized());
+        }
+        try {
+            return send(account, ApiError.body(json, req));
+        } catch (ApiError e) {
+            return Answer.now(e.response());
+        } catch (RuntimeException e) {
+            log.error("message API request {} {} failed", req.method(), path, e);
+            return Answer.now(HttpServer.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
+                    "the request could not be carried out: " + e.getMessage()));
+        }
+    }
+
     FullHttpResponse handle(FullHttpRequest req, String path) {
         Account account = account(req);
         if (account == null) {
@@ -98,7 +142,13 @@ final class MessageApi {
         try {
             if (path.equals(PATH)) {
                 ApiError.requireMethod(req.method(), HttpMethod.POST);
-                return send(account, ApiError.body(json, req));
+                Answer a = send(account, ApiError.body(json, req));
+                try {
+                    a.durable().join(); // waits for the cluster (the server uses handleLater instead)
+                } catch (java.util.concurrent.CompletionException ignored) {
+                    // response() answers it
+                }
+                return a.response();
             }
             long id = ApiError.messageId(path.substring(PATH.length() + 1));
             if (req.method() == HttpMethod.GET) {
@@ -123,7 +173,7 @@ final class MessageApi {
     private record Recipient(String to, JsonNode vars) {
     }
 
-    private FullHttpResponse send(Account account, JsonNode body) {
+    private Answer send(Account account, JsonNode body) {
         String from = ApiError.string(body, "from", true);
         checkSender(from);
         JsonNode toNode = body.get("to");
@@ -183,14 +233,24 @@ final class MessageApi {
                     single = refused;
                 }
             }
-        } finally {
-            try {
-                engine.endBatch();
-            } catch (RuntimeException journalFailed) {
-                return HttpServer.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "journal_unavailable",
-                        "the journal could not take the messages; nothing was accepted: " + journalFailed);
-            }
+        } catch (RuntimeException e) {
+            engine.endBatch();
+            throw e;
         }
+        java.util.concurrent.CompletableFuture<Void> durable;
+        try {
+            durable = engine.endBatchAsync();
+        } catch (RuntimeException journalFailed) {
+            return Answer.now(HttpServer.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "journal_unavailable",
+                    "the journal could not take the messages; nothing was accepted: " + journalFailed));
+        }
+        FullHttpResponse refusedOne = single;
+        return new Answer(durable, () -> answer(accepted, results, many, refusedOne));
+    }
+
+    /** The response to a POST whose batch is kept: how each recipient's message was taken. */
+    private FullHttpResponse answer(List<ObjectNode> accepted, ArrayNode results, boolean many,
+                                    FullHttpResponse single) {
         // the answer tells how each was accepted: held and scheduled messages take their place
         // when the batch is journaled; the rest are ACCEPTED, even if an operator (on another
         // thread) has taken one by now
