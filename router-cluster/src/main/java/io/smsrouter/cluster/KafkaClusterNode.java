@@ -405,15 +405,22 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
         }
         batch.open.incrementAndGet();
         Sends of = batch;
-        unflushed.get().add(producer.send(r, (md, e) -> {
-            if (e == null) {
-                confirmed.add(new Object[]{id, operatorId});
-            } else {
-                log.error("cluster: message {} for {} not taken by Kafka: {}; it is shipped again at the next start",
-                        id, operatorId, e.toString());
-            }
-            of.answered(e);
-        }));
+        try {
+            unflushed.get().add(producer.send(r, (md, e) -> {
+                if (e == null) {
+                    confirmed.add(new Object[]{id, operatorId});
+                } else {
+                    log.error("cluster: message {} for {} not taken by Kafka: {}; it is shipped again at the next "
+                            + "start", id, operatorId, e.toString());
+                }
+                of.answered(e);
+            }));
+        } catch (RuntimeException e) {
+            // the batch fails (its caller does not answer it); the thread's next batch starts afresh
+            sends.remove();
+            unflushed.get().clear();
+            throw e;
+        }
     }
 
     /**
