@@ -102,6 +102,8 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
     private final ArrayList<Pdu> replies = new ArrayList<>();
     /** The batch in progress answered an unbind: the connection closes after its responses. */
     private boolean closeAfterReplies;
+    /** An unbind was answered (or framing lost): nothing read after it is handled. */
+    private boolean closing;
     /**
      * Read batches whose responses wait for the cluster to confirm their messages (cluster mode
      * with {@code ack: replicated}), oldest first: their responses go out in this order, each once
@@ -244,6 +246,10 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing) {
+            io.netty.util.ReferenceCountUtil.release(msg); // after an unbind: the connection is closing
+            return;
+        }
         if (readStartNanos == 0) {
             readStartNanos = System.nanoTime();
         }
@@ -268,6 +274,7 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
                 // last, after the responses of what came before in this read, once they are kept
                 replies.add(unbind);
                 closeAfterReplies = true;
+                closing = true;
             }
         }
     }
@@ -347,7 +354,9 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
                     // after the responses to what came before it, which may still wait for the cluster
                     replies.add(pdu.createResponse());
                     closeAfterReplies = true;
+                    closing = true;
                 } else {
+                    closing = true;
                     ctx.writeAndFlush(pdu.createResponse()).addListener(ChannelFutureListener.CLOSE);
                 }
             }

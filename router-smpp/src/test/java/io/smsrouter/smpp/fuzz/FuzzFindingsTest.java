@@ -69,6 +69,26 @@ class FuzzFindingsTest {
         assertThat(out.open()).isFalse();
     }
 
+    /**
+     * Since a read batch's responses are kept until the batch is journaled (and, in a cluster,
+     * confirmed), an unbind's response waited in the batch while the requests after it in the same
+     * read were still handled: a generic_nack followed the unbind_resp. Nothing read after an unbind
+     * is handled now; the connection closes after the unbind_resp. The fuzzer's input is kept as found.
+     */
+    @Test
+    void shouldHandleNothingAfterAnUnbindInTheSameRead() {
+        byte[] in = kept(SESSION_INPUTS + "finding-nothing-handled-after-an-unbind-in-the-same-read-min",
+                "00000010 00000006 00000000 00000001" // unbind, seq 1
+                        + "00000010 00000015 00000000 00000002"); // enquire_link, seq 2, after it
+
+        SessionCheck.Outcome out = session.check(in);
+
+        assertThat(out.written()).first().satisfies(p -> answer(p, CommandId.UNBIND_RESP, 1,
+                CommandStatus.ESME_ROK));
+        assertThat(out.written()).noneMatch(p -> p.commandId() == CommandId.ENQUIRE_LINK_RESP);
+        assertThat(out.open()).isFalse();
+    }
+
     private static void answer(Pdu p, int commandId, int seq, int status) {
         assertThat(CommandId.name(p.commandId())).isEqualTo(CommandId.name(commandId));
         assertThat(p.sequenceNumber()).as("sequence_number").isEqualTo(seq);
