@@ -451,8 +451,8 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
 
     /**
      * The event loops' flush: the batch's responses wait for Kafka's acknowledgement (with {@code
-     * ack: replicated}) while the loop reads the next batch, instead of the loop waiting, so a
-     * node's acceptance is bounded by Kafka's throughput rather than by its round trip.
+     * ack: replicated}) while the loop serves its other connections, instead of the loop waiting;
+     * after 30 s the batch fails, as the loop's own wait did.
      */
     @Override
     public java.util.concurrent.CompletableFuture<Void> flushAsync() {
@@ -466,7 +466,8 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
             return java.util.concurrent.CompletableFuture.completedFuture(null);
         }
         batch.answered(null); // sealed: complete once every send is answered
-        return batch.done;
+        // as long as the loop used to wait: then the batch fails (its connection closes unanswered)
+        return batch.done.orTimeout(30, TimeUnit.SECONDS);
     }
 
     /**

@@ -109,7 +109,7 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
      * with {@code ack: replicated}), oldest first: their responses go out in this order, each once
      * its batch is confirmed and those before it went. Event loop only.
      */
-    private final java.util.ArrayDeque<Waiting> waiting = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<Waiting> waiting = new java.util.ArrayDeque<>(2);
 
     private record Waiting(java.util.concurrent.CompletableFuture<Void> durable, List<Pdu> replies, boolean close,
                            long readStartNanos, int answered) {
@@ -304,7 +304,7 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
-            if (state != State.BINDING) {
+            if (state != State.BINDING && waiting.isEmpty()) {
                 // (while a hashed password is being verified, reading stays paused until the answer)
                 ctx.channel().config().setAutoRead(true);
             }
@@ -420,6 +420,10 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
             writeReplies(replies, closeAfterReplies, readStartNanos, answered);
         } else {
             waiting.add(new Waiting(durable, new ArrayList<>(replies), closeAfterReplies, readStartNanos, answered));
+            // one batch of a connection waits for the cluster at a time, as when the loop itself waited
+            // (more in flight per partition made Kafka's idempotent producer stall after a broker died);
+            // the loop serves the other connections meanwhile
+            ctx.channel().config().setAutoRead(false);
             durable.whenComplete((v, e) -> ctx.executor().execute(this::writeConfirmed));
         }
         replies.clear();
@@ -451,6 +455,9 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
         }
         if (wrote) {
             ctx.flush();
+        }
+        if (waiting.isEmpty() && state != State.BINDING && ctx.channel().isWritable()) {
+            ctx.channel().config().setAutoRead(true);
         }
     }
 
