@@ -518,7 +518,7 @@ public final class HttpServer implements AutoCloseable {
                     return;
                 }
             } else if (req.decoderResult().isSuccess() && MessageApi.handles(path)) {
-                MessageApi.Answer a = messages.handleLater(req, path);
+                MessageApi.Answer a = messages.handle(req, path);
                 if (!a.durable().isDone()) {
                     // cluster mode, ack replicated: answered once Kafka confirms, the event loop goes on
                     a.durable().whenComplete((v, e) -> ctx.executor().execute(() -> respond(ctx, req, a.response())));

@@ -114,56 +114,31 @@ final class MessageApi {
         }
     }
 
-    /** {@link #handle}, with a POST's response given when its batch is durable ({@link Answer}). */
-    Answer handleLater(FullHttpRequest req, String path) {
-        if (!path.equals(PATH) || req.method() != HttpMethod.POST) {
-            return Answer.now(handle(req, path));
-        }
+    /** A request to the message API; a POST's response is given when its batch is durable ({@link Answer}). */
+    Answer handle(FullHttpRequest req, String path) {
         Account account = account(req);
         if (account == null) {
             return Answer.now(unauthorized());
         }
         try {
-            return send(account, ApiError.body(json, req));
+            if (path.equals(PATH)) {
+                ApiError.requireMethod(req.method(), HttpMethod.POST);
+                return send(account, ApiError.body(json, req));
+            }
+            long id = ApiError.messageId(path.substring(PATH.length() + 1));
+            if (req.method() == HttpMethod.GET) {
+                return Answer.now(status(account, id));
+            }
+            if (req.method() == HttpMethod.DELETE) {
+                return Answer.now(cancel(account, id));
+            }
+            throw new ApiError(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "use GET or DELETE");
         } catch (ApiError e) {
             return Answer.now(e.response());
         } catch (RuntimeException e) {
             log.error("message API request {} {} failed", req.method(), path, e);
             return Answer.now(HttpServer.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
                     "the request could not be carried out: " + e.getMessage()));
-        }
-    }
-
-    FullHttpResponse handle(FullHttpRequest req, String path) {
-        Account account = account(req);
-        if (account == null) {
-            return unauthorized();
-        }
-        try {
-            if (path.equals(PATH)) {
-                ApiError.requireMethod(req.method(), HttpMethod.POST);
-                Answer a = send(account, ApiError.body(json, req));
-                try {
-                    a.durable().join(); // waits for the cluster (the server uses handleLater instead)
-                } catch (java.util.concurrent.CompletionException ignored) {
-                    // response() answers it
-                }
-                return a.response();
-            }
-            long id = ApiError.messageId(path.substring(PATH.length() + 1));
-            if (req.method() == HttpMethod.GET) {
-                return status(account, id);
-            }
-            if (req.method() == HttpMethod.DELETE) {
-                return cancel(account, id);
-            }
-            throw new ApiError(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed", "use GET or DELETE");
-        } catch (ApiError e) {
-            return e.response();
-        } catch (RuntimeException e) {
-            log.error("message API request {} {} failed", req.method(), path, e);
-            return HttpServer.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
-                    "the request could not be carried out: " + e.getMessage());
         }
     }
 

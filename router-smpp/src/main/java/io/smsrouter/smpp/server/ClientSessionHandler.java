@@ -272,9 +272,7 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
                 HeaderOnlyPdu unbind = new HeaderOnlyPdu(CommandId.UNBIND);
                 unbind.sequenceNumber(nextSequence()); // section 5.1.4: from 1, never 0
                 // last, after the responses of what came before in this read, once they are kept
-                replies.add(unbind);
-                closeAfterReplies = true;
-                closing = true;
+                lastReply(unbind);
             }
         }
     }
@@ -352,9 +350,7 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
                 state = State.UNBINDING;
                 if (batch.isOpen()) {
                     // after the responses to what came before it, which may still wait for the cluster
-                    replies.add(pdu.createResponse());
-                    closeAfterReplies = true;
-                    closing = true;
+                    lastReply(pdu.createResponse());
                 } else {
                     closing = true;
                     ctx.writeAndFlush(pdu.createResponse()).addListener(ChannelFutureListener.CLOSE);
@@ -388,6 +384,13 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
         } else {
             ctx.write(resp, ctx.voidPromise());
         }
+    }
+
+    /** The read batch's last PDU to write: the connection closes after it, and nothing read later is handled. */
+    private void lastReply(Pdu p) {
+        replies.add(p);
+        closeAfterReplies = true;
+        closing = true;
     }
 
     /**
