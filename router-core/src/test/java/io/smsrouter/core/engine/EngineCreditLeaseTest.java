@@ -238,7 +238,9 @@ class EngineCreditLeaseTest {
         assertInvariant(shared);
         assertThat(shared.reserved() + shared.spent()).isEqualTo(accepted.get() * Amounts.parse("2.50"));
 
-        // a top-up through one node is there for the other's next lease
+        // a top-up through one node is there for the other's next lease; a's leases stop first (what a
+        // holds goes back), so that a refill a had started ahead cannot take part of the top-up before b
+        leases.get(0).close();
         assertThat(a.topUp("shop", Amounts.parse("25.00"))).isTrue();
         Thread.sleep(300); // b believed the pool empty for a moment
         int more = 0;
