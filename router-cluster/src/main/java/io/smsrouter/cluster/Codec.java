@@ -27,6 +27,8 @@ final class Codec {
     static final byte RECEIPT = 3;
     static final byte FORWARDED = 4;
     static final byte PRESENCE = 5;
+    /** {@link #MESSAGE} with what its writer charged for it (operator topics). */
+    static final byte CHARGED_MESSAGE = 6;
 
     private Codec() {
     }
@@ -39,10 +41,35 @@ final class Codec {
         });
     }
 
-    record Shipped(String originNode, Message message) {
+    /**
+     * An accepted message on its way to an operator's share, with the price its writer {@code
+     * originNode} reserved for it (0 when that node did not bill it): a node that settles a dead
+     * node's credit counts its charges from these.
+     */
+    static byte[] chargedMessage(Message m, String originNode, long charge) {
+        return write(CHARGED_MESSAGE, out -> {
+            utf(out, originNode);
+            out.writeLong(charge);
+            writeMessage(out, m);
+        });
     }
 
+    /** {@code charge}: what {@code originNode} charged for it, 0 in a {@link #MESSAGE} record. */
+    record Shipped(String originNode, Message message, long charge) {
+        Shipped(String originNode, Message message) {
+            this(originNode, message, 0);
+        }
+    }
+
+    /** A {@link #MESSAGE} or {@link #CHARGED_MESSAGE} record. */
     static Shipped readMessage(byte[] b) {
+        if (b != null && b.length > 0 && b[0] == CHARGED_MESSAGE) {
+            return read(b, CHARGED_MESSAGE, in -> {
+                String origin = in.readUTF();
+                long charge = in.readLong();
+                return new Shipped(origin, readMessage(in), charge);
+            });
+        }
         return read(b, MESSAGE, in -> new Shipped(in.readUTF(), readMessage(in)));
     }
 

@@ -9,6 +9,7 @@ import io.smsrouter.core.account.TrafficClass;
 import io.smsrouter.core.cluster.ClusterView;
 import io.smsrouter.core.correlation.ReceiptCorrelator;
 import io.smsrouter.core.engine.ClientRegistry;
+import io.smsrouter.core.billing.Billing;
 import io.smsrouter.core.engine.Engine;
 import io.smsrouter.core.message.Message;
 import io.smsrouter.core.message.MessageIdGenerator;
@@ -153,6 +154,14 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
         }
     }
     private final ConcurrentLinkedQueue<Object[]> confirmed = new ConcurrentLinkedQueue<>();
+    /**
+     * Held while confirmed messages are billed ({@link #drainConfirmed}) and while {@link
+     * #consistently} reads this node's figures, so that those figures count exactly this node's
+     * records below {@link #shippedTo} in each operator partition.
+     */
+    private final Object shipLock = new Object();
+    /** Per operator partition: every record this node wrote below this offset is billed (guarded by {@link #shipLock}). */
+    private final Map<TopicPartition, Long> shippedTo = new HashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
 
@@ -270,6 +279,7 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
             shared = new SharedSettings(pg, engine.moderator());
             shared.open();
         }
+        markEnds(); // before recovery, which may ship messages again
         engine.cluster(this, MessageIdGenerator.clusterBase(settings.slot()));
         clients.bindsElsewhere(this::bindsElsewhere);
         if (pg != null) {
@@ -395,9 +405,16 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
     public void send(Message m, String operatorId) {
         boolean otp = engine.classOf(m) == TrafficClass.OTP;
         int partitions = bindsByOperator.getOrDefault(operatorId, 1);
-        ProducerRecord<String, byte[]> r = new ProducerRecord<>(otp ? topics.otp(operatorId) : topics.out(operatorId),
-                partition(m, partitions), Long.toString(m.id()), Codec.message(m, settings.nodeId()));
+        String topic = otp ? topics.otp(operatorId) : topics.out(operatorId);
+        int partition = partition(m, partitions);
+        String key = Long.toString(m.id());
         long id = m.id();
+        Billing bill = engine.billing();
+        Billing.Charge charge = bill == null ? null : bill.charge(id);
+        // a durable charge (a held message approved) is in this node's figures already
+        long charged = charge == null || bill.isDurable(id) ? 0 : charge.amount();
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, partition, key,
+                Codec.chargedMessage(m, settings.nodeId(), charged));
         Sends batch = sends.get();
         if (batch == null) {
             batch = new Sends();
@@ -408,7 +425,8 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
         try {
             unflushed.get().add(producer.send(r, (md, e) -> {
                 if (e == null) {
-                    confirmed.add(new Object[]{id, operatorId});
+                    confirmed.add(new Object[]{id, operatorId, new TopicPartition(md.topic(), md.partition()),
+                            md.offset()});
                 } else {
                     log.error("cluster: message {} for {} not taken by Kafka: {}; it is shipped again at the next "
                             + "start", id, operatorId, e.toString());
@@ -560,26 +578,131 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
     private int drainConfirmed() {
         long[] ids = new long[512];
         String[] ops = new String[512];
+        Map<TopicPartition, Long> upTo = new HashMap<>();
         int total = 0;
         while (true) {
             int n = 0;
             Object[] c;
-            while (n < ids.length && (c = confirmed.poll()) != null) {
-                ids[n] = (Long) c[0];
-                ops[n] = (String) c[1];
-                n++;
-            }
-            if (n == 0) {
-                return total;
-            }
-            try {
-                engine.markShipped(ids, ops, n);
-            } catch (RuntimeException e) {
-                log.warn("cluster: {} shipped messages not marked in the journal ({}); a restart ships them again",
-                        n, e.toString());
+            upTo.clear();
+            synchronized (shipLock) {
+                while (n < ids.length && (c = confirmed.poll()) != null) {
+                    ids[n] = (Long) c[0];
+                    ops[n] = (String) c[1];
+                    upTo.merge((TopicPartition) c[2], (Long) c[3] + 1, Math::max);
+                    n++;
+                }
+                if (n == 0) {
+                    return total;
+                }
+                try {
+                    engine.markShipped(ids, ops, n); // bills them first, then journals
+                } catch (RuntimeException e) {
+                    log.warn("cluster: {} shipped messages not marked in the journal ({}); a restart ships them again",
+                            n, e.toString());
+                }
+                upTo.forEach((tp, next) -> shippedTo.merge(tp, next, Math::max));
             }
             total += n;
         }
+    }
+
+    /** What {@link #consistently} read, and the partition offsets it is exact up to. */
+    public record Consistent<T>(T value, Map<TopicPartition, Long> shippedTo) {
+    }
+
+    /**
+     * Reads {@code figures} (this node's billing) while no confirmed message is being billed: the
+     * figures then hold the charges of exactly this node's records below the returned offsets of
+     * each operator partition, and none above (those are {@link #chargesAfter}).
+     */
+    public <T> Consistent<T> consistently(Supplier<T> figures) {
+        synchronized (shipLock) {
+            return new Consistent<>(figures.get(), new HashMap<>(shippedTo));
+        }
+    }
+
+    /** Every operator partition (bulk and OTP) of the cluster's topics. */
+    private List<TopicPartition> operatorPartitions() {
+        List<TopicPartition> out = new ArrayList<>();
+        for (Map.Entry<String, Integer> e : new TreeMap<>(bindsByOperator).entrySet()) {
+            for (int i = 0; i < e.getValue(); i++) {
+                out.add(new TopicPartition(topics.out(e.getKey()), i));
+                out.add(new TopicPartition(topics.otp(e.getKey()), i));
+            }
+        }
+        return out;
+    }
+
+    /** Before this node writes: its records all come after today's ends of the operator partitions. */
+    private void markEnds() throws Exception {
+        Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> want = new HashMap<>();
+        for (TopicPartition tp : operatorPartitions()) {
+            want.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest());
+        }
+        var ends = admin.listOffsets(want).all().get(30, TimeUnit.SECONDS);
+        synchronized (shipLock) {
+            ends.forEach((tp, info) -> shippedTo.put(tp, info.offset()));
+        }
+    }
+
+    /**
+     * What node {@code origin} charged per account in its records at or after {@code from} (per
+     * operator partition; a partition missing from it is read from its start), read up to the ends
+     * the partitions have now. For settling a dead node's credit: its figures count its records
+     * below {@code from} ({@link #consistently}).
+     */
+    public io.smsrouter.cluster.pg.PgCreditPool.Tail chargesAfter(String origin, Map<TopicPartition, Long> from) {
+        Map<String, Long> out = new HashMap<>();
+        Map<TopicPartition, Long> ends;
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps(null))) {
+            List<TopicPartition> all = operatorPartitions();
+            c.assign(all);
+            ends = c.endOffsets(all, Duration.ofSeconds(30));
+            List<TopicPartition> left = new ArrayList<>();
+            for (TopicPartition tp : all) {
+                Long start = from.get(tp);
+                if (start == null) {
+                    c.seekToBeginning(List.of(tp));
+                } else {
+                    c.seek(tp, start);
+                }
+                if (c.position(tp, Duration.ofSeconds(30)) < ends.getOrDefault(tp, 0L)) {
+                    left.add(tp);
+                }
+            }
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (!left.isEmpty()) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("cluster: reading " + left + " for " + origin
+                            + "'s charges took more than 120 s");
+                }
+                c.pause(all.stream().filter(tp -> !left.contains(tp)).toList());
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                    if (r.offset() >= ends.getOrDefault(tp, 0L) || r.value() == null
+                            || Codec.type(r.value()) != Codec.CHARGED_MESSAGE) {
+                        continue;
+                    }
+                    try {
+                        Codec.Shipped sh = Codec.readMessage(r.value());
+                        if (sh.originNode().equals(origin) && sh.charge() != 0) {
+                            out.merge(sh.message().accountId(), sh.charge(), Long::sum);
+                        }
+                    } catch (IllegalArgumentException e) {
+                        log.warn("cluster: record {} of {} skipped while counting {}'s charges: {}", r.offset(), tp,
+                                origin, e.getMessage());
+                    }
+                }
+                left.removeIf(tp -> c.position(tp) >= ends.getOrDefault(tp, 0L));
+            }
+        }
+        return new io.smsrouter.cluster.pg.PgCreditPool.Tail(out, ends);
+    }
+
+    /** When node {@code nodeId}'s last heartbeat was written, 0 when none is known. */
+    public long lastHeardMs(String nodeId) {
+        Codec.Presence p = presence.get(nodeId);
+        return p == null ? 0 : p.atMs();
     }
 
     @Override

@@ -24,7 +24,8 @@ public final class KafkaClusterSupport implements ClusterSupport {
                 node.open();
                 if (node.pg() != null) {
                     balances = io.smsrouter.cluster.pg.ClusterBalances.open(node.pg().dataSource(), cluster.nodeId(),
-                            c.engine(), c.balances());
+                            c.engine(), c.balances(), balancesKafka(node),
+                            java.time.Duration.ofSeconds(cluster.postgres().settleAfterSeconds()));
                 }
             }
 
@@ -56,6 +57,36 @@ public final class KafkaClusterSupport implements ClusterSupport {
                     balances.close(); // gives back unspent credit while the database is still open
                 }
                 node.close();
+            }
+        };
+    }
+
+    /** What the shared balances need of Kafka: this node's figures read consistently, a dead node's later charges. */
+    static io.smsrouter.cluster.pg.ClusterBalances.Kafka balancesKafka(KafkaClusterNode node) {
+        return new io.smsrouter.cluster.pg.ClusterBalances.Kafka() {
+            @Override
+            public io.smsrouter.cluster.pg.PgCreditPool.Figures figures(
+                    java.util.function.Supplier<Map<String, Long>> durable,
+                    java.util.function.Supplier<java.util.List<io.smsrouter.core.billing.Billing.Balance>> balances) {
+                KafkaClusterNode.Consistent<Object[]> c = node.consistently(
+                        () -> new Object[]{balances.get(), durable.get()});
+                @SuppressWarnings("unchecked")
+                java.util.List<io.smsrouter.core.billing.Billing.Balance> b =
+                        (java.util.List<io.smsrouter.core.billing.Billing.Balance>) c.value()[0];
+                @SuppressWarnings("unchecked")
+                Map<String, Long> d = (Map<String, Long>) c.value()[1];
+                return new io.smsrouter.cluster.pg.PgCreditPool.Figures(b, d, c.shippedTo());
+            }
+
+            @Override
+            public io.smsrouter.cluster.pg.PgCreditPool.Tail chargesAfter(
+                    String nodeId, Map<org.apache.kafka.common.TopicPartition, Long> from) {
+                return node.chargesAfter(nodeId, from);
+            }
+
+            @Override
+            public long lastHeardMs(String nodeId) {
+                return node.lastHeardMs(nodeId);
             }
         };
     }

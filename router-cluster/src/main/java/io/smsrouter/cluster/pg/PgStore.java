@@ -96,8 +96,10 @@ public final class PgStore implements AutoCloseable {
             PgStore store = new PgStore(pool, nodeId, shownUrl);
             store.inTransaction(c -> {
                 try (PreparedStatement s = c.prepareStatement("""
-                        INSERT INTO cluster_nodes (node_id, first_start, last_start, starts) VALUES (?, now(), now(), 1)
-                        ON CONFLICT (node_id) DO UPDATE SET last_start = now(), starts = cluster_nodes.starts + 1
+                        INSERT INTO cluster_nodes (node_id, first_start, last_start, starts, last_seen)
+                        VALUES (?, now(), now(), 1, now())
+                        ON CONFLICT (node_id) DO UPDATE
+                        SET last_start = now(), starts = cluster_nodes.starts + 1, last_seen = now()
                         """)) {
                     s.setString(1, nodeId);
                     s.executeUpdate();

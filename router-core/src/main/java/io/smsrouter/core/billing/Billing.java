@@ -36,6 +36,8 @@ public final class Billing {
         long reserved;
         long spent;
         long topUps;
+        /** Of {@link #reserved}: the charges marked {@link #markDurable durable}. */
+        long durable;
 
         Ledger(String accountId, long initial) {
             this.accountId = accountId;
@@ -51,6 +53,8 @@ public final class Billing {
     private final boolean refundUndelivered;
     private final Map<String, Ledger> ledgers = new ConcurrentHashMap<>();
     private final Map<Long, Charge> open = new ConcurrentHashMap<>();
+    /** Open charges whose message is kept where this node's loss cannot take it ({@link #markDurable}). */
+    private final java.util.Set<Long> durableIds = ConcurrentHashMap.newKeySet();
 
     /**
      * @param initialBalances the starting balance of each billed account (its config's
@@ -93,6 +97,9 @@ public final class Billing {
             l.reserved += amount;
             open.merge(messageId, new Charge(accountId, amount, atMs),
                     (a, b) -> new Charge(a.accountId(), a.amount() + b.amount(), a.atMs()));
+            if (durableIds.contains(messageId)) {
+                l.durable += amount; // more of a charge already marked
+            }
         }
         return true;
     }
@@ -111,6 +118,9 @@ public final class Billing {
             l.reserved += amount;
             open.merge(messageId, new Charge(accountId, amount, atMs),
                     (a, b) -> new Charge(a.accountId(), a.amount() + b.amount(), a.atMs()));
+            if (durableIds.contains(messageId)) {
+                l.durable += amount; // more of a charge already marked
+            }
         }
     }
 
@@ -140,6 +150,7 @@ public final class Billing {
             if (c == null) {
                 return null;
             }
+            notDurable(l, messageId, c.amount());
             l.reserved -= c.amount();
             l.available += c.amount();
         }
@@ -160,8 +171,10 @@ public final class Billing {
             Charge c = open.get(messageId);
             long fromReserved = c == null ? 0 : Math.min(amount, c.amount());
             if (c != null) {
+                notDurable(l, messageId, fromReserved);
                 if (fromReserved == c.amount()) {
                     open.remove(messageId);
+                    durableIds.remove(messageId);
                 } else {
                     open.put(messageId, new Charge(c.accountId(), c.amount() - fromReserved, c.atMs()));
                 }
@@ -188,8 +201,58 @@ public final class Billing {
             if (c == null) {
                 return;
             }
+            notDurable(l, messageId, c.amount());
             l.spent += c.amount();
             l.reserved -= c.amount();
+        }
+    }
+
+    /**
+     * The message's reservation stays open, but the message is kept where the loss of this node
+     * cannot take it (another node's store, or the cluster's log): a cluster that settles this
+     * node's credit after its death counts it as spent ({@link #durable}). Nothing when the message
+     * has no open charge.
+     */
+    public void markDurable(long messageId) {
+        Charge c = open.get(messageId);
+        if (c == null) {
+            return;
+        }
+        Ledger l = ledgers.get(c.accountId());
+        if (l == null) {
+            return;
+        }
+        synchronized (l) {
+            c = open.get(messageId);
+            if (c != null && durableIds.add(messageId)) {
+                l.durable += c.amount();
+            }
+        }
+    }
+
+    /** Whether the message's open charge is {@link #markDurable durable}. */
+    public boolean isDurable(long messageId) {
+        return durableIds.contains(messageId);
+    }
+
+    /** Of the account's reserved money, what {@link #markDurable} marked; 0 when it is not billed. */
+    public long durable(String accountId) {
+        Ledger l = ledgers.get(accountId);
+        if (l == null) {
+            return 0;
+        }
+        synchronized (l) {
+            return l.durable;
+        }
+    }
+
+    /** Under {@code l}'s lock: {@code amount} of a message's charge leaves the reserved money. */
+    private void notDurable(Ledger l, long messageId, long amount) {
+        if (durableIds.contains(messageId)) {
+            l.durable -= amount;
+            if (!open.containsKey(messageId)) {
+                durableIds.remove(messageId);
+            }
         }
     }
 

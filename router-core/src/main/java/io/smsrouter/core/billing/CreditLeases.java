@@ -125,7 +125,9 @@ public final class CreditLeases implements AutoCloseable {
                 return Refill.GRANTED;
             }
             try {
-                long got = pool.take(accountId, need, Math.max(need, slice(s, need)));
+                // what it holds counts: the last fraction of a price left in the pool still completes one
+                long have = Math.max(0, billing.available(accountId));
+                long got = pool.take(accountId, need - have, Math.max(need, slice(s, need)));
                 if (got <= 0) {
                     s.emptyUntil = System.nanoTime() + EMPTY_FOR_NANOS;
                     return Refill.EMPTY;

@@ -324,6 +324,18 @@ public final class Engine {
      * them again. Until then a restart ships them again (the owner skips those already sent).
      */
     public void markShipped(long[] messageIds, String[] operatorIds, int n) {
+        // billed first, whatever the journal does: the cluster has them (a cluster that settles this
+        // node's credit after its death counts them from here on)
+        Billing bill = billing;
+        if (bill != null) {
+            for (int i = 0; i < n; i++) {
+                if (bill.refundUndelivered()) {
+                    bill.markDurable(messageIds[i]); // its receipt settles it
+                } else {
+                    bill.settle(messageIds[i]); // as recovery does on this event: the cluster sends it, it is billed
+                }
+            }
+        }
         journal.beginBatch();
         try {
             for (int i = 0; i < n; i++) {
@@ -331,12 +343,6 @@ public final class Engine {
             }
         } finally {
             journal.endBatch();
-        }
-        Billing bill = billing;
-        if (bill != null && !bill.refundUndelivered()) {
-            for (int i = 0; i < n; i++) {
-                bill.settle(messageIds[i]); // as recovery does on this event: the cluster sends it, it is billed
-            }
         }
     }
 
@@ -1161,6 +1167,12 @@ public final class Engine {
     private RuntimeException keepHeld(List<HeldMessage> held) {
         try {
             moderation.addAll(held);
+            Billing bill = billing;
+            if (bill != null && moderation.shared()) {
+                for (int i = 0, n = held.size(); i < n; i++) {
+                    bill.markDurable(held.get(i).id()); // the cluster's queue has it, whatever happens to this node
+                }
+            }
             return null;
         } catch (RuntimeException e) {
             notHeld(held);

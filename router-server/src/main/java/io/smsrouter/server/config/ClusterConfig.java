@@ -66,11 +66,23 @@ public record ClusterConfig(String nodeId, Kafka kafka, String ack, Postgres pos
      * @param user     required; the database user, 1 to 63 characters
      * @param password required; the user's password, 1 to 256 printable ASCII characters; never
      *                 shown in a message or a log
+     * @param settleAfterSeconds a node with credit leases that neither PostgreSQL nor Kafka has
+     *                 heard from for this long is taken for dead: another node settles its leases
+     *                 (what it spent stays spent, the rest goes back to the balance); 0 = never;
+     *                 default {@value #DEFAULT_SETTLE_AFTER_SECONDS}
      */
-    public record Postgres(String url, String user, String password) {
+    public record Postgres(String url, String user, String password, int settleAfterSeconds) {
+        public static final int DEFAULT_SETTLE_AFTER_SECONDS = 300;
+        public static final int MAX_SETTLE_AFTER_SECONDS = 30 * 24 * 3600;
+
+        public Postgres(String url, String user, String password) {
+            this(url, user, password, DEFAULT_SETTLE_AFTER_SECONDS);
+        }
+
         @Override
         public String toString() {
-            return "Postgres[url=" + url + ", user=" + user + ", password=***]";
+            return "Postgres[url=" + url + ", user=" + user + ", password=***, settleAfterSeconds="
+                    + settleAfterSeconds + "]";
         }
     }
 }

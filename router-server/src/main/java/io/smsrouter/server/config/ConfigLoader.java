@@ -70,7 +70,7 @@ public final class ConfigLoader {
     static final List<String> LINKS_KEYS = List.of("shortBase");
     static final List<String> CLUSTER_KEYS = List.of("nodeId", "kafka", "ack", "postgres");
     static final List<String> CLUSTER_KAFKA_KEYS = List.of("bootstrap", "topicPrefix");
-    static final List<String> CLUSTER_POSTGRES_KEYS = List.of("url", "user", "password");
+    static final List<String> CLUSTER_POSTGRES_KEYS = List.of("url", "user", "password", "settleAfterSeconds");
     static final List<String> OPERATOR_KEYS = List.of("id", "host", "port", "systemId", "password", "systemType",
             "binds", "window", "tps", "enquireLinkIntervalMs", "responseTimeoutMs", "reconnectDelayMs",
             "maxReconnectDelayMs", "concatenation", "tls", "tlsTrust", "tlsVerifyHostname", "bindTps");
@@ -343,7 +343,9 @@ public final class ConfigLoader {
                     url = p.requiredString("url", JDBC_URL);
                 }
                 postgres = new ClusterConfig.Postgres(url, p.requiredString("user", DB_USER),
-                        p.requiredString("password", DB_PASSWORD));
+                        p.requiredString("password", DB_PASSWORD),
+                        p.integer("settleAfterSeconds", ClusterConfig.Postgres.DEFAULT_SETTLE_AFTER_SECONDS, 0,
+                                ClusterConfig.Postgres.MAX_SETTLE_AFTER_SECONDS));
             }
             return new ClusterConfig(nodeId, kafka, ack, postgres);
         }
