@@ -1042,6 +1042,10 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
                     try {
                         if (Codec.type(r.value()) == Codec.RECEIPT) {
                             Receipt rc = Codec.readReceipt(r.value());
+                            if (rc.moBody() == null && (rc.messageId() >>> 52) == settings.slot()) {
+                                // accepted here, perhaps matched elsewhere: its charge here is settled now
+                                engine.receiptElsewhere(rc.messageId(), rc.state());
+                            }
                             Waiting w = new Waiting(rc, tp, r.offset(), new boolean[1]);
                             if (waiting.computeIfAbsent(rc.accountId(), k -> new LinkedHashMap<>())
                                     .putIfAbsent(rc.messageId(), w) == null && (rc.messageId() >>> 52) == settings.slot()

@@ -172,12 +172,20 @@ class ClusterFlowTest {
                     }
                 });
                 sampler.start();
-                List<ChSession> sessions = List.of(c.bindTransceiver(r1.smppAddress()),
-                        c.bindTransceiver(r2.smppAddress()), c.bindTransceiver(r3.smppAddress()));
-                // 3 x 2,000 offered as fast as the clients go (well above 500/s)
+                // two clients per node, each with 256 requests in flight
+                List<ChSession> sessions = new java.util.ArrayList<>();
+                for (Router r : List.of(r1, r2, r3)) {
+                    for (int k = 0; k < 2; k++) {
+                        sessions.add(c.bind(r.smppAddress(), com.cloudhopper.smpp.SmppBindType.TRANSCEIVER,
+                                "shop", "secret1", 256));
+                    }
+                }
+                // 6 x 2,500 offered as fast as the clients go (the issue asks for 3,000 msg/s against tps 500)
+                int each = 2500;
+                int total = each * sessions.size();
                 List<Thread> senders = sessions.stream().map(s -> new Thread(() -> {
                     try {
-                        s.submitAsync(2000, 0);
+                        s.submitAsync(each, 0);
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
@@ -188,9 +196,9 @@ class ClusterFlowTest {
                     t.join();
                 }
                 await().atMost(Duration.ofSeconds(60)).until(() -> sessions.stream().mapToInt(ChSession::okCount).sum()
-                        == 6000);
-                double offered = 6000 / ((System.nanoTime() - t0) / 1e9);
-                await().atMost(Duration.ofSeconds(60)).until(() -> op.received().size() >= 6000);
+                        == total);
+                double offered = total / ((System.nanoTime() - t0) / 1e9);
+                await().atMost(Duration.ofSeconds(120)).until(() -> op.received().size() >= total);
                 sampler.interrupt();
                 sampler.join();
                 // the busiest second at the operator, after the first (a token bucket lets a burst through)
@@ -210,7 +218,7 @@ class ClusterFlowTest {
                         + "one second and %d binds at once%n", offered, busiest, maxBinds[0]);
                 assertThat(busiest).isLessThanOrEqualTo(550);
                 assertThat(maxBinds[0]).isLessThanOrEqualTo(4);
-                assertThat(op.received()).hasSize(6000);
+                assertThat(op.received()).hasSize(total);
             }
         }
     }

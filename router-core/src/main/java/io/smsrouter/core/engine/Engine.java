@@ -346,6 +346,24 @@ public final class Engine {
         }
     }
 
+    /**
+     * In a cluster with {@code refundUndelivered}: a final receipt of a message accepted here was
+     * matched on another node (which has no charge for it). Its reservation here is spent when it was
+     * delivered, refunded (journaled) when not; nothing when this node has no open charge for it (it
+     * was matched here, or settled already).
+     */
+    public void receiptElsewhere(long messageId, DeliveryState state) {
+        Billing bill = billing;
+        if (bill == null || !bill.refundUndelivered() || !state.isFinal() || bill.charge(messageId) == null) {
+            return;
+        }
+        if (state == DeliveryState.DELIVERED) {
+            bill.settle(messageId); // not journaled: after a restart the reservation is spent when receipts expire
+            return;
+        }
+        endRefund(beginRefund(messageId));
+    }
+
     /** The cluster has this receipt (matched here): recovery here need not hand it on again. */
     public void receiptShipped(long messageId) {
         journal.receiptForwarded(messageId);

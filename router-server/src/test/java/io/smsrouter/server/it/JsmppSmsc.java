@@ -242,6 +242,14 @@ public final class JsmppSmsc implements AutoCloseable {
         return this;
     }
 
+    private volatile java.util.function.Predicate<String> undeliverable = text -> false;
+
+    /** Receipts of messages whose text passes {@code which} say UNDELIV (error 001) instead of DELIVRD. */
+    public JsmppSmsc undeliverableWhen(java.util.function.Predicate<String> which) {
+        this.undeliverable = which;
+        return this;
+    }
+
     private void sendReceipt(SMPPServerSession first, String id, SubmitSm sm, boolean withTlvs) {
         if (!anyBind) {
             sendReceiptOn(first, id, sm, withTlvs, true);
@@ -275,10 +283,13 @@ public final class JsmppSmsc implements AutoCloseable {
         Date now = new Date();
         byte[] original = sm.getShortMessage() == null ? new byte[0] : sm.getShortMessage();
         String text = new String(original, 0, Math.min(20, original.length), StandardCharsets.ISO_8859_1);
-        DeliveryReceipt dr = new DeliveryReceipt(id, 1, 1, now, now, DeliveryReceiptState.DELIVRD, "000", text);
+        boolean undeliv = undeliverable.test(new String(original, StandardCharsets.ISO_8859_1));
+        DeliveryReceipt dr = new DeliveryReceipt(id, 1, undeliv ? 0 : 1, now, now,
+                undeliv ? DeliveryReceiptState.UNDELIV : DeliveryReceiptState.DELIVRD, undeliv ? "001" : "000", text);
         OptionalParameter[] tlvs = withTlvs
                 ? new OptionalParameter[]{new OptionalParameter.Receipted_message_id(id),
-                        new OptionalParameter.Message_state(MessageState.DELIVERED.value())}
+                        new OptionalParameter.Message_state(undeliv ? MessageState.UNDELIVERABLE.value()
+                                : MessageState.DELIVERED.value())}
                 : new OptionalParameter[0];
         try {
             session.deliverShortMessage("",
