@@ -207,7 +207,17 @@ final class Codec {
      * it, and the operator shares it holds (operator id to partitions).
      */
     record Presence(String nodeId, int slot, String smpp, String http, long atMs, List<String> receivers,
-                    Map<String, List<Integer>> shares, Map<String, Integer> binds, Map<String, Integer> offered) {
+                    Map<String, List<Integer>> shares, Map<String, Integer> binds, Map<String, Integer> offered,
+                    Map<String, Integer> away) {
+        /**
+         * A heartbeat without {@code away}: the operators the node stepped back from because it could
+         * not bind to them (operator id to 1).
+         */
+        Presence(String nodeId, int slot, String smpp, String http, long atMs, List<String> receivers,
+                 Map<String, List<Integer>> shares, Map<String, Integer> binds, Map<String, Integer> offered) {
+            this(nodeId, slot, smpp, http, atMs, receivers, shares, binds, offered, Map.of());
+        }
+
         /** A heartbeat without the accounts' binds and offered rates (as older nodes wrote them). */
         Presence(String nodeId, int slot, String smpp, String http, long atMs, List<String> receivers,
                  Map<String, List<Integer>> shares) {
@@ -236,6 +246,7 @@ final class Codec {
             }
             counts(out, p.binds());
             counts(out, p.offered());
+            counts(out, p.away());
         });
     }
 
@@ -285,8 +296,9 @@ final class Codec {
             }
             Map<String, Integer> binds = counts(in);
             Map<String, Integer> offered = counts(in);
+            Map<String, Integer> away = counts(in);
             return new Presence(id, slot, smpp.isEmpty() ? null : smpp, http.isEmpty() ? null : http, at, receivers,
-                    shares, binds, offered);
+                    shares, binds, offered, away);
         });
     }
 

@@ -764,12 +764,10 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
                 org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
         props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6_000);
         props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1_000);
-        List<String> outTopics = new ArrayList<>();
-        bindsByOperator.keySet().forEach(op -> outTopics.add(topics.out(op)));
         try (KafkaConsumer<String, byte[]> bulk = new KafkaConsumer<>(props);
              KafkaConsumer<String, byte[]> otp = new KafkaConsumer<>(consumerProps(settings.topicPrefix() + "-otp"))) {
             Set<TopicPartition> paused = new HashSet<>();
-            bulk.subscribe(outTopics, new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+            var listener = new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> tps) {
                     giveUp(tps, bulk, otp, true);
@@ -786,16 +784,28 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
                 public void onPartitionsAssigned(Collection<TopicPartition> tps) {
                     take(tps, bulk, otp);
                 }
-            });
+            };
+            subscribe(bulk, listener);
             long nextCommit = System.currentTimeMillis() + 200;
+            long nextCheck = 0;
             while (running) {
                 if (!otp.assignment().isEmpty()) {
                     for (ConsumerRecord<String, byte[]> r : otp.poll(Duration.ZERO)) {
                         handle(r);
                     }
                 }
-                for (ConsumerRecord<String, byte[]> r : bulk.poll(Duration.ofMillis(20))) {
-                    handle(r);
+                if (bulk.subscription().isEmpty()) {
+                    sleep(20); // stepped back from every operator
+                } else {
+                    for (ConsumerRecord<String, byte[]> r : bulk.poll(Duration.ofMillis(20))) {
+                        handle(r);
+                    }
+                }
+                if (System.currentTimeMillis() >= nextCheck) {
+                    if (failover(System.currentTimeMillis())) {
+                        subscribe(bulk, listener);
+                    }
+                    nextCheck = System.currentTimeMillis() + 500;
                 }
                 backPressure(bulk, paused);
                 long now = System.currentTimeMillis();
@@ -808,6 +818,87 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
             giveUp(mine, bulk, otp, true);
             bulk.unsubscribe();
         }
+    }
+
+    /** Operators this node stepped back from (it could not bind to them), and when it tries again. */
+    private final Map<String, Long> away = new ConcurrentHashMap<>();
+    /** Since when this node has owned shares of an operator with none of their binds up. */
+    private final Map<String, Long> unboundSince = new HashMap<>();
+    /** The next wait before trying an operator again, per operator (doubles up to {@link #AWAY_MAX_MS}). */
+    private final Map<String, Long> awayFor = new HashMap<>();
+    /** How long a node owns shares of an operator with no bind up before it lets another node take them. */
+    static final long FAILOVER_MS = Long.getLong("router.cluster.failoverMs", 15_000);
+    static final long AWAY_FIRST_MS = Long.getLong("router.cluster.awayMs", 60_000);
+    static final long AWAY_MAX_MS = 600_000;
+
+    /** The share loop's topics: every operator's but those it stepped back from. */
+    private void subscribe(KafkaConsumer<String, byte[]> bulk,
+                           org.apache.kafka.clients.consumer.ConsumerRebalanceListener listener) {
+        List<String> outTopics = new ArrayList<>();
+        for (String op : new TreeSet<>(bindsByOperator.keySet())) {
+            if (!away.containsKey(op)) {
+                outTopics.add(topics.out(op));
+            }
+        }
+        if (outTopics.isEmpty()) {
+            bulk.unsubscribe(); // gives up what it holds, through the listener
+        } else {
+            bulk.subscribe(outTopics, listener);
+        }
+    }
+
+    /**
+     * Operator failover across nodes: a node that has owned shares of an operator for {@link
+     * #FAILOVER_MS} with none of their binds up (the operator is unreachable from here) steps back
+     * from it, when another live node has not, so that the cluster's rebalance gives its shares to
+     * a node that can reach it; it tries again after a wait that doubles each time (1 minute to 10).
+     * True when the subscription must change.
+     */
+    private boolean failover(long now) {
+        boolean change = false;
+        for (Map.Entry<String, OperatorConnector> e : connectors.entrySet()) {
+            String op = e.getKey();
+            OperatorConnector c = e.getValue();
+            Long back = away.get(op);
+            if (back != null) {
+                if (now >= back) {
+                    away.remove(op);
+                    unboundSince.remove(op);
+                    log.info("cluster: node {} takes shares of operator {} again", settings.nodeId(), op);
+                    change = true;
+                }
+                continue;
+            }
+            if (c.owned().isEmpty() || c.boundCount() > 0) {
+                unboundSince.remove(op);
+                if (c.boundCount() > 0) {
+                    awayFor.remove(op);
+                }
+                continue;
+            }
+            long since = unboundSince.computeIfAbsent(op, k -> now);
+            if (now - since < FAILOVER_MS || !anotherNodeFor(op)) {
+                continue;
+            }
+            long wait = awayFor.getOrDefault(op, AWAY_FIRST_MS);
+            awayFor.put(op, Math.min(AWAY_MAX_MS, wait * 2));
+            away.put(op, now + wait);
+            log.warn("cluster: node {} has had no bind to operator {} for {} s: it steps back and lets another node "
+                    + "take its shares {}; it tries again in {} s", settings.nodeId(), op, (now - since) / 1000,
+                    c.owned(), wait / 1000);
+            change = true;
+        }
+        return change;
+    }
+
+    /** Whether a live node other than this one has not stepped back from {@code op}. */
+    private boolean anotherNodeFor(String op) {
+        for (Codec.Presence p : presence.values()) {
+            if (!p.nodeId().equals(settings.nodeId()) && live(p) && !p.away().containsKey(op)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void handle(ConsumerRecord<String, byte[]> r) {
@@ -1145,9 +1236,11 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
     private Codec.Presence heartbeat(long atMs) {
         Map<String, List<Integer>> shares = new TreeMap<>();
         connectors.forEach((op, c) -> shares.put(op, new ArrayList<>(c.owned())));
+        Map<String, Integer> awayNow = new TreeMap<>();
+        away.keySet().forEach(op -> awayNow.put(op, 1));
         return new Codec.Presence(settings.nodeId(), settings.slot(), smppAddress.get(), httpAddress.get(), atMs,
                 new ArrayList<>(clients.accountsWithReceivers()), shares, new TreeMap<>(clients.bindCounts()),
-                offered);
+                offered, awayNow);
     }
 
     /** Messages per second each account with a {@code tps} offered this node, as of the last heartbeat. */
