@@ -97,7 +97,7 @@ public final class Billing {
             l.reserved += amount;
             open.merge(messageId, new Charge(accountId, amount, atMs),
                     (a, b) -> new Charge(a.accountId(), a.amount() + b.amount(), a.atMs()));
-            if (durableIds.contains(messageId)) {
+            if (!durableIds.isEmpty() && durableIds.contains(messageId)) {
                 l.durable += amount; // more of a charge already marked
             }
         }
@@ -118,7 +118,7 @@ public final class Billing {
             l.reserved += amount;
             open.merge(messageId, new Charge(accountId, amount, atMs),
                     (a, b) -> new Charge(a.accountId(), a.amount() + b.amount(), a.atMs()));
-            if (durableIds.contains(messageId)) {
+            if (!durableIds.isEmpty() && durableIds.contains(messageId)) {
                 l.durable += amount; // more of a charge already marked
             }
         }
@@ -232,7 +232,7 @@ public final class Billing {
 
     /** Whether the message's open charge is {@link #markDurable durable}. */
     public boolean isDurable(long messageId) {
-        return durableIds.contains(messageId);
+        return !durableIds.isEmpty() && durableIds.contains(messageId);
     }
 
     /** Of the account's reserved money, what {@link #markDurable} marked; 0 when it is not billed. */
@@ -248,7 +248,7 @@ public final class Billing {
 
     /** Under {@code l}'s lock: {@code amount} of a message's charge leaves the reserved money. */
     private void notDurable(Ledger l, long messageId, long amount) {
-        if (durableIds.contains(messageId)) {
+        if (!durableIds.isEmpty() && durableIds.contains(messageId)) { // empty outside a cluster: no boxing then
             l.durable -= amount;
             if (!open.containsKey(messageId)) {
                 durableIds.remove(messageId);
