@@ -29,6 +29,8 @@ final class Codec {
     static final byte PRESENCE = 5;
     /** {@link #MESSAGE} with what its writer charged for it (operator topics). */
     static final byte CHARGED_MESSAGE = 6;
+    /** What a node charged for a message the cluster keeps outside the operator topics. */
+    static final byte CHARGE = 7;
 
     private Codec() {
     }
@@ -52,6 +54,23 @@ final class Codec {
             out.writeLong(charge);
             writeMessage(out, m);
         });
+    }
+
+    /** Node {@code originNode} charged {@code amount} for message {@code messageId} of {@code accountId}. */
+    record Charge(String originNode, String accountId, long messageId, long amount) {
+    }
+
+    static byte[] charge(Charge c) {
+        return write(CHARGE, out -> {
+            utf(out, c.originNode());
+            utf(out, c.accountId());
+            out.writeLong(c.messageId());
+            out.writeLong(c.amount());
+        });
+    }
+
+    static Charge readCharge(byte[] b) {
+        return read(b, CHARGE, in -> new Charge(in.readUTF(), in.readUTF(), in.readLong(), in.readLong()));
     }
 
     /** {@code charge}: what {@code originNode} charged for it, 0 in a {@link #MESSAGE} record. */

@@ -403,6 +403,11 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
 
     @Override
     public void send(Message m, String operatorId) {
+        send(m, operatorId, true);
+    }
+
+    /** {@code withCharge} false: the message's charge, if any, went to Kafka when it was scheduled. */
+    private void send(Message m, String operatorId, boolean withCharge) {
         boolean otp = engine.classOf(m) == TrafficClass.OTP;
         int partitions = bindsByOperator.getOrDefault(operatorId, 1);
         String topic = otp ? topics.otp(operatorId) : topics.out(operatorId);
@@ -412,7 +417,7 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
         Billing bill = engine.billing();
         Billing.Charge charge = bill == null ? null : bill.charge(id);
         // a durable charge (a held message approved) is in this node's figures already
-        long charged = charge == null || bill.isDurable(id) ? 0 : charge.amount();
+        long charged = !withCharge || charge == null || bill.isDurable(id) ? 0 : charge.amount();
         ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, partition, key,
                 Codec.chargedMessage(m, settings.nodeId(), charged));
         Sends batch = sends.get();
@@ -435,6 +440,50 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
             }));
         } catch (RuntimeException e) {
             // the batch fails (its caller does not answer it); the thread's next batch starts afresh
+            sends.remove();
+            unflushed.get().clear();
+            throw e;
+        }
+    }
+
+    /** Marks in the confirmed queue (instead of an operator id) of charges of held and scheduled messages. */
+    private static final String KEPT_HELD = "\0held";
+    private static final String KEPT_SCHEDULED = "\0scheduled";
+
+    /** With PostgreSQL, the charges of held and scheduled messages go to Kafka with their batch. */
+    @Override
+    public boolean billsKept() {
+        return pg != null;
+    }
+
+    /**
+     * The charge of a held or scheduled message, to the {@code charges} topic in the batch: once
+     * Kafka has it, {@link #drainConfirmed} bills it (durable when held, spent when scheduled), so
+     * that this node's figures and its marks agree for them too.
+     */
+    @Override
+    public void kept(long messageId, String accountId, long amount, boolean held) {
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(topics.charges(), 0, accountId,
+                Codec.charge(new Codec.Charge(settings.nodeId(), accountId, messageId, amount)));
+        String kind = held ? KEPT_HELD : KEPT_SCHEDULED;
+        Sends batch = sends.get();
+        if (batch == null) {
+            batch = new Sends();
+            sends.set(batch);
+        }
+        batch.open.incrementAndGet();
+        Sends of = batch;
+        try {
+            unflushed.get().add(producer.send(r, (md, e) -> {
+                if (e == null) {
+                    confirmed.add(new Object[]{messageId, kind, new TopicPartition(md.topic(), md.partition()),
+                            md.offset()});
+                } else {
+                    log.error("cluster: the charge of message {} not taken by Kafka: {}", messageId, e.toString());
+                }
+                of.answered(e);
+            }));
+        } catch (RuntimeException e) {
             sends.remove();
             unflushed.get().clear();
             throw e;
@@ -538,7 +587,7 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
     /** Scheduled messages claimed when due: to Kafka now, whatever {@code cluster.ack}, and waited for. */
     private void shipNow(List<io.smsrouter.core.cluster.SharedSchedule.Entry> due) {
         for (io.smsrouter.core.cluster.SharedSchedule.Entry e : due) {
-            send(e.message().withoutSchedule(), e.operatorId());
+            send(e.message().withoutSchedule(), e.operatorId(), false);
         }
         awaitUnflushed();
     }
@@ -582,27 +631,44 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
         int total = 0;
         while (true) {
             int n = 0;
+            int taken = 0;
             Object[] c;
             upTo.clear();
             synchronized (shipLock) {
-                while (n < ids.length && (c = confirmed.poll()) != null) {
-                    ids[n] = (Long) c[0];
-                    ops[n] = (String) c[1];
+                Billing bill = engine.billing();
+                while (taken < ids.length && (c = confirmed.poll()) != null) {
+                    taken++;
                     upTo.merge((TopicPartition) c[2], (Long) c[3] + 1, Math::max);
+                    long id = (Long) c[0];
+                    String op = (String) c[1];
+                    if (op == KEPT_HELD || op == KEPT_SCHEDULED) {
+                        if (bill != null) {
+                            if (op == KEPT_HELD || bill.refundUndelivered()) {
+                                bill.markDurable(id);
+                            } else {
+                                bill.settle(id); // as when it was stored: the cluster sends it when due
+                            }
+                        }
+                        continue;
+                    }
+                    ids[n] = id;
+                    ops[n] = op;
                     n++;
                 }
-                if (n == 0) {
+                if (taken == 0) {
                     return total;
                 }
-                try {
-                    engine.markShipped(ids, ops, n); // bills them first, then journals
-                } catch (RuntimeException e) {
-                    log.warn("cluster: {} shipped messages not marked in the journal ({}); a restart ships them again",
-                            n, e.toString());
+                if (n > 0) {
+                    try {
+                        engine.markShipped(ids, ops, n); // bills them first, then journals
+                    } catch (RuntimeException e) {
+                        log.warn("cluster: {} shipped messages not marked in the journal ({}); a restart ships them "
+                                + "again", n, e.toString());
+                    }
                 }
                 upTo.forEach((tp, next) -> shippedTo.merge(tp, next, Math::max));
             }
-            total += n;
+            total += taken;
         }
     }
 
@@ -621,9 +687,12 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
         }
     }
 
-    /** Every operator partition (bulk and OTP) of the cluster's topics. */
+    /** Every partition that holds charges: the operators' (bulk and OTP) and, with PostgreSQL, {@code charges}. */
     private List<TopicPartition> operatorPartitions() {
         List<TopicPartition> out = new ArrayList<>();
+        if (pg != null) {
+            out.add(new TopicPartition(topics.charges(), 0));
+        }
         for (Map.Entry<String, Integer> e : new TreeMap<>(bindsByOperator).entrySet()) {
             for (int i = 0; i < e.getValue(); i++) {
                 out.add(new TopicPartition(topics.out(e.getKey()), i));
@@ -679,8 +748,22 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
                 c.pause(all.stream().filter(tp -> !left.contains(tp)).toList());
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
                     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                    if (r.offset() >= ends.getOrDefault(tp, 0L) || r.value() == null
-                            || Codec.type(r.value()) != Codec.CHARGED_MESSAGE) {
+                    if (r.offset() >= ends.getOrDefault(tp, 0L) || r.value() == null) {
+                        continue;
+                    }
+                    if (Codec.type(r.value()) == Codec.CHARGE) {
+                        try {
+                            Codec.Charge ch = Codec.readCharge(r.value());
+                            if (ch.originNode().equals(origin)) {
+                                out.merge(ch.accountId(), ch.amount(), Long::sum);
+                            }
+                        } catch (IllegalArgumentException e) {
+                            log.warn("cluster: charge record {} skipped while counting {}'s charges: {}", r.offset(),
+                                    origin, e.getMessage());
+                        }
+                        continue;
+                    }
+                    if (Codec.type(r.value()) != Codec.CHARGED_MESSAGE) {
                         continue;
                     }
                     try {

@@ -125,7 +125,7 @@ final class PgSchedule implements SharedSchedule, AutoCloseable {
             ids[i] = list.get(i).message().id();
             ops[i] = list.get(i).operatorId();
         }
-        engine.markShipped(ids, ops, ids.length);
+        engine.markShipped(ids, ops, ids.length, false); // billed by the link when Kafka has their charges
     }
 
     @Override

@@ -24,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  *   the marks of those a client took;</li>
  *   <li>{@code nodes}: compacted, each node's heartbeat;</li>
  *   <li>{@code optouts} (only with {@code cluster.postgres}): compacted, the state of each opt-out
- *   key and each consent entry as PostgreSQL has it, folded by every node.</li>
+ *   key and each consent entry as PostgreSQL has it, folded by every node;</li>
+ *   <li>{@code charges} (only with {@code cluster.postgres}): what a node charged for each message
+ *   it keeps in PostgreSQL (held, scheduled), read only to settle a dead node's credit.</li>
  * </ul>
  * Replication factor 3 (fewer brokers: all of them) and {@code min.insync.replicas} 2, so an
  * {@code acks=all} write survives the loss of a broker.
@@ -52,6 +54,11 @@ final class Topics {
 
     String receipts() {
         return prefix + ".receipts";
+    }
+
+    /** Charges of messages the cluster keeps in PostgreSQL (held, scheduled), with {@code cluster.postgres}. */
+    String charges() {
+        return prefix + ".charges";
     }
 
     String nodes() {
@@ -121,6 +128,7 @@ final class Topics {
         want.put(nodes(), 1);
         if (policies) {
             want.put(optouts(), SHARED_PARTITIONS);
+            want.put(charges(), 1);
         }
         List<NewTopic> create = new ArrayList<>();
         for (Map.Entry<String, Integer> e : want.entrySet()) {

@@ -133,6 +133,64 @@ class ClusterCreditSettleTest {
         }
     }
 
+    /**
+     * Held messages (moderation manual) a node acknowledged just before it was killed, after its
+     * last report: their charges reached Kafka with their batch, so the settlement counts every one.
+     */
+    @Test
+    void heldMessagesANodeAcknowledgedJustBeforeItDiedAreCharged() throws Exception {
+        try (NodeProcesses nodes = new NodeProcesses("cluster-settle-held");
+             KafkaTestCluster kafka = KafkaTestCluster.start(1);
+             PgTestServer pg = PgTestServer.start();
+             JsmppSmsc smsc = new JsmppSmsc("router", "routerpw");
+             ChClient clients = new ChClient()) {
+            Path prices = nodes.dir.resolve("prices.csv");
+            Files.writeString(prices, "*,*,*,1.00\n");
+            for (String id : List.of("r1", "r2")) {
+                nodes.node(id, """
+                        admin: {token: admin-token-1}
+                        accounts:
+                          - {id: shop, password: secret1, apiKey: k-shop-1, moderation: manual, maxBinds: 8, balance: 100.00}
+                        billing: {prices: %s}
+                        operators:
+                          - {id: opA, host: 127.0.0.1, port: %d, systemId: router, password: routerpw, binds: 2, window: 32}
+                        routes:
+                          - operators: [opA]
+                        simulator: {enabled: false}
+                        cluster:
+                          nodeId: %s
+                          kafka: {bootstrap: "%s", topicPrefix: settleheld}
+                          ack: replicated
+                          postgres: {url: "%s", user: %s, password: %s, settleAfterSeconds: 5}
+                        """.formatted(prices, smsc.port(), id, kafka.bootstrap(), pg.url(), pg.user(), pg.password()));
+            }
+            for (NodeProcesses.Node n : nodes.all()) {
+                nodes.start(n);
+            }
+            for (NodeProcesses.Node n : nodes.all()) {
+                nodes.awaitHealthy(n);
+            }
+            ChSession s2 = clients.bindTransceiver(nodes.get("r2").smppAddress());
+            int acked = 0;
+            for (int i = 0; i < 40; i++) {
+                if (s2.submitText("Shop", "7916" + String.format("%07d", i), "held-" + i, 0).getCommandStatus() == 0) {
+                    acked++;
+                }
+            }
+            nodes.get("r2").kill(); // at once: its last report is up to a second old
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> settled(pg, "r2"));
+            long[] r2 = row(pg, "r2");
+            long[] f = figures(pg);
+            System.out.printf("cluster settle: %d held messages acknowledged by r2 before its kill; settled: r2 spent "
+                    + "%d, balance %d (millionths)%n", acked, r2[1], f[4]);
+            assertThat(acked).isEqualTo(40);
+            assertThat(r2[1]).as("every held message r2 acknowledged is charged").isEqualTo(acked * UNIT);
+            assertThat(r2[0]).as("r2's lease is what it spent").isEqualTo(r2[1]);
+            assertThat(f[4]).as("balance").isEqualTo((100 - acked) * UNIT);
+        }
+    }
+
     static long leased(PgTestServer pg, String node) throws Exception {
         return row(pg, node)[0];
     }

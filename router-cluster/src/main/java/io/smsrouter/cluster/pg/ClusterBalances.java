@@ -121,6 +121,8 @@ public final class ClusterBalances implements AutoCloseable {
                             s.accountId(), s.leased(), s.charged(), s.afterReport(), s.back());
                 }
             }
+        } catch (io.smsrouter.core.billing.CreditPool.Unavailable e) {
+            log.debug("balances: no word to PostgreSQL this time: {}", e.getMessage()); // PostgreSQL down: next round
         } catch (RuntimeException e) {
             log.warn("balances: settling silent nodes skipped: {}", e.toString());
         }

@@ -225,6 +225,21 @@ public final class Engine {
         /** A receipt (or a subscriber's message) for an account, matched here, journaled here. */
         void receipt(Receipt r);
 
+        /**
+         * True when the link bills the charges of messages the cluster keeps outside its operator
+         * path (held in a shared moderation queue, scheduled in a shared schedule): the engine hands
+         * them to {@link #kept} with the batch and leaves their billing to the link (durable when
+         * held, spent when scheduled, once the cluster confirmed the charge); false: the engine bills
+         * them itself when they are stored.
+         */
+        default boolean billsKept() {
+            return false;
+        }
+
+        /** With {@link #billsKept}: message {@code messageId} of the batch, charged {@code amount}, is kept (held or scheduled). */
+        default void kept(long messageId, String accountId, long amount, boolean held) {
+        }
+
         /** A client of this node took a receipt the cluster gave it ({@link ClientRegistry#dispatch}). */
         void forwarded(Receipt r);
 
@@ -324,9 +339,14 @@ public final class Engine {
      * them again. Until then a restart ships them again (the owner skips those already sent).
      */
     public void markShipped(long[] messageIds, String[] operatorIds, int n) {
+        markShipped(messageIds, operatorIds, n, true);
+    }
+
+    /** {@link #markShipped}; {@code billed} false: their billing is the link's ({@link ClusterLink#billsKept}). */
+    public void markShipped(long[] messageIds, String[] operatorIds, int n, boolean billed) {
         // billed first, whatever the journal does: the cluster has them (a cluster that settles this
         // node's credit after its death counts them from here on)
-        Billing bill = billing;
+        Billing bill = billed ? billing : null;
         if (bill != null) {
             for (int i = 0; i < n; i++) {
                 if (bill.refundUndelivered()) {
@@ -475,6 +495,17 @@ public final class Engine {
                 Scheduled s = b.scheduled.get(i);
                 shared.add(s.message(), s.operatorId(), s.dueMs());
             }
+            Billing bill = billing;
+            if (bill != null && c.billsKept()) {
+                for (int i = 0; i < later; i++) {
+                    keptCharge(c, bill, b.scheduled.get(i).message().id(), false);
+                }
+                if (moderation.shared()) {
+                    for (int i = 0, h = b.held.size(); i < h; i++) {
+                        keptCharge(c, bill, b.held.get(i).id(), true);
+                    }
+                }
+            }
             if (async) {
                 durable = c.flushAsync();
             } else {
@@ -491,6 +522,13 @@ public final class Engine {
         }
         shippedToCluster.add(n + later);
         return durable;
+    }
+
+    private static void keptCharge(ClusterLink c, Billing bill, long messageId, boolean held) {
+        Billing.Charge ch = bill.charge(messageId);
+        if (ch != null) {
+            c.kept(messageId, ch.accountId(), ch.amount(), held);
+        }
     }
 
     /**
@@ -928,6 +966,11 @@ public final class Engine {
         }
         // a shared queue keeps those another node decided meanwhile decided
         moderation.addAll(stillHeld);
+        if (billing != null && moderation.shared()) {
+            for (HeldMessage h : stillHeld) {
+                billing.markDurable(h.id()); // the cluster's queue has them (or had them, and decided)
+            }
+        }
         for (Receipt r : toForward.values()) {
             handOn(r);
         }
@@ -1126,7 +1169,9 @@ public final class Engine {
         RuntimeException notShipped = null;
         java.util.concurrent.CompletableFuture<Void> durable = DONE;
         io.smsrouter.core.cluster.SharedSchedule shared = link == null ? null : link.schedule();
-        if (link != null && (!b.messages.isEmpty() || (shared != null && !b.scheduled.isEmpty()))) {
+        boolean keptHeld = link != null && billing != null && link.billsKept() && !b.held.isEmpty()
+                && moderation.shared();
+        if (link != null && (!b.messages.isEmpty() || (shared != null && !b.scheduled.isEmpty()) || keptHeld)) {
             try {
                 durable = ship(link, b, shared, async);
             } catch (RuntimeException e) {
@@ -1186,7 +1231,8 @@ public final class Engine {
         try {
             moderation.addAll(held);
             Billing bill = billing;
-            if (bill != null && moderation.shared()) {
+            ClusterLink link = cluster;
+            if (bill != null && moderation.shared() && (link == null || !link.billsKept())) {
                 for (int i = 0, n = held.size(); i < n; i++) {
                     bill.markDurable(held.get(i).id()); // the cluster's queue has it, whatever happens to this node
                 }
