@@ -420,6 +420,15 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
         long charged = !withCharge || charge == null || bill.isDurable(id) ? 0 : charge.amount();
         ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, partition, key,
                 Codec.chargedMessage(m, settings.nodeId(), charged));
+        sendInBatch(r, id, operatorId);
+    }
+
+    /**
+     * Sends {@code r} as part of the calling thread's batch ({@link #flushAsync} waits for it); once
+     * Kafka has it, {@code (id, what)} and its place go to the confirmed queue ({@link #drainConfirmed});
+     * {@code what}: the message's operator, or {@link #KEPT_HELD} / {@link #KEPT_SCHEDULED} for a charge.
+     */
+    private void sendInBatch(ProducerRecord<String, byte[]> r, long id, String what) {
         Sends batch = sends.get();
         if (batch == null) {
             batch = new Sends();
@@ -430,11 +439,12 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
         try {
             unflushed.get().add(producer.send(r, (md, e) -> {
                 if (e == null) {
-                    confirmed.add(new Object[]{id, operatorId, new TopicPartition(md.topic(), md.partition()),
-                            md.offset()});
+                    confirmed.add(new Object[]{id, what, new TopicPartition(md.topic(), md.partition()), md.offset()});
+                } else if (what == KEPT_HELD || what == KEPT_SCHEDULED) {
+                    log.error("cluster: the charge of message {} not taken by Kafka: {}", id, e.toString());
                 } else {
                     log.error("cluster: message {} for {} not taken by Kafka: {}; it is shipped again at the next "
-                            + "start", id, operatorId, e.toString());
+                            + "start", id, what, e.toString());
                 }
                 of.answered(e);
             }));
@@ -465,29 +475,7 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
     public void kept(long messageId, String accountId, long amount, boolean held) {
         ProducerRecord<String, byte[]> r = new ProducerRecord<>(topics.charges(), 0, accountId,
                 Codec.charge(new Codec.Charge(settings.nodeId(), accountId, messageId, amount)));
-        String kind = held ? KEPT_HELD : KEPT_SCHEDULED;
-        Sends batch = sends.get();
-        if (batch == null) {
-            batch = new Sends();
-            sends.set(batch);
-        }
-        batch.open.incrementAndGet();
-        Sends of = batch;
-        try {
-            unflushed.get().add(producer.send(r, (md, e) -> {
-                if (e == null) {
-                    confirmed.add(new Object[]{messageId, kind, new TopicPartition(md.topic(), md.partition()),
-                            md.offset()});
-                } else {
-                    log.error("cluster: the charge of message {} not taken by Kafka: {}", messageId, e.toString());
-                }
-                of.answered(e);
-            }));
-        } catch (RuntimeException e) {
-            sends.remove();
-            unflushed.get().clear();
-            throw e;
-        }
+        sendInBatch(r, messageId, held ? KEPT_HELD : KEPT_SCHEDULED);
     }
 
     /**
