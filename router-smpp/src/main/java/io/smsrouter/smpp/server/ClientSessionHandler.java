@@ -110,6 +110,18 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
      * its batch is confirmed and those before it went. Event loop only.
      */
     private final java.util.ArrayDeque<Waiting> waiting = new java.util.ArrayDeque<>(2);
+    /**
+     * How long a session's reading pauses after a read batch in which a submit was refused with
+     * ESME_RMSGQFUL (its class queue full, or the journal's disk): a client that resends at once
+     * would otherwise make the router decode and refuse hundreds of thousands of submits a second,
+     * CPU and garbage taken from every other session (an OTP bind's latency among them), while
+     * nothing it sends can be taken before the queue drains. TCP holds what it sends meanwhile.
+     */
+    static final long FULL_QUEUE_PAUSE_MS = 20;
+    /** A submit of the current read batch was refused because a queue is full. */
+    private boolean refusedFull;
+    /** Set while reading is paused after such a batch ({@link #FULL_QUEUE_PAUSE_MS}). */
+    private ScheduledFuture<?> fullQueuePause;
 
     private record Waiting(java.util.concurrent.CompletableFuture<Void> durable, List<Pdu> replies, boolean close,
                            long readStartNanos, int answered) {
@@ -290,6 +302,10 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
             // the client is not reading its responses: stop reading its requests until it does
             ctx.channel().config().setAutoRead(false);
         }
+        if (refusedFull) {
+            refusedFull = false;
+            pauseAfterFullQueue();
+        }
         if (receiptAcked) {
             receiptAcked = false;
             if (account != null) {
@@ -302,7 +318,7 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
-            if (state != State.BINDING && waiting.isEmpty()) {
+            if (mayRead()) {
                 // (while a hashed password is being verified, reading stays paused until the answer)
                 ctx.channel().config().setAutoRead(true);
             }
@@ -459,9 +475,31 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
         if (wrote) {
             ctx.flush();
         }
-        if (waiting.isEmpty() && state != State.BINDING && ctx.channel().isWritable()) {
+        if (mayRead()) {
             ctx.channel().config().setAutoRead(true);
         }
+    }
+
+    /**
+     * Whether reading may go on: no hashed password being verified, no batch waiting for the
+     * cluster, the client reading its responses, no pause after a full queue.
+     */
+    private boolean mayRead() {
+        return state != State.BINDING && waiting.isEmpty() && fullQueuePause == null && ctx.channel().isWritable();
+    }
+
+    /** Stops reading for {@link #FULL_QUEUE_PAUSE_MS} (once: a pause under way is not made longer). */
+    private void pauseAfterFullQueue() {
+        if (fullQueuePause != null || !ctx.channel().isActive()) {
+            return;
+        }
+        ctx.channel().config().setAutoRead(false);
+        fullQueuePause = ctx.executor().schedule(() -> {
+            fullQueuePause = null;
+            if (ctx.channel().isActive() && mayRead()) {
+                ctx.channel().config().setAutoRead(true);
+            }
+        }, FULL_QUEUE_PAUSE_MS, TimeUnit.MILLISECONDS);
     }
 
     private void writeReplies(List<Pdu> rs, boolean close, long readStart, int submits) {
@@ -653,6 +691,9 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
         engine.origin(origin);
         SubmitOutcome outcome = engine.submit(account, m);
         int status = SubmitStatus.of(outcome);
+        if (status == CommandStatus.ESME_RMSGQFUL) {
+            refusedFull = true;
+        }
         resp.commandStatus(status);
         resp.messageId(status == CommandStatus.ESME_ROK ? m.idString() : "");
         reply(resp);
@@ -689,6 +730,9 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
             Message m = SmppMessages.fromSubmitSm(engine.nextId(), account.id(), single, now);
             engine.origin(origin);
             int status = SubmitStatus.of(engine.submit(account, m));
+            if (status == CommandStatus.ESME_RMSGQFUL) {
+                refusedFull = true;
+            }
             if (status == CommandStatus.ESME_ROK) {
                 if (firstId == null) {
                     firstId = m.idString();
