@@ -14,6 +14,14 @@ JVM_FLAGS=(
   -Dchronicle.announcer.disable=true
 )
 
+# The router's heap and collector (scripts/run, and the router inside scripts/bench, http-bench,
+# link-bench; ROUTER_JAVA_OPTS / BENCH_JAVA_OPTS replace them). Measured 2026-11-27 (README,
+# "JVM flags"): G1 with a 10 ms pause goal gave 1.5-2x the routed throughput of the ZGC it
+# replaces (JDK 17's ZGC spent ~14% of the CPU in page faults of its multi-mapped heap here) and
+# lower OTP latency beside a saturating bulk load; ParallelGC was as fast but paused 150-380 ms
+# while a bulk backlog built up. -XX:+AlwaysPreTouch added 4 s to every start and nothing to G1.
+ROUTER_HEAP_GC="-Xms2g -Xmx2g -XX:+UseG1GC -XX:MaxGCPauseMillis=10"
+
 # Builds the jars (tests skipped) when one is missing or older than any main source, resource or pom.
 build_if_needed() {
   local jar="$1"
