@@ -18,9 +18,11 @@ JVM_FLAGS=(
 # link-bench; ROUTER_JAVA_OPTS / BENCH_JAVA_OPTS replace them). Measured 2026-11-27 (README,
 # "JVM flags"): G1 with a 10 ms pause goal gave 1.5-2x the routed throughput of the ZGC it
 # replaces (JDK 17's ZGC spent ~14% of the CPU in page faults of its multi-mapped heap here) and
-# lower OTP latency beside a saturating bulk load; ParallelGC was as fast but paused 150-380 ms
-# while a bulk backlog built up. -XX:+AlwaysPreTouch added 4 s to every start and nothing to G1.
-ROUTER_HEAP_GC="-Xms2g -Xmx2g -XX:+UseG1GC -XX:MaxGCPauseMillis=10"
+# OTP p99 beside a saturating bulk load of ~15 ms instead of 75-750 ms. The heap is touched at
+# start, in 2 MB pages: otherwise the young collections that move a bulk backlog into untouched
+# old regions fault on every page and pause for ~100 ms (the start takes ~1.5 s longer).
+# ParallelGC was as fast but paused 150-380 ms while a bulk backlog built up.
+ROUTER_HEAP_GC="-Xms2g -Xmx2g -XX:+UseG1GC -XX:MaxGCPauseMillis=10 -XX:+UseTransparentHugePages -XX:+AlwaysPreTouch"
 
 # Builds the jars (tests skipped) when one is missing or older than any main source, resource or pom.
 build_if_needed() {
