@@ -1,32 +1,14 @@
 package io.smsrouter.smpp.server;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.smsrouter.core.account.Account;
-import io.smsrouter.core.account.AccountRegistry;
-import io.smsrouter.core.account.Moderation;
-import io.smsrouter.core.correlation.LocalReceiptCorrelator;
-import io.smsrouter.core.engine.ClientRegistry;
 import io.smsrouter.core.engine.Engine;
 import io.smsrouter.core.journal.ChronicleJournal;
 import io.smsrouter.core.message.Message;
 import io.smsrouter.core.message.Receipt;
-import io.smsrouter.core.moderation.LocalModerationQueue;
-import io.smsrouter.core.moderation.Moderator;
-import io.smsrouter.core.moderation.StopWordAutomaton;
-import io.smsrouter.core.moderation.StopWordList;
-import io.smsrouter.core.route.Route;
-import io.smsrouter.core.route.RouteTable;
-import io.smsrouter.smpp.codec.SmppEncoder;
-import io.smsrouter.smpp.codec.SmppFrameDecoder;
-import io.smsrouter.smpp.codec.SmppPduCodec;
-import io.smsrouter.smpp.pdu.BindPdu;
 import io.smsrouter.smpp.pdu.CommandId;
 import io.smsrouter.smpp.pdu.HeaderOnlyPdu;
 import io.smsrouter.smpp.pdu.MessageIdRespPdu;
 import io.smsrouter.smpp.pdu.Pdu;
-import io.smsrouter.smpp.pdu.SmPdu;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,11 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import static io.smsrouter.smpp.server.EmbeddedSession.submit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -58,24 +40,16 @@ class ClusterAckTest {
     EmbeddedChannel ch;
     final List<CompletableFuture<Void>> confirmations = new ArrayList<>();
     final List<Message> shipped = new ArrayList<>();
-    int sequence = 1;
+    EmbeddedSession session;
 
     @BeforeEach
     void start() {
         journal = new ChronicleJournal(dir.resolve("journal"), "HOURLY", false);
-        engine = new Engine(new AccountRegistry(List.of(Account.of("shop", "pw", null, Moderation.NONE, 0, 4,
-                List.of()))), new RouteTable(List.of(new Route(null, "7", null, List.of("opA")))), List.of("opA"),
-                journal, new LocalReceiptCorrelator(Duration.ofHours(1), 10_000), new ClientRegistry(), 1_000_000,
-                new Moderator(StopWordAutomaton.build(StopWordList.parse("t", "casino\n"))),
-                new LocalModerationQueue(), 1_000);
+        engine = EmbeddedSession.shopEngine(journal, 1_000_000);
         engine.cluster(new Link(), 0);
-        SmppServerSettings settings = new SmppServerSettings("127.0.0.1", 0,
-                SmppServerSettings.defaults(0).maxPduLength(), 16, 30_000, 120_000, 10_000, 10_000, "smsrouter");
-        ch = new EmbeddedChannel(new SmppFrameDecoder(settings.maxPduLength()), SmppEncoder.INSTANCE,
-                new ClientSessionHandler(settings, engine));
-        BindPdu bind = new BindPdu(CommandId.BIND_TRANSCEIVER).systemId("shop").password("pw");
-        read(bind);
-        assertThat(written()).singleElement().satisfies(p -> assertThat(p.commandStatus()).isZero());
+        session = new EmbeddedSession(engine);
+        ch = session.ch;
+        session.bind();
     }
 
     @AfterEach
@@ -131,39 +105,12 @@ class ClusterAckTest {
         assertThat(ch.isOpen()).isFalse();
     }
 
-    private SmPdu submit(String text) {
-        SmPdu p = new SmPdu(CommandId.SUBMIT_SM);
-        p.sourceAddr("Shop").destinationAddr("79161234567").shortMessage(text.getBytes(StandardCharsets.ISO_8859_1));
-        return p;
-    }
-
-    /** One read of these PDUs (one batch). */
     private void read(Pdu... pdus) {
-        ByteBuf b = Unpooled.buffer();
-        for (Pdu p : pdus) {
-            p.sequenceNumber(sequence++);
-            SmppPduCodec.encode(p, b);
-        }
-        ch.writeInbound(b);
-        ch.runPendingTasks();
+        session.read(pdus);
     }
 
     private List<Pdu> written() {
-        List<Pdu> out = new ArrayList<>();
-        Object o;
-        while ((o = ch.readOutbound()) != null) {
-            ByteBuf b = (ByteBuf) o;
-            try {
-                while (b.isReadable()) {
-                    out.add(SmppPduCodec.decode(b));
-                }
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            } finally {
-                b.release();
-            }
-        }
-        return out;
+        return session.written();
     }
 
     /** A cluster whose confirmation of each flushed batch the test gives. */
