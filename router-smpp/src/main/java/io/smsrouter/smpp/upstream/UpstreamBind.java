@@ -82,7 +82,7 @@ final class UpstreamBind {
         this.engine = engine;
         this.queue = queue;
         int perBind = settings.perBindTps();
-        this.rate = perBind > 0 ? new TokenBucket(perBind, Math.max(1, perBind / 10)) : null;
+        this.rate = perBind > 0 ? TokenBucket.pacing(perBind) : null;
         int enquireSec = Math.max(1, settings.enquireLinkIntervalMs() / 1000);
         this.bootstrap = SmppTransport.client(group, 10_000)
                 .handler(new ChannelInitializer<SocketChannel>() {
