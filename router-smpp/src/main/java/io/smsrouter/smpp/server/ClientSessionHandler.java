@@ -118,8 +118,16 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
      * nothing it sends can be taken before the queue drains. TCP holds what it sends meanwhile.
      */
     static final long FULL_QUEUE_PAUSE_MS = 20;
+    /**
+     * The longest such pause: each batch with a refusal doubles the next pause up to this, each
+     * batch without one halves it down to {@link #FULL_QUEUE_PAUSE_MS}, so a session that keeps
+     * resending into a full queue is read about as fast as the queue drains.
+     */
+    static final long MAX_FULL_QUEUE_PAUSE_MS = 320;
     /** A submit of the current read batch was refused because a queue is full. */
     private boolean refusedFull;
+    /** The next pause after a refusing batch, milliseconds. */
+    private long nextFullQueuePauseMs = FULL_QUEUE_PAUSE_MS;
     /** Set while reading is paused after such a batch ({@link #FULL_QUEUE_PAUSE_MS}). */
     private ScheduledFuture<?> fullQueuePause;
 
@@ -305,6 +313,8 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
         if (refusedFull) {
             refusedFull = false;
             pauseAfterFullQueue();
+        } else if (nextFullQueuePauseMs > FULL_QUEUE_PAUSE_MS) {
+            nextFullQueuePauseMs = Math.max(FULL_QUEUE_PAUSE_MS, nextFullQueuePauseMs / 2);
         }
         if (receiptAcked) {
             receiptAcked = false;
@@ -488,18 +498,23 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
         return state != State.BINDING && waiting.isEmpty() && fullQueuePause == null && ctx.channel().isWritable();
     }
 
-    /** Stops reading for {@link #FULL_QUEUE_PAUSE_MS} (once: a pause under way is not made longer). */
+    /**
+     * Stops reading for the next pause ({@link #FULL_QUEUE_PAUSE_MS} doubling up to
+     * {@link #MAX_FULL_QUEUE_PAUSE_MS}; a pause under way is not made longer).
+     */
     private void pauseAfterFullQueue() {
         if (fullQueuePause != null || !ctx.channel().isActive()) {
             return;
         }
+        long pauseMs = nextFullQueuePauseMs;
+        nextFullQueuePauseMs = Math.min(MAX_FULL_QUEUE_PAUSE_MS, pauseMs * 2);
         ctx.channel().config().setAutoRead(false);
         fullQueuePause = ctx.executor().schedule(() -> {
             fullQueuePause = null;
             if (ctx.channel().isActive() && mayRead()) {
                 ctx.channel().config().setAutoRead(true);
             }
-        }, FULL_QUEUE_PAUSE_MS, TimeUnit.MILLISECONDS);
+        }, pauseMs, TimeUnit.MILLISECONDS);
     }
 
     private void writeReplies(List<Pdu> rs, boolean close, long readStart, int submits) {
