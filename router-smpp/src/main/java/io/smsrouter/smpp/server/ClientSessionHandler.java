@@ -120,12 +120,15 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
     static final long FULL_QUEUE_PAUSE_MS = 20;
     /**
      * The longest such pause: each batch with a refusal doubles the next pause up to this, each
-     * batch without one halves it down to {@link #FULL_QUEUE_PAUSE_MS}, so a session that keeps
-     * resending into a full queue is read about as fast as the queue drains.
+     * batch that had a submit accepted and none refused halves it down to
+     * {@link #FULL_QUEUE_PAUSE_MS}, so a session that keeps resending into a full queue is read
+     * about as fast as the queue drains.
      */
     static final long MAX_FULL_QUEUE_PAUSE_MS = 320;
     /** A submit of the current read batch was refused because a queue is full. */
     private boolean refusedFull;
+    /** A submit of the current read batch was accepted. */
+    private boolean acceptedAny;
     /** The next pause after a refusing batch, milliseconds. */
     private long nextFullQueuePauseMs = FULL_QUEUE_PAUSE_MS;
     /** Set while reading is paused after such a batch ({@link #FULL_QUEUE_PAUSE_MS}). */
@@ -313,9 +316,10 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
         if (refusedFull) {
             refusedFull = false;
             pauseAfterFullQueue();
-        } else if (nextFullQueuePauseMs > FULL_QUEUE_PAUSE_MS) {
+        } else if (acceptedAny && nextFullQueuePauseMs > FULL_QUEUE_PAUSE_MS) {
             nextFullQueuePauseMs = Math.max(FULL_QUEUE_PAUSE_MS, nextFullQueuePauseMs / 2);
         }
+        acceptedAny = false;
         if (receiptAcked) {
             receiptAcked = false;
             if (account != null) {
@@ -708,6 +712,8 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
         int status = SubmitStatus.of(outcome);
         if (status == CommandStatus.ESME_RMSGQFUL) {
             refusedFull = true;
+        } else if (status == CommandStatus.ESME_ROK) {
+            acceptedAny = true;
         }
         resp.commandStatus(status);
         resp.messageId(status == CommandStatus.ESME_ROK ? m.idString() : "");
@@ -749,6 +755,7 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
                 refusedFull = true;
             }
             if (status == CommandStatus.ESME_ROK) {
+                acceptedAny = true;
                 if (firstId == null) {
                     firstId = m.idString();
                 }

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A client whose submits are refused with ESME_RMSGQFUL (its class queue full) is not read again
- * for {@link ClientSessionHandler#FULL_QUEUE_PAUSE_MS}: the real session handler and codec in an
+ * for {@link ClientSessionHandler#FULL_QUEUE_PAUSE_MS}, doubling while it keeps being refused: the real session handler and codec in an
  * EmbeddedChannel (its clock frozen and moved by the test) over a real Engine and Chronicle journal
  * whose queues hold two messages and whose operator has no bind, so nothing drains. Every submit
  * still gets its answer; only the reading waits.
@@ -84,6 +84,44 @@ class FullQueuePauseTest {
         ch.advanceTimeBy(ClientSessionHandler.FULL_QUEUE_PAUSE_MS - 10, TimeUnit.MILLISECONDS);
         ch.runScheduledPendingTasks();
         assertThat(ch.config().isAutoRead()).as("the first pause's end").isTrue();
+    }
+
+    @Test
+    void eachRefusingBatchDoublesTheNextPauseUpToTheMaximumAndAnAcceptingOneHalvesIt() {
+        read(submit("one"), submit("two"));
+        written();
+        for (long expected : new long[] {20, 40, 80, 160, 320, 320}) {
+            read(submit("refused"));
+            assertThat(written()).extracting(Pdu::commandStatus).containsExactly(CommandStatus.ESME_RMSGQFUL);
+            assertThat(pausedFor()).as("pause after a refusing batch").isEqualTo(expected);
+        }
+
+        // a batch without submits (enquire_link) says nothing about the queue: no change
+        read(new io.smsrouter.smpp.pdu.HeaderOnlyPdu(io.smsrouter.smpp.pdu.CommandId.ENQUIRE_LINK));
+        written();
+        // the queue drains (both queued messages leave this node): the next batches are accepted,
+        // and the pause after the following refusal is the last one halved twice
+        assertThat(engine.giveBackToCluster("opA", m -> true)).hasSize(2);
+        read(submit("accepted"));
+        assertThat(written()).extracting(Pdu::commandStatus).containsExactly(0);
+        assertThat(ch.config().isAutoRead()).isTrue();
+        read(submit("accepted too"));
+        assertThat(written()).extracting(Pdu::commandStatus).containsExactly(0);
+        read(submit("refused again"));
+        assertThat(written()).extracting(Pdu::commandStatus).containsExactly(CommandStatus.ESME_RMSGQFUL);
+        assertThat(pausedFor()).as("the next pause (320, the maximum) halved by each accepting batch").isEqualTo(80);
+    }
+
+    /** Milliseconds until reading resumes (the frozen clock advanced 1 ms at a time); 0 if not paused. */
+    private long pausedFor() {
+        long ms = 0;
+        while (!ch.config().isAutoRead()) {
+            ch.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+            ch.runScheduledPendingTasks();
+            ms++;
+            assertThat(ms).as("paused for ever").isLessThan(10_000);
+        }
+        return ms;
     }
 
     private void read(Pdu... pdus) {
