@@ -16,13 +16,16 @@ JVM_FLAGS=(
 
 # The router's heap and collector (scripts/run, and the router inside scripts/bench, http-bench,
 # link-bench; ROUTER_JAVA_OPTS / BENCH_JAVA_OPTS replace them). Measured 2026-11-27 (README,
-# "JVM flags"): G1 with a 10 ms pause goal gave 1.5-2x the routed throughput of the ZGC it
-# replaces (JDK 17's ZGC spent ~14% of the CPU in page faults of its multi-mapped heap here) and
-# OTP p99 beside a saturating bulk load of ~15 ms instead of 75-750 ms. The heap is touched at
-# start, in 2 MB pages: otherwise the young collections that move a bulk backlog into untouched
-# old regions fault on every page and pause for ~100 ms (the start takes ~1.5 s longer).
-# ParallelGC was as fast but paused 150-380 ms while a bulk backlog built up.
-ROUTER_HEAP_GC="-Xms2g -Xmx2g -XX:+UseG1GC -XX:MaxGCPauseMillis=10 -XX:+UseTransparentHugePages -XX:+AlwaysPreTouch"
+# "JVM flags"). Shenandoah: its pauses stay ~1 ms while a 500,000-message bulk backlog sits in
+# the heap, so OTP p99 beside a saturating bulk load is 3.5-12 ms (1.1-3.1x the OTP stream
+# alone, median 1.5x), where G1 with a 10 ms pause goal paused 15-75 ms and gave 15-58 ms
+# (3-15x). The price: ~20% less routed throughput in one JVM (median 118k against G1's 149k
+# msg/s) and ~25% across three processes; for a router that carries no OTP, G1 is
+#   ROUTER_JAVA_OPTS="-Xms2g -Xmx2g -XX:+UseG1GC -XX:MaxGCPauseMillis=10 -XX:+UseTransparentHugePages -XX:+AlwaysPreTouch"
+# JDK 17's ZGC was slower than both (~14% of the CPU in page faults of its multi-mapped heap) and
+# stalled allocations; ParallelGC paused 150-380 ms. The heap is touched at start, in 2 MB pages:
+# otherwise the collections that move a bulk backlog into untouched memory fault on every page.
+ROUTER_HEAP_GC="-Xms2g -Xmx2g -XX:+UseShenandoahGC -XX:+UseTransparentHugePages -XX:+AlwaysPreTouch"
 
 # Builds the jars (tests skipped) when one is missing or older than any main source, resource or pom.
 build_if_needed() {
