@@ -404,6 +404,9 @@ class BillingTest {
 
         awaitReceipt(s, refused1, "UNDELIV");
         awaitReceipt(s, refused2, "UNDELIV");
+        assertThat(s.receiptFor(refused1).text()).as("the operator's ESME_RINVDSTADR (0x0B) in err:")
+                .contains(" err:011 ");
+        assertThat(s.receiptFor(refused1).messageState()).as("message_state UNDELIVERABLE").isEqualTo(5);
         awaitFigures("billed", f("7.50", "0.00", "2.50", "10.00", "0.00"));
         assertThat(smsc.submits()).as("submit_sm at the operator (refusals are final: no retries)").isEqualTo(3);
         assertThat(smsc.accepted()).as("taken by the operator").isEqualTo(1);
