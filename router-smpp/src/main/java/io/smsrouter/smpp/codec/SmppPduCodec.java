@@ -377,7 +377,7 @@ public final class SmppPduCodec {
             }
             byte[] value = length == 0 ? EMPTY : new byte[length];
             in.readBytes(value);
-            p.tlvs().add(new Tlv(tag, value));
+            p.addTlv(new Tlv(tag, value));
         }
     }
 

@@ -69,7 +69,7 @@ public final class SmppMessages {
         p.smDefaultMsgId(0);
         p.shortMessage(m.shortMessage());
         if (m.optionalParameters().length > 0) {
-            p.tlvs().addAll(decodeTlvs(m.optionalParameters()));
+            p.addTlvs(decodeTlvs(m.optionalParameters()));
         }
         if (sar && (m.esmClass() & 0x40) != 0) {
             udhToSar(p, m.shortMessage());
@@ -100,9 +100,9 @@ public final class SmppMessages {
         }
         p.shortMessage(java.util.Arrays.copyOfRange(sm, udhl + 1, sm.length));
         p.esmClass(p.esmClass() & ~0x40 & 0xFF);
-        p.tlvs().add(Tlv.ofShort(TlvTag.SAR_MSG_REF_NUM, ref));
-        p.tlvs().add(Tlv.ofByte(TlvTag.SAR_TOTAL_SEGMENTS, total));
-        p.tlvs().add(Tlv.ofByte(TlvTag.SAR_SEGMENT_SEQNUM, seq));
+        p.addTlv(Tlv.ofShort(TlvTag.SAR_MSG_REF_NUM, ref));
+        p.addTlv(Tlv.ofByte(TlvTag.SAR_TOTAL_SEGMENTS, total));
+        p.addTlv(Tlv.ofByte(TlvTag.SAR_SEGMENT_SEQNUM, seq));
     }
 
     /**
@@ -124,7 +124,7 @@ public final class SmppMessages {
         p.dataCoding(mo.dataCoding());
         p.shortMessage(mo.moBody());
         if (mo.moTlvs().length > 0) {
-            p.tlvs().addAll(decodeTlvs(mo.moTlvs()));
+            p.addTlvs(decodeTlvs(mo.moTlvs()));
         }
         return p;
     }

@@ -16,7 +16,8 @@ public abstract class Pdu {
     private final int commandId;
     private int commandStatus;
     private int sequenceNumber;
-    private final ArrayList<Tlv> tlvs = new ArrayList<>();
+    /** Null until the first optional parameter: most PDUs carry none. */
+    private ArrayList<Tlv> tlvs;
 
     protected Pdu(int commandId) {
         this.commandId = commandId;
@@ -50,13 +51,19 @@ public abstract class Pdu {
         this.sequenceNumber = sequenceNumber;
     }
 
-    /** The optional parameters in wire order; the list itself is mutable and never null. */
+    /**
+     * The optional parameters in wire order, never null; read only (an empty PDU's is
+     * {@link List#of()}): add with {@link #addTlv} / {@link #addTlvs}.
+     */
     public final List<Tlv> tlvs() {
-        return tlvs;
+        return tlvs == null ? List.of() : tlvs;
     }
 
     /** The first optional parameter with this tag, or null. */
     public final Tlv tlv(short tag) {
+        if (tlvs == null) {
+            return null;
+        }
         for (int i = 0, n = tlvs.size(); i < n; i++) {
             Tlv t = tlvs.get(i);
             if (t.tag() == tag) {
@@ -67,7 +74,18 @@ public abstract class Pdu {
     }
 
     public final void addTlv(Tlv tlv) {
-        tlvs.add(Objects.requireNonNull(tlv, "tlv"));
+        Objects.requireNonNull(tlv, "tlv");
+        if (tlvs == null) {
+            tlvs = new ArrayList<>(4);
+        }
+        tlvs.add(tlv);
+    }
+
+    /** Adds these optional parameters after the ones already there, in order. */
+    public final void addTlvs(List<Tlv> more) {
+        for (int i = 0, n = more.size(); i < n; i++) {
+            addTlv(more.get(i));
+        }
     }
 
     public final boolean isResponse() {
@@ -103,7 +121,7 @@ public abstract class Pdu {
         sb.append(CommandId.name(commandId)).append("(seq=").append(Integer.toUnsignedString(sequenceNumber))
                 .append(", ").append(CommandStatus.name(commandStatus)).append(')');
         appendFields(sb);
-        if (!tlvs.isEmpty()) {
+        if (tlvs != null && !tlvs.isEmpty()) {
             sb.append(" tlvs=[");
             for (int i = 0, n = tlvs.size(); i < n; i++) {
                 if (i > 0) {

@@ -747,7 +747,7 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
             single.registeredDelivery(p.registeredDelivery());
             single.dataCoding(p.dataCoding());
             single.shortMessage(p.shortMessage());
-            single.tlvs().addAll(p.tlvs());
+            single.addTlvs(p.tlvs());
             Message m = SmppMessages.fromSubmitSm(engine.nextId(), account.id(), single, now);
             engine.origin(origin);
             int status = SubmitStatus.of(engine.submit(account, m));
