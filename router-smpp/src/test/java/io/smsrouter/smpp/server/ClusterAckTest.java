@@ -2,7 +2,6 @@ package io.smsrouter.smpp.server;
 
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.smsrouter.core.engine.Engine;
-import io.smsrouter.core.journal.ChronicleJournal;
 import io.smsrouter.core.message.Message;
 import io.smsrouter.core.message.Receipt;
 import io.smsrouter.smpp.pdu.CommandId;
@@ -35,7 +34,6 @@ class ClusterAckTest {
     @TempDir
     Path dir;
 
-    ChronicleJournal journal;
     Engine engine;
     EmbeddedChannel ch;
     final List<CompletableFuture<Void>> confirmations = new ArrayList<>();
@@ -44,18 +42,15 @@ class ClusterAckTest {
 
     @BeforeEach
     void start() {
-        journal = new ChronicleJournal(dir.resolve("journal"), "HOURLY", false);
-        engine = EmbeddedSession.shopEngine(journal, 1_000_000);
-        engine.cluster(new Link(), 0);
-        session = new EmbeddedSession(engine);
+        session = EmbeddedSession.open(dir, 1_000_000, e -> e.cluster(new Link(), 0));
+        engine = session.engine;
         ch = session.ch;
         session.bind();
     }
 
     @AfterEach
     void stop() {
-        ch.finishAndReleaseAll();
-        journal.close();
+        session.close();
     }
 
     @Test

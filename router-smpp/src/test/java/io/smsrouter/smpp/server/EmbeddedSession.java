@@ -36,9 +36,24 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a real Engine with one account {@code shop} (password {@code pw}) routed to operator {@code opA},
  * which has no bind. PDUs go in as one read batch each; what the router wrote comes back decoded.
  */
-final class EmbeddedSession {
+final class EmbeddedSession implements AutoCloseable {
     final EmbeddedChannel ch;
+    final Engine engine;
+    private final ChronicleJournal journal;
     private int sequence = 1;
+
+    /**
+     * A session over a new journal in {@code dir} and a {@link #shopEngine} holding at most
+     * {@code maxUndelivered} messages per class; {@code setUp} sees the engine before the session
+     * handler is made. Not bound yet.
+     */
+    static EmbeddedSession open(java.nio.file.Path dir, int maxUndelivered,
+                                java.util.function.Consumer<Engine> setUp) {
+        ChronicleJournal journal = new ChronicleJournal(dir.resolve("journal"), "HOURLY", false);
+        Engine engine = shopEngine(journal, maxUndelivered);
+        setUp.accept(engine);
+        return new EmbeddedSession(journal, engine);
+    }
 
     /** The engine: its classes hold at most {@code maxUndelivered} messages not yet taken by an operator. */
     static Engine shopEngine(ChronicleJournal journal, int maxUndelivered) {
@@ -49,11 +64,20 @@ final class EmbeddedSession {
                 new LocalModerationQueue(), 1_000);
     }
 
-    EmbeddedSession(Engine engine) {
+    private EmbeddedSession(ChronicleJournal journal, Engine engine) {
+        this.journal = journal;
+        this.engine = engine;
         SmppServerSettings settings = new SmppServerSettings("127.0.0.1", 0,
                 SmppServerSettings.defaults(0).maxPduLength(), 16, 30_000, 120_000, 10_000, 10_000, "smsrouter");
         ch = new EmbeddedChannel(new SmppFrameDecoder(settings.maxPduLength()), SmppEncoder.INSTANCE,
                 new ClientSessionHandler(settings, engine));
+    }
+
+    /** Releases what the channel holds and closes the journal. */
+    @Override
+    public void close() {
+        ch.finishAndReleaseAll();
+        journal.close();
     }
 
     /** Binds as {@code shop} (transceiver) and checks the answer. */

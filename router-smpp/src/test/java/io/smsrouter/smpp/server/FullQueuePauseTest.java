@@ -2,7 +2,6 @@ package io.smsrouter.smpp.server;
 
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.smsrouter.core.engine.Engine;
-import io.smsrouter.core.journal.ChronicleJournal;
 import io.smsrouter.smpp.pdu.CommandStatus;
 import io.smsrouter.smpp.pdu.Pdu;
 import org.junit.jupiter.api.AfterEach;
@@ -28,16 +27,14 @@ class FullQueuePauseTest {
     @TempDir
     Path dir;
 
-    ChronicleJournal journal;
     Engine engine;
     EmbeddedChannel ch;
     EmbeddedSession session;
 
     @BeforeEach
     void start() {
-        journal = new ChronicleJournal(dir.resolve("journal"), "HOURLY", false);
-        engine = EmbeddedSession.shopEngine(journal, 2);
-        session = new EmbeddedSession(engine);
+        session = EmbeddedSession.open(dir, 2, e -> { });
+        engine = session.engine;
         ch = session.ch;
         ch.freezeTime();
         session.bind();
@@ -45,8 +42,7 @@ class FullQueuePauseTest {
 
     @AfterEach
     void stop() {
-        ch.finishAndReleaseAll();
-        journal.close();
+        session.close();
     }
 
     @Test
