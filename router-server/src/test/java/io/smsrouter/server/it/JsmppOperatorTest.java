@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +69,33 @@ class JsmppOperatorTest {
         assertThat(smsc.submitCount()).as("submit_sm at jsmpp").isEqualTo(MESSAGES);
         assertThat(smsc.receiptsSent()).isEqualTo(MESSAGES);
         assertThat(smsc.receiptErrors()).as("receipts jsmpp could not deliver to the router").isZero();
+        Receipts.assertOneReceiptPerId(session.deliverSms(), session.okIds());
+    }
+
+    /**
+     * An operator answers out of order: it holds the first submit_sm for 1.5 s (within the router's
+     * 5 s response timeout) while it answers the hundreds sent after it. The held message is still
+     * awaiting its answer, not lost, so the router must not send it again. (It did: the slot of
+     * the held request in the window's array came round after 4 x window newer requests and the
+     * router took it for unanswered, one duplicate at the operator per such overtaking.)
+     */
+    @Test
+    void shouldSendEachMessageOnceWhenTheOperatorAnswersOneLongAfterHundredsOfLaterOnes() throws Exception {
+        int messages = 600;
+        smsc = new JsmppSmsc(ItConfig.OPERATOR_SYSTEM_ID, ItConfig.OPERATOR_PASSWORD).holdFirstResponse(1_500);
+        router = new Router(ItConfig.journal(journal).operatorAt(smsc.port()).operatorWindow(4).build()).start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> router.operators().get(0).boundCount() == 1);
+        client = new ChClient();
+        ChSession session = client.bindTransceiver(router.smppAddress());
+
+        session.submitAsync(messages, 1);
+
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
+                assertThat(router.engine().receiptsOutCount()).isGreaterThanOrEqualTo(messages));
+        assertThat(session.okCount()).isEqualTo(messages);
+        assertThat(smsc.received().stream().map(sm -> new String(sm.getShortMessage(), StandardCharsets.ISO_8859_1))
+                .distinct().count()).as("distinct texts at the operator").isEqualTo(messages);
+        assertThat(smsc.submitCount()).as("submit_sm at jsmpp").isEqualTo(messages);
         Receipts.assertOneReceiptPerId(session.deliverSms(), session.okIds());
     }
 

@@ -242,6 +242,17 @@ public final class JsmppSmsc implements AutoCloseable {
         return this;
     }
 
+    private volatile long holdFirstMs;
+
+    /**
+     * The answer to the first submit_sm is held for {@code ms} while the other workers answer the
+     * ones after it, as an operator whose one slow database lookup does not stop the rest.
+     */
+    public JsmppSmsc holdFirstResponse(long ms) {
+        this.holdFirstMs = ms;
+        return this;
+    }
+
     private volatile java.util.function.Predicate<String> undeliverable = text -> false;
 
     /** Receipts of messages whose text passes {@code which} say UNDELIV (error 001) instead of DELIVRD. */
@@ -343,6 +354,9 @@ public final class JsmppSmsc implements AutoCloseable {
                     receivedAt.add(System.nanoTime());
                 }
                 sessionOf.put(sm, source.getSessionId());
+                if (holdFirstMs > 0 && id.equals("J1")) {
+                    Thread.sleep(holdFirstMs);
+                }
                 if (receiptFirst) {
                     if ((sm.getRegisteredDelivery() & 0x03) != 0) {
                         sendReceipt(source, id, sm, Long.parseLong(id.substring(1)) % 2 == 0);

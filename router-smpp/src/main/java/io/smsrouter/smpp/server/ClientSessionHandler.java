@@ -199,10 +199,10 @@ final class ClientSessionHandler extends ChannelInboundHandlerAdapter implements
             int seq = nextSequence();
             SmPdu p = SmppMessages.deliverSm(r);
             p.sequenceNumber(seq);
-            Outstanding stale = outstanding.put(seq, new Outstanding(r, System.nanoTime()));
-            if (stale != null) {
+            Outstanding previous = outstanding.put(seq, new Outstanding(r, System.nanoTime()));
+            if (previous != null) { // the sequence numbers wrapped round to a deliver_sm never answered
                 receiptsHeld.decrementAndGet();
-                engine.redeliver(stale.receipt);
+                engine.redeliver(previous.receipt);
             }
             ctx.write(p, ctx.voidPromise());
             wrote = true;

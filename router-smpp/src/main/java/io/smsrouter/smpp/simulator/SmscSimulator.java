@@ -368,9 +368,9 @@ public final class SmscSimulator implements AutoCloseable {
                 SmPdu d = r.deliverSm;
                 int seq = nextSequence();
                 d.sequenceNumber(seq);
-                SmPdu stale = unacked.put(seq, d);
-                if (stale != null) {
-                    undeliveredReceipts.add(stale); // never acknowledged: send it again after the next bind
+                SmPdu previous = unacked.put(seq, d);
+                if (previous != null) { // the sequence numbers wrapped round to a receipt never acknowledged
+                    undeliveredReceipts.add(previous); // send it again after the next bind
                 }
                 ctx.write(d, ctx.voidPromise());
                 receiptsSent.increment();

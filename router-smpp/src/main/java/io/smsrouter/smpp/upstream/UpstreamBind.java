@@ -275,9 +275,9 @@ final class UpstreamBind {
                 SmPdu p = SmppMessages.toSubmitSm(m, settings.sarConcatenation());
                 int seq = nextSequence();
                 p.sequenceNumber(seq);
-                Inflight stale = outstanding.put(seq, new Inflight(m, now));
-                if (stale != null) {
-                    queue.retry(stale.message);
+                Inflight previous = outstanding.put(seq, new Inflight(m, now));
+                if (previous != null) { // the sequence numbers wrapped round to a request never answered
+                    queue.retry(previous.message);
                 }
                 ctx.write(p, ctx.voidPromise());
                 wrote = true;

@@ -26,9 +26,58 @@ class InflightWindowTest {
         InflightWindow<String> w = new InflightWindow<>(8); // 64 slots
         w.put(5, "old");
         assertThat(w.remove(5 + 64)).isNull();
-        assertThat(w.put(5 + 64, "new")).as("the stale request is handed back").isEqualTo("old");
-        assertThat(w.size()).isEqualTo(1);
+        assertThat(w.put(5 + 64, "new")).as("nothing was stored under this sequence number").isNull();
+        assertThat(w.size()).isEqualTo(2);
         assertThat(w.remove(5 + 64)).isEqualTo("new");
+        assertThat(w.remove(5 + 64)).isNull();
+        assertThat(w.remove(5)).isEqualTo("old");
+        assertThat(w.isEmpty()).isTrue();
+    }
+
+    /**
+     * A peer that holds one request while it answers the hundreds sent after it: the held request
+     * is still awaiting its answer when the sequence numbers come round to its slot, and must stay
+     * (handing it back as unanswered made the caller send it again: a duplicate at the peer).
+     */
+    @Test
+    void shouldKeepARequestTheOtherSideHoldsWhileItAnswersHundredsOfLaterOnes() {
+        InflightWindow<Integer> w = new InflightWindow<>(4); // 64 slots
+        assertThat(w.put(1, 1)).isNull();
+        for (int seq = 2; seq <= 1_000; seq++) {
+            assertThat(w.put(seq, seq)).as("put %d", seq).isNull();
+            if (seq > 4) {
+                assertThat(w.remove(seq - 3)).isEqualTo(seq - 3);
+            }
+        }
+        assertThat(w.size()).isEqualTo(4);
+        List<Integer> seen = new ArrayList<>();
+        w.forEach(seen::add);
+        assertThat(seen).containsExactlyInAnyOrder(1, 998, 999, 1_000);
+        assertThat(w.remove(1)).isEqualTo(1);
+        assertThat(w.remove(1)).isNull();
+        for (int seq = 998; seq <= 1_000; seq++) {
+            assertThat(w.remove(seq)).isEqualTo(seq);
+        }
+        assertThat(w.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldRemoveAndClearRequestsThatWentToTheOverflow() {
+        InflightWindow<Integer> w = new InflightWindow<>(4); // 64 slots
+        for (int seq : new int[]{1, 65, 129, 2, 66}) {
+            w.put(seq, seq);
+        }
+        assertThat(w.size()).isEqualTo(5);
+        List<Integer> removed = new ArrayList<>();
+        w.removeIf(v -> v > 64, v -> {
+            removed.add(v);
+            w.put(v + 1_000, v + 1_000); // a consumer that queues and sends again meanwhile
+        });
+        assertThat(removed).containsExactlyInAnyOrder(65, 129, 66);
+        assertThat(w.size()).isEqualTo(5);
+        List<Integer> rest = new ArrayList<>();
+        w.clear(rest::add);
+        assertThat(rest).containsExactlyInAnyOrder(1, 2, 1_065, 1_129, 1_066);
         assertThat(w.isEmpty()).isTrue();
     }
 
