@@ -20,7 +20,7 @@ import java.util.List;
  *       {@link InvalidPdu} (ESME_RINVCMDLEN, with the PDU's command_id and sequence number) and then
  *       skips exactly command_length bytes as they arrive, without buffering them, so the session
  *       goes on with the next PDU.</li>
- *   <li>otherwise: waits for the whole PDU and decodes it from a slice of the cumulation buffer; a
+ *   <li>otherwise: waits for the whole PDU and decodes it in place in the cumulation buffer; a
  *       {@link SmppDecodeException} becomes a non-fatal {@link InvalidPdu}.</li>
  * </ul>
  *
@@ -84,9 +84,10 @@ public final class SmppFrameDecoder extends ByteToMessageDecoder {
         if (readable < commandLength) {
             return;
         }
-        ByteBuf frame = in.readSlice((int) commandLength);
+        // decoded in place: the codec reads only inside this PDU's command_length (every read is
+        // checked against its end) and leaves the reader index just after it, so no slice per frame
         try {
-            out.add(SmppPduCodec.decode(frame));
+            out.add(SmppPduCodec.decode(in));
         } catch (SmppDecodeException e) {
             out.add(new InvalidPdu(e.commandId(), e.sequenceNumber(), e.status(), false, e.getMessage()));
         }

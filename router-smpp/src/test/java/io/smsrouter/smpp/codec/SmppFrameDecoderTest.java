@@ -207,6 +207,33 @@ class SmppFrameDecoderTest {
         assertThat(invalid.sequenceNumber()).isEqualTo(2);
     }
 
+    /**
+     * PDUs are decoded in place in the cumulation buffer (no slice per frame), so every field read
+     * must stop at the PDU's own command_length even when the next PDU's bytes (NULs, TLVs, long
+     * bodies) are already there: each malformed PDU, with a valid one right behind it in the same
+     * buffer, gets the same answer as alone, and the next one still decodes.
+     */
+    @Test
+    void shouldNotReadIntoTheNextPduWhenBothAreInTheSameBuffer() {
+        byte[] noNul = Wire.hex("00000018 00000002 00000000 0000000B 53 4D 50 50 33 54 45 53");
+        byte[] tlvPastEnd = Wire.vector("submit_sm");
+        tlvPastEnd[tlvPastEnd.length - 4] = 0x04;
+        byte[] smPastEnd = Wire.vector("submit_sm");
+        smPastEnd[smPastEnd.length - 13 - 5 - 1] = 19;
+        byte[] next = Wire.vector("deliver_sm_receipt");
+
+        List<Object> received = feed(Wire.concat(noNul, next, tlvPastEnd, next, smPastEnd, next), 1 << 20);
+
+        assertThat(received).extracting(o -> o.getClass().getSimpleName())
+                .containsExactly("InvalidPdu", "SmPdu", "InvalidPdu", "SmPdu", "InvalidPdu", "SmPdu");
+        assertThat(((InvalidPdu) received.get(0)).status()).isEqualTo(CommandStatus.ESME_RINVCMDLEN);
+        assertThat(((InvalidPdu) received.get(2)).status()).isEqualTo(CommandStatus.ESME_RINVOPTPARSTREAM);
+        assertThat(((InvalidPdu) received.get(4)).status()).isEqualTo(CommandStatus.ESME_RINVMSGLEN);
+        for (int i = 1; i < 6; i += 2) {
+            assertThat(Wire.encode((Pdu) received.get(i))).as("PDU %d re-encoded", i).isEqualTo(next);
+        }
+    }
+
     @Test
     void shouldGoOnDecodingAfterARecoverableError() {
         byte[] bad = Wire.vector("submit_sm");
