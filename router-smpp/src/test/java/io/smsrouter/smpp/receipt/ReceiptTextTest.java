@@ -25,6 +25,17 @@ class ReceiptTextTest {
     }
 
     @Test
+    void shouldClampTheErrorReplaceWhatLatin1CannotHoldAndWriteTheExactLength() {
+        long t = 1_764_000_000_000L;
+        byte[] over = ReceiptText.formatBytes("\u00fc\u20ac9", DeliveryState.EXPIRED, 1234, t, t, null);
+        assertThat(new String(over, StandardCharsets.ISO_8859_1)).isEqualTo("id:\u00fc?9 sub:001 dlvrd:000 "
+                + "submit date:2511241600 done date:2511241600 stat:EXPIRED err:999 text:");
+        byte[] under = ReceiptText.formatBytes("", DeliveryState.REJECTED, -5, t, t + 3_600_000, new byte[]{'~', 0x7F});
+        assertThat(new String(under, StandardCharsets.ISO_8859_1)).isEqualTo("id: sub:001 dlvrd:000 "
+                + "submit date:2511241600 done date:2511241700 stat:REJECTD err:000 text:~.");
+    }
+
+    @Test
     void shouldParseReceiptsFromOperatorsWithFieldsInAnyCase() {
         ReceiptText.Parsed p = ReceiptText.parse(("id:ab12 sub:001 dlvrd:001 submit date:2511241600 "
                 + "done date:2511241601 stat:DELIVRD err:000 Text:xid:zz").getBytes(StandardCharsets.ISO_8859_1));
