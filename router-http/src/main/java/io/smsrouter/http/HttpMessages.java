@@ -214,6 +214,9 @@ final class HttpMessages implements Engine.MessageObserver {
 
     @Override
     public void submitted(long messageId, String operatorId, String upstreamId) {
+        if (byPart.asMap().isEmpty()) {
+            return; // SMPP traffic only: no lookup per message (a miss was 1.3% of the CPU at max rate)
+        }
         Text t = byPart.getIfPresent(messageId);
         if (t != null) {
             synchronized (t) {
