@@ -163,7 +163,7 @@ public final class LoadClient implements AutoCloseable {
                             }
                             ch.pipeline()
                                     .addLast("frame", new SmppFrameDecoder(settings.maxPduLength()))
-                                    .addLast("encoder", SmppEncoder.INSTANCE)
+                                    .addLast("encoder", new SmppEncoder())
                                     .addLast("session", s);
                         }
                     })

@@ -81,7 +81,7 @@ public final class OtpStream implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
                                 .addLast("frame", new SmppFrameDecoder(65536))
-                                .addLast("encoder", SmppEncoder.INSTANCE)
+                                .addLast("encoder", new SmppEncoder())
                                 .addLast("session", new Session());
                     }
                 })

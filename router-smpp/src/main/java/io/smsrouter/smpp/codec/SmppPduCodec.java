@@ -559,7 +559,11 @@ public final class SmppPduCodec {
         return 1 + shortMessage.length;
     }
 
-    private static void write(Pdu pdu, int length, ByteBuf out) {
+    /**
+     * Writes the PDU, whose encoded length is {@code length}, at {@code out}'s writer index; the
+     * caller has made room.
+     */
+    static void write(Pdu pdu, int length, ByteBuf out) {
         int start = out.writerIndex();
         out.writeInt(length);
         out.writeInt(pdu.commandId());

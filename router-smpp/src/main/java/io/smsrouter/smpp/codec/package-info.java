@@ -8,8 +8,8 @@
  *       checked before anything is buffered; malformed PDUs come out as
  *       {@link io.smsrouter.smpp.codec.InvalidPdu} carrying the command_status (section 5.1.3) to answer
  *       with, in a generic_nack (section 4.3) or the command's own response.</li>
- *   <li>{@link io.smsrouter.smpp.codec.SmppEncoder}: a shared encoder writing each PDU into a pooled
- *       buffer of exactly its size.</li>
+ *   <li>{@link io.smsrouter.smpp.codec.SmppEncoder}: an encoder per channel that coalesces the PDUs
+ *       written between two flushes into one pooled buffer.</li>
  * </ul>
  *
  * <p>Two failure classes: a recoverable one (a bad PDU inside a sound frame, or a frame longer than the

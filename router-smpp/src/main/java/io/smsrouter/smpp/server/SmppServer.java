@@ -95,7 +95,7 @@ public final class SmppServer implements AutoCloseable {
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(idleSec, enquireSec, 0, TimeUnit.SECONDS))
                                 .addLast("frame", new SmppFrameDecoder(settings.maxPduLength()))
-                                .addLast("encoder", SmppEncoder.INSTANCE)
+                                .addLast("encoder", new SmppEncoder())
                                 .addLast("session", new ClientSessionHandler(settings, engine, bindFailures));
                     }
                 })

@@ -96,7 +96,7 @@ public final class SmscSimulator implements AutoCloseable {
                         }
                         ch.pipeline()
                                 .addLast("frame", new SmppFrameDecoder(settings.maxPduLength()))
-                                .addLast("encoder", SmppEncoder.INSTANCE)
+                                .addLast("encoder", new SmppEncoder())
                                 .addLast("session", new SimSession());
                     }
                 })

@@ -94,7 +94,7 @@ final class UpstreamBind {
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(enquireSec * 3, enquireSec, 0, TimeUnit.SECONDS))
                                 .addLast("frame", new SmppFrameDecoder(settings.maxPduLength()))
-                                .addLast("encoder", SmppEncoder.INSTANCE)
+                                .addLast("encoder", new SmppEncoder())
                                 .addLast("session", new Session());
                     }
                 });

@@ -189,7 +189,7 @@ final class SessionCheck implements AutoCloseable {
         errors.events.clear();
         EmbeddedChannel ch;
         try {
-            ch = new EmbeddedChannel(new SmppFrameDecoder(settings.maxPduLength()), SmppEncoder.INSTANCE,
+            ch = new EmbeddedChannel(new SmppFrameDecoder(settings.maxPduLength()), new SmppEncoder(),
                     handler.newInstance(settings, engine));
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);

@@ -69,7 +69,7 @@ final class EmbeddedSession implements AutoCloseable {
         this.engine = engine;
         SmppServerSettings settings = new SmppServerSettings("127.0.0.1", 0,
                 SmppServerSettings.defaults(0).maxPduLength(), 16, 30_000, 120_000, 10_000, 10_000, "smsrouter");
-        ch = new EmbeddedChannel(new SmppFrameDecoder(settings.maxPduLength()), SmppEncoder.INSTANCE,
+        ch = new EmbeddedChannel(new SmppFrameDecoder(settings.maxPduLength()), new SmppEncoder(),
                 new ClientSessionHandler(settings, engine));
     }
 
