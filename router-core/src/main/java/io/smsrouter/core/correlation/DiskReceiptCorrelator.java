@@ -1,7 +1,5 @@
 package io.smsrouter.core.correlation;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,20 +13,30 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
- * Receipt correlation that outlives the heap: a bounded Caffeine map of recent entries in front
- * of memory-mapped segment files on disk, one segment per hour (or sooner when one fills up),
- * deleted once older than the receipt validity. Receipts that come days late are still matched,
- * and the heap holds only the hot entries.
+ * Receipt correlation that outlives the heap: two generations of recent entries on the heap in
+ * front of memory-mapped segment files on disk, one segment per hour (or sooner when one fills
+ * up), deleted once older than the receipt validity. Receipts that come days late are still
+ * matched, and the heap holds only the hot entries.
  *
- * <p>Most receipts come within seconds, so an entry goes to disk only when it leaves the heap map
- * without its receipt: after {@code spillAfter} on the heap, or pushed out by newer ones (Caffeine's
- * eviction listener runs inside the removal, so a lookup never falls between the two). Entries
- * still on the heap at {@link #close} are written then. After kill -9 those not yet on disk are
- * restored from the journal by recovery, which remains the source of truth.
+ * <p>Most receipts come within seconds, so an entry goes to disk only when it leaves the heap
+ * without its receipt. Puts go to the young map; every {@code spillAfter / 2}, or when the young
+ * map holds half the hot entries, the old map retires, the young one becomes old and a new young
+ * one starts. A retired map is written to disk a few entries per put (so no put pays for a whole
+ * generation), each entry inside the map's own atomic removal of it: a lookup finds it on the
+ * heap or, once it is gone from there, on disk, and a receipt's removal either takes it from the
+ * heap or tombstones it on disk. An entry therefore stays on the heap between half of and a little
+ * over {@code spillAfter}. (Until 2026-11-27 this was a bounded Caffeine cache; its per-write
+ * maintenance was 7% of the CPU at max rate, for plain insert-then-remove traffic.) Entries still
+ * on the heap at {@link #close} are written then. After kill -9 those not yet on disk are restored
+ * from the journal by recovery, which remains the source of truth.
  *
  * <p>A segment is one sparse file: a header, an open-addressing hash table of {@value #SLOTS}
  * slots (key hash, record offset) and an append-only record area. A lookup that misses the heap
@@ -48,9 +56,22 @@ public final class DiskReceiptCorrelator implements ReceiptCorrelator, AutoClose
     private static final String PREFIX = "corr-";
     private static final String SUFFIX = ".seg";
 
+    /** Retired entries written to disk per put, at most: more than one, so retiring keeps up. */
+    private static final int SPILL_PER_PUT = 8;
+
     private final Path dir;
     private final long validityMs;
-    private final Cache<Key, Correlation> hot;
+    private final long halfSpillMs;
+    private final int generationSize;
+    private volatile ConcurrentHashMap<Key, Correlation> young = new ConcurrentHashMap<>();
+    private volatile ConcurrentHashMap<Key, Correlation> old = new ConcurrentHashMap<>();
+    /** Generations on their way to disk, oldest first; read by lookups until written out. */
+    private final List<ConcurrentHashMap<Key, Correlation>> retired = new CopyOnWriteArrayList<>();
+    private final ReentrantLock rotation = new ReentrantLock();
+    private volatile long youngSinceMs = System.currentTimeMillis();
+    /** Walks the oldest retired map; only used under {@link #rotation}. */
+    private Iterator<Key> spilling;
+    private int putsSinceSizeCheck;
     private final List<Segment> segments = new ArrayList<>(); // oldest first
     private boolean closed;
 
@@ -106,14 +127,8 @@ public final class DiskReceiptCorrelator implements ReceiptCorrelator, AutoClose
         this.dir = dir;
         this.segmentMs = segmentMs;
         this.validityMs = validity.toMillis();
-        this.hot = Caffeine.newBuilder().executor(Runnable::run).maximumSize(hotEntries)
-                .expireAfterWrite(spillAfter)
-                .<Key, Correlation>evictionListener((k, c, cause) -> {
-                    if (k != null && c != null && cause.wasEvicted()) {
-                        spill(k, c);
-                    }
-                })
-                .build();
+        this.halfSpillMs = Math.max(1, spillAfter.toMillis() / 2);
+        this.generationSize = (int) Math.max(1, Math.min(Integer.MAX_VALUE, hotEntries / 2));
         try {
             Files.createDirectories(dir);
             List<Path> files;
@@ -136,7 +151,103 @@ public final class DiskReceiptCorrelator implements ReceiptCorrelator, AutoClose
 
     @Override
     public void put(String operatorId, String upstreamId, Correlation c) {
-        hot.put(new Key(operatorId, upstreamId), c);
+        long now = System.currentTimeMillis();
+        boolean full = (++putsSinceSizeCheck & 63) == 0 || generationSize < 64
+                ? young.size() >= generationSize : false; // a racy counter: only paces the size check
+        if (full || now - youngSinceMs >= halfSpillMs || !retired.isEmpty()) {
+            maintain(now, full);
+        }
+        Key key = new Key(operatorId, upstreamId);
+        while (true) {
+            ConcurrentHashMap<Key, Correlation> m = young;
+            m.put(key, c);
+            if (m == young || m == old) {
+                return; // where lookups look, and it retires only through the spilling of a retired map
+            }
+            // rotated past while this thread was between its read of young and its put: the map may
+            // have been written out and dropped already. Either the spilling took the entry (it is
+            // on disk) or it is taken back here and put again.
+            if (!m.remove(key, c)) {
+                return;
+            }
+        }
+    }
+
+    /** Rotates the generations when due and writes a few retired entries to disk. */
+    private void maintain(long now, boolean full) {
+        if (!rotation.tryLock()) {
+            return; // another thread is at it
+        }
+        try {
+            if (full || now - youngSinceMs >= halfSpillMs) {
+                // the young map becomes old, never retired at once: a put that read it just
+                // before still lands where lookups look
+                retired.add(old);
+                old = young;
+                young = new ConcurrentHashMap<>();
+                youngSinceMs = now;
+            }
+            spillSome(SPILL_PER_PUT);
+        } finally {
+            rotation.unlock();
+        }
+    }
+
+    /** Writes up to {@code n} entries of the oldest retired maps to disk; under {@link #rotation}. */
+    private void spillSome(int n) {
+        while (n > 0 && !retired.isEmpty()) {
+            ConcurrentHashMap<Key, Correlation> m = retired.get(0);
+            if (spilling == null) {
+                spilling = m.keySet().iterator();
+            }
+            while (n > 0 && spilling.hasNext()) {
+                Key k = spilling.next();
+                // inside the map's atomic step: a lookup finds it here until it is on disk
+                m.computeIfPresent(k, (key, c) -> {
+                    spill(key, c);
+                    return null;
+                });
+                n--;
+            }
+            if (!spilling.hasNext()) {
+                spilling = null;
+                if (m.isEmpty()) {
+                    retired.remove(0);
+                }
+            }
+        }
+    }
+
+    private Correlation onHeap(Key k) {
+        Correlation c = young.get(k);
+        if (c == null) {
+            c = old.get(k);
+        }
+        if (c == null && !retired.isEmpty()) {
+            for (ConcurrentHashMap<Key, Correlation> m : retired) {
+                c = m.get(k);
+                if (c != null) {
+                    break;
+                }
+            }
+        }
+        return c;
+    }
+
+    private Correlation removeFromHeap(Key k) {
+        Correlation c = young.remove(k);
+        if (c == null) {
+            c = old.remove(k);
+        }
+        if (c == null && !retired.isEmpty()) {
+            for (ConcurrentHashMap<Key, Correlation> m : retired) {
+                c = m.remove(k);
+                if (c != null) {
+                    break;
+                }
+            }
+        }
+        return c;
     }
 
     /** Writes an entry that leaves the heap map to the newest segment, unless it is past the validity. */
@@ -171,7 +282,7 @@ public final class DiskReceiptCorrelator implements ReceiptCorrelator, AutoClose
     @Override
     public Correlation get(String operatorId, String upstreamId) {
         long oldest = System.currentTimeMillis() - validityMs;
-        Correlation c = hot.getIfPresent(new Key(operatorId, upstreamId));
+        Correlation c = onHeap(new Key(operatorId, upstreamId));
         if (c != null) {
             return c.submitTimeMs() < oldest ? null : c;
         }
@@ -193,8 +304,8 @@ public final class DiskReceiptCorrelator implements ReceiptCorrelator, AutoClose
 
     @Override
     public void remove(String operatorId, String upstreamId) {
-        if (hot.asMap().remove(new Key(operatorId, upstreamId)) != null) {
-            return; // it never went to disk: it leaves the heap only by eviction or expiry
+        if (removeFromHeap(new Key(operatorId, upstreamId)) != null) {
+            return; // it never went to disk: it leaves the heap only by being written there
         }
         long h = hash(operatorId, upstreamId);
         synchronized (this) {
@@ -221,7 +332,11 @@ public final class DiskReceiptCorrelator implements ReceiptCorrelator, AutoClose
 
     /** Entries kept on the heap. */
     public long hotSize() {
-        return hot.estimatedSize();
+        long n = young.size() + old.size();
+        for (ConcurrentHashMap<Key, Correlation> m : retired) {
+            n += m.size();
+        }
+        return n;
     }
 
     synchronized int segmentCount() {
@@ -229,13 +344,22 @@ public final class DiskReceiptCorrelator implements ReceiptCorrelator, AutoClose
     }
 
     /**
-     * Writes what is still on the heap to disk and closes the segments. The heap map is touched
-     * outside the lock: its eviction listener takes the lock from inside Caffeine's own locks.
+     * Writes what is still on the heap to disk and closes the segments. The heap maps are touched
+     * outside the segments' lock: a spill takes it from inside a map's atomic step.
      */
     @Override
     public void close() {
-        hot.asMap().forEach(this::spill);
-        hot.invalidateAll();
+        rotation.lock();
+        try {
+            retired.add(old);
+            retired.add(young);
+            old = new ConcurrentHashMap<>();
+            young = new ConcurrentHashMap<>();
+            spilling = null;
+            spillSome(Integer.MAX_VALUE);
+        } finally {
+            rotation.unlock();
+        }
         synchronized (this) {
             closed = true;
             for (Segment s : segments) {

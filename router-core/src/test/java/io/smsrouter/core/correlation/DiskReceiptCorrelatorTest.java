@@ -63,8 +63,9 @@ class DiskReceiptCorrelatorTest {
             assertThat(store.get("opA", "stale")).as("submitted before the validity").isNull();
             store.put("opA", "a", c(2, now));
             store.put("opA", "a2", c(5, now));
+            store.put("opA", "a3", c(8, now)); // "a" two generations back: written, to a first segment
             Thread.sleep(150);
-            store.put("opA", "b", c(3, System.currentTimeMillis()));
+            store.put("opA", "b", c(3, System.currentTimeMillis())); // "a2" written, to a second one
             store.put("opA", "b2", c(6, System.currentTimeMillis()));
             assertThat(store.segmentCount()).isEqualTo(2);
             assertThat(store.get("opA", "a").messageId()).as("read from disk").isEqualTo(2);
@@ -88,13 +89,63 @@ class DiskReceiptCorrelatorTest {
             }
             store.put("opA", "slow", c(5000, now));
             assertThat(store.size()).as("nothing on disk yet").isZero();
-            Thread.sleep(300);
-            store.put("opA", "other", c(5001, now)); // Caffeine expires on its next maintenance
+            Thread.sleep(150);
+            store.put("opA", "other", c(5001, now)); // the generation of "slow" becomes old
+            assertThat(store.size()).as("half of spillAfter on the heap is not enough").isZero();
+            Thread.sleep(150);
+            store.put("opA", "other2", c(5002, now)); // and retires, written by this put
             assertThat(store.size()).as("the entry that waited past spillAfter").isEqualTo(1);
             assertThat(store.get("opA", "slow").messageId()).isEqualTo(5000);
             assertThat(store.get("opA", "quick-1")).isNull();
             store.remove("opA", "slow");
             assertThat(store.get("opA", "slow")).as("removed from disk").isNull();
+        }
+    }
+
+    /**
+     * Four threads put, look up and remove while a heap of 64 entries rotates its generations and
+     * writes retired ones to disk all the time: an entry is found from its put until its removal,
+     * whether it is on the heap, on its way to disk or on disk, and not after its removal.
+     */
+    @Test
+    void shouldFindEveryEntryWhileGenerationsRotateUnderConcurrentUse() throws Exception {
+        long now = System.currentTimeMillis();
+        try (DiskReceiptCorrelator store = new DiskReceiptCorrelator(dir, Duration.ofHours(72), 64)) {
+            java.util.List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.List<Thread> threads = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                String op = "op" + t;
+                Thread th = new Thread(() -> {
+                    try {
+                        for (int i = 0; i < 20_000; i++) {
+                            store.put(op, "u" + i, c(i, now));
+                            if (i >= 50) {
+                                Correlation found = store.get(op, "u" + (i - 50));
+                                assertThat(found).as("%s u%d before its removal", op, i - 50).isNotNull();
+                                assertThat(found.messageId()).isEqualTo(i - 50);
+                            }
+                            if (i >= 100) {
+                                store.remove(op, "u" + (i - 100));
+                                assertThat(store.get(op, "u" + (i - 100))).as("%s u%d removed", op, i - 100).isNull();
+                            }
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                });
+                threads.add(th);
+                th.start();
+            }
+            for (Thread th : threads) {
+                th.join();
+            }
+            assertThat(failures).isEmpty();
+            assertThat(store.hotSize()).isLessThanOrEqualTo(64 + 4 * 64 + 100);
+            for (int t = 0; t < 4; t++) {
+                for (int i = 19_900; i < 20_000; i++) {
+                    assertThat(store.get("op" + t, "u" + i)).as("op%d u%d, never removed", t, i).isNotNull();
+                }
+            }
         }
     }
 
