@@ -218,14 +218,15 @@ public final class DiskReceiptCorrelator implements ReceiptCorrelator, AutoClose
         }
     }
 
-    private Correlation onHeap(Key k) {
-        Correlation c = young.get(k);
+    /** The entry on the heap (young, old, then the retired maps), taken out of its map when {@code take}. */
+    private Correlation fromHeap(Key k, boolean take) {
+        Correlation c = in(young, k, take);
         if (c == null) {
-            c = old.get(k);
+            c = in(old, k, take);
         }
         if (c == null && !retired.isEmpty()) {
             for (ConcurrentHashMap<Key, Correlation> m : retired) {
-                c = m.get(k);
+                c = in(m, k, take);
                 if (c != null) {
                     break;
                 }
@@ -234,20 +235,8 @@ public final class DiskReceiptCorrelator implements ReceiptCorrelator, AutoClose
         return c;
     }
 
-    private Correlation removeFromHeap(Key k) {
-        Correlation c = young.remove(k);
-        if (c == null) {
-            c = old.remove(k);
-        }
-        if (c == null && !retired.isEmpty()) {
-            for (ConcurrentHashMap<Key, Correlation> m : retired) {
-                c = m.remove(k);
-                if (c != null) {
-                    break;
-                }
-            }
-        }
-        return c;
+    private static Correlation in(ConcurrentHashMap<Key, Correlation> m, Key k, boolean take) {
+        return take ? m.remove(k) : m.get(k);
     }
 
     /** Writes an entry that leaves the heap map to the newest segment, unless it is past the validity. */
@@ -282,7 +271,7 @@ public final class DiskReceiptCorrelator implements ReceiptCorrelator, AutoClose
     @Override
     public Correlation get(String operatorId, String upstreamId) {
         long oldest = System.currentTimeMillis() - validityMs;
-        Correlation c = onHeap(new Key(operatorId, upstreamId));
+        Correlation c = fromHeap(new Key(operatorId, upstreamId), false);
         if (c != null) {
             return c.submitTimeMs() < oldest ? null : c;
         }
@@ -304,7 +293,7 @@ public final class DiskReceiptCorrelator implements ReceiptCorrelator, AutoClose
 
     @Override
     public void remove(String operatorId, String upstreamId) {
-        if (removeFromHeap(new Key(operatorId, upstreamId)) != null) {
+        if (fromHeap(new Key(operatorId, upstreamId), true) != null) {
             return; // it never went to disk: it leaves the heap only by being written there
         }
         long h = hash(operatorId, upstreamId);
