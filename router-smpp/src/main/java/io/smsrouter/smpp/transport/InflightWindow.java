@@ -61,14 +61,7 @@ public final class InflightWindow<T> {
             return inSlot;
         }
         size++;
-        if (overflow != null && !overflow.isEmpty()) {
-            T old = overflow.remove(seq);
-            if (old != null) {
-                size--;
-                return old;
-            }
-        }
-        return null;
+        return takeOverflow(seq);
     }
 
     /** Removes and returns the request with this sequence number, or null if there is none. */
@@ -81,14 +74,19 @@ public final class InflightWindow<T> {
             size--;
             return v;
         }
-        if (overflow != null && !overflow.isEmpty()) {
-            T o = overflow.remove(seq);
-            if (o != null) {
-                size--;
-            }
-            return o;
+        return takeOverflow(seq);
+    }
+
+    /** Removes and returns the overflow's request with this sequence number, or null. */
+    private T takeOverflow(int seq) {
+        if (overflow == null || overflow.isEmpty()) {
+            return null;
         }
-        return null;
+        T o = overflow.remove(seq);
+        if (o != null) {
+            size--;
+        }
+        return o;
     }
 
     public int size() {
