@@ -613,6 +613,29 @@ public final class ChronicleJournal implements Journal {
 
     @Override
     public boolean replayAfter(long afterIndex, long throughIndex, JournalListener l) {
+        return eachExcerptAfter(afterIndex, throughIndex, (index, b) -> {
+            l.excerpt(index);
+            while (b.readRemaining() > 0) {
+                readEvent(b, l, false);
+            }
+        });
+    }
+
+    @Override
+    public boolean scanAfter(long afterIndex, long throughIndex, EventScan scan) {
+        return eachExcerptAfter(afterIndex, throughIndex, (index, b) -> {
+            while (b.readRemaining() > 0) {
+                scanEvent(b, scan);
+            }
+        });
+    }
+
+    private interface ExcerptReader {
+        void read(long index, Bytes<?> b);
+    }
+
+    /** Hands {@code r} each excerpt after {@code afterIndex} through {@code throughIndex}; false when that excerpt is gone. */
+    private boolean eachExcerptAfter(long afterIndex, long throughIndex, ExcerptReader r) {
         ExcerptTailer tailer = queue.createTailer();
         if (afterIndex >= 0) {
             if (!tailer.moveToIndex(afterIndex)) {
@@ -633,11 +656,7 @@ public final class ChronicleJournal implements Journal {
                     dc.rollbackOnClose();
                     return true;
                 }
-                l.excerpt(dc.index());
-                Bytes<?> b = dc.wire().bytes();
-                while (b.readRemaining() > 0) {
-                    readEvent(b, l, false);
-                }
+                r.read(dc.index(), dc.wire().bytes());
             }
         }
     }
@@ -778,6 +797,11 @@ public final class ChronicleJournal implements Journal {
 
     private static void readEvent(Bytes<?> b, JournalListener l, boolean skipLedger) {
         byte type = b.readByte();
+        if (namesMessageFirst(type) && b.readRemaining() >= Long.BYTES
+                && l.skipMessage(b.readLong(b.readPosition()))) {
+            skimEvent(b, type);
+            return;
+        }
         switch (type) {
             case ACCEPTED, HELD -> {
                 long id = b.readLong();
@@ -863,6 +887,133 @@ public final class ChronicleJournal implements Journal {
                 b.readSkip(b.readRemaining());
             }
         }
+    }
+
+    /** Whether events of {@code type} start with the id of the message they are about (all but a ledger event's). */
+    private static boolean namesMessageFirst(byte type) {
+        return switch (type) {
+            case ACCEPTED, HELD, MODERATED, SUBMITTED, FAILED, RECEIPT, RECEIPT_FORWARDED, REQUEUED, NOTED, MO -> true;
+            default -> false;
+        };
+    }
+
+    /** Reads one event's type and message id, passes over the rest (see {@link #scanAfter}). */
+    private static void scanEvent(Bytes<?> b, EventScan scan) {
+        byte type = b.readByte();
+        long start = b.readPosition();
+        switch (type) {
+            case ACCEPTED -> scan.event(EventKind.ACCEPTED, b.readLong(start));
+            case HELD -> scan.event(EventKind.HELD, b.readLong(start));
+            case MODERATED -> scan.event(EventKind.MODERATED, b.readLong(start));
+            case SUBMITTED -> scan.event(EventKind.SUBMITTED, b.readLong(start));
+            case FAILED -> scan.event(EventKind.FAILED, b.readLong(start));
+            case RECEIPT -> scan.event(DeliveryState.fromCode(b.readUnsignedByte(start + Long.BYTES)).isFinal()
+                    ? EventKind.FINAL_RECEIPT : EventKind.RECEIPT, b.readLong(start));
+            case RECEIPT_FORWARDED -> scan.event(EventKind.RECEIPT_FORWARDED, b.readLong(start));
+            case REQUEUED -> scan.event(EventKind.REQUEUED, b.readLong(start));
+            case NOTED -> scan.event(EventKind.NOTED, b.readLong(start));
+            case MO -> scan.event(EventKind.MOBILE_ORIGINATED, b.readLong(start));
+            case LEDGER -> {
+                b.readSkip(1);
+                skimUtf8(b);
+                long messageId = b.readLong(b.readPosition() + Long.BYTES);
+                scan.event(EventKind.LEDGER, messageId);
+            }
+            default -> scan.event(EventKind.OTHER, 0);
+        }
+        b.readPosition(start);
+        skimEvent(b, type);
+    }
+
+    /** Moves past the fields of an event whose type byte was read, without decoding them. */
+    static void skimEvent(Bytes<?> b, byte type) {
+        switch (type) {
+            case ACCEPTED, HELD -> {
+                b.readSkip(Long.BYTES);
+                skimUtf8(b); // operator
+                skimUtf8(b); // account
+                skimUtf8(b); // service_type
+                b.readSkip(2);
+                skimUtf8(b); // source
+                b.readSkip(2);
+                skimUtf8(b); // destination
+                b.readSkip(3);
+                skimUtf8(b); // schedule_delivery_time
+                skimUtf8(b); // validity_period
+                b.readSkip(2);
+                skimBytes(b); // short_message
+                skimBytes(b); // optional parameters
+                b.readSkip(Long.BYTES);
+            }
+            case MODERATED -> {
+                b.readSkip(Long.BYTES + 1 + Long.BYTES);
+                skimUtf8(b);
+                skimUtf8(b);
+            }
+            case SUBMITTED, NOTED -> {
+                b.readSkip(Long.BYTES);
+                skimUtf8(b);
+                skimUtf8(b);
+            }
+            case FAILED -> b.readSkip(Long.BYTES + Integer.BYTES);
+            case RECEIPT -> b.readSkip(Long.BYTES + 1 + Integer.BYTES + Long.BYTES);
+            case RECEIPT_FORWARDED -> b.readSkip(Long.BYTES);
+            case ORPHAN_RECEIPT -> {
+                skimUtf8(b);
+                skimUtf8(b);
+                b.readSkip(1 + Integer.BYTES + Long.BYTES);
+            }
+            case REQUEUED -> {
+                b.readSkip(Long.BYTES);
+                skimUtf8(b);
+            }
+            case OPT_OUT -> {
+                b.readSkip(1);
+                skimUtf8(b);
+                skimUtf8(b);
+                skimUtf8(b);
+                b.readSkip(Long.BYTES);
+                skimUtf8(b);
+            }
+            case CONSENT -> {
+                b.readSkip(Long.BYTES + 1);
+                for (int i = 0; i < 5; i++) {
+                    skimUtf8(b);
+                }
+                b.readSkip(2 * Long.BYTES);
+                skimUtf8(b);
+            }
+            case LEDGER -> {
+                b.readSkip(1);
+                skimUtf8(b);
+                b.readSkip(3 * Long.BYTES);
+            }
+            case MO -> {
+                b.readSkip(Long.BYTES);
+                for (int i = 0; i < 4; i++) {
+                    skimUtf8(b);
+                }
+                b.readSkip(2);
+                skimBytes(b);
+                skimBytes(b);
+                b.readSkip(Long.BYTES);
+            }
+            case PROBE -> {
+            }
+            default -> b.readSkip(b.readRemaining()); // a newer version's: see readEvent
+        }
+    }
+
+    /** A string as {@code writeUtf8} wrote it: its UTF-8 length as a stop bit number (-1: null), then the bytes. */
+    private static void skimUtf8(Bytes<?> b) {
+        long len = b.readStopBit();
+        if (len > 0) {
+            b.readSkip(len);
+        }
+    }
+
+    private static void skimBytes(Bytes<?> b) {
+        b.readSkip(b.readStopBit());
     }
 
     @Override

@@ -151,6 +151,33 @@ public interface Journal extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Like {@link #replayAfter}, but only tells {@code scan} what kind each event is and which
+     * message it is about, without decoding the rest: a cheap first look at a range of the
+     * journal. False when the excerpt {@code afterIndex} is gone (or this journal cannot scan).
+     */
+    default boolean scanAfter(long afterIndex, long throughIndex, EventScan scan) {
+        return false;
+    }
+
+    /** What {@link #scanAfter} reports of an event. */
+    enum EventKind {
+        ACCEPTED, HELD, MODERATED, SUBMITTED, FAILED,
+        /** a receipt whose state is not final (ENROUTE, ACCEPTD) */
+        RECEIPT,
+        /** a receipt whose state is final */
+        FINAL_RECEIPT,
+        RECEIPT_FORWARDED, REQUEUED, NOTED, LEDGER, MOBILE_ORIGINATED,
+        /** an event of no message (opt-outs, consents, orphan receipts, probes, a newer version's) */
+        OTHER
+    }
+
+    /** Receives {@link #scanAfter}'s events. */
+    interface EventScan {
+        /** {@code messageId}: the message the event is about (a ledger event's may be 0), 0 for {@link EventKind#OTHER}. */
+        void event(EventKind kind, long messageId);
+    }
+
     @Override
     void close();
 
@@ -199,6 +226,15 @@ public interface Journal extends AutoCloseable {
         }
 
         default void mobileOriginated(io.smsrouter.core.message.Receipt mo, String operatorId) {
+        }
+
+        /**
+         * True to have the events of this message passed over unread (they are not handed to this
+         * listener), except its ledger events: money is always read. Asked once per event that
+         * names a message, before it is decoded.
+         */
+        default boolean skipMessage(long messageId) {
+            return false;
         }
 
         /**
