@@ -472,14 +472,16 @@ final class Checkpoint {
      * held for the message's track, which never comes, they join the sums at the end of their
      * excerpt, as they would at the message's end. The highest id stays what reading them gives.
      *
-     * <p>One byte of state per message id, from a little below the highest id the fold had seen
+     * <p>One byte of state per message id, from a little below the first id accepted in the range
      * (ids are given out in order); a message outside that window is read as before.
      */
     private final class Finished implements Journal.EventScan {
-        /** How far below the highest id seen before the range a message of the range may be. */
+        /** How far below the range's first accepted id a message of the range may be. */
         private static final int BELOW = 1 << 16;
         /** The most ids one range covers (4 MB of state); more are read. */
         private static final int MAX_SPAN = 1 << 22;
+        /** The most events before the range's first accepted one that are kept (2 MB); with more, the range is read. */
+        private static final int MAX_EARLY = 1 << 18;
         private static final byte WAS_ACCEPTED = 1;
         private static final byte WAS_SUBMITTED = 2;
         private static final byte WAS_RECEIPTED = 3;
@@ -488,7 +490,12 @@ final class Checkpoint {
         private static final byte READ = 5;
 
         private byte[] state = new byte[1 << 16];
+        /** The id at index 0; set by the range's first accepted event. */
         private long base;
+        private boolean based;
+        /** Messages of the events before the first accepted one: read, whatever comes after. */
+        private long[] early = new long[1024];
+        private int earlyCount;
         /** Indexes below this may be set. */
         private int span;
         private long highestAccepted;
@@ -500,7 +507,8 @@ final class Checkpoint {
         void scan(long from, long through) {
             java.util.Arrays.fill(state, 0, span, (byte) 0);
             span = 0;
-            base = fold.highestId - BELOW;
+            based = false;
+            earlyCount = 0;
             highestAccepted = Long.MIN_VALUE;
             active = journal.scanAfter(from, through, this);
         }
@@ -520,19 +528,42 @@ final class Checkpoint {
 
         boolean skip(long id) {
             long i = id - base;
-            return active && i >= 0 && i < span && state[(int) i] == DONE;
+            return active && based && i >= 0 && i < span && state[(int) i] == DONE;
         }
 
         @Override
         public void event(Journal.EventKind kind, long id) {
+            if (!based && earlyCount == MAX_EARLY) {
+                return; // that many events before any message accepted: nothing is passed over in this range
+            }
             switch (kind) {
                 case LEDGER, OTHER, RECEIPT -> {
                     return; // ledger events are read anyway; the others change nothing of a message here
                 }
-                case ACCEPTED -> highestAccepted = Math.max(highestAccepted, id);
+                case ACCEPTED -> {
+                    highestAccepted = Math.max(highestAccepted, id);
+                    if (!based) {
+                        based = true;
+                        base = id - BELOW;
+                        for (int k = 0; k < earlyCount; k++) {
+                            set(early[k], Journal.EventKind.OTHER);
+                        }
+                    }
+                }
                 default -> {
+                    if (!based) {
+                        if (earlyCount == early.length) {
+                            early = java.util.Arrays.copyOf(early, earlyCount * 2);
+                        }
+                        early[earlyCount++] = id;
+                        return;
+                    }
                 }
             }
+            set(id, kind);
+        }
+
+        private void set(long id, Journal.EventKind kind) {
             long i = id - base;
             if (i < 0 || i >= MAX_SPAN) {
                 return;

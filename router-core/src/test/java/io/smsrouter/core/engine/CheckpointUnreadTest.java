@@ -214,4 +214,36 @@ class CheckpointUnreadTest {
         assertThat(Arrays.copyOfRange(fa, 32, fa.length - 8)).as("the records, byte for byte")
                 .isEqualTo(Arrays.copyOfRange(fb, 32, fb.length - 8));
     }
+
+    @Test
+    void shouldReadAMessageWhoseEventBeforeItsAcceptanceComesFirstInTheRange() throws Exception {
+        journal = new ChronicleJournal(dir.resolve("journal"), "HOURLY", false);
+        Checkpoint following = new Checkpoint(dir.resolve("following.checkpoint"), journal, 3_600_000L);
+        following.started();
+        long now = System.currentTimeMillis();
+        journal.accepted(message(1, 1, now), "opA");
+        following.catchUp();
+        // the range starts with a note of message 2 (a link clicked, journaled before its acceptance
+        // by another thread), then message 2 goes the common way, as message 3 does
+        journal.noted(2, "click", "early");
+        for (long id = 2; id <= 3; id++) {
+            journal.accepted(message(id, 1, now), "opA");
+            journal.submitted(id, "opA", "U" + id);
+            journal.receipt(id, DeliveryState.DELIVERED, 0, now);
+            journal.receiptForwarded(id);
+        }
+        following.write(NOTHING_LIVE, () -> {
+        });
+        assertThat(following.unreadMessages()).as("message 3 only").isEqualTo(1);
+
+        Checkpoint whole = new Checkpoint(dir.resolve("whole.checkpoint"), journal, 3_600_000L);
+        journal.replay(whole.fold());
+        whole.started();
+        whole.write(NOTHING_LIVE, () -> {
+        });
+        byte[] fa = Files.readAllBytes(dir.resolve("following.checkpoint"));
+        byte[] fb = Files.readAllBytes(dir.resolve("whole.checkpoint"));
+        assertThat(Arrays.copyOfRange(fa, 32, fa.length - 8)).as("the note of message 2 is kept")
+                .isEqualTo(Arrays.copyOfRange(fb, 32, fb.length - 8));
+    }
 }
