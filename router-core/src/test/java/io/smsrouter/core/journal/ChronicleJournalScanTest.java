@@ -191,4 +191,36 @@ class ChronicleJournalScanTest {
                 "ledger 3 shop 1000 0 1700000000008",
                 "forwarded 11");
     }
+
+    @Test
+    void shouldAppendABatchLargerThanTheBufferWasAtFirstWhole() {
+        journal = new ChronicleJournal(dir, "HOURLY", false);
+        journal.beginBatch();
+        for (long id = 1; id <= 500; id++) {
+            journal.accepted(message(id, "text " + id + " " + LONG), "opA"); // ~700 bytes each, 350 KB
+        }
+        journal.endBatch();
+        journal.receiptForwarded(501);
+        List<Long> ids = new ArrayList<>();
+        List<Long> excerpts = new ArrayList<>();
+        journal.replay(new Journal.JournalListener() {
+            @Override
+            public void accepted(Message m, String operatorId) {
+                assertThat(new String(m.shortMessage(), StandardCharsets.UTF_8)).isEqualTo("text " + m.id() + " " + LONG);
+                ids.add(m.id());
+            }
+
+            @Override
+            public void receiptForwarded(long id) {
+                ids.add(id);
+            }
+
+            @Override
+            public void excerpt(long index) {
+                excerpts.add(index);
+            }
+        });
+        assertThat(excerpts).hasSize(2);
+        assertThat(ids).hasSize(501).startsWith(1L, 2L).endsWith(500L, 501L);
+    }
 }
