@@ -170,7 +170,8 @@ public final class HttpServer implements AutoCloseable {
         this.group = group;
         this.channelType = channelType;
         this.unhealthy = unhealthy;
-        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT,
+                new io.prometheus.metrics.model.registry.PrometheusRegistry(), CoarseClock.INSTANCE);
         this.engine = engine;
         RouterMetrics.bind(registry, engine);
         this.texts = new HttpMessages();
