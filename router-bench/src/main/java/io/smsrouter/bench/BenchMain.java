@@ -9,6 +9,7 @@ import io.smsrouter.bench.otp.OtpRecorder;
 import io.smsrouter.bench.otp.OtpReport;
 import io.smsrouter.bench.otp.OtpStream;
 import io.smsrouter.bench.otp.SubmitTap;
+import io.smsrouter.bench.report.CpuMeter;
 import io.smsrouter.bench.report.HtmlReport;
 import io.smsrouter.bench.report.Summary;
 import picocli.CommandLine;
@@ -229,6 +230,7 @@ public final class BenchMain implements Callable<Integer> {
                 + warmupSeconds + "s duration=" + durationSeconds + "s");
         LoadResult result;
         List<String> details = new ArrayList<>();
+        CpuMeter cpu = new CpuMeter();
         try (env) {
             try (LoadClient client = new LoadClient(settings, out::println, env::progressStatus, clientTls)) {
                 try {
@@ -237,12 +239,16 @@ public final class BenchMain implements Callable<Integer> {
                     System.err.println("bench: " + e.getMessage());
                     return 2;
                 }
+                client.onMeasuredPeriod(cpu::start, cpu::stop);
                 result = client.run();
             }
             details.addAll(env.details());
         }
         Summary summary = Summary.of(result);
         details.add(0, detailLine(result));
+        if (cpu.result() != null) {
+            details.add(cpu.result().line(result.acked(), env instanceof Environment.Routed));
+        }
         HtmlReport report = new HtmlReport(modeLine, summary, result, details, warmupSeconds, durationSeconds,
                 !noReceipts);
         try {

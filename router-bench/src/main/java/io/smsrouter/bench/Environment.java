@@ -88,7 +88,7 @@ abstract class Environment implements AutoCloseable {
         }
 
         SimulatorHandle(int dlrDelayMs, int maxPduLength, SubmitTap.Listener tap) throws InterruptedException {
-            group = tap == null ? SmppTransport.newGroup(1) : SubmitTap.group(1, tap);
+            group = tap == null ? SmppTransport.newGroup("simulator-io", 1) : SubmitTap.group("simulator-io", 1, tap);
             simulator = new SmscSimulator(new SimulatorSettings("127.0.0.1", 0, null, null, 0, dlrDelayMs, 100, 0, 0, 0,
                     maxPduLength), group);
             address = simulator.start();

@@ -139,10 +139,10 @@ public final class Router implements AutoCloseable {
         this.config = config;
         this.cluster = ClusterSupport.load(config);
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-        this.group = SmppTransport.newGroup(threads);
+        this.group = SmppTransport.newGroup("smpp-io", threads);
         // half the cores (one here): measured with scripts/http-bench, one HTTP thread beside the
         // SMPP loops gave the best single-request rate; a thread per core cost about a third of it
-        this.httpGroup = SmppTransport.newGroup(Math.max(1, threads / 2));
+        this.httpGroup = SmppTransport.newGroup("http-io", Math.max(1, threads / 2));
         this.journal = new ChronicleJournal(config.journal().dir(), config.journal().rollCycle(),
                 config.journal().syncEachBatch());
         List<Account> accounts = new ArrayList<>();

@@ -111,7 +111,7 @@ public final class LinkRedirectBench implements Callable<Integer> {
                 Account.of("shop", "pw", "k-shop", Moderation.NONE, 0, 4, List.of()))),
                 new RouteTable(List.of()), List.of(), journal, new LocalReceiptCorrelator(Duration.ofHours(1), 1000),
                 new ClientRegistry(), 1000);
-        EventLoopGroup group = SmppTransport.newGroup(serverThreads);
+        EventLoopGroup group = SmppTransport.newGroup("http-io", serverThreads);
         HttpServer server = new HttpServer("127.0.0.1", 0, group, SmppTransport.serverChannel(), engine, () -> null,
                 "admin-token", new StopWordFile(null, Moderator.withoutStopWords()), HttpServer.ApiOptions.defaults());
         server.linkResolver(resolver);

@@ -130,7 +130,7 @@ public final class LoadClient implements AutoCloseable {
         this.tls = tls;
         this.out = out;
         this.extraStatus = extraStatus;
-        this.group = SmppTransport.newGroup(1);
+        this.group = SmppTransport.newGroup("load-io", 1);
         this.loop = group.next();
         this.payloads = new Payloads(settings.textLength(), settings.receipts());
         for (int i = 0; i < DESTINATIONS; i++) {
@@ -182,6 +182,20 @@ public final class LoadClient implements AutoCloseable {
         }
     }
 
+    private Runnable measuredStart = () -> {
+    };
+    private Runnable measuredEnd = () -> {
+    };
+
+    /**
+     * Runs {@code start} when the measured period begins (the warmup ends) and {@code end} when it
+     * ends (the drain begins), on the client's event loop; before {@link #run}.
+     */
+    public void onMeasuredPeriod(Runnable start, Runnable end) {
+        this.measuredStart = start;
+        this.measuredEnd = end;
+    }
+
     /** Runs warmup, measured period and drain; returns when done. */
     public LoadResult run() throws InterruptedException, ExecutionException {
         loop.execute(this::start);
@@ -217,6 +231,7 @@ public final class LoadClient implements AutoCloseable {
         endNanos = warmupEndNanos + TimeUnit.SECONDS.toNanos(settings.durationSeconds());
         phase = Phase.SENDING;
         timers.add(loop.scheduleAtFixedRate(this::tick, SECOND, SECOND, TimeUnit.NANOSECONDS));
+        timers.add(loop.schedule(measuredStart, warmupEndNanos - now, TimeUnit.NANOSECONDS));
         timers.add(loop.schedule(() -> checkEnd(System.nanoTime()), endNanos - now, TimeUnit.NANOSECONDS));
         if (settings.closedLoop()) {
             for (Session s : sessions) {
@@ -241,6 +256,7 @@ public final class LoadClient implements AutoCloseable {
             }
             phase = Phase.DRAINING;
             drainStartNanos = now;
+            measuredEnd.run();
             if (schedule != null) {
                 behind = Math.max(0, schedule.dueCount(endNanos - 1) - nextIndex);
             }

@@ -46,7 +46,7 @@ public final class OtpStream implements AutoCloseable {
     private final String systemId;
     private final String password;
     private final int window;
-    private final EventLoopGroup group = SmppTransport.newGroup(1);
+    private final EventLoopGroup group = SmppTransport.newGroup("otp-io", 1);
     private final EventLoop loop = group.next();
     private final CompletableFuture<Void> bound = new CompletableFuture<>();
 

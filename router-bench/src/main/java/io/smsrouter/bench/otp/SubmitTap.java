@@ -10,8 +10,6 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.nio.NioIoHandler;
 import io.smsrouter.smpp.codec.SmppFrameDecoder;
 import io.smsrouter.smpp.pdu.CommandId;
 import io.smsrouter.smpp.pdu.SmPdu;
@@ -43,9 +41,9 @@ public final class SubmitTap {
     }
 
     /** An event-loop group like {@link SmppTransport#newGroup}, tapping every SMPP connection registered on it. */
-    public static Group group(int threads, Listener listener) {
-        IoHandlerFactory f = SmppTransport.nativeEpoll() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        return new Group(threads, f, new Handler(listener));
+    public static Group group(String name, int threads, Listener listener) {
+        return new Group(threads, SmppTransport.threadFactory(name), SmppTransport.ioHandlerFactory(),
+                new Handler(listener));
     }
 
     /** The group; counts the connections it tapped. */
@@ -53,8 +51,9 @@ public final class SubmitTap {
         private final Handler handler;
         private final AtomicInteger tapped = new AtomicInteger();
 
-        Group(int threads, IoHandlerFactory factory, Handler handler) {
-            super(threads, factory);
+        Group(int threads, java.util.concurrent.ThreadFactory threadFactory, IoHandlerFactory factory,
+              Handler handler) {
+            super(threads, threadFactory, factory);
             this.handler = handler;
         }
 

@@ -34,7 +34,7 @@ class OtpStreamTest {
     @Test
     void shouldReachATappedSimulatorWithEveryMessageTimed() throws Exception {
         OtpRecorder[] holder = new OtpRecorder[1];
-        SubmitTap.Group group = SubmitTap.group(1, (submit, nanoTime) -> holder[0].submitArrived(submit, nanoTime));
+        SubmitTap.Group group = SubmitTap.group("simulator-io", 1, (submit, nanoTime) -> holder[0].submitArrived(submit, nanoTime));
         SmscSimulator sim = new SmscSimulator(new SimulatorSettings("127.0.0.1", 0, null, null, 0, 0, 100, 0, 0, 0,
                 65536), group);
         try {

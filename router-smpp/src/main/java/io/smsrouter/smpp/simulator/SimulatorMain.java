@@ -68,7 +68,7 @@ public final class SimulatorMain implements Callable<Integer> {
                 return 2;
             }
         }
-        EventLoopGroup group = SmppTransport.newGroup(threads);
+        EventLoopGroup group = SmppTransport.newGroup("simulator-io", threads);
         SmscSimulator sim = new SmscSimulator(new SimulatorSettings(host, port, systemId, password, submitLatencyMs,
                 dlrDelayMs, delivered, undeliverable, expired, tps, 65536), group, tls);
         InetSocketAddress a = sim.start();
