@@ -297,6 +297,7 @@ public final class BenchMain implements Callable<Integer> {
                 + warmupSeconds + "s duration=" + durationSeconds + "s, twice: otp alone, then otp beside the bulk load");
         LoadResult result;
         OtpRecorder rec;
+        String otpBacklog = null;
         List<String> details = new ArrayList<>();
         try (env) {
             try (LoadClient client = new LoadClient(settings, out::println, env::progressStatus);
@@ -331,6 +332,9 @@ public final class BenchMain implements Callable<Integer> {
                 }
             }
             long simulatorSubmits = env.simulatorSubmits(); // before the tap's count: the tap sees each one first
+            if (result.lost() > 0) {
+                otpBacklog = OtpReport.backlogLine(result.lost(), env.heldWithoutReceipt(), opTps, drainSeconds);
+            }
             details.addAll(env.details());
             details.add("tap: submits_seen=" + rec.submitsSeen() + " simulator_submits=" + simulatorSubmits
                     + " otp_arrivals=" + rec.otpArrivals() + " otp_duplicates=" + rec.duplicates()
@@ -339,6 +343,9 @@ public final class BenchMain implements Callable<Integer> {
         OtpRecorder.PhaseResult alone = rec.result(OtpRecorder.Phase.ALONE);
         OtpRecorder.PhaseResult bulk = rec.result(OtpRecorder.Phase.BULK);
         List<String> otpLines = OtpReport.lines(alone, bulk, opTps, result);
+        if (otpBacklog != null) {
+            otpLines.add(otpBacklog);
+        }
         Summary summary = Summary.of(result);
         details.add(0, detailLine(result));
         List<String> reportLines = new ArrayList<>(details);

@@ -400,6 +400,16 @@ abstract class Environment implements AutoCloseable {
             return ACCOUNT_PASSWORD;
         }
 
+        /**
+         * Messages the router holds without their receipt forwarded yet: queued for an operator,
+         * sent and waiting for the operator's receipt, or receipts waiting for the bench account's bind.
+         */
+        long heldWithoutReceipt() {
+            Engine e = router.engine();
+            return e.undeliveredCount() + Math.max(0, e.submittedCount() - e.receiptsInCount())
+                    + e.clients().pendingCount(ACCOUNT_ID);
+        }
+
         /** submit_sm the simulator has taken so far. */
         long simulatorSubmits() {
             return sim.simulator.submitCount();

@@ -57,6 +57,23 @@ public final class OtpReport {
         return sb.toString();
     }
 
+    /**
+     * What the summary's {@code lost} means in this mode: the bulk load fills the router's queue
+     * in front of an operator held to {@code operatorTps}, so at the drain's end most of the bulk
+     * messages acked in the measured period are still queued behind the warmup's. {@code held}
+     * is what the router itself holds without a receipt forwarded (queued, at the operator, or
+     * waiting for the client's bind): when it covers {@code lost}, those are waiting, not lost.
+     */
+    public static String backlogLine(long lost, long held, int operatorTps, int drainSeconds) {
+        String base = "otp: bulk receipts not back by the drain's end: " + lost + " (the summary's lost); the router still"
+                + " holds " + held + " messages without their receipt forwarded";
+        if (held >= lost) {
+            return base + ", behind the operator's " + (operatorTps == 0 ? "limit" : operatorTps + " msg/s")
+                    + ": waiting, not lost (a longer --drain-seconds than " + drainSeconds + " waits for them)";
+        }
+        return base + ": " + (lost - held) + " more than it holds are missing";
+    }
+
     /** Every line, in print order. */
     public static List<String> lines(PhaseResult alone, PhaseResult bulk, int operatorTps, LoadResult load) {
         List<String> l = new ArrayList<>();

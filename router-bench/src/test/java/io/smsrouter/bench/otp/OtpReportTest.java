@@ -80,4 +80,14 @@ class OtpReportTest {
         assertThat(OtpReport.exitCode(phase(Phase.ALONE, 0, 0, uniform(1, 2)), bulk, load(5))).isEqualTo(1);
         assertThat(OtpReport.exitCode(alone, bulk, load(0))).isEqualTo(1);
     }
+
+    @Test
+    void shouldCallBulkReceiptsTheRouterStillHoldsWaitingAndOnlyTheRestMissing() {
+        assertThat(OtpReport.backlogLine(35_608, 97_000, 2000, 10))
+                .isEqualTo("otp: bulk receipts not back by the drain's end: 35608 (the summary's lost); the router still"
+                        + " holds 97000 messages without their receipt forwarded, behind the operator's 2000 msg/s:"
+                        + " waiting, not lost (a longer --drain-seconds than 10 waits for them)");
+        assertThat(OtpReport.backlogLine(500, 120, 2000, 10))
+                .endsWith("holds 120 messages without their receipt forwarded: 380 more than it holds are missing");
+    }
 }
