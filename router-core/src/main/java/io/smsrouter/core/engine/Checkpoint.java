@@ -2,6 +2,7 @@ package io.smsrouter.core.engine;
 
 import io.smsrouter.core.correlation.Correlation;
 import io.smsrouter.core.journal.ChronicleJournal;
+import io.smsrouter.core.journal.EventBuffer;
 import io.smsrouter.core.journal.Journal;
 import io.smsrouter.core.message.DeliveryState;
 import io.smsrouter.core.message.Message;
@@ -229,7 +230,7 @@ final class Checkpoint {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.WRITE)) {
                 Out out = new Out(ch);
-                Bytes<?> b = out.bytes;
+                EventBuffer b = out.bytes;
                 b.writeInt(MAGIC);
                 b.writeInt(VERSION);
                 b.writeLong(fold.index);
@@ -237,7 +238,7 @@ final class Checkpoint {
                 b.writeLong(now);
                 fold.writeTo(out);
                 live.statuses(cutoff, s -> {
-                    Bytes<?> r = out.bytes;
+                    EventBuffer r = out.bytes;
                     r.writeByte(STATUS);
                     r.writeLong(s.messageId());
                     r.writeUtf8(s.accountId());
@@ -249,7 +250,7 @@ final class Checkpoint {
                     out.record();
                 });
                 live.dedup((a, bb, id, at, until) -> {
-                    Bytes<?> r = out.bytes;
+                    EventBuffer r = out.bytes;
                     r.writeByte(DEDUP);
                     r.writeLong(a);
                     r.writeLong(bb);
@@ -388,7 +389,7 @@ final class Checkpoint {
     /** Records into a buffer that goes to the file (and the checksum) a megabyte at a time. */
     private static final class Out {
         final FileChannel ch;
-        final Bytes<ByteBuffer> bytes = Bytes.elasticHeapByteBuffer(1 << 20);
+        final EventBuffer bytes = new EventBuffer(1 << 20);
         final CRC32 crc = new CRC32();
         long records;
 
@@ -398,15 +399,14 @@ final class Checkpoint {
 
         void record() throws UncheckedIOException {
             records++;
-            if (bytes.writePosition() >= 1 << 20) {
+            if (bytes.size() >= 1 << 20) {
                 flush();
             }
         }
 
         void flush() {
-            ByteBuffer bb = bytes.underlyingObject().duplicate();
-            bb.position(0).limit((int) bytes.writePosition());
-            crc.update(bb.duplicate());
+            crc.update(bytes.array(), 0, bytes.size());
+            ByteBuffer bb = ByteBuffer.wrap(bytes.array(), 0, bytes.size());
             try {
                 while (bb.hasRemaining()) {
                     ch.write(bb);
@@ -931,7 +931,7 @@ final class Checkpoint {
          * the recent decisions.
          */
         void writeTo(Out out) {
-            Bytes<?> b = out.bytes;
+            EventBuffer b = out.bytes;
             for (Map.Entry<String, long[]> e : ledgerSums.entrySet()) {
                 if (e.getValue()[0] != 0) {
                     ChronicleJournal.encodeLedger(b, Journal.LEDGER_TOP_UP, e.getKey(), e.getValue()[0], 0, 0);
@@ -1020,7 +1020,7 @@ final class Checkpoint {
         }
 
         private void writeOpen(Out out, Correlation c, String operatorId) {
-            Bytes<?> b = out.bytes;
+            EventBuffer b = out.bytes;
             b.writeByte(OPEN);
             b.writeUtf8(operatorId == null ? "" : operatorId);
             b.writeLong(c.messageId());

@@ -1659,8 +1659,9 @@ public final class Engine {
         if (hold != null) {
             return hold(m, operatorId, hold);
         }
-        if (due > System.currentTimeMillis() && cluster != null && cluster.schedule() != null
-                && !cluster.schedule().available()) {
+        // due is 0 for most messages (no schedule_delivery_time): no clock read for them
+        boolean later = due > 0 && due > System.currentTimeMillis();
+        if (later && cluster != null && cluster.schedule() != null && !cluster.schedule().available()) {
             return SubmitOutcome.CLUSTER_UNAVAILABLE; // the shared schedule's store is down: try again later
         }
         try {
@@ -1675,7 +1676,7 @@ public final class Engine {
         statuses.put(new MessageStatus(m.id(), m.accountId(), DeliveryState.ENROUTE, 0, operatorId,
                 m.acceptedAtMs(), 0));
         Batch b = batches.get();
-        if (due > System.currentTimeMillis()) {
+        if (later) {
             Scheduled s = new Scheduled(due, m, operatorId);
             if (b.depth > 0) {
                 b.scheduled.add(s);

@@ -48,32 +48,54 @@ public final class ChronicleJournal implements Journal {
     private final ThreadLocal<WriterState> writers;
 
     /**
-     * A writing thread's appender, and its batch: while a batch is open, events go to a buffer
-     * that {@link #endBatch} appends as one excerpt, so a read batch of N messages takes the
-     * queue's write lock once instead of N times.
+     * A writing thread's appender, and its batch: events are encoded into the thread's buffer;
+     * outside a batch each is appended as its own excerpt at once, inside one they wait for
+     * {@link #endBatch}, which appends them all as one excerpt, so a read batch of N messages takes
+     * the queue's write lock once instead of N times. An event whose encoding failed half way is
+     * dropped whole at the next one (or at the batch's end), never appended in part.
      */
     private final class WriterState {
         final ExcerptAppender appender = queue.createAppender();
-        final Bytes<byte[]> buffer = Bytes.allocateElasticOnHeap(8192);
+        final EventBuffer buffer = new EventBuffer(8192);
         int batchDepth;
-        DocumentContext open;
+        /** Where the event being encoded began, while one is (between begin and end). */
+        int eventStart = -1;
 
-        Bytes<?> begin() {
-            if (batchDepth > 0) {
-                return buffer;
+        EventBuffer begin() {
+            dropUnfinished();
+            if (batchDepth == 0) {
+                buffer.clear();
             }
-            open = appender.writingDocument();
-            return open.wire().bytes();
+            eventStart = buffer.size();
+            return buffer;
         }
 
         void end() {
-            if (open != null) {
-                DocumentContext dc = open;
-                open = null;
-                dc.close();
-                if (syncEachBatch) {
-                    appender.sync();
-                }
+            eventStart = -1;
+            if (batchDepth == 0) {
+                append();
+            }
+        }
+
+        void dropUnfinished() {
+            if (eventStart >= 0) {
+                buffer.truncate(eventStart);
+                eventStart = -1;
+            }
+        }
+
+        /** The buffer as one excerpt: one copy from its array into the mapped file. */
+        void append() {
+            if (buffer.size() == 0) {
+                return;
+            }
+            try (DocumentContext dc = appender.writingDocument()) {
+                dc.wire().bytes().write(buffer.array(), 0, buffer.size());
+            } finally {
+                buffer.clear();
+            }
+            if (syncEachBatch) {
+                appender.sync();
             }
         }
     }
@@ -224,15 +246,12 @@ public final class ChronicleJournal implements Journal {
     @Override
     public void moderated(long messageId, int verdict, long atMs, String moderator, String reason) {
         WriterState w = writers.get();
-        try {
-            encodeModerated(w.begin(), messageId, verdict, atMs, moderator, reason);
-        } finally {
-            w.end();
-        }
+        encodeModerated(w.begin(), messageId, verdict, atMs, moderator, reason);
+        w.end();
     }
 
     /** The layout of a {@link #moderated} event (also in checkpoint files). */
-    public static void encodeModerated(Bytes<?> b, long messageId, int verdict, long atMs, String moderator,
+    public static void encodeModerated(EventBuffer b, long messageId, int verdict, long atMs, String moderator,
                                        String reason) {
         b.writeByte(MODERATED);
         b.writeLong(messageId);
@@ -244,15 +263,12 @@ public final class ChronicleJournal implements Journal {
 
     private void writeMessage(byte type, Message m, String operatorId) {
         WriterState w = writers.get();
-        try {
-            encodeMessage(w.begin(), type == HELD, m, operatorId);
-        } finally {
-            w.end();
-        }
+        encodeMessage(w.begin(), type == HELD, m, operatorId);
+        w.end();
     }
 
     /** The layout of an {@link #accepted} event, or of a {@link #held} one (also in checkpoint files). */
-    public static void encodeMessage(Bytes<?> b, boolean held, Message m, String operatorId) {
+    public static void encodeMessage(EventBuffer b, boolean held, Message m, String operatorId) {
         b.writeByte(held ? HELD : ACCEPTED);
         b.writeLong(m.id());
         b.writeUtf8(operatorId);
@@ -279,15 +295,12 @@ public final class ChronicleJournal implements Journal {
     @Override
     public void submitted(long messageId, String operatorId, String upstreamId) {
         WriterState w = writers.get();
-        try {
-            encodeSubmitted(w.begin(), messageId, operatorId, upstreamId);
-        } finally {
-            w.end();
-        }
+        encodeSubmitted(w.begin(), messageId, operatorId, upstreamId);
+        w.end();
     }
 
     /** The layout of a {@link #submitted} event (also in checkpoint files). */
-    public static void encodeSubmitted(Bytes<?> b, long messageId, String operatorId, String upstreamId) {
+    public static void encodeSubmitted(EventBuffer b, long messageId, String operatorId, String upstreamId) {
         b.writeByte(SUBMITTED);
         b.writeLong(messageId);
         b.writeUtf8(operatorId);
@@ -297,28 +310,22 @@ public final class ChronicleJournal implements Journal {
     @Override
     public void failed(long messageId, int errorCode) {
         WriterState w = writers.get();
-        try {
-            Bytes<?> b = w.begin();
-            b.writeByte(FAILED);
-            b.writeLong(messageId);
-            b.writeInt(errorCode);
-        } finally {
-            w.end();
-        }
+        EventBuffer b = w.begin();
+        b.writeByte(FAILED);
+        b.writeLong(messageId);
+        b.writeInt(errorCode);
+        w.end();
     }
 
     @Override
     public void receipt(long messageId, DeliveryState state, int errorCode, long doneTimeMs) {
         WriterState w = writers.get();
-        try {
-            encodeReceipt(w.begin(), messageId, state, errorCode, doneTimeMs);
-        } finally {
-            w.end();
-        }
+        encodeReceipt(w.begin(), messageId, state, errorCode, doneTimeMs);
+        w.end();
     }
 
     /** The layout of a {@link #receipt} event (also in checkpoint files). */
-    public static void encodeReceipt(Bytes<?> b, long messageId, DeliveryState state, int errorCode, long doneTimeMs) {
+    public static void encodeReceipt(EventBuffer b, long messageId, DeliveryState state, int errorCode, long doneTimeMs) {
         b.writeByte(RECEIPT);
         b.writeLong(messageId);
         b.writeUnsignedByte(state.code());
@@ -330,15 +337,12 @@ public final class ChronicleJournal implements Journal {
     public void orphanReceipt(String operatorId, String upstreamId, DeliveryState state, int errorCode,
                               long doneTimeMs) {
         WriterState w = writers.get();
-        try {
-            encodeOrphanReceipt(w.begin(), operatorId, upstreamId, state, errorCode, doneTimeMs);
-        } finally {
-            w.end();
-        }
+        encodeOrphanReceipt(w.begin(), operatorId, upstreamId, state, errorCode, doneTimeMs);
+        w.end();
     }
 
     /** The layout of a {@link #orphanReceipt} event (also in checkpoint files). */
-    public static void encodeOrphanReceipt(Bytes<?> b, String operatorId, String upstreamId, DeliveryState state, int errorCode,
+    public static void encodeOrphanReceipt(EventBuffer b, String operatorId, String upstreamId, DeliveryState state, int errorCode,
                               long doneTimeMs) {
         b.writeByte(ORPHAN_RECEIPT);
         b.writeUtf8(operatorId);
@@ -351,15 +355,12 @@ public final class ChronicleJournal implements Journal {
     @Override
     public void receiptForwarded(long messageId) {
         WriterState w = writers.get();
-        try {
-            encodeReceiptForwarded(w.begin(), messageId);
-        } finally {
-            w.end();
-        }
+        encodeReceiptForwarded(w.begin(), messageId);
+        w.end();
     }
 
     /** The layout of a {@link #receiptForwarded} event (also in checkpoint files). */
-    public static void encodeReceiptForwarded(Bytes<?> b, long messageId) {
+    public static void encodeReceiptForwarded(EventBuffer b, long messageId) {
         b.writeByte(RECEIPT_FORWARDED);
         b.writeLong(messageId);
     }
@@ -367,28 +368,22 @@ public final class ChronicleJournal implements Journal {
     @Override
     public void requeued(long messageId, String operatorId) {
         WriterState w = writers.get();
-        try {
-            Bytes<?> b = w.begin();
-            b.writeByte(REQUEUED);
-            b.writeLong(messageId);
-            b.writeUtf8(operatorId);
-        } finally {
-            w.end();
-        }
+        EventBuffer b = w.begin();
+        b.writeByte(REQUEUED);
+        b.writeLong(messageId);
+        b.writeUtf8(operatorId);
+        w.end();
     }
 
     @Override
     public void noted(long messageId, String key, String value) {
         WriterState w = writers.get();
-        try {
-            encodeNoted(w.begin(), messageId, key, value);
-        } finally {
-            w.end();
-        }
+        encodeNoted(w.begin(), messageId, key, value);
+        w.end();
     }
 
     /** The layout of a {@link #noted} event (also in checkpoint files). */
-    public static void encodeNoted(Bytes<?> b, long messageId, String key, String value) {
+    public static void encodeNoted(EventBuffer b, long messageId, String key, String value) {
         b.writeByte(NOTED);
         b.writeLong(messageId);
         b.writeUtf8(key);
@@ -398,15 +393,12 @@ public final class ChronicleJournal implements Journal {
     @Override
     public void optOut(boolean added, String accountId, String sender, String msisdn, long atMs, String source) {
         WriterState w = writers.get();
-        try {
-            encodeOptOut(w.begin(), added, accountId, sender, msisdn, atMs, source);
-        } finally {
-            w.end();
-        }
+        encodeOptOut(w.begin(), added, accountId, sender, msisdn, atMs, source);
+        w.end();
     }
 
     /** The layout of a {@link #optOut} event (also in checkpoint files). */
-    public static void encodeOptOut(Bytes<?> b, boolean added, String accountId, String sender, String msisdn,
+    public static void encodeOptOut(EventBuffer b, boolean added, String accountId, String sender, String msisdn,
                                     long atMs, String source) {
         b.writeByte(OPT_OUT);
         b.writeBoolean(added);
@@ -420,15 +412,12 @@ public final class ChronicleJournal implements Journal {
     @Override
     public void consent(io.smsrouter.core.policy.Consent c) {
         WriterState w = writers.get();
-        try {
-            encodeConsent(w.begin(), c);
-        } finally {
-            w.end();
-        }
+        encodeConsent(w.begin(), c);
+        w.end();
     }
 
     /** The layout of a {@link #consent} event (also in checkpoint files). */
-    public static void encodeConsent(Bytes<?> b, io.smsrouter.core.policy.Consent c) {
+    public static void encodeConsent(EventBuffer b, io.smsrouter.core.policy.Consent c) {
         b.writeByte(CONSENT);
         b.writeLong(c.id());
         b.writeBoolean(c.granted());
@@ -445,15 +434,12 @@ public final class ChronicleJournal implements Journal {
     @Override
     public void ledger(int kind, String accountId, long amount, long messageId, long atMs) {
         WriterState w = writers.get();
-        try {
-            encodeLedger(w.begin(), kind, accountId, amount, messageId, atMs);
-        } finally {
-            w.end();
-        }
+        encodeLedger(w.begin(), kind, accountId, amount, messageId, atMs);
+        w.end();
     }
 
     /** The layout of a {@link #ledger} event (also in checkpoint files). */
-    public static void encodeLedger(Bytes<?> b, int kind, String accountId, long amount, long messageId, long atMs) {
+    public static void encodeLedger(EventBuffer b, int kind, String accountId, long amount, long messageId, long atMs) {
         b.writeByte(LEDGER);
         b.writeUnsignedByte(kind);
         b.writeUtf8(accountId);
@@ -465,15 +451,12 @@ public final class ChronicleJournal implements Journal {
     @Override
     public void mobileOriginated(io.smsrouter.core.message.Receipt mo, String operatorId) {
         WriterState w = writers.get();
-        try {
-            encodeMobileOriginated(w.begin(), mo, operatorId);
-        } finally {
-            w.end();
-        }
+        encodeMobileOriginated(w.begin(), mo, operatorId);
+        w.end();
     }
 
     /** The layout of a {@link #mobileOriginated} event (also in checkpoint files). */
-    public static void encodeMobileOriginated(Bytes<?> b, io.smsrouter.core.message.Receipt mo, String operatorId) {
+    public static void encodeMobileOriginated(EventBuffer b, io.smsrouter.core.message.Receipt mo, String operatorId) {
         b.writeByte(MO);
         b.writeLong(mo.messageId());
         b.writeUtf8(mo.accountId());
@@ -493,11 +476,8 @@ public final class ChronicleJournal implements Journal {
         if (w.batchDepth > 0) {
             throw new IllegalStateException("probe inside a batch");
         }
-        try {
-            w.begin().writeByte(PROBE);
-        } finally {
-            w.end();
-        }
+        w.begin().writeByte(PROBE);
+        w.end();
     }
 
     @Override
@@ -511,22 +491,11 @@ public final class ChronicleJournal implements Journal {
         if (w.batchDepth == 0 || --w.batchDepth > 0) {
             return;
         }
-        if (w.buffer.writePosition() == 0) {
-            return;
-        }
-        try (DocumentContext dc = w.appender.writingDocument()) {
-            // from the buffer's array: one copy into the mapped file (written as a Bytes, a heap
-            // buffer went over long by long, each checked; 4% of the router's CPU at full load)
-            dc.wire().bytes().write(w.buffer.underlyingObject(), 0, (int) w.buffer.writePosition());
-        } finally {
-            w.buffer.clear();
-        }
-        if (syncEachBatch) {
-            w.appender.sync();
-        }
+        w.dropUnfinished();
+        w.append();
     }
 
-    public static void writeBytes(Bytes<?> b, byte[] data) {
+    public static void writeBytes(EventBuffer b, byte[] data) {
         b.writeStopBit(data.length);
         b.write(data);
     }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The journal's cheap first look ({@code scanAfter}: the kind and message of each event) and the
@@ -222,5 +223,46 @@ class ChronicleJournalScanTest {
         });
         assertThat(excerpts).hasSize(2);
         assertThat(ids).hasSize(501).startsWith(1L, 2L).endsWith(500L, 501L);
+    }
+
+    @Test
+    void shouldDropAnEventWhoseEncodingFailedHalfWayAndKeepTheRest() {
+        // a receipt without a state fails after its type and message id are written
+        journal = new ChronicleJournal(dir, "HOURLY", false);
+        journal.beginBatch();
+        journal.accepted(message(1, "one"), "opA");
+        assertThatThrownBy(() -> journal.receipt(99, null, 0, 1L)).isInstanceOf(NullPointerException.class);
+        journal.accepted(message(2, "two"), "opA");
+        journal.endBatch();
+        assertThatThrownBy(() -> journal.receipt(99, null, 0, 1L)).isInstanceOf(NullPointerException.class);
+        journal.receiptForwarded(3);
+        journal.beginBatch();
+        journal.accepted(message(4, "four"), "opA");
+        assertThatThrownBy(() -> journal.receipt(99, null, 0, 1L)).isInstanceOf(NullPointerException.class);
+        journal.endBatch(); // the failed one last in its batch
+        List<String> read = new ArrayList<>();
+        journal.replay(new Journal.JournalListener() {
+            @Override
+            public void accepted(Message m, String operatorId) {
+                read.add("accepted " + m.id() + " " + new String(m.shortMessage(), StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void receiptForwarded(long id) {
+                read.add("forwarded " + id);
+            }
+
+            @Override
+            public void mobileOriginated(Receipt mo, String operatorId) {
+                read.add("mo " + mo.messageId());
+            }
+
+            @Override
+            public void excerpt(long index) {
+                read.add("excerpt");
+            }
+        });
+        assertThat(read).containsExactly("excerpt", "accepted 1 one", "accepted 2 two", "excerpt", "forwarded 3",
+                "excerpt", "accepted 4 four");
     }
 }
