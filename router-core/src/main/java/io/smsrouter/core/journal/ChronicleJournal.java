@@ -19,9 +19,10 @@ import java.nio.file.Path;
  * the process as soon as the append returns; with {@code syncEachBatch} the pages are msync'ed too,
  * which also survives power loss.
  *
- * <p>Events are fixed binary layouts written straight into the excerpt (type byte, then fields),
- * not method-writer proxies: ten times faster here (shared/DEPS.md). Appenders are single-threaded,
- * so each writing thread gets its own.
+ * <p>Events are fixed binary layouts (type byte, then fields), not method-writer proxies: ten
+ * times faster here (shared/DEPS.md). They are encoded into the writing thread's {@link
+ * EventBuffer} and copied into the excerpt in one piece. Appenders are single-threaded, so each
+ * writing thread gets its own.
  */
 public final class ChronicleJournal implements Journal {
     private static final byte ACCEPTED = 1;
