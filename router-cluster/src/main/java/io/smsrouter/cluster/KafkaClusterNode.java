@@ -1319,13 +1319,10 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
     private long offeredSince = System.nanoTime();
 
     /**
-     * Once a second: measures what each account with a {@code tps} offers this node and sets this
-     * node's share of the account's rate to its part of what the live nodes are offered (plus an
-     * even part of 2% of the rate each, so a node that gets traffic again is not shut out), so that
-     * the account's {@code tps} holds across the cluster: a node with all of the traffic gets all of
-     * the rate; two nodes offered as much each get half.
+     * Once a second, before the heartbeat that tells the others: what each account with a {@code
+     * tps} offered this node over the last second.
      */
-    private void shareAccountRates() {
+    private void measureOffered() {
         long now = System.nanoTime();
         double seconds = Math.max(0.001, (now - offeredSince) / 1e9);
         offeredSince = now;
@@ -1333,6 +1330,23 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
         Map<String, Integer> mine = new TreeMap<>();
         attempts.forEach((a, n) -> mine.put(a, (int) Math.min(Integer.MAX_VALUE, Math.round(n / seconds))));
         offered = mine;
+    }
+
+    /**
+     * Sets this node's share of each account's rate to its part of what the live nodes are
+     * offered (plus an even part of 2% of the rate each, so a node that gets traffic again is not
+     * shut out), so that the account's {@code tps} holds across the cluster: a node with all of the
+     * traffic gets all of the rate; two nodes offered as much each get half.
+     *
+     * <p>Every node works from the same figures: the last one each node published, its own
+     * included, and it works again whenever one of them changes (its own heartbeat, or another
+     * node's arriving). Until 2026-11-27 a node set its share once a second from its own fresh
+     * figure and the others' older ones, and each node's feedback (a bigger share answers more
+     * slowly, so it is offered less) made the shares add up to more than the whole: the account
+     * got 107-111% of its tps across two nodes.
+     */
+    private void shareAccountRates() {
+        Map<String, Integer> mine = offered;
         Map<String, Integer> rates = engine.accountRates();
         if (rates.isEmpty()) {
             return;
@@ -1403,16 +1417,22 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
             while (running) {
                 long now = System.currentTimeMillis();
                 if (now >= nextBeat) {
-                    shareAccountRates();
+                    measureOffered();
                     Codec.Presence me = heartbeat(now);
                     presence.put(me.nodeId(), me);
                     producer.send(new ProducerRecord<>(topics.nodes(), settings.nodeId(), Codec.presence(me)));
+                    shareAccountRates();
                     nextBeat = now + 1_000;
                 }
+                boolean others = false;
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
                     if (!settings.nodeId().equals(r.key())) {
                         fold(r);
+                        others = true;
                     }
+                }
+                if (others) {
+                    shareAccountRates();
                 }
             }
         }

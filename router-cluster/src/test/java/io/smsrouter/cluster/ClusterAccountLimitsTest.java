@@ -89,7 +89,9 @@ class ClusterAccountLimitsTest {
             double rate = accepted.get() / seconds;
             System.out.printf("cluster limits: tps %d across 2 nodes: %.1f msg/s accepted (r1 %d, r2 %d in %.1f s)%n",
                     TPS, rate, perNode[0].get(), perNode[1].get(), seconds);
-            assertThat(rate).as("the account's rate across the cluster").isBetween(TPS * 0.9, TPS * 1.1);
+            // the nodes share the rate from the same figures: 100.0-100.4 msg/s in three runs (until
+            // 2026-11-27 each node mixed its own fresh figure with the other's older one: 107-111)
+            assertThat(rate).as("the account's rate across the cluster").isBetween(TPS * 0.9, TPS * 1.05);
         }
     }
 
