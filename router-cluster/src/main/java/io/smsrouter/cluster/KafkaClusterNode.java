@@ -1341,9 +1341,9 @@ public final class KafkaClusterNode implements Engine.ClusterLink, ClusterView, 
      * <p>Every node works from the same figures: the last one each node published, its own
      * included, and it works again whenever one of them changes (its own heartbeat, or another
      * node's arriving). Until 2026-11-27 a node set its share once a second from its own fresh
-     * figure and the others' older ones, and each node's feedback (a bigger share answers more
-     * slowly, so it is offered less) made the shares add up to more than the whole: the account
-     * got 107-111% of its tps across two nodes.
+     * figure and the others' older ones, and the shares added up to more than the whole: the
+     * account got 107-111% of its tps across two nodes (measured; the likely cause is feedback: a
+     * node with a bigger share answers more slowly, so it is offered less the next second).
      */
     private void shareAccountRates() {
         Map<String, Integer> mine = offered;
