@@ -8,11 +8,25 @@ const net = require('node:net');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-function freePort() {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
-  });
+const portsHandedOut = new Set();
+
+/**
+ * A free TCP port on 127.0.0.1, never one this process was given before: the kernel may hand a
+ * port it just gave (and that was closed again) out once more, and a test asks for several at
+ * once (a CI run once got the same port for a router's HTTP listener and its simulator, and the
+ * router rightly refused the configuration).
+ */
+async function freePort() {
+  for (;;) {
+    const port = await new Promise((resolve) => {
+      const srv = net.createServer();
+      srv.listen(0, '127.0.0.1', () => { const { port: p } = srv.address(); srv.close(() => resolve(p)); });
+    });
+    if (!portsHandedOut.has(port)) {
+      portsHandedOut.add(port);
+      return port;
+    }
+  }
 }
 
 /** Polls until predicate() holds; `what` (a string or a function) and `log()` explain a timeout. */
